@@ -1,0 +1,109 @@
+// Configuration: every environment variable Souffle reads, validated once at the entry point and
+// passed down (DESIGN.md, Style 2). The README's configuration table mirrors this file.
+import { z } from 'zod';
+
+/** "15m", "48h", "30s", "500ms", "7d" or a number of milliseconds. */
+export function parseDuration(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(text);
+  if (!m) throw new RangeError(`"${text}" is not a duration (examples: 500ms, 30s, 15m, 48h, 7d)`);
+  const n = Number(m[1]);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 'ms') as 'ms'];
+  return Math.round(n * unit);
+}
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      try {
+        return parseDuration(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        return z.NEVER;
+      }
+    });
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+const list = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
+
+const bbox = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (!v) return undefined;
+    const parts = v.split(',').map(Number);
+    if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n))) {
+      ctx.addIssue({ code: 'custom', message: `"${v}" is not minLon,minLat,maxLon,maxLat` });
+      return z.NEVER;
+    }
+    return parts as [number, number, number, number];
+  });
+
+const emptyAsUndefined = z
+  .string()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v));
+
+export const envSchema = z.object({
+  SOUFFLE_DB: z.string().min(1).default('data/souffle.db'),
+  SOUFFLE_DATABASE_URL: emptyAsUndefined,
+  PORT: port(8080),
+  HOST: z.string().default('0.0.0.0'),
+  SOUFFLE_PUBLIC_URL: emptyAsUndefined,
+  SOUFFLE_ADMIN_TOKEN: emptyAsUndefined,
+  MQTT_URL: emptyAsUndefined,
+  SOUFFLE_MQTT_PORT: port(1883),
+  SOUFFLE_MQTT_HOST: z.string().default('0.0.0.0'),
+  SOUFFLE_MQTT_USERNAME: emptyAsUndefined,
+  SOUFFLE_MQTT_PASSWORD: emptyAsUndefined,
+  SOUFFLE_MQTT_CLIENT_ID: z.string().min(1).max(23).default('souffle-ingest'),
+  SOUFFLE_INGEST_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  SOUFFLE_API_URL: z.string().url().default('http://localhost:8080'),
+  ATMOSUD_ENABLED: bool(true),
+  ATMOSUD_URL: z.string().url().default('https://api.atmosud.org'),
+  ATMOSUD_INTERVAL: duration('15m'),
+  ATMOSUD_DEPARTMENTS: list('13'),
+  ATMOSUD_BBOX: bbox,
+  ATMOSUD_COMMUNES: list('13055,13001'),
+  ATMOSUD_OVERLAP: duration('48h'),
+  ATMOSUD_TIMEOUT: duration('30s'),
+  ATMOSUD_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
+  SOUFFLE_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = z.output<typeof envSchema>;
+
+/** Thrown with every invalid variable named, so a bad setting is fixed in one go. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const known = Object.fromEntries(Object.keys(envSchema.shape).map((k) => [k, env[k]]));
+  const result = envSchema.safeParse(known);
+  if (!result.success) {
+    const lines = result.error.issues.map(
+      (i) => `  ${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])] ?? '')}: ${i.message}`,
+    );
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,107 @@
+// Opens the database: a SQLite file through better-sqlite3, wrapped in Kysely. This is the only
+// module that knows which engine is underneath; everything else takes a `Db`.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, type MigrationResultSet } from 'kysely';
+import { migrationProvider } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export type Db = Kysely<Database>;
+
+export type OpenOptions = {
+  /** How long a writer waits for another's lock before failing (ms). */
+  busyTimeoutMs?: number;
+  /** Run pending migrations on open. */
+  migrate?: boolean;
+  /** Open read-only (the file must exist). */
+  readonly?: boolean;
+  /** Prepared statements kept per connection; Kysely's SQLite driver would otherwise re-prepare every query. */
+  statementCacheSize?: number;
+};
+
+const defaults: Required<OpenOptions> = {
+  busyTimeoutMs: 5000,
+  migrate: true,
+  readonly: false,
+  statementCacheSize: 200,
+};
+
+export type OpenDatabase = {
+  db: Db;
+  /** The underlying better-sqlite3 handle, for pragmas, backups and the benchmark's baseline. */
+  sqlite: BetterSqlite3.Database;
+  path: string;
+  close: () => Promise<void>;
+};
+
+/**
+ * Opens (creating the folder and file if needed) the SQLite database at `path` with WAL, a busy
+ * timeout and foreign keys on, and runs pending migrations unless `migrate: false`.
+ */
+export async function openDatabase(path: string, options: OpenOptions = {}): Promise<OpenDatabase> {
+  const opts = { ...defaults, ...options };
+  if (path !== ':memory:' && !opts.readonly) mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new BetterSqlite3(path, { readonly: opts.readonly, fileMustExist: opts.readonly });
+  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs))}`);
+  if (!opts.readonly) {
+    // WAL lets the API read while the worker writes; NORMAL sync is durable across process crashes
+    // (only an OS crash can lose the last commits) and avoids an fsync per message.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+  }
+  sqlite.pragma('foreign_keys = ON');
+
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite, opts.statementCacheSize) }),
+  });
+  if (opts.migrate && !opts.readonly) await migrate(db);
+  return {
+    db,
+    sqlite,
+    path,
+    close: async () => {
+      await db.destroy(); // closes the better-sqlite3 handle through the dialect
+    },
+  };
+}
+
+/** Runs every pending migration; throws with the failing migration's name and cause. */
+export async function migrate(db: Db): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const result = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(
+      `migration "${failed}" failed: ${String((result.error as Error).message ?? result.error)}`,
+      {
+        cause: result.error,
+      },
+    );
+  }
+  return result;
+}
+
+/**
+ * Wraps a better-sqlite3 handle so that `prepare` returns a cached statement for SQL it has seen.
+ * Kysely prepares every query anew; the store's hot paths issue the same few statements thousands
+ * of times per second, and preparing is most of their cost. Bounded (oldest dropped first).
+ */
+function withStatementCache(sqlite: BetterSqlite3.Database, size: number): BetterSqlite3.Database {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  const prepare = (source: string) => {
+    let stmt = cache.get(source);
+    if (stmt) return stmt;
+    stmt = sqlite.prepare(source);
+    if (cache.size >= size) cache.delete(cache.keys().next().value as string);
+    cache.set(source, stmt);
+    return stmt;
+  };
+  return new Proxy(sqlite, {
+    get(target, prop, receiver) {
+      if (prop === 'prepare') return prepare;
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}

@@ -1,0 +1,26 @@
+// Quality flags carried by each reading, as a bit set so a reading can carry several. Browser-safe.
+// Exports and the API show the names, joined with "|".
+
+export const FLAGS = {
+  /** Optical PM measured at relative humidity ≥ 75 %: hygroscopic growth makes it over-read. */
+  humid: 1,
+  /** The two channels of a dual-sensor monitor disagree beyond tolerance. */
+  channel_disagreement: 2,
+  /** The same value repeated for hours: a stuck sensor. */
+  stuck: 4,
+  /** An isolated spike far from its neighbours. */
+  spike: 8,
+} as const;
+
+export type FlagName = keyof typeof FLAGS;
+
+/** Relative humidity from which optical PM readings are flagged `humid` (sensor-payloads.md). */
+export const HUMID_THRESHOLD = 75;
+
+export function flagNames(bits: number): FlagName[] {
+  return (Object.keys(FLAGS) as FlagName[]).filter((name) => (bits & FLAGS[name]) !== 0);
+}
+
+export function flagBits(names: readonly FlagName[]): number {
+  return names.reduce((bits, name) => bits | FLAGS[name], 0);
+}

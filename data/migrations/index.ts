@@ -1,0 +1,12 @@
+// The ordered list of migrations. Listed explicitly rather than read from the folder so that they
+// run the same from TypeScript sources, a bundle, or a test, whatever the working directory.
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m0001 from './0001-initial.js';
+
+const migrations: Record<string, Migration> = {
+  '0001-initial': m0001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

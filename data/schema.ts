@@ -1,0 +1,147 @@
+// Kysely table types: the shape of the database as the code sees it. Times are epoch milliseconds
+// UTC (DESIGN.md, Storage); booleans are 0/1 integers because SQLite has no boolean type.
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** A column the database fills (default or autoincrement) but that may be given on insert. */
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
+
+export type StationSource = 'citizen' | 'atmosud';
+export type Exposure = 'outdoor' | 'indoor';
+export type DeviceFormat = 'native' | 'airgradient' | 'airrohr';
+
+export interface StationsTable {
+  id: string;
+  source: StationSource;
+  name: string;
+  /** Exact location: never leaves through the public API for citizen stations. */
+  lat: number;
+  lon: number;
+  /** What the public API shows: the centre of a ~200 m cell, or the exact location if opted in. */
+  public_lat: number;
+  public_lon: number;
+  exact_location: Defaulted<0 | 1>;
+  exposure: Defaulted<Exposure>;
+  address: string | null;
+  /** INSEE code of the commune, where known (AtmoSud stations). */
+  commune: string | null;
+  /** JSON array of phenomenon codes in service (reference stations), or null. */
+  pollutants: string | null;
+  attribution: string | null;
+  licence: string | null;
+  in_service: Defaulted<0 | 1>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DevicesTable {
+  id: string;
+  station_id: string;
+  format: DeviceFormat;
+  /** scrypt hash of the device token: "scrypt$N$r$p$salt$hash" (base64url). */
+  token_hash: string;
+  /** AirGradient serial number: the topic names the serial, not the device. */
+  serial: string | null;
+  created_at: number;
+  last_seen: number | null;
+}
+
+export interface SeriesTable {
+  id: Generated<number>;
+  station_id: string;
+  phenomenon: string;
+  /** Sensor model and channel, e.g. "SDS011", "PMS5003:2", or "reference" for AtmoSud analysers. */
+  sensor: string;
+  unit: string;
+}
+
+export interface ReadingsTable {
+  series_id: number;
+  time: number;
+  value: number;
+  /** Bit set of quality flags (data/flags.ts). */
+  flags: Defaulted<number>;
+  /** Validation state of reference data ("validated" | "provisional"), null for citizen data. */
+  validation: string | null;
+}
+
+export interface RollupsTable {
+  series_id: number;
+  /** Start of the hour or day (UTC), epoch ms. */
+  bucket: number;
+  n: number;
+  sum: number;
+  min: number;
+  max: number;
+  sum_sq: number;
+}
+
+export interface IngestErrorsTable {
+  id: Generated<number>;
+  /** The device the message came from, or null when unknown (unknown device, AtmoSud). */
+  device_id: string | null;
+  source: string;
+  time: number;
+  topic: string | null;
+  reason: string;
+  /** A truncated copy of the offending payload, to show the citizen what was sent. */
+  payload: string | null;
+}
+
+export interface PullCursorsTable {
+  source: string;
+  key: string;
+  /** Data is complete up to this instant (epoch ms); the next pull starts before it by the overlap. */
+  cursor: number;
+  /** Free-form JSON state (e.g. an interrupted backfill's remaining windows). */
+  state: string | null;
+  updated_at: number;
+}
+
+export interface CommuneIndicesTable {
+  /** INSEE code, e.g. 13055 for Marseille. */
+  insee: string;
+  /** Day of the index, YYYY-MM-DD (local day as published by AtmoSud). */
+  date: string;
+  lib_zone: string | null;
+  code_qual: number;
+  lib_qual: string | null;
+  coul_qual: string | null;
+  code_no2: number | null;
+  code_so2: number | null;
+  code_o3: number | null;
+  code_pm10: number | null;
+  code_pm25: number | null;
+  source: string;
+  pulled_at: number;
+}
+
+export interface CountersTable {
+  /** Metric name, e.g. "souffle_ingest_messages_received_total". */
+  name: string;
+  /** Prometheus label set as written in the exposition format, e.g. 'reason="range"', or "". */
+  labels: string;
+  value: number;
+  updated_at: number;
+}
+
+export interface Database {
+  stations: StationsTable;
+  devices: DevicesTable;
+  series: SeriesTable;
+  readings: ReadingsTable;
+  rollups_hourly: RollupsTable;
+  rollups_daily: RollupsTable;
+  ingest_errors: IngestErrorsTable;
+  pull_cursors: PullCursorsTable;
+  commune_indices: CommuneIndicesTable;
+  counters: CountersTable;
+}
+
+export type Station = Selectable<StationsTable>;
+export type NewStation = Insertable<StationsTable>;
+export type Device = Selectable<DevicesTable>;
+export type Series = Selectable<SeriesTable>;
+export type Reading = Selectable<ReadingsTable>;
+export type Rollup = Selectable<RollupsTable>;
+export type IngestError = Selectable<IngestErrorsTable>;
+export type CommuneIndex = Selectable<CommuneIndicesTable>;

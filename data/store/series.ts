@@ -1,0 +1,45 @@
+// Series: one station × phenomenon × sensor. The ingest path resolves a series for every value, so
+// a writer passes a SeriesCache and each series is looked up once. Clear the cache when a foreign
+// key error says a series was deleted under it (device removed with --purge).
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, Series } from '../schema.js';
+
+export type SeriesKey = { stationId: string; phenomenon: string; sensor: string; unit: string };
+
+/** Series ids already resolved, owned by a long-lived writer (the ingest worker, the puller). */
+export type SeriesCache = Map<string, number>;
+
+/** Returns the id of the series, creating it if needed. */
+export async function ensureSeries(
+  db: Kysely<Database> | Transaction<Database>,
+  key: SeriesKey,
+  cache: SeriesCache = new Map(),
+): Promise<number> {
+  const k = `${key.stationId}\u0000${key.phenomenon}\u0000${key.sensor}`;
+  const cached = cache.get(k);
+  if (cached !== undefined) return cached;
+  await db
+    .insertInto('series')
+    .values({ station_id: key.stationId, phenomenon: key.phenomenon, sensor: key.sensor, unit: key.unit })
+    .onConflict((oc) => oc.columns(['station_id', 'phenomenon', 'sensor']).doNothing())
+    .execute();
+  const row = await db
+    .selectFrom('series')
+    .select('id')
+    .where('station_id', '=', key.stationId)
+    .where('phenomenon', '=', key.phenomenon)
+    .where('sensor', '=', key.sensor)
+    .executeTakeFirstOrThrow();
+  cache.set(k, row.id);
+  return row.id;
+}
+
+export async function listSeries(
+  db: Kysely<Database>,
+  filter: { stationId?: string; phenomenon?: string } = {},
+): Promise<Series[]> {
+  let q = db.selectFrom('series').selectAll().orderBy('station_id').orderBy('phenomenon').orderBy('sensor');
+  if (filter.stationId) q = q.where('station_id', '=', filter.stationId);
+  if (filter.phenomenon) q = q.where('phenomenon', '=', filter.phenomenon);
+  return q.execute();
+}

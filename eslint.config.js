@@ -1,0 +1,71 @@
+// Lint rules. The import restrictions enforce DESIGN.md's dependency direction: api, ingest,
+// sensors-sim and web-components import from data/ and never from each other; souffle.ts and
+// cli/ wire them together.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const areas = ['api', 'ingest', 'sensors-sim', 'web-components'];
+
+/** For one area, forbid imports that reach into any other area. */
+function isolate(area) {
+  const others = areas.filter((a) => a !== area);
+  return {
+    files: [`${area}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: others.map((other) => ({
+            group: [`**/${other}/**`, `../${other}`, `../../${other}`],
+            message: `${area}/ must not import from ${other}/: share code through data/ (DESIGN.md, Layout).`,
+          })),
+        },
+      ],
+    },
+  };
+}
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'data/*.db*', 'test-output/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly' },
+    },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'TSEnumDeclaration',
+          message: 'Use an `as const` registry instead of enum (DESIGN.md, Style 6).',
+        },
+      ],
+    },
+  },
+  ...areas.map(isolate),
+  {
+    // web-components run in the browser: only browser-safe data/ modules, and no Node built-ins.
+    files: ['web-components/**/*.ts', 'data/phenomena.ts', 'data/indices.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'Browser-safe code must not import Node built-ins.' },
+            {
+              group: ['**/api/**', '**/ingest/**', '**/sensors-sim/**'],
+              message: 'web-components/ imports from data/ only.',
+            },
+            {
+              group: ['**/data/db*', '**/data/store/**', '**/data/schema*', '**/data/migrations/**'],
+              message: 'Only browser-safe data/ modules here.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

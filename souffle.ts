@@ -1,0 +1,64 @@
+// The command-line front door: `souffle <command> [options]`. Each command lives in cli/<name>.ts
+// and exports `usage` and `run(argv, config)`; this file only reads the configuration once and
+// dispatches, so importing any module never starts anything.
+import { UsageError } from './cli/args.js';
+import { ConfigError, loadConfig, type Config } from './cli/config.js';
+
+type Command = { usage: string; run: (argv: string[], config: Config) => Promise<void> };
+
+/** Loaded lazily so that `souffle migrate` does not load the browser bundle or the broker. */
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  start: {
+    summary: 'run everything: broker, ingest worker, AtmoSud puller, API and dashboard',
+    load: () => import('./cli/start.js'),
+  },
+  migrate: { summary: 'create or upgrade the database', load: () => import('./cli/migrate.js') },
+};
+
+const HELP = () => `Souffle: citizen air-quality platform.
+
+Usage: souffle <command> [options]      (from a checkout: npm run souffle -- <command> ...)
+
+Commands:
+${Object.entries(commands)
+  .map(([name, c]) => `  ${name.padEnd(18)} ${c.summary}`)
+  .join('\n')}
+
+Every command that prints a result accepts --json. \`souffle <command> --help\` shows its options.
+Configuration comes from environment variables (see README.md, "Configuration").`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${HELP()}\n`);
+    return 0;
+  }
+  const entry = commands[name];
+  if (!entry) {
+    process.stderr.write(`souffle: unknown command "${name}"\n\n${HELP()}\n`);
+    return 2;
+  }
+  const command = await entry.load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${command.usage}\n`);
+    return 0;
+  }
+  try {
+    await command.run(rest, loadConfig());
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`souffle ${name}: ${e.message}\n\n${command.usage}\n`);
+      return 2;
+    }
+    if (e instanceof ConfigError) {
+      process.stderr.write(`souffle: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`souffle ${name}: ${(e as Error).message}\n`);
+    if (process.env.LOG_LEVEL === 'debug') process.stderr.write(`${(e as Error).stack}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
