@@ -48,7 +48,15 @@ export default tseslint.config(
   ...areas.map(isolate),
   {
     // web-components run in the browser: only browser-safe data/ modules, and no Node built-ins.
-    files: ['web-components/**/*.ts', 'data/phenomena.ts', 'data/indices.ts'],
+    files: [
+      'web-components/**/*.ts',
+      'data/phenomena.ts',
+      'data/flags.ts',
+      'data/indices.ts',
+      'data/indices/**/*.ts',
+      'data/api-types.ts',
+      'data/location-privacy.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -13,6 +13,32 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     load: () => import('./cli/start.js'),
   },
   migrate: { summary: 'create or upgrade the database', load: () => import('./cli/migrate.js') },
+  device: {
+    summary: 'register, list, rotate the token of, or remove a citizen device',
+    load: () => import('./cli/device.js'),
+  },
+  ingest: {
+    summary: 'run the ingest worker (MQTT subscriber and AtmoSud puller) alone',
+    load: () => import('./cli/ingest.js'),
+  },
+  api: { summary: 'run the API, widgets and dashboard alone', load: () => import('./cli/api.js') },
+  sim: {
+    summary: 'simulate a fleet of citizen sensors publishing to the platform',
+    load: () => import('./cli/sim.js'),
+  },
+  export: { summary: 'export readings as CSV, NDJSON or GeoJSON', load: () => import('./cli/export.js') },
+  backfill: {
+    summary: 'fill history from a remote source (atmosud)',
+    load: () => import('./cli/backfill.js'),
+  },
+  'mosquitto-config': {
+    summary: 'write Mosquitto password, ACL and configuration files for the fleet',
+    load: () => import('./cli/mosquitto-config.js'),
+  },
+  bench: {
+    summary: 'run the benchmarks, each beside its bare baseline',
+    load: () => import('./cli/bench.js'),
+  },
 };
 
 const HELP = () => `Souffle: citizen air-quality platform.

@@ -18,6 +18,10 @@ export type OpenOptions = {
   readonly?: boolean;
   /** Prepared statements kept per connection; Kysely's SQLite driver would otherwise re-prepare every query. */
   statementCacheSize?: number;
+  /** SQLite page cache per connection, KiB. */
+  cacheKiB?: number;
+  /** WAL pages between automatic checkpoints. */
+  walAutocheckpointPages?: number;
 };
 
 const defaults: Required<OpenOptions> = {
@@ -25,6 +29,8 @@ const defaults: Required<OpenOptions> = {
   migrate: true,
   readonly: false,
   statementCacheSize: 200,
+  cacheKiB: 65_536,
+  walAutocheckpointPages: 10_000,
 };
 
 export type OpenDatabase = {
@@ -49,7 +55,14 @@ export async function openDatabase(path: string, options: OpenOptions = {}): Pro
     // (only an OS crash can lose the last commits) and avoids an fsync per message.
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
+    // A larger WAL between checkpoints lets many commits that touch the same hot pages (the current
+    // hour's rollups) be written back once; measured: ~2× the insert rate with rollups on a VM disk.
+    // journal_size_limit truncates the WAL file back after a checkpoint so it does not stay large.
+    sqlite.pragma(`wal_autocheckpoint = ${opts.walAutocheckpointPages}`);
+    sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   }
+  // The page cache is per connection; 64 MiB keeps the b-tree interior and hot leaves resident.
+  sqlite.pragma(`cache_size = -${opts.cacheKiB}`);
   sqlite.pragma('foreign_keys = ON');
 
   const db = new Kysely<Database>({

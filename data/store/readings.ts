@@ -3,6 +3,7 @@
 // its validated version. Rollups change in the same transaction as the rows.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../schema.js';
+import { executeCompiled } from './compiled.js';
 import { addToRollups, recomputeRollups } from './rollups.js';
 
 export type NewReading = {
@@ -32,12 +33,18 @@ export async function insertReadings(db: Executor, readings: readonly NewReading
   let inserted = 0;
   for (let i = 0; i < readings.length; i += CHUNK) {
     const chunk = readings.slice(i, i + CHUNK);
-    const rows = await db
-      .insertInto('readings')
-      .values(chunk.map(toRow))
-      .onConflict((oc) => oc.columns(['series_id', 'time']).doNothing())
-      .returning(['series_id', 'time', 'value'])
-      .execute();
+    // Compiled once per row count: messages have a handful of sizes (6 values is typical).
+    const rows = await executeCompiled<{ series_id: number; time: number; value: number }>(
+      db,
+      `insert-readings:${chunk.length}`,
+      () =>
+        db
+          .insertInto('readings')
+          .values(chunk.map(toRow))
+          .onConflict((oc) => oc.columns(['series_id', 'time']).doNothing())
+          .returning(['series_id', 'time', 'value']),
+      chunk.flatMap((r) => [r.seriesId, r.time, r.value, r.flags ?? 0, r.validation ?? null]),
+    );
     inserted += rows.length;
     await addToRollups(
       db,

@@ -3,6 +3,7 @@
 // rollup rows instead of millions of raw ones, and never sees a rollup ahead of or behind its rows.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../schema.js';
+import { executeCompiled } from './compiled.js';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
@@ -53,29 +54,38 @@ function aggregate(values: readonly Value[], width: number): Aggregate[] {
 export async function addToRollups(trx: Transaction<Database> | Kysely<Database>, values: readonly Value[]) {
   if (values.length === 0) return;
   for (const { table, width } of ROLLUP_TABLES) {
-    const rows = aggregate(values, width).map((a) => ({
-      series_id: a.seriesId,
-      bucket: a.bucket,
-      n: a.n,
-      sum: a.sum,
-      min: a.min,
-      max: a.max,
-      sum_sq: a.sumSq,
-    }));
-    await trx
-      .insertInto(table)
-      .values(rows)
-      .onConflict((oc) =>
-        oc.columns(['series_id', 'bucket']).doUpdateSet((eb) => ({
-          n: sql<number>`${eb.ref(`${table}.n`)} + excluded.n`,
-          sum: sql<number>`${eb.ref(`${table}.sum`)} + excluded.sum`,
-          min: sql<number>`min(${eb.ref(`${table}.min`)}, excluded.min)`,
-          max: sql<number>`max(${eb.ref(`${table}.max`)}, excluded.max)`,
-          sum_sq: sql<number>`${eb.ref(`${table}.sum_sq`)} + excluded.sum_sq`,
-        })),
-      )
-      .execute();
+    const aggregates = aggregate(values, width);
+    await executeCompiled(
+      trx,
+      `add-rollups:${table}:${aggregates.length}`,
+      () =>
+        trx
+          .insertInto(table)
+          .values(aggregates.map(toRow))
+          .onConflict((oc) =>
+            oc.columns(['series_id', 'bucket']).doUpdateSet((eb) => ({
+              n: sql<number>`${eb.ref(`${table}.n`)} + excluded.n`,
+              sum: sql<number>`${eb.ref(`${table}.sum`)} + excluded.sum`,
+              min: sql<number>`min(${eb.ref(`${table}.min`)}, excluded.min)`,
+              max: sql<number>`max(${eb.ref(`${table}.max`)}, excluded.max)`,
+              sum_sq: sql<number>`${eb.ref(`${table}.sum_sq`)} + excluded.sum_sq`,
+            })),
+          ),
+      aggregates.flatMap((a) => [a.seriesId, a.bucket, a.n, a.sum, a.min, a.max, a.sumSq]),
+    );
   }
+}
+
+function toRow(a: Aggregate) {
+  return {
+    series_id: a.seriesId,
+    bucket: a.bucket,
+    n: a.n,
+    sum: a.sum,
+    min: a.min,
+    max: a.max,
+    sum_sq: a.sumSq,
+  };
 }
 
 /**
@@ -113,17 +123,7 @@ export async function recomputeRollups(
     for (let i = 0; i < aggregates.length; i += 1000) {
       await trx
         .insertInto(table)
-        .values(
-          aggregates.slice(i, i + 1000).map((a) => ({
-            series_id: a.seriesId,
-            bucket: a.bucket,
-            n: a.n,
-            sum: a.sum,
-            min: a.min,
-            max: a.max,
-            sum_sq: a.sumSq,
-          })),
-        )
+        .values(aggregates.slice(i, i + 1000).map(toRow))
         .execute();
     }
   }

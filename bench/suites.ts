@@ -1,0 +1,5 @@
+// The benchmark suites `souffle bench` runs, in order. Each issue adds its suite here.
+import type { BenchSuite } from './bench-types.js';
+import { storageSuite } from './storage.js';
+
+export const suites: BenchSuite[] = [storageSuite];

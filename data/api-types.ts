@@ -1,0 +1,89 @@
+// The JSON shapes of the public API (/api/v1), shared by the API (which produces them) and the
+// widgets (which consume them). Browser-safe: types only. Times travel twice: `t` in epoch ms for
+// code, `time` in ISO 8601 UTC for people and spreadsheets.
+import type { IndexResult } from './indices.js';
+import type { Exposure, StationSource } from './schema.js';
+
+export type StationStatus = 'online' | 'offline' | 'never';
+
+/** A station as the public API shows it: public location only. */
+export type StationSummary = {
+  id: string;
+  source: StationSource;
+  name: string;
+  /** Public location: a ~200 m cell centre for citizen stations unless the owner opted in. */
+  lat: number;
+  lon: number;
+  exactLocation: boolean;
+  exposure: Exposure;
+  address: string | null;
+  commune: string | null;
+  /** Phenomena this station has series for. */
+  phenomena: string[];
+  status: StationStatus;
+  /** Newest reading, ISO 8601, or null if never seen. */
+  lastSeen: string | null;
+  /** Indices from citizen sensors are indicative, never official. */
+  indicative: boolean;
+  attribution: string | null;
+  licence: string | null;
+};
+
+/** GET /api/v1/stations (format=json). format=geojson gives a FeatureCollection whose features'
+ * properties are StationSummary without lat/lon. */
+export type StationsResponse = { stations: StationSummary[]; count: number };
+
+export type LatestValue = {
+  phenomenon: string;
+  sensor: string;
+  unit: string;
+  value: number;
+  t: number;
+  time: string;
+  flags: string[];
+  validation: string | null;
+};
+
+/** GET /api/v1/stations/{id}/latest */
+export type LatestResponse = {
+  station: StationSummary;
+  values: LatestValue[];
+  indices: { atmo: IndexResult; eaqi: IndexResult; usaqi: IndexResult };
+  indicative: boolean;
+};
+
+export type SeriesPoint = { t: number; value: number; min: number; max: number; n: number; flags?: string[] };
+
+/** GET /api/v1/stations/{id}/series */
+export type SeriesResponse = {
+  station: string;
+  phenomenon: string;
+  unit: string;
+  step: 'raw' | '1h' | '1d';
+  from: string;
+  to: string;
+  points: SeriesPoint[];
+  /** Cursor for the next page of raw data (pass as `cursor=`), null when complete. */
+  next: string | null;
+};
+
+/** GET /api/v1/stations/{id}/index */
+export type IndexResponse = IndexResult & {
+  station: string;
+  /** The day (ATMO) or null for "now" (EAQI hourly, US AQI NowCast). */
+  date: string | null;
+  indicative: boolean;
+};
+
+/** GET /api/v1/stations/{id}/compare */
+export type CompareResponse = {
+  station: string;
+  phenomenon: string;
+  unit: string;
+  reference: { station: StationSummary; distanceMetres: number } | null;
+  /** Hourly means, bucket start `t`; either side null where it has no data for that hour. */
+  points: Array<{ t: number; value: number | null; reference: number | null }>;
+};
+
+/** Every error the API returns. */
+export type ErrorResponse = { error: { code: string; message: string } };

@@ -1,0 +1,78 @@
+// Air-quality indices as pure functions over numbers: the French ATMO index, the European AQI
+// (EEA 2024), the US AQI (EPA 2024) with the NowCast, and the WHO 2021 guidelines as data.
+// Browser-safe: the widgets import this file, so it and everything under indices/ import nothing
+// from Node or from the database. Reference: shared/reference/air-quality-indices.md.
+// An index computed from a citizen sensor is indicative, never official: callers must say so.
+import { ATMO_BREAKPOINTS, ATMO_LEVELS } from './indices/atmo.js';
+import { EAQI_BREAKPOINTS, EAQI_LEVELS } from './indices/eaqi.js';
+import { bandsFromUpperBounds, type IndexBand, type IndexScheme } from './indices/index-result.js';
+import { US_AQI_BREAKPOINTS, usAqiBands } from './indices/us-aqi.js';
+
+export {
+  POLLUTANTS,
+  UNAVAILABLE,
+  type IndexBand,
+  type IndexLevel,
+  type IndexResult,
+  type IndexScheme,
+  type Label,
+  type Pollutant,
+  type SubIndex,
+} from './indices/index-result.js';
+export {
+  ATMO_BREAKPOINTS,
+  ATMO_DAILY_STATISTIC,
+  ATMO_LEVELS,
+  ATMO_MIN_HOURS,
+  atmoDaily,
+  atmoSubIndex,
+  type AtmoCode,
+  type AtmoPollutant,
+  type HourlySeries,
+} from './indices/atmo.js';
+export {
+  EAQI_BREAKPOINTS,
+  EAQI_LEVELS,
+  eaqi,
+  eaqiSubIndex,
+  type EaqiBand,
+  type EaqiPollutant,
+} from './indices/eaqi.js';
+export {
+  US_AQI_BREAKPOINTS,
+  US_AQI_CATEGORIES,
+  US_AQI_DECIMALS,
+  US_AQI_POLLUTANTS,
+  nowcast,
+  usAqi,
+  usAqiLevel,
+  usAqiSubIndex,
+  type UsAqiPollutant,
+  type UsAqiValue,
+} from './indices/us-aqi.js';
+export { WHO_GUIDELINES, type WhoAveraging, type WhoGuideline } from './indices/who-guidelines.js';
+
+const has = <K extends string>(table: Record<K, unknown>, key: string): key is K =>
+  Object.prototype.hasOwnProperty.call(table, key);
+
+/**
+ * The bands of `scheme` for one phenomenon code, lowest first, for chart backgrounds and legends:
+ * contiguous intervals (from exclusive, to inclusive, as published), the top one open-ended
+ * (`to: null`). Exact classing at an edge follows each scheme's rounding (ATMO rounds to whole
+ * numbers, US AQI truncates), so use the sub-index functions, not these bands, to class a value.
+ * A phenomenon the scheme does not class (temperature, or NO2 in the US AQI) has no bands: [].
+ */
+export function indexBands(scheme: IndexScheme, pollutant: string): IndexBand[] {
+  switch (scheme) {
+    case 'atmo':
+      return has(ATMO_BREAKPOINTS, pollutant)
+        ? bandsFromUpperBounds(ATMO_BREAKPOINTS[pollutant], ATMO_LEVELS)
+        : [];
+    case 'eaqi':
+      return has(EAQI_BREAKPOINTS, pollutant)
+        ? bandsFromUpperBounds(EAQI_BREAKPOINTS[pollutant], EAQI_LEVELS)
+        : [];
+    case 'usaqi':
+      return has(US_AQI_BREAKPOINTS, pollutant) ? usAqiBands(pollutant) : [];
+  }
+}

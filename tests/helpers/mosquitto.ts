@@ -1,0 +1,116 @@
+// Starts a real Mosquitto broker on a free port for one test file, with an optional extra
+// configuration (password file, ACL, persistence). Tests need no running service.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './free-port.js';
+
+export const MOSQUITTO_BIN = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((p) => existsSync(p));
+export const hasMosquitto = MOSQUITTO_BIN !== undefined;
+
+export type Mosquitto = {
+  port: number;
+  url: string;
+  dir: string;
+  /** Stops the broker (SIGTERM, then SIGKILL). */
+  stop: () => Promise<void>;
+  /** Stops and starts it again on the same port and configuration (persistence survives). */
+  restart: () => Promise<void>;
+  cleanup: () => Promise<void>;
+  log: () => string;
+};
+
+export type MosquittoOptions = {
+  /** Extra mosquitto.conf lines. Without a password_file the listener allows anonymous clients. */
+  config?: string;
+  /** Use this port instead of a free one. */
+  port?: number;
+  /** Folder for persistence and config; a fresh temp folder when omitted. */
+  dir?: string;
+};
+
+export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mosquitto> {
+  if (!MOSQUITTO_BIN) throw new Error('mosquitto is not installed (apt-get install -y mosquitto)');
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'souffle-mosquitto-'));
+  const port = options.port ?? (await freePort());
+  const extra = options.config ?? '';
+  const conf = join(dir, 'test-mosquitto.conf');
+  writeFileSync(
+    conf,
+    [
+      `listener ${port} 127.0.0.1`,
+      /password_file|allow_anonymous/.test(extra) ? '' : 'allow_anonymous true',
+      'persistence true',
+      `persistence_location ${dir}/`,
+      'max_queued_messages 100000',
+      'max_inflight_messages 100',
+      extra,
+    ].join('\n'),
+  );
+  let child: ChildProcess | undefined;
+  let output = '';
+  const start = async () => {
+    child = spawn(MOSQUITTO_BIN!, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (d) => (output += d));
+    child.stderr?.on('data', (d) => (output += d));
+    await waitForPort(port, 10_000, () => output);
+  };
+  const stop = async () => {
+    const c = child;
+    if (!c || c.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
+    c.kill('SIGTERM');
+    const timer = setTimeout(() => c.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  await start();
+  return {
+    port,
+    url: `mqtt://127.0.0.1:${port}`,
+    dir,
+    stop,
+    restart: async () => {
+      await stop();
+      await start();
+    },
+    cleanup: async () => {
+      await stop();
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    },
+    log: () => output,
+  };
+}
+
+/** Writes a Mosquitto password file with `mosquitto_passwd` (hashing as the broker expects). */
+export function writePasswordFile(path: string, users: Record<string, string>): void {
+  writeFileSync(path, '');
+  for (const [user, password] of Object.entries(users)) {
+    const r = spawnSync('mosquitto_passwd', ['-b', path, user, password]);
+    if (r.status !== 0) throw new Error(`mosquitto_passwd failed: ${r.stderr}`);
+  }
+}
+
+export async function waitForPort(
+  port: number,
+  timeoutMs: number,
+  log: () => string = () => '',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline)
+      throw new Error(`nothing listens on port ${port} after ${timeoutMs} ms\n${log()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
