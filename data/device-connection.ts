@@ -1,0 +1,62 @@
+// How a device connects: what `souffle device add` prints and what the admin API returns, from
+// one function so they never disagree. The token appears here once, at creation or rotation.
+import type { Device } from './schema.js';
+
+export type ConnectionSettings = {
+  /** The broker devices reach, e.g. mqtt://souffle.example.org:1883. */
+  mqttUrl: string;
+  /** The platform's public base URL, for the airrohr push endpoint. */
+  publicUrl: string;
+};
+
+export type DeviceConnection = {
+  id: string;
+  station: string;
+  format: Device['format'];
+  token: string;
+  /** The topic the device publishes to. */
+  topic: string;
+  mqtt: { url: string; host: string; port: number; username: string; password: string; qos: 1 };
+  serial: string | null;
+  /** For Sensor.Community kits: the "Send data to own API" settings. */
+  airrohr: { server: string; path: string; port: number; https: boolean; username: string; password: string } | null;
+};
+
+export function deviceTopic(device: Pick<Device, 'id' | 'format' | 'serial'>): string {
+  if (device.format === 'airgradient') return `airgradient/readings/${device.serial ?? '<serial>'}`;
+  if (device.format === 'airrohr') return `souffle/v1/${device.id}/airrohr`;
+  return `souffle/v1/${device.id}/readings`;
+}
+
+export function deviceConnection(device: Device, token: string, settings: ConnectionSettings): DeviceConnection {
+  const mqtt = new URL(settings.mqttUrl);
+  const pub = new URL(settings.publicUrl);
+  const https = pub.protocol === 'https:';
+  return {
+    id: device.id,
+    station: device.station_id,
+    format: device.format,
+    token,
+    topic: deviceTopic(device),
+    mqtt: {
+      url: settings.mqttUrl,
+      host: mqtt.hostname,
+      port: Number(mqtt.port || (mqtt.protocol === 'mqtts:' ? 8883 : 1883)),
+      username: device.id,
+      password: token,
+      qos: 1,
+    },
+    serial: device.serial,
+    airrohr:
+      device.format === 'airrohr'
+        ? {
+            server: pub.hostname,
+            path: `${pub.pathname.replace(/\/$/, '')}/api/v1/push/airrohr`,
+            port: Number(pub.port || (https ? 443 : 80)),
+            https,
+            username: device.id,
+            password: token,
+          }
+        : null,
+  };
+}
