@@ -2,7 +2,7 @@
 // with it, the ingest decoders convert and range-check with it, the API documents it.
 //
 // Gas conversions use the molar volume at 20 °C and 1013 hPa, the reference conditions of EU
-// directive 2008/50/EC for gases: Vm = R·T/p = 8.314462618 × 293.15 / 101300 = 24.0616 L/mol,
+// directive 2008/50/EC for gases: Vm = R·T/p = 8.314462618 × 293.15 / 101300 = 24.0611 L/mol,
 // so µg/m³ = ppb × M / Vm (M in g/mol) and mg/m³ = ppm × M / Vm.
 
 export type Unit = {

@@ -1,0 +1,184 @@
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { insertReadings, upsertReadings, type NewReading } from '../../../data/store/readings.js';
+import { readSeries } from '../../../data/store/read-series.js';
+import { latestReadings, lastReadingTimes } from '../../../data/store/latest.js';
+import { ensureSeries } from '../../../data/store/series.js';
+import { upsertStation } from '../../../data/store/stations.js';
+import { DAY_MS, HOUR_MS } from '../../../data/store/rollups.js';
+import { tempDb, type TempDb } from '../../helpers/temp-db.js';
+
+const T0 = Date.UTC(2026, 10, 28, 8, 0, 0);
+
+/** Rollups recomputed from the raw rows with SQL, independently of the store's incremental path. */
+function recomputed(t: TempDb, width: number) {
+  return t.sqlite
+    .prepare(
+      `select series_id, (time / ${width}) * ${width} as bucket, count(*) as n, sum(value) as sum,
+              min(value) as min, max(value) as max, sum(value * value) as sum_sq
+         from readings group by series_id, bucket order by series_id, bucket`,
+    )
+    .all();
+}
+
+function stored(t: TempDb, table: string) {
+  return t.sqlite
+    .prepare(`select series_id, bucket, n, sum, min, max, sum_sq from ${table} order by series_id, bucket`)
+    .all();
+}
+
+function expectRollupsMatchRawRows(t: TempDb) {
+  for (const [table, width] of [
+    ['rollups_hourly', HOUR_MS],
+    ['rollups_daily', DAY_MS],
+  ] as const) {
+    const a = stored(t, table) as Array<Record<string, number>>;
+    const b = recomputed(t, width) as Array<Record<string, number>>;
+    expect(a.length).toBe(b.length);
+    a.forEach((row, i) => {
+      const other = b[i]!;
+      expect([row.series_id, row.bucket, row.n, row.min, row.max]).toEqual([
+        other.series_id,
+        other.bucket,
+        other.n,
+        other.min,
+        other.max,
+      ]);
+      expect(row.sum).toBeCloseTo(other.sum!, 6);
+      expect(row.sum_sq).toBeCloseTo(other.sum_sq!, 4);
+    });
+  }
+}
+
+describe('storing readings', () => {
+  let t: TempDb;
+  let pm25: number;
+  let pm10: number;
+
+  beforeEach(async () => {
+    t = await tempDb();
+    await upsertStation(t.db, { id: 'ecole', source: 'citizen', name: 'École', lat: 43.305, lon: 5.38 });
+    pm25 = await ensureSeries(t.db, {
+      stationId: 'ecole',
+      phenomenon: 'pm25',
+      sensor: 'SDS011',
+      unit: 'µg/m³',
+    });
+    pm10 = await ensureSeries(t.db, {
+      stationId: 'ecole',
+      phenomenon: 'pm10',
+      sensor: 'SDS011',
+      unit: 'µg/m³',
+    });
+  });
+  afterEach(async () => t.cleanup());
+
+  it('returns the same series id for the same station, phenomenon and sensor', async () => {
+    expect(
+      await ensureSeries(t.db, { stationId: 'ecole', phenomenon: 'pm25', sensor: 'SDS011', unit: 'µg/m³' }),
+    ).toBe(pm25);
+    expect(pm10).not.toBe(pm25);
+  });
+
+  it('leaves one row and the same rollups when the same message arrives twice', async () => {
+    const message: NewReading[] = [
+      { seriesId: pm25, time: T0, value: 12.3 },
+      { seriesId: pm10, time: T0, value: 20.1 },
+    ];
+    expect(await insertReadings(t.db, message)).toEqual({ inserted: 2, replaced: 0, unchanged: 0 });
+    const rollupsBefore = [stored(t, 'rollups_hourly'), stored(t, 'rollups_daily')];
+    expect(await insertReadings(t.db, message)).toEqual({ inserted: 0, replaced: 0, unchanged: 2 });
+    expect(t.sqlite.prepare('select count(*) as n from readings').get()).toEqual({ n: 2 });
+    expect([stored(t, 'rollups_hourly'), stored(t, 'rollups_daily')]).toEqual(rollupsBefore);
+  });
+
+  it('keeps rollups equal to aggregates recomputed from the raw rows, whatever arrives (property)', async () => {
+    const reading = fc.record({
+      series: fc.constantFrom(0, 1),
+      // three days of minutes, so buckets of both widths are crossed
+      minute: fc.integer({ min: 0, max: 3 * 24 * 60 }),
+      value: fc.double({ min: 0, max: 999, noNaN: true }),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(reading, { minLength: 1, maxLength: 8 }), { maxLength: 30 }),
+        async (messages) => {
+          t.sqlite.exec('delete from readings; delete from rollups_hourly; delete from rollups_daily;');
+          for (const m of messages) {
+            await insertReadings(
+              t.db,
+              m.map((r) => ({
+                seriesId: r.series === 0 ? pm25 : pm10,
+                time: T0 + r.minute * 60_000,
+                value: r.value,
+              })),
+            );
+          }
+          expectRollupsMatchRawRows(t);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('replaces a provisional reference value by its validated version and recomputes the rollups', async () => {
+    await upsertReadings(t.db, [
+      { seriesId: pm25, time: T0, value: 10, validation: 'provisional' },
+      { seriesId: pm25, time: T0 + HOUR_MS, value: 30, validation: 'provisional' },
+    ]);
+    const result = await upsertReadings(t.db, [
+      { seriesId: pm25, time: T0, value: 4, validation: 'validated' },
+      { seriesId: pm25, time: T0 + HOUR_MS, value: 30, validation: 'provisional' },
+    ]);
+    expect(result).toEqual({ inserted: 0, replaced: 1, unchanged: 1 });
+    expect(t.sqlite.prepare('select value, validation from readings where time = ?').get(T0)).toEqual({
+      value: 4,
+      validation: 'validated',
+    });
+    const [day] = await readSeries(t.db, { seriesId: pm25, from: T0 - DAY_MS, to: T0 + DAY_MS, step: '1d' });
+    expect(day).toMatchObject({ min: 4, max: 30, n: 2, value: 17 });
+    expectRollupsMatchRawRows(t);
+  });
+
+  it('reads a series raw with a keyset cursor, and rolled up by hour and day', async () => {
+    const rows = Array.from({ length: 120 }, (_, i) => ({ seriesId: pm25, time: T0 + i * 60_000, value: i }));
+    await insertReadings(t.db, rows);
+    const page1 = await readSeries(t.db, {
+      seriesId: pm25,
+      from: T0,
+      to: T0 + DAY_MS,
+      step: 'raw',
+      limit: 50,
+    });
+    const page2 = await readSeries(t.db, {
+      seriesId: pm25,
+      from: T0,
+      to: T0 + DAY_MS,
+      step: 'raw',
+      limit: 100,
+      after: page1.at(-1)!.t,
+    });
+    expect(page1).toHaveLength(50);
+    expect(page2).toHaveLength(70);
+    expect(page2[0]!.t).toBe(T0 + 50 * 60_000);
+    const hours = await readSeries(t.db, { seriesId: pm25, from: T0, to: T0 + DAY_MS, step: '1h' });
+    expect(hours).toEqual([
+      { t: T0, value: 29.5, min: 0, max: 59, n: 60 },
+      { t: T0 + HOUR_MS, value: 89.5, min: 60, max: 119, n: 60 },
+    ]);
+  });
+
+  it('finds the latest value of each series and when each station was last heard from', async () => {
+    await insertReadings(t.db, [
+      { seriesId: pm25, time: T0, value: 1 },
+      { seriesId: pm25, time: T0 + 60_000, value: 2 },
+      { seriesId: pm10, time: T0, value: 3 },
+    ]);
+    const latest = await latestReadings(t.db, { stationId: 'ecole' });
+    expect(latest.map((l) => [l.phenomenon, l.value, l.time])).toEqual([
+      ['pm10', 3, T0],
+      ['pm25', 2, T0 + 60_000],
+    ]);
+    expect(await lastReadingTimes(t.db)).toEqual(new Map([['ecole', T0 + 60_000]]));
+  });
+});
