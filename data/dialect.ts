@@ -1,15 +1,18 @@
 // The one place where SQLite and PostgreSQL differ in the DDL the migrations write. Migrations ask
 // for a column kind; this answers with the type each engine needs (SQLite STRICT tables accept only
 // INTEGER, REAL, TEXT, BLOB and ANY; PostgreSQL needs 64-bit integers for epoch milliseconds).
-import { sql, SqliteAdapter, type Kysely, type RawBuilder } from 'kysely';
+import { sql, SqliteAdapter, type RawBuilder } from 'kysely';
 
 export type DialectName = 'sqlite' | 'postgres';
 
-export function dialectOf(db: Kysely<unknown>): DialectName {
+/** Any Kysely instance or transaction, whatever its database type. */
+type AnyDb = { getExecutor(): { readonly adapter: unknown } };
+
+export function dialectOf(db: AnyDb): DialectName {
   return db.getExecutor().adapter instanceof SqliteAdapter ? 'sqlite' : 'postgres';
 }
 
-export function columnTypes(db: Kysely<unknown>) {
+export function columnTypes(db: AnyDb) {
   const sqlite = dialectOf(db) === 'sqlite';
   return {
     /** Epoch milliseconds and counters. */
@@ -21,10 +24,12 @@ export function columnTypes(db: Kysely<unknown>) {
 }
 
 /** Table options appended after the column list: STRICT on SQLite (types enforced), nothing on PG. */
-export function tableOptions(
-  db: Kysely<unknown>,
-  opts: { withoutRowid?: boolean } = {},
-): RawBuilder<unknown> {
+export function tableOptions(db: AnyDb, opts: { withoutRowid?: boolean } = {}): RawBuilder<unknown> {
   if (dialectOf(db) !== 'sqlite') return sql``;
   return opts.withoutRowid ? sql`without rowid, strict` : sql`strict`;
+}
+
+/** The smaller / larger of two values: SQLite's scalar min()/max(), PostgreSQL's least()/greatest(). */
+export function scalarMinMax(db: AnyDb): { min: string; max: string } {
+  return dialectOf(db) === 'sqlite' ? { min: 'min', max: 'max' } : { min: 'least', max: 'greatest' };
 }

@@ -2,6 +2,7 @@
 // microseconds); the ingest path runs the same few statements thousands of times per second with
 // only the parameters changing. This keeps the SQL Kysely generated and reuses it.
 import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
+import { dialectOf } from '../dialect.js';
 import type { Database } from '../schema.js';
 
 const compiled = new Map<string, { sql: string; parameterCount: number }>();
@@ -17,11 +18,13 @@ export async function executeCompiled<R>(
   build: () => Compilable,
   parameters: readonly unknown[],
 ): Promise<R[]> {
-  let entry = compiled.get(key);
+  // The SQL differs per dialect (placeholders, functions): key by dialect too.
+  const fullKey = `${dialectOf(db)}:${key}`;
+  let entry = compiled.get(fullKey);
   if (!entry) {
     const query = build().compile();
     entry = { sql: query.sql, parameterCount: query.parameters.length };
-    compiled.set(key, entry);
+    compiled.set(fullKey, entry);
   }
   if (parameters.length !== entry.parameterCount) {
     throw new Error(

@@ -3,6 +3,7 @@
 // rollup rows instead of millions of raw ones, and never sees a rollup ahead of or behind its rows.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../schema.js';
+import { scalarMinMax } from '../dialect.js';
 import { executeCompiled } from './compiled.js';
 
 export const HOUR_MS = 3_600_000;
@@ -55,6 +56,7 @@ export async function addToRollups(trx: Transaction<Database> | Kysely<Database>
   if (values.length === 0) return;
   for (const { table, width } of ROLLUP_TABLES) {
     const aggregates = aggregate(values, width);
+    const fn = scalarMinMax(trx);
     await executeCompiled(
       trx,
       `add-rollups:${table}:${aggregates.length}`,
@@ -66,8 +68,8 @@ export async function addToRollups(trx: Transaction<Database> | Kysely<Database>
             oc.columns(['series_id', 'bucket']).doUpdateSet((eb) => ({
               n: sql<number>`${eb.ref(`${table}.n`)} + excluded.n`,
               sum: sql<number>`${eb.ref(`${table}.sum`)} + excluded.sum`,
-              min: sql<number>`min(${eb.ref(`${table}.min`)}, excluded.min)`,
-              max: sql<number>`max(${eb.ref(`${table}.max`)}, excluded.max)`,
+              min: sql<number>`${sql.raw(fn.min)}(${eb.ref(`${table}.min`)}, excluded.min)`,
+              max: sql<number>`${sql.raw(fn.max)}(${eb.ref(`${table}.max`)}, excluded.max)`,
               sum_sq: sql<number>`${eb.ref(`${table}.sum_sq`)} + excluded.sum_sq`,
             })),
           ),
