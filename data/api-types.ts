@@ -27,6 +27,8 @@ export type StationSummary = {
   indicative: boolean;
   attribution: string | null;
   licence: string | null;
+  /** Only with `near=`: distance in metres from the search centre to the public location. */
+  distanceMetres?: number;
 };
 
 /** GET /api/v1/stations (format=json). format=geojson gives a FeatureCollection whose features'
@@ -58,6 +60,8 @@ export type SeriesPoint = { t: number; value: number; min: number; max: number; 
 export type SeriesResponse = {
   station: string;
   phenomenon: string;
+  /** The sensor series shown (a station may carry several for one phenomenon; `sensor=` picks one). */
+  sensor: string;
   unit: string;
   step: 'raw' | '1h' | '1d';
   from: string;
@@ -83,6 +87,47 @@ export type CompareResponse = {
   reference: { station: StationSummary; distanceMetres: number } | null;
   /** Hourly means, bucket start `t`; either side null where it has no data for that hour. */
   points: Array<{ t: number; value: number | null; reference: number | null }>;
+};
+
+/** GET /api/v1/communes/{insee}/index: the official ATMO index published by AtmoSud. */
+export type CommuneIndexResponse = {
+  insee: string;
+  /** Day of the index, YYYY-MM-DD (the local day AtmoSud publishes it for). */
+  date: string;
+  zone: string | null;
+  /** ATMO code 0..6 (7, 8: incident states declared by AtmoSud). */
+  level: number;
+  label: { fr: string; en: string };
+  colour: string;
+  /** Sub-index (ATMO code) per pollutant, null when not published. */
+  pollutants: {
+    no2: number | null;
+    so2: number | null;
+    o3: number | null;
+    pm10: number | null;
+    pm25: number | null;
+  };
+  official: true;
+  source: string;
+  pulledAt: string;
+  attribution: string;
+  licence: string;
+};
+
+/** GET /api/v1/devices/{id}/status (device owner: Basic id:token or Bearer token). */
+export type DeviceStatusResponse = {
+  device: string;
+  station: string;
+  format: 'native' | 'airgradient' | 'airrohr';
+  status: StationStatus;
+  /** Last message the ingest worker accepted from the device, ISO 8601, or null. */
+  lastSeen: string | null;
+  /** Newest stored reading, ISO 8601, or null. */
+  lastReading: string | null;
+  /** Values stored since 00:00 UTC today. */
+  valuesToday: number;
+  /** Newest first: why values or messages were rejected. */
+  errors: Array<{ time: string; reason: string; topic: string | null; payload: string | null }>;
 };
 
 /** Every error the API returns. */
