@@ -1,0 +1,69 @@
+// Builds the widgets and the two pages into dist/web/, which the API serves (issue 6):
+//   widgets/souffle.js        the stable entry URL schools paste (ES module, self-contained)
+//   widgets/*-[hash].js       lazy chunks: <souffle-chart> with chart.js, <souffle-map> with Leaflet
+//   index.html, embed.html    the dashboard (/) and the embed builder (/embed)
+//   assets/                   the pages' own scripts and styles
+// Two builds (Vite environments) so that the pages cannot pull the entry apart into shared chunks:
+// the pages load the widgets the way a school does, through ./widgets/souffle.js.
+// `base: './'` keeps every URL relative, so Souffle also works under a path prefix.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const outDir = here('./dist/web');
+
+export default defineConfig({
+  root: here('./web-components/pages'),
+  base: './',
+  publicDir: false,
+  logLevel: 'warn',
+  resolve: {
+    // Leaflet's package.json points at its UMD build, which also sets a global `L`: use its ES module.
+    alias: [{ find: /^leaflet$/, replacement: here('./node_modules/leaflet/dist/leaflet-src.esm.js') }],
+  },
+  build: { target: 'es2022', reportCompressedSize: false },
+  builder: {
+    async buildApp(builder) {
+      await builder.build(builder.environments.widgets!);
+      await builder.build(builder.environments.client!);
+    },
+  },
+  environments: {
+    widgets: {
+      consumer: 'client',
+      build: {
+        outDir,
+        emptyOutDir: true,
+        // No preload helper in the widget entry: fewer bytes on every school page.
+        modulePreload: false,
+        rolldownOptions: {
+          input: { souffle: here('./web-components/souffle.ts') },
+          // Lazy chunks may import shared code (Lit, the card) from the entry itself: one request, not two.
+          preserveEntrySignatures: 'allow-extension',
+          output: {
+            entryFileNames: 'widgets/[name].js',
+            chunkFileNames: 'widgets/[name]-[hash].js',
+            assetFileNames: 'widgets/[name]-[hash][extname]',
+          },
+        },
+      },
+    },
+    client: {
+      build: {
+        outDir,
+        emptyOutDir: false,
+        rolldownOptions: {
+          input: {
+            index: here('./web-components/pages/index.html'),
+            embed: here('./web-components/pages/embed.html'),
+          },
+          output: {
+            entryFileNames: 'assets/[name]-[hash].js',
+            chunkFileNames: 'assets/[name]-[hash].js',
+            assetFileNames: 'assets/[name]-[hash][extname]',
+          },
+        },
+      },
+    },
+  },
+});

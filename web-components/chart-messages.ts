@@ -1,0 +1,55 @@
+// The words of <souffle-chart>, loaded with it (not part of the entry script).
+import { translator, type Lang } from './i18n.js';
+
+const fr = {
+  range: 'Période',
+  'range.24h': '24 h',
+  'range.7d': '7 jours',
+  'range.30d': '30 jours',
+  'range.1y': '1 an',
+  hourlyMeans: 'moyennes horaires',
+  dailyMeans: 'moyennes journalières',
+  who: 'Seuil OMS ({avg}) : {v} {unit}',
+  'avg.24h': '24 h',
+  'avg.8h': '8 h',
+  'avg.annual': 'annuel',
+  'avg.peak-season': 'saison',
+  thisStation: 'Cette station',
+  reference: 'AtmoSud {name} ({km} km)',
+  noReference: 'Aucune station AtmoSud à proximité pour comparer.',
+  table: 'Tableau des données',
+  time: 'Date et heure',
+  value: 'Valeur',
+  noData: 'Aucune donnée sur cette période.',
+  chartSummary: '{p}, {range} ({means}) : minimum {min}, moyenne {mean}, maximum {max} {unit}.',
+} as const;
+
+export type ChartMessageKey = keyof typeof fr;
+
+const en: Record<ChartMessageKey, string> = {
+  range: 'Period',
+  'range.24h': '24 h',
+  'range.7d': '7 days',
+  'range.30d': '30 days',
+  'range.1y': '1 year',
+  hourlyMeans: 'hourly means',
+  dailyMeans: 'daily means',
+  who: 'WHO guideline ({avg}): {v} {unit}',
+  'avg.24h': '24 h',
+  'avg.8h': '8 h',
+  'avg.annual': 'annual',
+  'avg.peak-season': 'peak season',
+  thisStation: 'This station',
+  reference: 'AtmoSud {name} ({km} km)',
+  noReference: 'No AtmoSud station nearby to compare with.',
+  table: 'Data table',
+  time: 'Date and time',
+  value: 'Value',
+  noData: 'No data for this period.',
+  chartSummary: '{p}, {range} ({means}): minimum {min}, mean {mean}, maximum {max} {unit}.',
+};
+
+export const ct = translator<ChartMessageKey>({ fr, en } satisfies Record<
+  Lang,
+  Record<ChartMessageKey, string>
+>);

@@ -1,0 +1,328 @@
+// <souffle-card station="…">: a station at a glance: name, latest values with units, the index, a
+// 24 h sparkline, the time of the last reading, and a clear "no data since …" when offline (issue 6).
+import { LitElement, css, html, nothing, svg } from 'lit';
+import type { LatestResponse, LatestValue, SeriesResponse } from '../data/api-types.js';
+import { api, apiBaseFor } from './api-client.js';
+import { DataController } from './data-controller.js';
+import { formatNumber, formatReading, formatRelative, formatTime, parseRefresh } from './format.js';
+import { longLabel, resolveLang, shortLabel, t, type Lang } from './i18n.js';
+import { badgeStyles, renderIndexBadge } from './index-badge.js';
+import { toScheme } from './souffle-index.js';
+import { extent, sparklinePath } from './sparkline.js';
+import { baseStyles, renderError, renderLoading, renderMissingStation } from './styles.js';
+
+/** Display order of the latest values: pollutants first, then weather. */
+const ORDER = [
+  'pm25',
+  'pm10',
+  'pm1',
+  'no2',
+  'o3',
+  'so2',
+  'co',
+  'co2',
+  'temperature',
+  'humidity',
+  'pressure',
+  'noise',
+];
+const MAX_VALUES = 6;
+const SPARK_PREFERENCE = ['pm25', 'pm10', 'no2', 'o3', 'pm1', 'so2'];
+const DAY_MS = 86_400_000;
+
+type CardData = { latest: LatestResponse; spark: SeriesResponse | null; from: number; to: number };
+
+/** One value per phenomenon (the first sensor), in display order, at most MAX_VALUES. */
+export function displayedValues(values: readonly LatestValue[]): LatestValue[] {
+  const first = new Map<string, LatestValue>();
+  for (const v of values) if (!first.has(v.phenomenon)) first.set(v.phenomenon, v);
+  const rank = (code: string) => (ORDER.includes(code) ? ORDER.indexOf(code) : ORDER.length);
+  return [...first.values()].sort((a, b) => rank(a.phenomenon) - rank(b.phenomenon)).slice(0, MAX_VALUES);
+}
+
+/** The sparkline's phenomenon: the attribute if the station measures it, else the index's dominant
+ * pollutant, else the first pollutant it measures. */
+export function sparkPhenomenon(
+  attribute: string | undefined,
+  latest: LatestResponse,
+  scheme: string,
+): string | null {
+  const has = new Set(latest.station.phenomena);
+  if (attribute && has.has(attribute)) return attribute;
+  const dominant = latest.indices[toScheme(scheme)]?.dominant;
+  if (dominant && has.has(dominant)) return dominant;
+  return SPARK_PREFERENCE.find((p) => has.has(p)) ?? null;
+}
+
+export class SouffleCard extends LitElement {
+  static override properties = {
+    station: { type: String },
+    scheme: { type: String },
+    sparkline: { type: String },
+    api: { type: String },
+    refresh: { type: String },
+    lang: { type: String },
+  };
+
+  declare station: string | undefined;
+  declare scheme: string | undefined;
+  declare sparkline: string | undefined;
+  declare api: string | undefined;
+  declare refresh: string | undefined;
+
+  #data = new DataController<CardData>(this, {
+    key: () =>
+      this.station ? [apiBaseFor(this.api), this.station, this.scheme, this.sparkline].join(' ') : undefined,
+    load: async (signal) => {
+      const base = apiBaseFor(this.api);
+      const latest = await api.latest(base, this.station!, signal);
+      const to = Date.now();
+      const from = to - DAY_MS;
+      const phenomenon = sparkPhenomenon(this.sparkline, latest, this.scheme ?? 'atmo');
+      // The sparkline is a bonus: without it the card still shows the latest values.
+      const spark = phenomenon
+        ? await api
+            .series(base, this.station!, { phenomenon, from, to, step: '1h' }, signal)
+            .catch((e: unknown) => {
+              if (signal.aborted) throw e;
+              return null;
+            })
+        : null;
+      return { latest, spark, from, to };
+    },
+    refreshMs: () => parseRefresh(this.refresh),
+  });
+
+  override render() {
+    const lang = resolveLang(this);
+    const state = this.#data.state;
+    if (!this.station) return renderMissingStation(lang);
+    if (state.status === 'idle' || state.status === 'loading') {
+      return html`<article class="card" part="card">${renderLoading(lang)}</article>`;
+    }
+    if (state.status === 'error') return renderError(state.error, lang, this.station);
+    const { latest, spark, from, to } = state.data;
+    const { station } = latest;
+    const index = latest.indices[toScheme(this.scheme)];
+    const values = displayedValues(latest.values);
+    return html`<article class="card ${station.status}" part="card" aria-label=${station.name}>
+      <header part="header">
+        <div>
+          <h2 class="name" part="name">${station.name}</h2>
+          <p class="meta muted">
+            ${station.commune ? html`${station.commune} · ` : nothing}${
+              station.exposure === 'indoor' ? html`${t(lang, 'indoor')} · ` : nothing
+            }<span class="status ${station.status}">${t(lang, `status.${station.status}`)}</span>
+          </p>
+        </div>
+        <span class="source ${station.source}" part="source"
+          >${t(lang, station.source === 'atmosud' ? 'official' : 'citizen')}</span
+        >
+      </header>
+      ${this.#renderFreshness(latest, lang)}
+      <div class="body">
+        ${index ? renderIndexBadge(index, { lang, indicative: latest.indicative }) : nothing}
+        ${
+          values.length
+            ? html`<dl class="values" part="values">
+                ${values.map(
+                  (v) =>
+                    html`<div class="value" data-phenomenon=${v.phenomenon}>
+                      <dt title=${longLabel(v.phenomenon, lang)}>${shortLabel(v.phenomenon, lang)}</dt>
+                      <dd>
+                        <span class="number">${formatReading(v.phenomenon, v.value, lang)}</span>
+                        <span class="unit">${v.unit}</span>
+                      </dd>
+                    </div>`,
+                )}
+              </dl>`
+            : html`<p class="muted">${t(lang, 'noValues')}</p>`
+        }
+      </div>
+      ${spark ? this.#renderSparkline(spark, from, to, lang) : nothing}
+      <footer part="footer" class="muted">
+        ${station.attribution ? html`<span>${t(lang, 'source', { x: station.attribution })}</span>` : nothing}
+        ${state.stale ? html`<span class="stale" role="status">${t(lang, 'staleData', { time: formatTime(state.at, lang, 'time') })}</span>` : nothing}
+      </footer>
+    </article>`;
+  }
+
+  #renderFreshness(latest: LatestResponse, lang: Lang) {
+    const { status, lastSeen } = latest.station;
+    if (status === 'never' || !lastSeen) {
+      return html`<p class="freshness warning" part="freshness" role="status">${t(lang, 'neverSeen')}</p>`;
+    }
+    const last = Date.parse(lastSeen);
+    if (status === 'offline') {
+      return html`<p class="freshness warning" part="freshness" role="status">
+        ${t(lang, 'noDataSince', { date: formatTime(last, lang, 'datetime') })}
+      </p>`;
+    }
+    return html`<p class="freshness muted" part="freshness">
+      ${t(lang, 'lastReading', { relative: formatRelative(last, Date.now(), lang) })}
+      <time datetime=${lastSeen}>(${formatTime(last, lang, 'time')})</time>
+    </p>`;
+  }
+
+  #renderSparkline(spark: SeriesResponse, from: number, to: number, lang: Lang) {
+    const range = extent(spark.points);
+    if (!range) return nothing;
+    const d = sparklinePath(spark.points, { width: 240, height: 40, from, to });
+    const label = t(lang, 'sparkline', {
+      p: shortLabel(spark.phenomenon, lang),
+      min: formatNumber(range.min, lang),
+      max: formatNumber(range.max, lang),
+      unit: spark.unit,
+    });
+    return html`<figure class="spark" part="sparkline">
+      <svg viewBox="0 0 240 40" preserveAspectRatio="none" role="img" aria-label=${label}>
+        ${svg`<path d=${d} fill="none" stroke="currentColor" stroke-width="1.6" vector-effect="non-scaling-stroke" stroke-linejoin="round" stroke-linecap="round"></path>`}
+      </svg>
+      <figcaption class="muted" aria-hidden="true">${label}</figcaption>
+    </figure>`;
+  }
+
+  static override styles = [
+    baseStyles,
+    badgeStyles,
+    css`
+      :host {
+        max-width: var(--souffle-card-width, 26rem);
+      }
+      .card {
+        background: var(--souffle-bg, #ffffff);
+        border: 1px solid var(--souffle-border, #d9dee5);
+        border-radius: var(--souffle-radius, 12px);
+        padding: var(--souffle-padding, 1rem 1.1rem);
+        box-shadow: var(--souffle-shadow, 0 1px 2px rgb(16 24 40 / 0.06));
+      }
+      header {
+        display: flex;
+        justify-content: space-between;
+        align-items: flex-start;
+        gap: 0.75rem;
+      }
+      .name {
+        margin: 0;
+        font-size: 1.1em;
+        font-weight: 700;
+        line-height: 1.25;
+      }
+      .meta {
+        margin: 0.1em 0 0;
+        font-size: 0.85em;
+      }
+      .status.online::before,
+      .status.offline::before,
+      .status.never::before {
+        content: '';
+        display: inline-block;
+        width: 0.55em;
+        height: 0.55em;
+        margin-right: 0.3em;
+        border-radius: 50%;
+        background: #1f8a4c;
+        vertical-align: 0.05em;
+      }
+      .status.offline::before,
+      .status.never::before {
+        background: #8a94a3;
+      }
+      .source {
+        flex: none;
+        font-size: 0.75em;
+        font-weight: 600;
+        padding: 0.15em 0.6em;
+        border-radius: 999px;
+        background: var(--souffle-chip-bg, #eef1f5);
+        color: var(--souffle-chip-fg, #2d3748);
+      }
+      .source.atmosud {
+        background: var(--souffle-official-bg, #e4ecfb);
+        color: var(--souffle-official-fg, #1c3d7a);
+      }
+      .freshness {
+        margin: 0.5em 0 0;
+        font-size: 0.85em;
+      }
+      .warning {
+        color: var(--souffle-warning-fg, #7a4a00);
+        background: var(--souffle-warning-bg, #fff6e0);
+        padding: 0.3em 0.6em;
+        border-radius: var(--souffle-radius-small, 6px);
+      }
+      .offline .values,
+      .offline .spark {
+        opacity: 0.7;
+      }
+      .body {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.9rem 1.2rem;
+        align-items: flex-start;
+        margin-top: 0.75rem;
+      }
+      .values {
+        flex: 1 1 9rem;
+        display: grid;
+        grid-template-columns: 1fr;
+        gap: 0.2em;
+        margin: 0;
+      }
+      .value {
+        display: flex;
+        justify-content: space-between;
+        gap: 0.75em;
+        border-bottom: 1px dotted var(--souffle-border, #d9dee5);
+        padding-bottom: 0.15em;
+      }
+      dt {
+        font-weight: 600;
+        color: var(--souffle-muted, #545d6b);
+      }
+      dd {
+        margin: 0;
+        white-space: nowrap;
+      }
+      .number {
+        font-weight: 700;
+        font-variant-numeric: tabular-nums;
+      }
+      .unit {
+        font-size: 0.85em;
+        color: var(--souffle-muted, #545d6b);
+      }
+      .spark {
+        margin: 0.8rem 0 0;
+        color: var(--souffle-accent, #1d5fbf);
+      }
+      .spark svg {
+        display: block;
+        width: 100%;
+        height: 40px;
+      }
+      .spark figcaption {
+        font-size: 0.8em;
+      }
+      footer {
+        display: flex;
+        flex-wrap: wrap;
+        justify-content: space-between;
+        gap: 0.5em;
+        margin-top: 0.5rem;
+        font-size: 0.8em;
+      }
+      footer:empty {
+        display: none;
+      }
+    `,
+  ];
+}
+
+if (!customElements.get('souffle-card')) customElements.define('souffle-card', SouffleCard);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'souffle-card': SouffleCard;
+  }
+}

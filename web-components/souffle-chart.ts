@@ -1,0 +1,373 @@
+// <souffle-chart station="…" phenomenon="pm25" range="24h|7d|30d|1y" compare>: a time series of
+// hourly (24 h, 7 days) or daily (30 days, 1 year) means, with the WHO guideline as a line, the
+// index bands as background, and with `compare` the nearest AtmoSud station (issue 6). chart.js is
+// imported when the first chart renders; the data are also given as a table for screen readers
+// and anyone who prefers numbers.
+import { LitElement, css, html, nothing } from 'lit';
+import type { CompareResponse, SeriesResponse } from '../data/api-types.js';
+import { api, apiBaseFor } from './api-client.js';
+import {
+  RANGE_NAMES,
+  buildChartConfig,
+  dailyMeans,
+  rangeWindow,
+  summary,
+  toRange,
+  type ChartRange,
+  type XY,
+} from './chart-config.js';
+import type { Chart } from './chart-setup.js';
+import { DataController } from './data-controller.js';
+import { formatNumber, formatReading, formatTime, parseRefresh } from './format.js';
+import { ct } from './chart-messages.js';
+import { longLabel, resolveLang, shortLabel, t, type Lang } from './i18n.js';
+import { toScheme } from './souffle-index.js';
+import { baseStyles, renderError, renderLoading, renderMissingStation } from './styles.js';
+
+type ChartData = {
+  range: ChartRange;
+  from: number;
+  to: number;
+  series: SeriesResponse;
+  compare: CompareResponse | null;
+};
+
+export class SouffleChart extends LitElement {
+  static override properties = {
+    station: { type: String },
+    phenomenon: { type: String },
+    range: { type: String },
+    compare: { type: Boolean },
+    scheme: { type: String },
+    api: { type: String },
+    refresh: { type: String },
+    lang: { type: String },
+  };
+
+  declare station: string | undefined;
+  declare phenomenon: string;
+  declare range: string | undefined;
+  declare compare: boolean;
+  declare scheme: string | undefined;
+  declare api: string | undefined;
+  declare refresh: string | undefined;
+
+  #chart: Chart<'line', XY[]> | undefined;
+  #connected = false;
+
+  #data = new DataController<ChartData>(this, {
+    key: () =>
+      this.station
+        ? [apiBaseFor(this.api), this.station, this.phenomenon, toRange(this.range), this.compare].join(' ')
+        : undefined,
+    load: async (signal) => {
+      const base = apiBaseFor(this.api);
+      const range = toRange(this.range);
+      const { from, to, step } = rangeWindow(range, Date.now());
+      const [series, compare] = await Promise.all([
+        api.series(base, this.station!, { phenomenon: this.phenomenon, from, to, step }, signal),
+        this.compare
+          ? api.compare(base, this.station!, { phenomenon: this.phenomenon, from, to }, signal)
+          : null,
+      ]);
+      return { range, from, to, series, compare };
+    },
+    refreshMs: () => parseRefresh(this.refresh),
+  });
+
+  constructor() {
+    super();
+    this.phenomenon = 'pm25';
+    this.compare = false;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#connected = true;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#connected = false;
+    this.#chart?.destroy();
+    this.#chart = undefined;
+  }
+
+  /** The compared station's points at the chart's step (the compare endpoint gives hourly means). */
+  #referencePoints(data: ChartData) {
+    const c = data.compare;
+    if (!c?.reference) return null;
+    const hourly = c.points.map((p) => ({ t: p.t, value: p.reference }));
+    const points = data.series.step === '1d' ? dailyMeans(hourly) : hourly;
+    return { name: c.reference.station.name, distanceMetres: c.reference.distanceMetres, points };
+  }
+
+  override render() {
+    const lang = resolveLang(this);
+    if (!this.station) return renderMissingStation(lang);
+    const state = this.#data.state;
+    const range = toRange(this.range);
+    const title = html`<header part="header">
+      <h2 part="title">
+        ${longLabel(this.phenomenon, lang)}
+        <span class="muted"
+          >· ${ct(lang, range === '30d' || range === '1y' ? 'dailyMeans' : 'hourlyMeans')}</span
+        >
+      </h2>
+      <div class="ranges" role="group" aria-label=${ct(lang, 'range')} part="range">
+        ${RANGE_NAMES.map(
+          (r) =>
+            html`<button
+              type="button"
+              aria-pressed=${r === range ? 'true' : 'false'}
+              @click=${() => this.#setRange(r)}
+            >
+              ${ct(lang, `range.${r}`)}
+            </button>`,
+        )}
+      </div>
+    </header>`;
+    if (state.status === 'idle' || state.status === 'loading') {
+      return html`<section part="chart">
+        ${title}
+        <div class="plot">${renderLoading(lang)}</div>
+      </section>`;
+    }
+    if (state.status === 'error')
+      return html`<section part="chart">${title}${renderError(state.error, lang, this.station)}</section>`;
+    const data = state.data;
+    const stats = summary(data.series.points);
+    const label = stats
+      ? ct(lang, 'chartSummary', {
+          p: shortLabel(this.phenomenon, lang),
+          range: ct(lang, `range.${data.range}`),
+          means: ct(lang, data.series.step === '1d' ? 'dailyMeans' : 'hourlyMeans'),
+          min: formatNumber(stats.min, lang),
+          mean: formatNumber(stats.mean, lang),
+          max: formatNumber(stats.max, lang),
+          unit: data.series.unit,
+        })
+      : ct(lang, 'noData');
+    return html`<section part="chart">
+      ${title}
+      <div class="plot" role="img" aria-label=${label}>
+        <canvas part="canvas"></canvas>
+        ${stats ? nothing : html`<p class="empty muted">${ct(lang, 'noData')}</p>`}
+      </div>
+      ${
+        this.compare && data.compare && !data.compare.reference
+          ? html`<p class="note muted">${ct(lang, 'noReference')}</p>`
+          : nothing
+      }
+      ${state.stale ? html`<p class="stale" role="status">${t(lang, 'staleData', { time: formatTime(state.at, lang, 'time') })}</p>` : nothing}
+      ${this.#renderTable(data, lang)}
+    </section>`;
+  }
+
+  #renderTable(data: ChartData, lang: Lang) {
+    const reference = this.#referencePoints(data);
+    const refByTime = new Map(reference?.points.map((p) => [p.t, p.value]) ?? []);
+    const style = data.series.step === '1d' ? 'date' : 'datetime';
+    return html`<details part="table">
+      <summary>${ct(lang, 'table')}</summary>
+      <div class="table-wrap">
+        <table>
+          <caption class="sr-only">
+            ${longLabel(this.phenomenon, lang)}, ${ct(lang, `range.${data.range}`)} (${data.series.unit})
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">${ct(lang, 'time')}</th>
+              <th scope="col">
+                ${reference ? ct(lang, 'thisStation') : ct(lang, 'value')} (${data.series.unit})
+              </th>
+              ${reference ? html`<th scope="col">AtmoSud ${reference.name}</th>` : nothing}
+            </tr>
+          </thead>
+          <tbody>
+            ${data.series.points.map(
+              (p) =>
+                html`<tr>
+                  <th scope="row">${formatTime(p.t, lang, style)}</th>
+                  <td>${formatReading(this.phenomenon, p.value, lang)}</td>
+                  ${
+                    reference
+                      ? html`<td>
+                          ${refByTime.get(p.t) != null ? formatReading(this.phenomenon, refByTime.get(p.t)!, lang) : '–'}
+                        </td>`
+                      : nothing
+                  }
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
+    </details>`;
+  }
+
+  #setRange(range: ChartRange): void {
+    if (range === toRange(this.range)) return;
+    this.range = range;
+    this.dispatchEvent(
+      new CustomEvent('souffle-range-change', { detail: { range }, bubbles: true, composed: true }),
+    );
+  }
+
+  override async updated(): Promise<void> {
+    const state = this.#data.state;
+    const canvas = this.renderRoot.querySelector('canvas');
+    if (state.status !== 'ready' || !canvas) {
+      this.#chart?.destroy();
+      this.#chart = undefined;
+      return;
+    }
+    const data = state.data;
+    const config = buildChartConfig({
+      phenomenon: this.phenomenon,
+      unit: data.series.unit,
+      range: data.range,
+      from: data.from,
+      to: data.to,
+      points: data.series.points,
+      reference: this.#referencePoints(data),
+      scheme: toScheme(this.scheme),
+      lang: resolveLang(this),
+      colours: this.#themeColours(),
+    });
+    const { createChart } = await import('./chart-setup.js');
+    if (!this.#connected || !canvas.isConnected) return;
+    if (this.#chart && this.#chart.canvas === canvas) {
+      this.#chart.data = config.data;
+      this.#chart.options = config.options ?? {};
+      this.#chart.update('none');
+    } else {
+      this.#chart?.destroy();
+      this.#chart = createChart(canvas, config);
+    }
+    this.dispatchEvent(new CustomEvent('souffle-chart-ready', { bubbles: true, composed: true }));
+  }
+
+  /** Line colours from the custom properties, so a school can theme the canvas too. */
+  #themeColours() {
+    const style = getComputedStyle(this);
+    const read = (name: string) => style.getPropertyValue(name).trim() || undefined;
+    return {
+      line: read('--souffle-accent'),
+      reference: read('--souffle-reference'),
+      who: read('--souffle-who'),
+    };
+  }
+
+  static override styles = [
+    baseStyles,
+    css`
+      section {
+        background: var(--souffle-bg, #ffffff);
+        border: 1px solid var(--souffle-border, #d9dee5);
+        border-radius: var(--souffle-radius, 12px);
+        padding: var(--souffle-padding, 1rem 1.1rem);
+      }
+      header {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        justify-content: space-between;
+        gap: 0.5rem 1rem;
+        margin-bottom: 0.5rem;
+      }
+      h2 {
+        margin: 0;
+        font-size: 1.05em;
+        font-weight: 700;
+      }
+      h2 .muted {
+        font-weight: 400;
+        font-size: 0.85em;
+      }
+      .ranges {
+        display: inline-flex;
+        border: 1px solid var(--souffle-border, #d9dee5);
+        border-radius: 8px;
+        overflow: hidden;
+      }
+      .ranges button {
+        font: inherit;
+        font-size: 0.85em;
+        padding: 0.3em 0.75em;
+        border: 0;
+        border-left: 1px solid var(--souffle-border, #d9dee5);
+        background: var(--souffle-bg, #ffffff);
+        color: var(--souffle-fg, #1d2433);
+        cursor: pointer;
+      }
+      .ranges button:first-child {
+        border-left: 0;
+      }
+      .ranges button[aria-pressed='true'] {
+        background: var(--souffle-accent, #1d5fbf);
+        color: var(--souffle-accent-fg, #ffffff);
+        font-weight: 600;
+      }
+      .ranges button:focus-visible {
+        outline: 3px solid var(--souffle-focus, #f5b700);
+        outline-offset: -3px;
+      }
+      .plot {
+        position: relative;
+        height: var(--souffle-chart-height, 280px);
+      }
+      .empty {
+        position: absolute;
+        inset: 0;
+        display: grid;
+        place-items: center;
+        margin: 0;
+      }
+      .note {
+        font-size: 0.85em;
+        margin: 0.4em 0 0;
+      }
+      details {
+        margin-top: 0.6rem;
+        font-size: 0.9em;
+      }
+      summary {
+        cursor: pointer;
+        color: var(--souffle-accent, #1d5fbf);
+      }
+      summary:focus-visible {
+        outline: 3px solid var(--souffle-focus, #f5b700);
+      }
+      .table-wrap {
+        max-height: 18rem;
+        overflow: auto;
+        margin-top: 0.4rem;
+      }
+      table {
+        border-collapse: collapse;
+        width: 100%;
+        font-variant-numeric: tabular-nums;
+      }
+      th,
+      td {
+        text-align: left;
+        padding: 0.2em 0.6em;
+        border-bottom: 1px solid var(--souffle-border, #d9dee5);
+      }
+      tbody th {
+        font-weight: 400;
+      }
+      td {
+        text-align: right;
+      }
+    `,
+  ];
+}
+
+if (!customElements.get('souffle-chart')) customElements.define('souffle-chart', SouffleChart);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'souffle-chart': SouffleChart;
+  }
+}

@@ -1,0 +1,381 @@
+// <souffle-map>: stations on a Leaflet map, coloured by their current index, with a popup holding a
+// <souffle-card> (issue 6). Markers are vector circles, not images, so they show without tiles
+// (offline, or a tile server that is down). Leaflet and its CSS live in this lazily loaded module,
+// the CSS inside the shadow root. The only third-party requests any widget makes are these tiles.
+import leafletCss from 'leaflet/dist/leaflet.css?inline';
+import {
+  circleMarker,
+  control,
+  latLngBounds,
+  map as leafletMap,
+  tileLayer,
+  type CircleMarker,
+  type LayerGroup,
+  type Map as LeafletMap,
+  layerGroup,
+} from 'leaflet';
+import { LitElement, css, html, nothing, unsafeCSS } from 'lit';
+import type { IndexResponse, StationSummary } from '../data/api-types.js';
+import { indexBands, type IndexResult } from '../data/indices.js';
+import { api, apiBaseFor } from './api-client.js';
+import { DataController } from './data-controller.js';
+import { parseRefresh } from './format.js';
+import { resolveLang, t, translator, type Lang } from './i18n.js';
+import './souffle-card.js';
+import { toScheme } from './souffle-index.js';
+import { baseStyles, renderError } from './styles.js';
+
+export const DEFAULT_TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
+export const DEFAULT_ATTRIBUTION = '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>';
+/** Marseille, when there is no station to fit. */
+const DEFAULT_VIEW = { lat: 43.2965, lon: 5.3698, zoom: 11 };
+/** Index requests in flight at once, so a map of many stations does not flood the server. */
+const CONCURRENCY = 4;
+const GREY = '#8a94a3';
+
+const mt = translator({
+  fr: {
+    map: 'Carte des stations',
+    stations: 'Stations',
+    unknownIndex: 'indice inconnu',
+  },
+  en: {
+    map: 'Map of stations',
+    stations: 'Stations',
+    unknownIndex: 'unknown index',
+  },
+});
+
+type MapStation = StationSummary & { index: IndexResult | null };
+
+/** Runs `task` over `items` with at most `limit` running at once; failures become null. */
+export async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<Array<R | null>> {
+  const out: Array<R | null> = new Array(items.length).fill(null);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await task(items[i]!).catch(() => null);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** "43.3,5.4" → {lat, lon}; undefined when unreadable. */
+export function parseCenter(value: string | undefined): { lat: number; lon: number } | undefined {
+  const m = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/.exec(value ?? '');
+  return m ? { lat: Number(m[1]), lon: Number(m[2]) } : undefined;
+}
+
+export class SouffleMap extends LitElement {
+  static override properties = {
+    api: { type: String },
+    lang: { type: String },
+    refresh: { type: String },
+    scheme: { type: String },
+    tiles: { type: String },
+    attribution: { type: String },
+    center: { type: String },
+    zoom: { type: Number },
+    source: { type: String },
+    selected: { type: String },
+    popup: { type: String },
+  };
+
+  declare api: string | undefined;
+  declare refresh: string | undefined;
+  declare scheme: string | undefined;
+  declare tiles: string | undefined;
+  declare attribution: string | undefined;
+  declare center: string | undefined;
+  declare zoom: number | undefined;
+  /** Only stations of this source: "citizen" or "atmosud"; all by default. */
+  declare source: string | undefined;
+  /** The id of a station to highlight. */
+  declare selected: string | undefined;
+  /** "card" (default) opens a <souffle-card> on click; "none" only sends the select event. */
+  declare popup: string | undefined;
+
+  #map: LeafletMap | undefined;
+  #markers: LayerGroup | undefined;
+  #byId = new Map<string, CircleMarker>();
+  #fitted = false;
+  #resize: ResizeObserver | undefined;
+
+  #data = new DataController<MapStation[]>(this, {
+    key: () => [apiBaseFor(this.api), toScheme(this.scheme), this.source ?? 'all'].join(' '),
+    load: async (signal) => {
+      const base = apiBaseFor(this.api);
+      const scheme = toScheme(this.scheme);
+      const { stations } = await api.stations(base, signal);
+      const shown = stations.filter((s) => !this.source || this.source === 'all' || s.source === this.source);
+      // The list may carry each station's index already; otherwise ask for it, a few at a time.
+      const indices = await mapLimited(shown, CONCURRENCY, async (s): Promise<IndexResult | null> => {
+        const given = (s as StationSummary & { index?: IndexResult | Record<string, IndexResult> }).index;
+        if (given && 'scheme' in given) return given.scheme === scheme ? (given as IndexResult) : null;
+        if (s.status === 'never') return null;
+        const r: IndexResponse = await api.index(base, s.id, scheme, signal);
+        return r;
+      });
+      if (signal.aborted) throw new DOMException('aborted', 'AbortError');
+      return shown.map((s, i) => ({ ...s, index: indices[i] ?? null }));
+    },
+    refreshMs: () => parseRefresh(this.refresh),
+  });
+
+  override firstUpdated(): void {
+    this.#createMap();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasUpdated && !this.#map) this.#createMap();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#resize?.disconnect();
+    this.#map?.remove();
+    this.#map = undefined;
+    this.#markers = undefined;
+    this.#byId.clear();
+    this.#fitted = false;
+  }
+
+  #createMap(): void {
+    const container = this.renderRoot.querySelector<HTMLElement>('.map');
+    if (!container || this.#map) return;
+    const center = parseCenter(this.center);
+    const map = leafletMap(container, { zoomControl: true, attributionControl: true });
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+    if (this.tiles !== 'none') {
+      tileLayer(this.tiles || DEFAULT_TILES, {
+        maxZoom: 19,
+        attribution: this.attribution ?? DEFAULT_ATTRIBUTION,
+      }).addTo(map);
+    }
+    map.setView(
+      [center?.lat ?? DEFAULT_VIEW.lat, center?.lon ?? DEFAULT_VIEW.lon],
+      this.zoom ?? (center ? 13 : DEFAULT_VIEW.zoom),
+    );
+    control.scale({ imperial: false }).addTo(map);
+    this.#markers = layerGroup().addTo(map);
+    this.#map = map;
+    this.#fitted = center !== undefined;
+    this.#resize = new ResizeObserver(() => map.invalidateSize());
+    this.#resize.observe(container);
+    this.#drawMarkers();
+  }
+
+  override updated(): void {
+    this.#drawMarkers();
+  }
+
+  #drawMarkers(): void {
+    const state = this.#data.state;
+    const map = this.#map;
+    const layer = this.#markers;
+    if (!map || !layer || state.status !== 'ready') return;
+    const lang = resolveLang(this);
+    layer.clearLayers();
+    this.#byId.clear();
+    for (const s of state.data) {
+      const colour = s.index?.available ? s.index.colour : GREY;
+      const official = s.source === 'atmosud';
+      const isSelected = s.id === this.selected;
+      const marker = circleMarker([s.lat, s.lon], {
+        radius: official ? 10 : 8,
+        color: isSelected ? '#1d5fbf' : official ? '#1d2433' : '#ffffff',
+        weight: isSelected ? 4 : 2,
+        fillColor: colour,
+        fillOpacity: 0.95,
+        className: `souffle-marker ${s.source}`,
+      });
+      marker.bindTooltip(this.#describe(s, lang), { direction: 'top', offset: [0, -8] });
+      if (this.popup !== 'none') {
+        marker.bindPopup(() => this.#popupCard(s.id, lang), {
+          minWidth: 280,
+          maxWidth: 360,
+          autoPanPadding: [16, 16],
+        });
+      }
+      marker.on('click', () => this.#select(s));
+      marker.addTo(layer);
+      const el = marker.getElement();
+      el?.setAttribute('data-station', s.id);
+      el?.setAttribute('data-colour', colour);
+      this.#byId.set(s.id, marker);
+    }
+    if (!this.#fitted && state.data.length) {
+      this.#fitted = true;
+      const bounds = latLngBounds(state.data.map((s) => [s.lat, s.lon] as [number, number]));
+      map.fitBounds(bounds, { padding: [32, 32], maxZoom: 14 });
+    }
+  }
+
+  #describe(s: MapStation, lang: Lang): string {
+    const index = s.index?.available ? s.index.label[lang] : mt(lang, 'unknownIndex');
+    const source = t(lang, s.source === 'atmosud' ? 'official' : 'citizen');
+    return `${s.name} · ${index}${s.indicative && s.index?.available ? ` (${t(lang, 'indicative')})` : ''} · ${source}`;
+  }
+
+  #popupCard(id: string, lang: Lang): HTMLElement {
+    const card = document.createElement('souffle-card');
+    card.setAttribute('station', id);
+    card.setAttribute('lang', lang);
+    if (this.api) card.setAttribute('api', this.api);
+    if (this.scheme) card.setAttribute('scheme', this.scheme);
+    if (this.refresh) card.setAttribute('refresh', this.refresh);
+    card.style.setProperty('--souffle-shadow', 'none');
+    card.style.setProperty('--souffle-border', 'transparent');
+    card.style.setProperty('--souffle-padding', '0');
+    return card;
+  }
+
+  #select(s: MapStation): void {
+    this.dispatchEvent(
+      new CustomEvent('souffle-station-select', {
+        detail: { id: s.id, station: s },
+        bubbles: true,
+        composed: true,
+      }),
+    );
+  }
+
+  /** Opens the popup of a station, as a click on its marker would. */
+  openStation(id: string): void {
+    const marker = this.#byId.get(id);
+    if (!marker || !this.#map) return;
+    this.#map.panTo(marker.getLatLng());
+    marker.openPopup();
+  }
+
+  override render() {
+    const lang = resolveLang(this);
+    const state = this.#data.state;
+    const scheme = toScheme(this.scheme);
+    const legend = indexBands(scheme, 'pm25');
+    return html`<div class="frame" part="frame">
+      <div class="map" part="map" role="region" aria-label=${mt(lang, 'map')}></div>
+      ${
+        state.status === 'error'
+          ? html`<div class="overlay">${renderError(state.error, lang)}</div>`
+          : nothing
+      }
+      <div class="legend" part="legend">
+        <strong>${t(lang, `index.${scheme}`)}</strong>
+        <ul>
+          ${legend.map((b) => html`<li><span class="swatch" style="background:${b.colour}"></span>${b.label[lang]}</li>`)}
+          <li><span class="swatch" style="background:${GREY}"></span>${mt(lang, 'unknownIndex')}</li>
+        </ul>
+        <p class="key"><span class="ring official"></span>${t(lang, 'official')}</p>
+        <p class="key"><span class="ring citizen"></span>${t(lang, 'citizen')}</p>
+      </div>
+      ${
+        state.status === 'ready'
+          ? html`<ul class="sr-only" aria-label=${mt(lang, 'stations')}>
+              ${state.data.map(
+                (s) =>
+                  html`<li>
+                    <button type="button" @click=${() => (this.#select(s), this.openStation(s.id))}>
+                      ${this.#describe(s, lang)}
+                    </button>
+                  </li>`,
+              )}
+            </ul>`
+          : nothing
+      }
+    </div>`;
+  }
+
+  static override styles = [
+    baseStyles,
+    unsafeCSS(leafletCss),
+    css`
+      .frame {
+        position: relative;
+        border: 1px solid var(--souffle-border, #d9dee5);
+        border-radius: var(--souffle-radius, 12px);
+        overflow: hidden;
+        background: var(--souffle-map-bg, #e8edf2);
+      }
+      .map {
+        height: var(--souffle-map-height, 420px);
+        background: var(--souffle-map-bg, #e8edf2);
+        font: inherit;
+      }
+      .overlay {
+        position: absolute;
+        top: 0.75rem;
+        left: 3.5rem;
+        right: 0.75rem;
+        z-index: 1000;
+      }
+      .legend {
+        position: absolute;
+        left: 0.6rem;
+        bottom: 1.8rem;
+        z-index: 800;
+        background: rgb(255 255 255 / 0.94);
+        border-radius: 8px;
+        box-shadow: 0 1px 4px rgb(16 24 40 / 0.2);
+        padding: 0.45rem 0.65rem;
+        font-size: 0.75rem;
+        line-height: 1.35;
+      }
+      .legend ul {
+        list-style: none;
+        margin: 0.25rem 0;
+        padding: 0;
+      }
+      .legend li,
+      .legend .key {
+        display: flex;
+        align-items: center;
+        gap: 0.4em;
+        margin: 0;
+      }
+      .swatch {
+        width: 0.85em;
+        height: 0.85em;
+        border-radius: 50%;
+        box-shadow: inset 0 0 0 1px rgb(0 0 0 / 0.15);
+      }
+      .ring {
+        width: 0.85em;
+        height: 0.85em;
+        border-radius: 50%;
+        background: #d9dee5;
+      }
+      .ring.official {
+        border: 2px solid #1d2433;
+      }
+      .ring.citizen {
+        border: 2px solid #ffffff;
+        box-shadow: 0 0 0 1px #8a94a3;
+      }
+      .leaflet-popup-content {
+        margin: 0.75rem 0.9rem;
+      }
+      .leaflet-container {
+        font-family: inherit;
+      }
+      .leaflet-container a {
+        color: var(--souffle-link, #1d5fbf);
+      }
+    `,
+  ];
+}
+
+if (!customElements.get('souffle-map')) customElements.define('souffle-map', SouffleMap);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'souffle-map': SouffleMap;
+  }
+}
