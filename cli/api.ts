@@ -1,8 +1,104 @@
-// Placeholder replaced by the issue that implements `souffle api`.
+// `souffle api`: the API, widgets and dashboard alone (production runs it beside `souffle ingest`
+// and Mosquitto). `souffle start` wires the same pieces with the functions exported here.
+import { createApp } from '../api/app.js';
+import { createMqttPublisher, publisherClientId, type MqttPublisher } from '../api/mqtt-publisher.js';
+import { startApiServer } from '../api/server.js';
+import { openDatabase } from '../data/db.js';
+import { openPostgres } from '../data/db-postgres.js';
+import type { ConnectionSettings } from '../data/device-connection.js';
+import { resolveAdminToken, serviceCredentials } from './admin-token.js';
+import { parseCommandArgs } from './args.js';
 import type { Config } from './config.js';
 
-export const usage = 'souffle api: not implemented yet';
+export const usage = `souffle api
+  Runs the HTTP API (/api/v1, /healthz, /metrics), the widgets and the dashboard on HOST:PORT
+  (default 0.0.0.0:8080), reading SOUFFLE_DB (or SOUFFLE_DATABASE_URL). Pushes from airrohr kits
+  are forwarded to MQTT_URL, or to the embedded broker at 127.0.0.1:SOUFFLE_MQTT_PORT, as the
+  service account (SOUFFLE_MQTT_USERNAME/PASSWORD, else "souffle" with the admin token).
+  The admin token is SOUFFLE_ADMIN_TOKEN, or generated on first start, printed once and kept in
+  .admin-token beside the database. Stops gracefully on SIGTERM or SIGINT.`;
 
-export async function run(_argv: string[], _config: Config): Promise<void> {
-  throw new Error('souffle api is not implemented yet');
+/** What devices are told: the public web address, and the broker they reach. */
+export function connectionSettings(config: Config): ConnectionSettings {
+  const publicUrl = config.SOUFFLE_PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+  const host = new URL(publicUrl).hostname;
+  return { publicUrl, mqttUrl: config.MQTT_URL ?? `mqtt://${host}:${config.SOUFFLE_MQTT_PORT}` };
+}
+
+/** The API's forwarder connection: the external broker, or the embedded one on this machine. */
+export function createApiPublisher(config: Config, log: (line: string) => void = () => {}): MqttPublisher {
+  const url = config.MQTT_URL ?? `mqtt://127.0.0.1:${config.SOUFFLE_MQTT_PORT}`;
+  let offlineLogged = false;
+  return createMqttPublisher({
+    url,
+    ...serviceCredentials(config),
+    clientId: publisherClientId('souffle-api'),
+    onEvent: (event, detail) => {
+      if (event === 'connect') {
+        offlineLogged = false;
+        log(`souffle api: connected to the broker at ${url}`);
+      } else if (!offlineLogged) {
+        offlineLogged = true; // one line per outage, not one per reconnection attempt
+        log(
+          `souffle api: broker at ${url} unavailable${detail ? ` (${detail})` : ''}; airrohr pushes answer 503 until it is back`,
+        );
+      }
+    },
+  });
+}
+
+export async function openConfiguredDatabase(config: Config) {
+  return config.SOUFFLE_DATABASE_URL
+    ? openPostgres(config.SOUFFLE_DATABASE_URL)
+    : openDatabase(config.SOUFFLE_DB);
+}
+
+export async function run(argv: string[], config: Config): Promise<void> {
+  parseCommandArgs(argv, {});
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const admin = resolveAdminToken(config);
+  const handle = await openConfiguredDatabase(config);
+  const publisher = createApiPublisher(config, log);
+  const settings = connectionSettings(config);
+  const app = createApp({
+    db: handle.db,
+    adminToken: admin.token,
+    ...settings,
+    publish: publisher.publish,
+    brokerConnected: publisher.connected,
+    rateLimit: { pushPerMinute: config.SOUFFLE_RATE_LIMIT },
+  });
+  let server;
+  try {
+    server = await startApiServer({ app, port: config.PORT, host: config.HOST });
+  } catch (e) {
+    await publisher.close();
+    await handle.close();
+    throw e;
+  }
+  if (admin.generated) {
+    log(`Admin token (shown once; kept in ${admin.file}): ${admin.token}`);
+  }
+  log(
+    `souffle api: listening on http://${config.HOST}:${server.port} (public URL ${settings.publicUrl}; reference at /api/v1/docs)`,
+  );
+
+  const listening = server;
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      log(`souffle api: ${signal}, shutting down`);
+      void (async () => {
+        await listening.close().catch(() => {});
+        await publisher.close().catch(() => {});
+        await handle.close().catch(() => {});
+        resolve();
+      })();
+    };
+    const onTerm = () => stop('SIGTERM');
+    const onInt = () => stop('SIGINT');
+    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', onInt);
+  });
 }

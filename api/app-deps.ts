@@ -1,0 +1,25 @@
+// What the route files receive from createApp: the database and the few services the API uses.
+// Passed explicitly (DESIGN.md, Style 2): no route reads the environment or a module singleton.
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Kysely } from 'kysely';
+import type { ConnectionSettings } from '../data/device-connection.js';
+import type { Database } from '../data/schema.js';
+import type { RateLimiter } from './rate-limiter.js';
+import type { RequestMetrics } from './request-metrics.js';
+
+export type Publish = (topic: string, payload: Uint8Array) => Promise<void>;
+
+export type AppDeps = {
+  db: Kysely<Database>;
+  now: () => number;
+  adminToken: string;
+  settings: ConnectionSettings;
+  publish?: Publish;
+  brokerConnected?: () => boolean;
+  /** How long the airrohr push waits for the broker's acknowledgement before answering 503. */
+  publishTimeoutMs: number;
+  pushLimiter: RateLimiter;
+  requestMetrics: RequestMetrics;
+};
+
+export type ApiApp = OpenAPIHono;

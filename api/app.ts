@@ -1,0 +1,123 @@
+// createApp: the whole HTTP surface (public reads, exports, admin and device endpoints, OpenAPI
+// document and reference, health, metrics, and the built web pages) as one Hono app. It starts
+// nothing: server.ts listens, cli/api.ts and cli/start.ts wire the database and the broker in.
+import { createRequire } from 'node:module';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { compress } from 'hono/compress';
+import { cors } from 'hono/cors';
+import { COMPRESSIBLE_CONTENT_TYPE_REGEX } from 'hono/utils/compress';
+import type { Kysely } from 'kysely';
+import type { Database } from '../data/schema.js';
+import { errorHandler, notFoundHandler, validationHook } from './api-error.js';
+import type { ApiApp, AppDeps, Publish } from './app-deps.js';
+import { createRateLimiter } from './rate-limiter.js';
+import { createRequestMetrics } from './request-metrics.js';
+import { registerCommuneRoute } from './routes/communes.js';
+import { registerCompareRoute } from './routes/compare.js';
+import { registerDeviceStatusRoute } from './routes/device-status.js';
+import { registerDeviceRoutes } from './routes/devices.js';
+import { registerDocsRoutes } from './routes/docs.js';
+import { registerExportRoute } from './routes/export.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerLatestRoute } from './routes/latest.js';
+import { registerPushRoute } from './routes/push-airrohr.js';
+import { registerSeriesRoute } from './routes/series.js';
+import { registerStationIndexRoute } from './routes/station-index.js';
+import { registerStationRoutes } from './routes/stations.js';
+import { registerStaticWeb } from './static-web.js';
+
+export type { Publish } from './app-deps.js';
+
+export type AppOptions = {
+  db: Kysely<Database>;
+  /** SOUFFLE_ADMIN_TOKEN: Bearer token of the admin endpoints. */
+  adminToken: string;
+  /** The platform's public base URL (shown to airrohr kits). */
+  publicUrl: string;
+  /** The broker URL shown to devices. */
+  mqttUrl: string;
+  /** Publishes with QoS 1; resolves once the broker acknowledged. Without it, pushes answer 503. */
+  publish?: Publish;
+  brokerConnected?: () => boolean;
+  /** Folder of the built widgets and pages. */
+  webDir?: string;
+  rateLimit?: { pushPerMinute?: number; pushBurst?: number };
+  /** How long a push waits for the broker's acknowledgement (ms). */
+  publishTimeoutMs?: number;
+  now?: () => number;
+};
+
+export const APP_DEFAULTS = {
+  webDir: 'dist/web',
+  pushPerMinute: 60,
+  publishTimeoutMs: 10_000,
+  now: Date.now,
+} as const;
+
+/** Public reads, readable from any website (no credentials ever). Admin paths get no CORS. */
+const PUBLIC_PATHS = [
+  '/api/v1/stations',
+  '/api/v1/stations/*',
+  '/api/v1/communes/*',
+  '/api/v1/export',
+  '/api/v1/openapi.json',
+];
+
+const compressible = (type: string) =>
+  COMPRESSIBLE_CONTENT_TYPE_REGEX.test(type) || type.startsWith('application/x-ndjson');
+
+function packageVersion(): string {
+  try {
+    return (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export function createApp(options: AppOptions): ApiApp {
+  const now = options.now ?? APP_DEFAULTS.now;
+  const requestMetrics = createRequestMetrics();
+  const deps: AppDeps = {
+    db: options.db,
+    now,
+    adminToken: options.adminToken,
+    settings: { mqttUrl: options.mqttUrl, publicUrl: options.publicUrl },
+    publish: options.publish,
+    brokerConnected: options.brokerConnected,
+    publishTimeoutMs: options.publishTimeoutMs ?? APP_DEFAULTS.publishTimeoutMs,
+    pushLimiter: createRateLimiter({
+      perMinute: options.rateLimit?.pushPerMinute ?? APP_DEFAULTS.pushPerMinute,
+      burst: options.rateLimit?.pushBurst,
+      now,
+    }),
+    requestMetrics,
+  };
+
+  const app: ApiApp = new OpenAPIHono({ defaultHook: validationHook });
+  app.onError(errorHandler);
+  app.notFound(notFoundHandler);
+  app.use('*', requestMetrics.middleware);
+  app.use('*', compress({ contentTypeFilter: compressible }));
+  const publicCors = cors({
+    origin: '*',
+    allowMethods: ['GET', 'HEAD', 'OPTIONS'],
+    exposeHeaders: ['ETag', 'Link', 'Content-Disposition', 'X-Data-Licence', 'X-Data-Attribution'],
+    maxAge: 86_400,
+  });
+  for (const path of PUBLIC_PATHS) app.use(path, publicCors);
+
+  registerStationRoutes(app, deps);
+  registerLatestRoute(app, deps);
+  registerSeriesRoute(app, deps);
+  registerStationIndexRoute(app, deps);
+  registerCompareRoute(app, deps);
+  registerCommuneRoute(app, deps);
+  registerExportRoute(app, deps);
+  registerDeviceRoutes(app, deps);
+  registerDeviceStatusRoute(app, deps);
+  registerPushRoute(app, deps);
+  registerHealthRoutes(app, deps);
+  registerDocsRoutes(app, packageVersion());
+  registerStaticWeb(app, options.webDir ?? APP_DEFAULTS.webDir);
+  return app;
+}

@@ -1,0 +1,95 @@
+// Authentication for the admin endpoints (Bearer SOUFFLE_ADMIN_TOKEN) and for devices (Basic
+// id:token as the airrohr firmware sends it, or Bearer token with the device id in the path).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Kysely } from 'kysely';
+import { authenticateDevice } from '../data/store/devices.js';
+import type { Database, Device } from '../data/schema.js';
+import { ApiError } from './api-error.js';
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** Constant-time equality: compares fixed-length digests, so neither content nor length leaks. */
+export function safeEqual(a: string, b: string): boolean {
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+export function bearerToken(header: string | undefined): string | undefined {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return m?.[1];
+}
+
+export function basicCredentials(header: string | undefined): { user: string; password: string } | undefined {
+  const m = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header ?? '');
+  if (!m) return undefined;
+  const text = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const colon = text.indexOf(':');
+  if (colon < 0) return undefined;
+  return { user: text.slice(0, colon), password: text.slice(colon + 1) };
+}
+
+export function adminAuth(adminToken: string): MiddlewareHandler {
+  if (!adminToken) throw new Error('createApp: adminToken must not be empty');
+  return async (c, next) => {
+    const token = bearerToken(c.req.header('Authorization'));
+    if (token === undefined) {
+      throw new ApiError(
+        401,
+        'unauthorized',
+        'this endpoint needs Authorization: Bearer <SOUFFLE_ADMIN_TOKEN>',
+        {
+          'WWW-Authenticate': 'Bearer realm="souffle-admin"',
+        },
+      );
+    }
+    if (!safeEqual(token, adminToken)) {
+      throw new ApiError(401, 'unauthorized', 'the admin token is not valid', {
+        'WWW-Authenticate': 'Bearer realm="souffle-admin", error="invalid_token"',
+      });
+    }
+    await next();
+  };
+}
+
+/**
+ * The device authenticated by the request: Basic id:token (the id must be `expectedId` when one
+ * is given) or Bearer token for `expectedId`. Throws 401 otherwise.
+ */
+export async function authenticateRequestDevice(
+  c: Context,
+  db: Kysely<Database>,
+  expectedId?: string,
+): Promise<Device> {
+  const header = c.req.header('Authorization');
+  const challenge = { 'WWW-Authenticate': 'Basic realm="souffle-device", charset="UTF-8"' };
+  const basic = basicCredentials(header);
+  const bearer = basic ? undefined : bearerToken(header);
+  let id: string | undefined;
+  let token: string | undefined;
+  if (basic) {
+    id = basic.user;
+    token = basic.password;
+    if (expectedId !== undefined && id !== expectedId) {
+      throw new ApiError(
+        401,
+        'unauthorized',
+        `these credentials are for device "${id}", not "${expectedId}"`,
+        challenge,
+      );
+    }
+  } else if (bearer && expectedId !== undefined) {
+    id = expectedId;
+    token = bearer;
+  }
+  if (id === undefined || token === undefined) {
+    throw new ApiError(
+      401,
+      'unauthorized',
+      'this endpoint needs the device credentials: Basic auth with the device id and token',
+      challenge,
+    );
+  }
+  const device = await authenticateDevice(db, id, token);
+  if (!device) throw new ApiError(401, 'unauthorized', 'unknown device id or wrong token', challenge);
+  return device;
+}

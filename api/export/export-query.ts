@@ -1,0 +1,70 @@
+// The export's parameters, validated by the same schema for GET /api/v1/export and for
+// `souffle export` (which passes its options as the same strings).
+import { z } from '@hono/zod-openapi';
+import { bboxParam, phenomenonParam, sourceParam, stepParam, timeParam } from '../schemas/params.js';
+
+export const EXPORT_FORMATS = ['csv', 'ndjson', 'geojson'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+const stationList = z
+  .string()
+  .transform((text, ctx) => {
+    const ids = text
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (ids.length === 0 || ids.length > 1000 || ids.some((id) => id.length > 128)) {
+      ctx.addIssue({ code: 'custom', message: 'expected 1 to 1000 comma-separated station ids' });
+      return z.NEVER;
+    }
+    return ids;
+  })
+  .optional()
+  .openapi({ description: 'Only these stations (comma-separated ids).', example: 'ecole-saint-charles' });
+
+export const ExportQuerySchema = z.strictObject({
+  format: z.enum(EXPORT_FORMATS).optional().openapi({ description: 'Output format (default csv).' }),
+  phenomenon: phenomenonParam.optional(),
+  source: sourceParam,
+  station: stationList,
+  bbox: bboxParam,
+  from: timeParam('Start (inclusive; default: the beginning)'),
+  to: timeParam('End (exclusive; default: now)'),
+  step: stepParam,
+});
+
+export type ExportQueryInput = z.input<typeof ExportQuerySchema>;
+export type ExportQuery = z.output<typeof ExportQuerySchema>;
+
+/** The export's settled parameters: defaults applied, range checked. */
+export type ExportPlan = {
+  format: ExportFormat;
+  phenomenon?: string;
+  source?: 'citizen' | 'atmosud';
+  stations?: string[];
+  bbox?: [number, number, number, number];
+  from: number;
+  to: number;
+  step: 'raw' | '1h' | '1d';
+};
+
+/** Applies defaults; returns an error message naming the parameter when the range is empty. */
+export function planExport(q: ExportQuery, now: number): ExportPlan | { error: string } {
+  const from = q.from ?? 0;
+  const to = q.to ?? now;
+  if (from >= to) {
+    return {
+      error: `query parameter "from" must be before "to" (${new Date(from).toISOString()} ≥ ${new Date(to).toISOString()})`,
+    };
+  }
+  return {
+    format: q.format ?? 'csv',
+    phenomenon: q.phenomenon,
+    source: q.source,
+    stations: q.station,
+    bbox: q.bbox,
+    from,
+    to,
+    step: q.step ?? 'raw',
+  };
+}

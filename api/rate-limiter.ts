@@ -1,0 +1,45 @@
+// A token bucket per key (device id): `perMinute` requests a minute on average, bursts up to
+// `burst`. In memory, per process: a limit protects the broker and the worker from one runaway
+// device, it is not a quota to be shared exactly across API replicas.
+
+export type RateLimitOptions = {
+  /** Sustained requests per minute per key. */
+  perMinute: number;
+  /** Requests allowed at once after a quiet spell (default: perMinute). */
+  burst?: number;
+  now?: () => number;
+};
+
+export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+export type RateLimiter = { take: (key: string) => RateDecision };
+
+/** Keys kept before full buckets are swept (a full bucket is the same as no bucket). */
+const SWEEP_AT = 10_000;
+
+export function createRateLimiter(options: RateLimitOptions): RateLimiter {
+  const now = options.now ?? Date.now;
+  const capacity = Math.max(1, options.burst ?? options.perMinute);
+  const perMs = options.perMinute / 60_000;
+  const buckets = new Map<string, { tokens: number; at: number }>();
+
+  const level = (b: { tokens: number; at: number }, t: number) =>
+    Math.min(capacity, b.tokens + Math.max(0, t - b.at) * perMs);
+
+  return {
+    take(key) {
+      const t = now();
+      if (buckets.size >= SWEEP_AT) {
+        for (const [k, b] of buckets) if (level(b, t) >= capacity) buckets.delete(k);
+      }
+      const b = buckets.get(key) ?? { tokens: capacity, at: t };
+      const tokens = level(b, t);
+      if (tokens < 1) {
+        buckets.set(key, { tokens, at: t });
+        return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / perMs / 1000)) };
+      }
+      buckets.set(key, { tokens: tokens - 1, at: t });
+      return { ok: true };
+    },
+  };
+}

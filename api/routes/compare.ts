@@ -1,0 +1,116 @@
+// GET /api/v1/stations/{id}/compare: a station's hourly means beside those of the nearest AtmoSud
+// station measuring the same phenomenon, so a citizen sees their sensor next to the reference.
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Kysely } from 'kysely';
+import { distanceMetres } from '../../data/location-privacy.js';
+import { getPhenomenon } from '../../data/phenomena.js';
+import { DAY_MS } from '../../data/store/rollups.js';
+import { getStation, listStations } from '../../data/store/stations.js';
+import type { Database, Station } from '../../data/schema.js';
+import { badRequest, notFound } from '../api-error.js';
+import type { ApiApp, AppDeps } from '../app-deps.js';
+import { cached } from '../http-cache.js';
+import { phenomenonParam, stationPath, timeParam } from '../schemas/params.js';
+import { CompareSchema, errorResponse } from '../schemas/responses.js';
+import { iso, stationSummaries } from '../station-summaries.js';
+
+export const COMPARE_DEFAULT_DAYS = 7;
+export const COMPARE_MAX_DAYS = 366;
+
+const route = createRoute({
+  method: 'get',
+  path: '/api/v1/stations/{id}/compare',
+  tags: ['stations'],
+  summary: 'Compare with the nearest AtmoSud station',
+  description: `Hourly means of the station and of the nearest AtmoSud station (other than itself) with a series of the phenomenon, with the distance between their public locations. Default range: the ${COMPARE_DEFAULT_DAYS} days before \`to\` (default now); at most ${COMPARE_MAX_DAYS} days.`,
+  middleware: [cached(60)] as const,
+  request: {
+    params: stationPath,
+    query: z.strictObject({
+      phenomenon: phenomenonParam,
+      from: timeParam('Start (inclusive)'),
+      to: timeParam('End (exclusive)'),
+    }),
+  },
+  responses: {
+    200: { content: { 'application/json': { schema: CompareSchema } }, description: 'Both hourly series.' },
+    400: errorResponse('A parameter is invalid.'),
+    404: errorResponse('No station has this id.'),
+  },
+});
+
+/** Hourly means of one phenomenon at one station, pooling its sensors: bucket → mean. */
+async function pooledHourly(
+  db: Kysely<Database>,
+  stationId: string,
+  phenomenon: string,
+  from: number,
+  to: number,
+) {
+  const rows = await db
+    .selectFrom('rollups_hourly as r')
+    .innerJoin('series as s', 's.id', 'r.series_id')
+    .select([
+      'r.bucket',
+      (eb) => eb.fn.sum<number>('r.sum').as('sum'),
+      (eb) => eb.fn.sum<number>('r.n').as('n'),
+    ])
+    .where('s.station_id', '=', stationId)
+    .where('s.phenomenon', '=', phenomenon)
+    .where('r.bucket', '>=', from)
+    .where('r.bucket', '<', to)
+    .groupBy('r.bucket')
+    .execute();
+  return new Map(rows.filter((r) => Number(r.n) > 0).map((r) => [r.bucket, Number(r.sum) / Number(r.n)]));
+}
+
+export function registerCompareRoute(app: ApiApp, deps: AppDeps): void {
+  app.openapi(route, async (c) => {
+    const { id } = c.req.valid('param');
+    const q = c.req.valid('query');
+    const to = q.to ?? deps.now();
+    const from = q.from ?? to - COMPARE_DEFAULT_DAYS * DAY_MS;
+    if (from >= to)
+      throw badRequest(
+        'invalid_query',
+        `query parameter "from" must be before "to" (${iso(from)} ≥ ${iso(to)})`,
+      );
+    if (to - from > COMPARE_MAX_DAYS * DAY_MS) {
+      throw badRequest(
+        'invalid_query',
+        `query parameters "from" and "to" span more than ${COMPARE_MAX_DAYS} days`,
+      );
+    }
+    const station = await getStation(deps.db, id);
+    if (!station) throw notFound(`no station "${id}"`);
+    const here = { lat: station.public_lat, lon: station.public_lon };
+    const candidates = await listStations(deps.db, { source: 'atmosud', phenomenon: q.phenomenon });
+    let nearest: { station: Station; distance: number } | undefined;
+    for (const candidate of candidates) {
+      if (candidate.id === id) continue;
+      const distance = distanceMetres(here, { lat: candidate.public_lat, lon: candidate.public_lon });
+      if (!nearest || distance < nearest.distance) nearest = { station: candidate, distance };
+    }
+    const own = await pooledHourly(deps.db, id, q.phenomenon, from, to);
+    const ref = nearest
+      ? await pooledHourly(deps.db, nearest.station.id, q.phenomenon, from, to)
+      : new Map<number, number>();
+    const hours = [...new Set([...own.keys(), ...ref.keys()])].sort((a, b) => a - b);
+    const reference = nearest
+      ? {
+          station: (await stationSummaries(deps.db, [nearest.station], deps.now()))[0]!,
+          distanceMetres: Math.round(nearest.distance),
+        }
+      : null;
+    return c.json(
+      {
+        station: id,
+        phenomenon: q.phenomenon,
+        unit: getPhenomenon(q.phenomenon)?.unit ?? '',
+        reference,
+        points: hours.map((t) => ({ t, value: own.get(t) ?? null, reference: ref.get(t) ?? null })),
+      },
+      200,
+    );
+  });
+}

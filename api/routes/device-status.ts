@@ -1,0 +1,68 @@
+// GET /api/v1/devices/{id}/status: for the device's owner (its own credentials), whether the
+// platform hears the sensor, how many values it stored today, and why values were rejected.
+import { createRoute, z } from '@hono/zod-openapi';
+import { listIngestErrors } from '../../data/store/ingest-errors.js';
+import { lastReadingTimes } from '../../data/store/latest.js';
+import { bucketOf, DAY_MS } from '../../data/store/rollups.js';
+import type { ApiApp, AppDeps } from '../app-deps.js';
+import { authenticateRequestDevice } from '../auth.js';
+import { noStore } from '../http-cache.js';
+import { idParam } from '../schemas/params.js';
+import { DeviceStatusSchema, errorResponse } from '../schemas/responses.js';
+import { iso, statusOf } from '../station-summaries.js';
+
+export const STATUS_ERRORS_SHOWN = 20;
+
+const route = createRoute({
+  method: 'get',
+  path: '/api/v1/devices/{id}/status',
+  tags: ['devices'],
+  summary: 'Status of my device',
+  description: `For the device's owner: Basic auth with the device id and token, or Bearer with the token. Last message and reading, values stored since 00:00 UTC, and the ${STATUS_ERRORS_SHOWN} most recent ingest errors with their reasons.`,
+  security: [{ deviceBasic: [] }, { deviceBearer: [] }] as Array<Record<string, string[]>>,
+  middleware: [noStore],
+  request: { params: z.object({ id: idParam('id', 'Device id.') }) },
+  responses: {
+    200: { content: { 'application/json': { schema: DeviceStatusSchema } }, description: 'The status.' },
+    401: errorResponse('Missing or wrong device credentials (an unknown id answers 401 too).'),
+  },
+});
+
+export function registerDeviceStatusRoute(app: ApiApp, deps: AppDeps): void {
+  app.openapi(route, async (c) => {
+    const { id } = c.req.valid('param');
+    const device = await authenticateRequestDevice(c, deps.db, id);
+    const now = deps.now();
+    const [last, today, errors] = await Promise.all([
+      lastReadingTimes(deps.db, [device.station_id]),
+      deps.db
+        .selectFrom('rollups_daily as r')
+        .innerJoin('series as s', 's.id', 'r.series_id')
+        .select((eb) => eb.fn.sum<number>('r.n').as('n'))
+        .where('s.station_id', '=', device.station_id)
+        .where('r.bucket', '=', bucketOf(now, DAY_MS))
+        .executeTakeFirst(),
+      listIngestErrors(deps.db, { deviceId: device.id, limit: STATUS_ERRORS_SHOWN }),
+    ]);
+    const lastReading = last.get(device.station_id) ?? null;
+    const heard = Math.max(device.last_seen ?? -Infinity, lastReading ?? -Infinity);
+    return c.json(
+      {
+        device: device.id,
+        station: device.station_id,
+        format: device.format,
+        status: statusOf(Number.isFinite(heard) ? heard : null, now),
+        lastSeen: device.last_seen === null ? null : iso(device.last_seen),
+        lastReading: lastReading === null ? null : iso(lastReading),
+        valuesToday: Number(today?.n ?? 0),
+        errors: errors.map((e) => ({
+          time: iso(e.time),
+          reason: e.reason,
+          topic: e.topic,
+          payload: e.payload,
+        })),
+      },
+      200,
+    );
+  });
+}

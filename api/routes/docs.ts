@@ -1,0 +1,99 @@
+// GET /api/v1/openapi.json (OpenAPI 3.1, generated from the zod schemas that validate requests)
+// and GET /api/v1/docs, an interactive reference (Swagger UI) served from the swagger-ui-dist
+// package: no CDN, so it works offline and leaks no visitor to a third party.
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { ApiApp } from '../app-deps.js';
+import { DATA_LICENCE } from '../export/export-formats.js';
+
+const SWAGGER_FILES: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+  'favicon-32x32.png': 'image/png',
+};
+
+const swaggerDir = () => dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+
+// Relative URLs: the page works behind a reverse proxy that mounts the API under a prefix.
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Souffle API reference</title>
+<link rel="stylesheet" href="docs/assets/swagger-ui.css">
+<link rel="icon" type="image/png" href="docs/assets/favicon-32x32.png">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="docs/assets/swagger-ui-bundle.js"></script>
+<script src="docs/init.js"></script>
+</body>
+</html>
+`;
+
+const INIT = `window.addEventListener('load', function () {
+  window.ui = SwaggerUIBundle({ url: 'openapi.json', dom_id: '#swagger-ui', deepLinking: true });
+});
+`;
+
+export function registerDocsRoutes(app: ApiApp, version: string): void {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'SOUFFLE_ADMIN_TOKEN (printed once at first start, kept in .admin-token beside the database).',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'deviceBasic', {
+    type: 'http',
+    scheme: 'basic',
+    description: 'Device id as the user name, device token as the password.',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'deviceBearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The device token (the device id is in the path).',
+  });
+
+  let document: unknown;
+  app.get('/api/v1/openapi.json', (c) => {
+    // Generated once, on first request, when every route has been registered.
+    document ??= app.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: {
+        title: 'Souffle API',
+        version,
+        description: `Citizen and reference (AtmoSud) air-quality data: stations, series, indices, exports and device management. Data licence: ${DATA_LICENCE.id} (${DATA_LICENCE.url}); attribution: ${DATA_LICENCE.attribution}.`,
+        license: { name: 'AGPL-3.0-or-later', url: 'https://www.gnu.org/licenses/agpl-3.0.html' },
+      },
+      tags: [
+        { name: 'stations', description: 'Public reads: stations, latest values, series, comparison.' },
+        { name: 'indices', description: 'ATMO, EAQI and US AQI; official commune indices from AtmoSud.' },
+        { name: 'export', description: 'Streamed exports (CSV, NDJSON, GeoJSON).' },
+        { name: 'devices', description: 'For device owners: status and the airrohr push.' },
+        { name: 'admin', description: 'Device management (admin token).' },
+        { name: 'operations', description: 'Health and metrics.' },
+      ],
+    });
+    c.header('Cache-Control', 'public, max-age=300');
+    return c.json(document);
+  });
+
+  app.get('/api/v1/docs', (c) => c.html(PAGE, 200, { 'Cache-Control': 'public, max-age=300' }));
+  app.get('/api/v1/docs/init.js', (c) =>
+    c.body(INIT, 200, {
+      'Content-Type': 'text/javascript; charset=utf-8',
+      'Cache-Control': 'public, max-age=300',
+    }),
+  );
+  app.get('/api/v1/docs/assets/:file', async (c) => {
+    const file = c.req.param('file');
+    const type = SWAGGER_FILES[file];
+    if (!type) return c.notFound();
+    const body = await readFile(join(swaggerDir(), file));
+    return c.body(body, 200, { 'Content-Type': type, 'Cache-Control': 'public, max-age=86400' });
+  });
+  app.get('/docs', (c) => c.redirect('/api/v1/docs', 301));
+  app.get('/openapi.json', (c) => c.redirect('/api/v1/openapi.json', 301));
+}

@@ -1,0 +1,132 @@
+// GET /healthz (database and broker reachability) and GET /metrics (Prometheus text: HTTP
+// requests, the ingest worker's counters shared through the database, database size).
+import { createRoute, z } from '@hono/zod-openapi';
+import { sql } from 'kysely';
+import { dialectOf } from '../../data/dialect.js';
+import { readCounters } from '../../data/store/counters.js';
+import type { ApiApp, AppDeps } from '../app-deps.js';
+import { noStore } from '../http-cache.js';
+
+const HealthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded', 'down']).openapi({
+      description:
+        'ok: all reachable; degraded: the broker is not (reads work, pushes get 503); down: the database is not.',
+    }),
+    database: z.object({ ok: z.boolean(), latencyMs: z.number(), error: z.string().optional() }),
+    broker: z.object({
+      ok: z.boolean().nullable().openapi({ description: 'null when this API has no broker.' }),
+    }),
+  })
+  .openapi('Health');
+
+const healthRoute = createRoute({
+  method: 'get',
+  path: '/healthz',
+  tags: ['operations'],
+  summary: 'Health',
+  middleware: [noStore] as const,
+  responses: {
+    200: { content: { 'application/json': { schema: HealthSchema } }, description: 'The database answers.' },
+    503: {
+      content: { 'application/json': { schema: HealthSchema } },
+      description: 'The database does not answer.',
+    },
+  },
+});
+
+const metricsRoute = createRoute({
+  method: 'get',
+  path: '/metrics',
+  tags: ['operations'],
+  summary: 'Prometheus metrics',
+  middleware: [noStore] as const,
+  responses: {
+    200: {
+      content: { 'text/plain': { schema: z.string() } },
+      description: 'Prometheus text exposition format 0.0.4.',
+    },
+  },
+});
+
+async function databaseSize(deps: AppDeps): Promise<number> {
+  if (dialectOf(deps.db) === 'postgres') {
+    const r = await sql<{ size: number }>`select pg_database_size(current_database()) as size`.execute(
+      deps.db,
+    );
+    return Number(r.rows[0]?.size ?? 0);
+  }
+  const r = await sql<{
+    size: number;
+  }>`select page_count * page_size as size from pragma_page_count(), pragma_page_size()`.execute(deps.db);
+  return Number(r.rows[0]?.size ?? 0);
+}
+
+/** The counters table (written by the ingest worker) in exposition format, one TYPE line per name. */
+async function ingestCounters(deps: AppDeps): Promise<string[]> {
+  const lines: string[] = [];
+  let current = '';
+  for (const row of await readCounters(deps.db)) {
+    if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(row.name)) continue;
+    if (row.name !== current) {
+      current = row.name;
+      lines.push(`# TYPE ${row.name} ${row.name.endsWith('_total') ? 'counter' : 'gauge'}`);
+    }
+    lines.push(`${row.name}${row.labels ? `{${row.labels}}` : ''} ${row.value}`);
+  }
+  return lines;
+}
+
+export function registerHealthRoutes(app: ApiApp, deps: AppDeps): void {
+  app.openapi(healthRoute, async (c) => {
+    const started = performance.now();
+    let error: string | undefined;
+    try {
+      await sql`select 1`.execute(deps.db);
+    } catch (e) {
+      error = (e as Error).message;
+    }
+    const database = {
+      ok: error === undefined,
+      latencyMs: Math.round((performance.now() - started) * 100) / 100,
+      ...(error ? { error } : {}),
+    };
+    const broker = { ok: deps.publish ? (deps.brokerConnected?.() ?? true) : null };
+    const status = !database.ok ? 'down' : broker.ok === false ? 'degraded' : 'ok';
+    return database.ok
+      ? c.json({ status, database, broker }, 200)
+      : c.json({ status, database, broker }, 503);
+  });
+
+  app.openapi(metricsRoute, async (c) => {
+    const [size, counters, stations] = await Promise.all([
+      databaseSize(deps),
+      ingestCounters(deps),
+      deps.db
+        .selectFrom('stations')
+        .select(['source', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('source')
+        .execute(),
+    ]);
+    const lines = [
+      deps.requestMetrics.render(),
+      '# HELP souffle_db_size_bytes Size of the database.',
+      '# TYPE souffle_db_size_bytes gauge',
+      `souffle_db_size_bytes ${size}`,
+      '# HELP souffle_stations Stations by source.',
+      '# TYPE souffle_stations gauge',
+      ...stations.map((s) => `souffle_stations{source="${s.source}"} ${Number(s.n)}`),
+    ];
+    if (deps.publish) {
+      lines.push(
+        '# HELP souffle_api_broker_connected Whether the API is connected to the broker (airrohr push).',
+      );
+      lines.push('# TYPE souffle_api_broker_connected gauge');
+      lines.push(`souffle_api_broker_connected ${(deps.brokerConnected?.() ?? true) ? 1 : 0}`);
+    }
+    lines.push(...counters);
+    return c.text(`${lines.join('\n')}\n`, 200, {
+      'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
+    });
+  });
+}

@@ -1,0 +1,168 @@
+// GET /api/v1/stations/{id}/series: one phenomenon of a station over time, raw or as hourly or
+// daily means (rollups), as JSON or CSV, paged with `limit` and an opaque `cursor`.
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Kysely } from 'kysely';
+import type { SeriesPoint } from '../../data/api-types.js';
+import { flagNames } from '../../data/flags.js';
+import { readSeries, type Step } from '../../data/store/read-series.js';
+import { DAY_MS } from '../../data/store/rollups.js';
+import { getStation } from '../../data/store/stations.js';
+import type { Database } from '../../data/schema.js';
+import { badRequest, notFound } from '../api-error.js';
+import type { ApiApp, AppDeps } from '../app-deps.js';
+import { csvLine, csvNumber, csvText } from '../export/csv.js';
+import { DATA_LICENCE } from '../export/export-formats.js';
+import { cached } from '../http-cache.js';
+import { intParam, phenomenonParam, stationPath, stepParam, timeParam } from '../schemas/params.js';
+import { errorResponse, SeriesSchema } from '../schemas/responses.js';
+import { iso } from '../station-summaries.js';
+
+export const DEFAULT_WINDOW: Record<Step, number> = { raw: DAY_MS, '1h': 7 * DAY_MS, '1d': 365 * DAY_MS };
+export const DEFAULT_LIMIT = 10_000;
+export const MAX_LIMIT = 100_000;
+
+const route = createRoute({
+  method: 'get',
+  path: '/api/v1/stations/{id}/series',
+  tags: ['stations'],
+  summary: 'Time series of one phenomenon',
+  description:
+    'Points {t, value, min, max, n}: raw readings (n = 1, with quality flags) or hourly/daily means from the rollups, for buckets starting in [from, to). Default range: the last day (raw), 7 days (1h) or 365 days (1d) before `to` (default now). At most `limit` points; `next` is the cursor of the following page.',
+  middleware: [cached(60)] as const,
+  request: {
+    params: stationPath,
+    query: z.strictObject({
+      phenomenon: phenomenonParam,
+      sensor: z.string().min(1).max(128).optional().openapi({
+        description:
+          'Sensor series when the station has several for the phenomenon (default: the most recently active).',
+      }),
+      from: timeParam('Start (inclusive)'),
+      to: timeParam('End (exclusive)'),
+      step: stepParam,
+      limit: intParam(1, MAX_LIMIT, `Maximum points (default ${DEFAULT_LIMIT}).`),
+      cursor: z
+        .string()
+        .max(64)
+        .optional()
+        .openapi({ description: 'The `next` value of the previous page.' }),
+      format: z.enum(['json', 'csv']).optional().openapi({ description: 'json (default) or csv.' }),
+    }),
+  },
+  responses: {
+    200: {
+      content: {
+        'application/json': { schema: SeriesSchema },
+        'text/csv': { schema: z.string().openapi({ example: 'time,value,min,max,n,flags\r\n' }) },
+      },
+      description: 'The points, oldest first.',
+    },
+    400: errorResponse('A parameter is invalid.'),
+    404: errorResponse('Unknown station, or the station has no series of this phenomenon (or sensor).'),
+  },
+});
+
+export const encodeCursor = (t: number) => Buffer.from(`t:${t}`).toString('base64url');
+
+export function decodeCursor(cursor: string): number {
+  const m = /^t:(-?\d{1,16})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!m)
+    throw badRequest(
+      'invalid_query',
+      `query parameter "cursor" ${JSON.stringify(cursor)}: not a cursor this API returned`,
+    );
+  return Number(m[1]);
+}
+
+/** The series to show: the requested sensor's, else the one with the newest reading. */
+async function pickSeries(db: Kysely<Database>, stationId: string, phenomenon: string, sensor?: string) {
+  let q = db
+    .selectFrom('series as s')
+    .select([
+      's.id',
+      's.sensor',
+      's.unit',
+      (eb) =>
+        eb
+          .selectFrom('readings as r')
+          .select((r) => r.fn.max('r.time').as('t'))
+          .whereRef('r.series_id', '=', 's.id')
+          .as('last'),
+    ])
+    .where('s.station_id', '=', stationId)
+    .where('s.phenomenon', '=', phenomenon);
+  if (sensor !== undefined) q = q.where('s.sensor', '=', sensor);
+  const rows = await q.execute();
+  rows.sort((a, b) => (b.last ?? -1) - (a.last ?? -1) || a.sensor.localeCompare(b.sensor));
+  return rows[0];
+}
+
+export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
+  app.openapi(route, async (c) => {
+    const { id } = c.req.valid('param');
+    const q = c.req.valid('query');
+    const step = q.step ?? '1h';
+    const to = q.to ?? deps.now();
+    const from = q.from ?? to - DEFAULT_WINDOW[step];
+    if (from >= to)
+      throw badRequest(
+        'invalid_query',
+        `query parameter "from" must be before "to" (${iso(from)} ≥ ${iso(to)})`,
+      );
+    const limit = q.limit ?? DEFAULT_LIMIT;
+    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+    if (!(await getStation(deps.db, id))) throw notFound(`no station "${id}"`);
+    const series = await pickSeries(deps.db, id, q.phenomenon, q.sensor);
+    if (!series) {
+      throw notFound(
+        `station "${id}" has no ${q.phenomenon} series${q.sensor === undefined ? '' : ` from sensor "${q.sensor}"`}`,
+      );
+    }
+    const rows = await readSeries(deps.db, { seriesId: series.id, from, to, step, limit, after });
+    const points: SeriesPoint[] = rows.map((p) =>
+      step === 'raw'
+        ? { t: p.t, value: p.value, min: p.min, max: p.max, n: p.n, flags: flagNames(p.flags ?? 0) }
+        : { t: p.t, value: p.value, min: p.min, max: p.max, n: p.n },
+    );
+    const next = points.length === limit ? encodeCursor(points[points.length - 1]!.t) : null;
+
+    if (q.format === 'csv') {
+      let body = csvLine(['time', 'value', 'min', 'max', 'n', 'flags']);
+      for (const p of points) {
+        body += csvLine([
+          iso(p.t),
+          csvNumber(p.value),
+          csvNumber(p.min),
+          csvNumber(p.max),
+          String(p.n),
+          csvText(p.flags?.join('|')),
+        ]);
+      }
+      const headers: Record<string, string> = {
+        'Content-Type': 'text/csv; charset=utf-8; header=present',
+        'Content-Disposition': `attachment; filename="${id}-${q.phenomenon}-${step}.csv"`,
+        Link: `<${DATA_LICENCE.url}>; rel="license"`,
+      };
+      if (next) {
+        const url = new URL(c.req.url);
+        url.searchParams.set('cursor', next);
+        headers.Link += `, <${url.pathname}${url.search}>; rel="next"`;
+      }
+      return c.body(body, 200, headers);
+    }
+    return c.json(
+      {
+        station: id,
+        phenomenon: q.phenomenon,
+        sensor: series.sensor,
+        unit: series.unit,
+        step,
+        from: iso(from),
+        to: iso(to),
+        points,
+        next,
+      },
+      200,
+    );
+  });
+}

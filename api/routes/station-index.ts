@@ -1,0 +1,48 @@
+// GET /api/v1/stations/{id}/index: one scheme's index with every pollutant's sub-index, the
+// concentration it classed, the dominant pollutant, and "unavailable" when data are short.
+import { createRoute, z } from '@hono/zod-openapi';
+import { getStation } from '../../data/store/stations.js';
+import { notFound } from '../api-error.js';
+import type { ApiApp, AppDeps } from '../app-deps.js';
+import { cached } from '../http-cache.js';
+import { dateParam, stationPath } from '../schemas/params.js';
+import { errorResponse, IndexSchema } from '../schemas/responses.js';
+import { stationIndex } from '../station-indices.js';
+
+const route = createRoute({
+  method: 'get',
+  path: '/api/v1/stations/{id}/index',
+  tags: ['indices'],
+  summary: 'Air-quality index of a station',
+  description:
+    'ATMO (French daily index; without `date`: today, UTC), EAQI (without `date`: the latest hourly means; with `date`: the daily means) or US AQI (without `date`: NowCast of the last 12 hours; with `date`: 24-hour means). A daily value needs 18 of 24 hours. Indices from citizen sensors are indicative.',
+  middleware: [cached(60)] as const,
+  request: {
+    params: stationPath,
+    query: z.strictObject({
+      scheme: z
+        .enum(['atmo', 'eaqi', 'usaqi'])
+        .optional()
+        .openapi({ description: 'Index scheme (default atmo).' }),
+      date: dateParam('Day (UTC) to compute the index for; omit for the current index.'),
+    }),
+  },
+  responses: {
+    200: { content: { 'application/json': { schema: IndexSchema } }, description: 'The index.' },
+    400: errorResponse('A parameter is invalid.'),
+    404: errorResponse('No station has this id.'),
+  },
+});
+
+export function registerStationIndexRoute(app: ApiApp, deps: AppDeps): void {
+  app.openapi(route, async (c) => {
+    const { id } = c.req.valid('param');
+    const { scheme = 'atmo', date } = c.req.valid('query');
+    const station = await getStation(deps.db, id);
+    if (!station) throw notFound(`no station "${id}"`);
+    const now = deps.now();
+    const result = await stationIndex(deps.db, id, scheme, date, now);
+    const day = date ?? (scheme === 'atmo' ? new Date(now).toISOString().slice(0, 10) : null);
+    return c.json({ ...result, station: id, date: day, indicative: station.source === 'citizen' }, 200);
+  });
+}

@@ -1,0 +1,120 @@
+// GET /api/v1/stations and /api/v1/stations/{id}: stations with their public location, the
+// phenomena they measure and their status; JSON or GeoJSON.
+import { createRoute, z } from '@hono/zod-openapi';
+import type { StationSummary } from '../../data/api-types.js';
+import { distanceMetres } from '../../data/location-privacy.js';
+import { getStation, listStations } from '../../data/store/stations.js';
+import { badRequest, notFound } from '../api-error.js';
+import type { ApiApp, AppDeps } from '../app-deps.js';
+import { cached } from '../http-cache.js';
+import {
+  bboxParam,
+  intParam,
+  nearParam,
+  phenomenonParam,
+  sourceParam,
+  stationPath,
+} from '../schemas/params.js';
+import {
+  errorResponse,
+  StationsGeoJsonSchema,
+  StationsSchema,
+  StationSummarySchema,
+} from '../schemas/responses.js';
+import { stationSummaries } from '../station-summaries.js';
+
+export const DEFAULT_RADIUS_METRES = 5000;
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/stations',
+  tags: ['stations'],
+  summary: 'List stations',
+  description:
+    'Citizen and AtmoSud stations with their public location (a ~200 m cell centre for citizen stations unless the owner opted in), phenomena and status.',
+  middleware: [cached(60)] as const,
+  request: {
+    query: z.strictObject({
+      source: sourceParam,
+      phenomenon: phenomenonParam.optional(),
+      bbox: bboxParam,
+      near: nearParam,
+      radius: intParam(
+        1,
+        1_000_000,
+        `Search radius in metres around \`near\` (default ${DEFAULT_RADIUS_METRES}).`,
+      ),
+      format: z.enum(['json', 'geojson']).optional().openapi({ description: 'json (default) or geojson.' }),
+    }),
+  },
+  responses: {
+    200: {
+      content: {
+        'application/json': { schema: StationsSchema },
+        'application/geo+json': { schema: StationsGeoJsonSchema },
+      },
+      description: 'The stations, sorted by id (by distance with `near`).',
+    },
+    400: errorResponse('A parameter is invalid.'),
+  },
+});
+
+const oneRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/stations/{id}',
+  tags: ['stations'],
+  summary: 'One station',
+  middleware: [cached(60)] as const,
+  request: { params: stationPath },
+  responses: {
+    200: { content: { 'application/json': { schema: StationSummarySchema } }, description: 'The station.' },
+    404: errorResponse('No station has this id.'),
+  },
+});
+
+function toGeoJson(stations: StationSummary[]) {
+  return {
+    type: 'FeatureCollection' as const,
+    features: stations.map(({ lat, lon, ...properties }) => ({
+      type: 'Feature' as const,
+      id: properties.id,
+      geometry: { type: 'Point' as const, coordinates: [lon, lat] },
+      properties,
+    })),
+  };
+}
+
+export function registerStationRoutes(app: ApiApp, deps: AppDeps): void {
+  app.openapi(listRoute, async (c) => {
+    const q = c.req.valid('query');
+    if (q.radius !== undefined && !q.near)
+      throw badRequest('invalid_query', 'query parameter "radius" needs "near=lat,lon"');
+    const now = deps.now();
+    const stations = await listStations(deps.db, {
+      source: q.source,
+      phenomenon: q.phenomenon,
+      bbox: q.bbox,
+    });
+    let summaries = await stationSummaries(deps.db, stations, now);
+    if (q.near) {
+      const centre = q.near;
+      const radius = q.radius ?? DEFAULT_RADIUS_METRES;
+      summaries = summaries
+        .map((s) => ({ ...s, distanceMetres: Math.round(distanceMetres(centre, s)) }))
+        .filter((s) => s.distanceMetres <= radius)
+        .sort((a, b) => a.distanceMetres - b.distanceMetres || a.id.localeCompare(b.id));
+    }
+    if (q.format === 'geojson') {
+      return c.json(toGeoJson(summaries), 200, { 'Content-Type': 'application/geo+json' });
+    }
+    return c.json({ stations: summaries, count: summaries.length }, 200);
+  });
+
+  app.openapi(oneRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const station = await getStation(deps.db, id);
+    if (!station) throw notFound(`no station "${id}"`);
+    const [summary] = await stationSummaries(deps.db, [station], deps.now());
+    return c.json(summary!, 200);
+  });
+}

@@ -1,0 +1,134 @@
+// Air-quality indices of one station, computed from its hourly rollups with data/indices.ts:
+// ATMO of a day (hourly means of the day), EAQI now (latest hourly means), US AQI now (NowCast of
+// the last 12 hourly means), and for a past day EAQI and US AQI from the day's means.
+// A station with several sensors for one pollutant: its hourly mean pools them (Σsum / Σn).
+import type { Kysely } from 'kysely';
+import {
+  ATMO_MIN_HOURS,
+  POLLUTANTS,
+  atmoDaily,
+  eaqi,
+  nowcast,
+  usAqi,
+  type IndexResult,
+  type IndexScheme,
+  type Pollutant,
+} from '../data/indices.js';
+import { DAY_MS, HOUR_MS, bucketOf } from '../data/store/rollups.js';
+import type { Database } from '../data/schema.js';
+
+/** pollutant → (hour start → pooled hourly mean). */
+export type HourlyMeans = Map<Pollutant, Map<number, number>>;
+
+/** The EAQI uses the newest hourly mean no older than this (current hour and the two before). */
+export const EAQI_MAX_AGE_HOURS = 2;
+
+export async function hourlyMeans(
+  db: Kysely<Database>,
+  stationId: string,
+  from: number,
+  to: number,
+): Promise<HourlyMeans> {
+  const rows = await db
+    .selectFrom('rollups_hourly as r')
+    .innerJoin('series as s', 's.id', 'r.series_id')
+    .select([
+      's.phenomenon',
+      'r.bucket',
+      (eb) => eb.fn.sum<number>('r.sum').as('sum'),
+      (eb) => eb.fn.sum<number>('r.n').as('n'),
+    ])
+    .where('s.station_id', '=', stationId)
+    .where('s.phenomenon', 'in', POLLUTANTS)
+    .where('r.bucket', '>=', from)
+    .where('r.bucket', '<', to)
+    .groupBy(['s.phenomenon', 'r.bucket'])
+    .execute();
+  const means: HourlyMeans = new Map();
+  for (const row of rows) {
+    const n = Number(row.n);
+    if (n <= 0) continue;
+    const p = row.phenomenon as Pollutant;
+    let hours = means.get(p);
+    if (!hours) means.set(p, (hours = new Map()));
+    hours.set(row.bucket, Number(row.sum) / n);
+  }
+  return means;
+}
+
+const series = (hours: Map<number, number> | undefined) =>
+  [...(hours ?? new Map<number, number>())].map(([t, value]) => ({ t, value }));
+
+export function atmoOfDay(means: HourlyMeans, day: string): IndexResult {
+  return atmoDaily(Object.fromEntries(POLLUTANTS.map((p) => [p, series(means.get(p))])), day);
+}
+
+export function eaqiNow(means: HourlyMeans, now: number): IndexResult {
+  const hour = bucketOf(now, HOUR_MS);
+  const concentrations: Partial<Record<Pollutant, number>> = {};
+  for (const p of POLLUTANTS) {
+    for (let i = 0; i <= EAQI_MAX_AGE_HOURS; i++) {
+      const v = means.get(p)?.get(hour - i * HOUR_MS);
+      if (v !== undefined) {
+        concentrations[p] = v;
+        break;
+      }
+    }
+  }
+  return eaqi(concentrations);
+}
+
+export function usAqiNow(means: HourlyMeans, now: number): IndexResult {
+  const hour = bucketOf(now, HOUR_MS);
+  const last12 = (p: Pollutant) =>
+    Array.from({ length: 12 }, (_, i) => means.get(p)?.get(hour - i * HOUR_MS) ?? null);
+  return usAqi({ pm25: nowcast(last12('pm25')), pm10: nowcast(last12('pm10')) });
+}
+
+/** Daily mean of each pollutant from its hourly means, when ATMO_MIN_HOURS hours are present. */
+function dailyMeans(means: HourlyMeans, dayStart: number): Partial<Record<Pollutant, number>> {
+  const out: Partial<Record<Pollutant, number>> = {};
+  for (const p of POLLUTANTS) {
+    const values = [...(means.get(p) ?? [])]
+      .filter(([t]) => t >= dayStart && t < dayStart + DAY_MS)
+      .map(([, v]) => v);
+    if (values.length >= ATMO_MIN_HOURS) out[p] = values.reduce((a, b) => a + b, 0) / values.length;
+  }
+  return out;
+}
+
+/** The three current indices shown with the latest values; one rollup query covers them all. */
+export async function currentIndices(db: Kysely<Database>, stationId: string, now: number) {
+  const dayStart = bucketOf(now, DAY_MS);
+  const hour = bucketOf(now, HOUR_MS);
+  const means = await hourlyMeans(db, stationId, Math.min(dayStart, hour - 11 * HOUR_MS), hour + HOUR_MS);
+  return {
+    atmo: atmoOfDay(means, new Date(dayStart).toISOString().slice(0, 10)),
+    eaqi: eaqiNow(means, now),
+    usaqi: usAqiNow(means, now),
+  };
+}
+
+/**
+ * One scheme's index: of a day (`date`, UTC) or of now. ATMO without a date is today's; EAQI and
+ * US AQI of a day class the day's means (the EPA's 24-hour mean; the EEA's daily index).
+ */
+export async function stationIndex(
+  db: Kysely<Database>,
+  stationId: string,
+  scheme: IndexScheme,
+  date: string | undefined,
+  now: number,
+): Promise<IndexResult> {
+  if (date === undefined && scheme !== 'atmo') {
+    const hour = bucketOf(now, HOUR_MS);
+    const means = await hourlyMeans(db, stationId, hour - 11 * HOUR_MS, hour + HOUR_MS);
+    return scheme === 'eaqi' ? eaqiNow(means, now) : usAqiNow(means, now);
+  }
+  const day = date ?? new Date(now).toISOString().slice(0, 10);
+  const dayStart = Date.parse(`${day}T00:00:00Z`);
+  const means = await hourlyMeans(db, stationId, dayStart, dayStart + DAY_MS);
+  if (scheme === 'atmo') return atmoOfDay(means, day);
+  const daily = dailyMeans(means, dayStart);
+  return scheme === 'eaqi' ? eaqi(daily) : usAqi({ pm25: daily.pm25, pm10: daily.pm10 });
+}
