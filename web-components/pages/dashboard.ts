@@ -1,2 +1,0 @@
-import { html, render } from 'lit';
-render(html`<souffle-card></souffle-card>`, document.body);

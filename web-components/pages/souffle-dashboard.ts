@@ -1,0 +1,273 @@
+// <souffle-dashboard>: the page at /. The map and the list of stations with their index, a search,
+// and a station page (#/station/<id>) with its card, its indices and its charts: what a citizen
+// opens to see their sensor next to the official stations. Renders in the light DOM so that the
+// widget entry's autoloader sees the charts and the map it contains.
+import { LitElement, html, nothing } from 'lit';
+import type { StationSummary } from '../../data/api-types.js';
+import type { IndexScheme } from '../../data/indices.js';
+import { api, apiBaseFor } from '../api-client.js';
+import type { Lang } from '../i18n.js';
+import { renderFooter, renderHeader } from './page-chrome.js';
+import { applyLang, initialLang, pt } from './page-i18n.js';
+import { searchStations, type SourceFilter } from './station-search.js';
+
+const CHART_ORDER = ['pm25', 'pm10', 'no2', 'o3', 'so2', 'pm1'];
+
+type Route = { name: 'home' } | { name: 'station'; id: string };
+
+export function parseRoute(hash: string): Route {
+  const m = /^#\/station\/(.+)$/.exec(hash);
+  return m ? { name: 'station', id: decodeURIComponent(m[1]!) } : { name: 'home' };
+}
+
+export class SouffleDashboard extends LitElement {
+  static override properties = {
+    _lang: { state: true },
+    _stations: { state: true },
+    _error: { state: true },
+    _query: { state: true },
+    _source: { state: true },
+    _scheme: { state: true },
+    _route: { state: true },
+    _selected: { state: true },
+  };
+
+  declare _lang: Lang;
+  declare _stations: StationSummary[] | undefined;
+  declare _error: string | undefined;
+  declare _query: string;
+  declare _source: SourceFilter;
+  declare _scheme: IndexScheme;
+  declare _route: Route;
+  declare _selected: string | undefined;
+
+  #abort: AbortController | undefined;
+
+  constructor() {
+    super();
+    this._lang = initialLang();
+    this._query = '';
+    this._source = 'all';
+    this._scheme = 'atmo';
+    this._route = parseRoute(location.hash);
+  }
+
+  override createRenderRoot() {
+    return this;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    applyLang(this._lang);
+    window.addEventListener('hashchange', this.#onHash);
+    void this.#load();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('hashchange', this.#onHash);
+    this.#abort?.abort();
+  }
+
+  async #load(): Promise<void> {
+    this.#abort?.abort();
+    const abort = new AbortController();
+    this.#abort = abort;
+    try {
+      this._stations = (await api.stations(apiBaseFor(null), abort.signal)).stations;
+      this._error = undefined;
+    } catch (error) {
+      if (!abort.signal.aborted) this._error = (error as Error).message;
+    }
+  }
+
+  #onHash = () => {
+    this._route = parseRoute(location.hash);
+    window.scrollTo({ top: 0 });
+  };
+
+  #switchLang = () => {
+    this._lang = this._lang === 'fr' ? 'en' : 'fr';
+    applyLang(this._lang);
+  };
+
+  override render() {
+    const lang = this._lang;
+    return html`<a class="skip-link" href="#main"
+        >${lang === 'fr' ? 'Aller au contenu' : 'Skip to content'}</a
+      >
+      ${renderHeader(lang, 'map', this.#switchLang)}
+      <main id="main" tabindex="-1">
+        ${this._route.name === 'station' ? this.#renderStation(this._route.id) : this.#renderHome()}
+      </main>
+      ${renderFooter(lang)}`;
+  }
+
+  #renderHome() {
+    const lang = this._lang;
+    const stations = this._stations;
+    const found = stations ? searchStations(stations, this._query, this._source) : [];
+    const count = (source: SourceFilter) => (stations ? searchStations(stations, '', source).length : 0);
+    const selected = stations?.find((s) => s.id === this._selected);
+    return html`<section class="hero">
+        <h1>${pt(lang, 'heroTitle')}</h1>
+        <p>${pt(lang, 'heroText')}</p>
+      </section>
+      <div class="dashboard">
+        <aside class="panel" aria-label=${pt(lang, 'search')}>
+          <div class="field">
+            <label for="station-search">${pt(lang, 'search')}</label>
+            <input
+              id="station-search"
+              type="search"
+              autocomplete="off"
+              placeholder=${pt(lang, 'searchPlaceholder')}
+              .value=${this._query}
+              @input=${(e: Event) => (this._query = (e.target as HTMLInputElement).value)}
+            />
+          </div>
+          <fieldset class="segmented">
+            <legend>${pt(lang, 'filter')}</legend>
+            ${(['all', 'atmosud', 'citizen'] as const).map(
+              (source) =>
+                html`<label>
+                  <input
+                    type="radio"
+                    name="source"
+                    value=${source}
+                    .checked=${this._source === source}
+                    @change=${() => (this._source = source)}
+                  />
+                  <span>${pt(lang, source === 'atmosud' ? 'official' : source)} (${count(source)})</span>
+                </label>`,
+            )}
+          </fieldset>
+          <div class="field field--inline">
+            <label for="scheme">${pt(lang, 'scheme')}</label>
+            <select
+              id="scheme"
+              @change=${(e: Event) => (this._scheme = (e.target as HTMLSelectElement).value as IndexScheme)}
+            >
+              ${(['atmo', 'eaqi', 'usaqi'] as const).map(
+                (s) =>
+                  html`<option value=${s} ?selected=${this._scheme === s}>
+                    ${pt(lang, `scheme.${s}`)}
+                  </option>`,
+              )}
+            </select>
+          </div>
+          ${
+            this._error
+              ? html`<p class="notice notice--error" role="alert">
+                  ${pt(lang, 'stationsError', { message: this._error })}
+                </p>`
+              : !stations
+                ? html`<p class="muted" aria-busy="true">${pt(lang, 'loadingStations')}</p>`
+                : html`<p class="muted results" role="status">${pt(lang, 'results', { n: found.length })}</p>
+                    ${
+                      found.length === 0
+                        ? html`<p class="muted">${pt(lang, 'noResults', { q: this._query })}</p>`
+                        : html`<ul class="station-list">
+                            ${found.map((s) => this.#renderListItem(s))}
+                          </ul>`
+                    }`
+          }
+        </aside>
+        <div class="map-column">
+          <souffle-map
+            class="dashboard-map"
+            lang=${lang}
+            scheme=${this._scheme}
+            source=${this._source}
+            selected=${this._selected ?? ''}
+            @souffle-station-select=${(e: CustomEvent<{ id: string }>) => (this._selected = e.detail.id)}
+          ></souffle-map>
+          ${
+            selected
+              ? html`<p class="map-selection">
+                  <a class="button" href="#/station/${encodeURIComponent(selected.id)}"
+                    >${pt(lang, 'openStation', { name: selected.name })} →</a
+                  >
+                </p>`
+              : nothing
+          }
+        </div>
+      </div>`;
+  }
+
+  #renderListItem(s: StationSummary) {
+    const lang = this._lang;
+    return html`<li class=${s.id === this._selected ? 'is-selected' : ''}>
+      <a
+        href="#/station/${encodeURIComponent(s.id)}"
+        aria-current=${s.id === this._selected ? 'true' : 'false'}
+      >
+        <span class="station-list__text">
+          <span class="station-list__name">${s.name}</span>
+          <span class="station-list__meta">
+            <span class="tag tag--${s.source}"
+              >${pt(lang, s.source === 'atmosud' ? 'officialTag' : 'citizenTag')}</span
+            >
+            ${s.commune ?? ''}
+          </span>
+        </span>
+        <souffle-index station=${s.id} scheme=${this._scheme} lang=${lang} compact></souffle-index>
+      </a>
+    </li>`;
+  }
+
+  #renderStation(id: string) {
+    const lang = this._lang;
+    const station = this._stations?.find((s) => s.id === id);
+    const back = html`<p class="breadcrumb"><a href="#/">← ${pt(lang, 'backToList')}</a></p>`;
+    if (!this._stations && !this._error)
+      return html`${back}
+        <p class="muted">${pt(lang, 'loadingStations')}</p>`;
+    if (!station)
+      return html`${back}
+        <p class="notice notice--error" role="alert">${pt(lang, 'unknownStation', { id })}</p>`;
+    const charts = CHART_ORDER.filter((p) => station.phenomena.includes(p));
+    const shown = charts.length ? charts : station.phenomena.slice(0, 2);
+    const compare = station.source === 'citizen';
+    return html`${back}
+      <div class="station-head">
+        <h1>${station.name}</h1>
+        <span class="tag tag--${station.source}"
+          >${pt(lang, station.source === 'atmosud' ? 'officialTag' : 'citizenTag')}</span
+        >
+      </div>
+      <div class="station-top">
+        <souffle-card station=${station.id} scheme=${this._scheme} lang=${lang}></souffle-card>
+        <section class="indices" aria-labelledby="indices-title">
+          <h2 id="indices-title">${pt(lang, 'indices')}</h2>
+          <div class="indices__list">
+            ${(['atmo', 'eaqi', 'usaqi'] as const).map(
+              (scheme) =>
+                html`<souffle-index station=${station.id} scheme=${scheme} lang=${lang}></souffle-index>`,
+            )}
+          </div>
+          <p>
+            <a class="button button--secondary" href="./embed#station=${encodeURIComponent(station.id)}"
+              >${pt(lang, 'embedThis')}</a
+            >
+          </p>
+        </section>
+      </div>
+      <h2 class="section-title">${pt(lang, 'history')}</h2>
+      ${compare ? html`<p class="muted">${pt(lang, 'compareNote')}</p>` : nothing}
+      <div class="charts">
+        ${shown.map(
+          (p) =>
+            html`<souffle-chart
+              station=${station.id}
+              phenomenon=${p}
+              scheme=${this._scheme}
+              lang=${lang}
+              ?compare=${compare}
+            ></souffle-chart>`,
+        )}
+      </div>`;
+  }
+}
+
+customElements.define('souffle-dashboard', SouffleDashboard);

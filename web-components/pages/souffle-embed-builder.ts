@@ -1,0 +1,371 @@
+// <souffle-embed-builder>: the page at /embed, for teachers. Pick a station (search or map), a
+// widget and its options, watch the live preview, copy the two-line snippet with the absolute
+// script URL. Light DOM, like the dashboard, so the autoloader sees the previewed widget.
+import { LitElement, html, nothing } from 'lit';
+import type { StationSummary } from '../../data/api-types.js';
+import { api, apiBaseFor } from '../api-client.js';
+import { longLabel, type Lang } from '../i18n.js';
+import { renderFooter, renderHeader } from './page-chrome.js';
+import { applyLang, initialLang, pt } from './page-i18n.js';
+import {
+  embedSnippet,
+  widgetAttributes,
+  widgetScriptUrl,
+  type BuilderOptions,
+  type WidgetTag,
+} from './snippet.js';
+import { searchStations } from './station-search.js';
+
+const TAGS: readonly WidgetTag[] = ['souffle-card', 'souffle-index', 'souffle-chart', 'souffle-map'];
+const RANGES = ['24h', '7d', '30d', '1y'] as const;
+const RANGE_LABELS: Record<Lang, Record<(typeof RANGES)[number], string>> = {
+  fr: { '24h': '24 heures', '7d': '7 jours', '30d': '30 jours', '1y': '1 an' },
+  en: { '24h': '24 hours', '7d': '7 days', '30d': '30 days', '1y': '1 year' },
+};
+const REFRESH = ['1m', '5m', '15m', '60m'] as const;
+const CHARTABLE = ['pm25', 'pm10', 'no2', 'o3', 'so2', 'pm1', 'co', 'co2', 'temperature', 'humidity'];
+
+export class SouffleEmbedBuilder extends LitElement {
+  static override properties = {
+    _lang: { state: true },
+    _stations: { state: true },
+    _error: { state: true },
+    _query: { state: true },
+    _options: { state: true },
+    _copyStatus: { state: true },
+  };
+
+  declare _lang: Lang;
+  declare _stations: StationSummary[] | undefined;
+  declare _error: string | undefined;
+  declare _query: string;
+  declare _options: BuilderOptions;
+  declare _copyStatus: 'copied' | 'failed' | undefined;
+
+  #abort: AbortController | undefined;
+  #previewKey = '';
+
+  constructor() {
+    super();
+    this._lang = initialLang();
+    this._query = '';
+    const station = /(?:^|[#&])station=([^&]+)/.exec(location.hash)?.[1];
+    this._options = {
+      tag: 'souffle-card',
+      station: station ? decodeURIComponent(station) : undefined,
+      scheme: 'atmo',
+      phenomenon: 'pm25',
+      range: '7d',
+      compare: false,
+      lang: '',
+      refresh: '5m',
+      source: 'all',
+    };
+  }
+
+  override createRenderRoot() {
+    return this;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    applyLang(this._lang);
+    void this.#load();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#abort?.abort();
+  }
+
+  async #load(): Promise<void> {
+    const abort = new AbortController();
+    this.#abort = abort;
+    try {
+      this._stations = (await api.stations(apiBaseFor(null), abort.signal)).stations;
+      if (!this._options.station && this._stations[0]) {
+        this.#set({ station: searchStations(this._stations, '')[0]?.id });
+      }
+    } catch (error) {
+      if (!abort.signal.aborted) this._error = (error as Error).message;
+    }
+  }
+
+  #set(patch: Partial<BuilderOptions>): void {
+    this._options = { ...this._options, ...patch };
+    this._copyStatus = undefined;
+    const station = this._stations?.find((s) => s.id === this._options.station);
+    // Keep the chart's pollutant one the station measures.
+    if (station && !station.phenomena.includes(this._options.phenomenon)) {
+      const first = CHARTABLE.find((p) => station.phenomena.includes(p));
+      if (first) this._options = { ...this._options, phenomenon: first };
+    }
+    if (this._options.station)
+      history.replaceState(history.state, '', `#station=${encodeURIComponent(this._options.station)}`);
+  }
+
+  get snippet(): string {
+    return embedSnippet(
+      widgetScriptUrl(document.baseURI),
+      this._options.tag,
+      widgetAttributes(this._options),
+    );
+  }
+
+  async #copy(): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(this.snippet);
+      this._copyStatus = 'copied';
+    } catch {
+      // Clipboard API refused (insecure origin, permissions): fall back to a selection copy.
+      const area = this.querySelector<HTMLTextAreaElement>('#snippet');
+      area?.select();
+      this._copyStatus = document.execCommand?.('copy') ? 'copied' : 'failed';
+    }
+  }
+
+  #switchLang = () => {
+    this._lang = this._lang === 'fr' ? 'en' : 'fr';
+    applyLang(this._lang);
+  };
+
+  override render() {
+    const lang = this._lang;
+    return html`<a class="skip-link" href="#main"
+        >${lang === 'fr' ? 'Aller au contenu' : 'Skip to content'}</a
+      >
+      ${renderHeader(lang, 'embed', this.#switchLang)}
+      <main id="main" tabindex="-1">
+        <section class="hero">
+          <h1>${pt(lang, 'embedTitle')}</h1>
+          <p>${pt(lang, 'embedIntro')}</p>
+        </section>
+        <div class="builder">
+          <form class="builder__form" @submit=${(e: Event) => e.preventDefault()}>
+            ${this.#renderStationStep()} ${this.#renderWidgetStep()} ${this.#renderOptions()}
+          </form>
+          <div class="builder__output">
+            <section class="preview" aria-labelledby="preview-title">
+              <h2 id="preview-title">${pt(lang, 'preview')}</h2>
+              <div class="preview__stage" id="preview"></div>
+            </section>
+            <section class="code" aria-labelledby="code-title">
+              <h2 id="code-title">${pt(lang, 'code')}</h2>
+              <p class="muted" id="code-help">${pt(lang, 'codeHelp')}</p>
+              <textarea
+                id="snippet"
+                readonly
+                rows="3"
+                spellcheck="false"
+                aria-labelledby="code-title"
+                aria-describedby="code-help"
+                .value=${this.snippet}
+              ></textarea>
+              <div class="code__actions">
+                <button type="button" class="button" @click=${() => this.#copy()}>${pt(lang, 'copy')}</button>
+                <span role="status" class=${this._copyStatus === 'failed' ? 'notice--error' : 'success'}
+                  >${this._copyStatus ? pt(lang, this._copyStatus === 'copied' ? 'copied' : 'copyFailed') : ''}</span
+                >
+              </div>
+              <p class="muted small">${pt(lang, 'themeHelp')}</p>
+            </section>
+          </div>
+        </div>
+      </main>
+      ${renderFooter(lang)}`;
+  }
+
+  #renderStationStep() {
+    const lang = this._lang;
+    const o = this._options;
+    if (o.tag === 'souffle-map') return nothing;
+    const stations = this._stations;
+    const found = stations ? searchStations(stations, this._query).slice(0, 30) : [];
+    const chosen = stations?.find((s) => s.id === o.station);
+    return html`<fieldset class="step">
+      <legend>${pt(lang, 'stepStation')}</legend>
+      <div class="field">
+        <label for="builder-search">${pt(lang, 'search')}</label>
+        <input
+          id="builder-search"
+          type="search"
+          autocomplete="off"
+          placeholder=${pt(lang, 'searchPlaceholder')}
+          .value=${this._query}
+          @input=${(e: Event) => (this._query = (e.target as HTMLInputElement).value)}
+        />
+      </div>
+      ${
+        this._error
+          ? html`<p class="notice notice--error" role="alert">
+              ${pt(lang, 'stationsError', { message: this._error })}
+            </p>`
+          : !stations
+            ? html`<p class="muted">${pt(lang, 'loadingStations')}</p>`
+            : html`<div class="choice-list" role="radiogroup" aria-label=${pt(lang, 'stepStation')}>
+                ${found.map(
+                  (s) =>
+                    html`<label class="choice">
+                      <input
+                        type="radio"
+                        name="station"
+                        value=${s.id}
+                        .checked=${s.id === o.station}
+                        @change=${() => this.#set({ station: s.id })}
+                      />
+                      <span>${s.name}</span>
+                      <span class="tag tag--${s.source}"
+                        >${pt(lang, s.source === 'atmosud' ? 'officialTag' : 'citizenTag')}</span
+                      >
+                    </label>`,
+                )}
+                ${found.length === 0 ? html`<p class="muted">${pt(lang, 'noResults', { q: this._query })}</p>` : nothing}
+              </div>`
+      }
+      <p class="muted small">${pt(lang, 'pickOnMap')}</p>
+      <souffle-map
+        class="builder__map"
+        popup="none"
+        lang=${lang}
+        selected=${o.station ?? ''}
+        @souffle-station-select=${(e: CustomEvent<{ id: string }>) => this.#set({ station: e.detail.id })}
+      ></souffle-map>
+      <p class="chosen" role="status">
+        ${chosen ? pt(lang, 'chosen', { name: chosen.name }) : pt(lang, 'noStation')}
+      </p>
+    </fieldset>`;
+  }
+
+  #renderWidgetStep() {
+    const lang = this._lang;
+    return html`<fieldset class="step">
+      <legend>${pt(lang, 'stepWidget')}</legend>
+      <div class="widget-choices">
+        ${TAGS.map(
+          (tag) =>
+            html`<label class="widget-choice">
+              <input
+                type="radio"
+                name="widget"
+                value=${tag}
+                .checked=${this._options.tag === tag}
+                @change=${() => this.#set({ tag })}
+              />
+              <span class="widget-choice__name">${pt(lang, `widget.${tag}`)}</span>
+              <span class="widget-choice__hint">${pt(lang, `widget.${tag}.hint`)}</span>
+            </label>`,
+        )}
+      </div>
+    </fieldset>`;
+  }
+
+  #renderOptions() {
+    const lang = this._lang;
+    const o = this._options;
+    const station = this._stations?.find((s) => s.id === o.station);
+    const phenomena = CHARTABLE.filter((p) => !station || station.phenomena.includes(p));
+    const select = (
+      id: string,
+      label: string,
+      value: string,
+      options: Array<[string, string]>,
+      key: keyof BuilderOptions,
+    ) =>
+      html`<div class="field">
+        <label for=${id}>${label}</label>
+        <select id=${id} @change=${(e: Event) => this.#set({ [key]: (e.target as HTMLSelectElement).value })}>
+          ${options.map(([v, text]) => html`<option value=${v} ?selected=${v === value}>${text}</option>`)}
+        </select>
+      </div>`;
+    const schemes: Array<[string, string]> = (['atmo', 'eaqi', 'usaqi'] as const).map((s) => [
+      s,
+      pt(lang, `scheme.${s}`),
+    ]);
+    return html`<fieldset class="step">
+      <legend>${pt(lang, 'stepOptions')}</legend>
+      <div class="options-grid">
+        ${o.tag !== 'souffle-chart' ? select('opt-scheme', pt(lang, 'scheme'), o.scheme, schemes, 'scheme') : nothing}
+        ${
+          o.tag === 'souffle-chart'
+            ? html`${select(
+                'opt-phenomenon',
+                pt(lang, 'phenomenon'),
+                o.phenomenon,
+                phenomena.map((p) => [p, longLabel(p, lang)]),
+                'phenomenon',
+              )}
+              ${select(
+                'opt-range',
+                pt(lang, 'range'),
+                o.range,
+                RANGES.map((r) => [r, RANGE_LABELS[lang][r]]),
+                'range',
+              )}`
+            : nothing
+        }
+        ${
+          o.tag === 'souffle-map'
+            ? select(
+                'opt-source',
+                pt(lang, 'mapSource'),
+                o.source,
+                (['all', 'atmosud', 'citizen'] as const).map((s) => [
+                  s,
+                  pt(lang, s === 'atmosud' ? 'official' : s),
+                ]),
+                'source',
+              )
+            : nothing
+        }
+        ${select(
+          'opt-lang',
+          pt(lang, 'language'),
+          o.lang,
+          [
+            ['', pt(lang, 'langAuto')],
+            ['fr', 'Français'],
+            ['en', 'English'],
+          ],
+          'lang',
+        )}
+        ${select(
+          'opt-refresh',
+          pt(lang, 'refresh'),
+          o.refresh,
+          REFRESH.map((r) => [r, pt(lang, 'refreshEvery', { n: parseInt(r, 10) })]),
+          'refresh',
+        )}
+      </div>
+      ${
+        o.tag === 'souffle-chart'
+          ? html`<label class="checkbox">
+              <input
+                type="checkbox"
+                .checked=${o.compare}
+                @change=${(e: Event) => this.#set({ compare: (e.target as HTMLInputElement).checked })}
+              />
+              ${pt(lang, 'compare')}
+            </label>`
+          : nothing
+      }
+    </fieldset>`;
+  }
+
+  /** The preview is the real widget, re-created only when its attributes change. */
+  override updated(): void {
+    const stage = this.querySelector<HTMLElement>('#preview');
+    if (!stage) return;
+    const attributes = widgetAttributes(this._options);
+    const key = JSON.stringify([this._options.tag, attributes]);
+    if (key === this.#previewKey) return;
+    this.#previewKey = key;
+    const element = document.createElement(this._options.tag);
+    for (const [name, value] of Object.entries(attributes)) {
+      if (value === true) element.setAttribute(name, '');
+      else if (value) element.setAttribute(name, value);
+    }
+    stage.replaceChildren(element);
+  }
+}
+
+customElements.define('souffle-embed-builder', SouffleEmbedBuilder);
