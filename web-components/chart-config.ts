@@ -160,7 +160,8 @@ export const CHART_COLOURS = { line: '#1d5fbf', reference: '#4b5563', who: '#b42
 
 export function buildChartConfig(input: ChartInput): ChartConfiguration<'line', XY[]> {
   const { lang, range, from, to, unit } = input;
-  const colours = { ...CHART_COLOURS, ...input.colours };
+  const given = Object.entries(input.colours ?? {}).filter(([, v]) => v);
+  const colours = { ...CHART_COLOURS, ...Object.fromEntries(given) };
   const stepMs = RANGES[range].step === '1h' ? HOUR_MS : DAY_MS;
   const pointRadius = stepMs === DAY_MS ? 2 : 0;
   const label = shortLabel(input.phenomenon, lang);

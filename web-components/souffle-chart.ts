@@ -81,6 +81,11 @@ export class SouffleChart extends LitElement {
     this.compare = false;
   }
 
+  /** The chart.js instance once drawn (for integrators who need more than attributes). */
+  get chartInstance(): Chart<'line', XY[]> | undefined {
+    return this.#chart;
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     this.#connected = true;

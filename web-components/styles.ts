@@ -78,13 +78,14 @@ export function errorMessage(error: Error, lang: Lang, station?: string): string
 /** A readable error box in place of the widget (issue 6: never a broken widget). */
 export function renderError(error: Error, lang: Lang, station?: string): TemplateResult {
   return html`<div class="error" part="error" role="status">
-    <strong>${t(lang, 'errorTitle')}</strong>${errorMessage(error, lang, station)}
+    <strong>${t(lang, 'errorTitle')}<span class="sr-only">.</span></strong>
+    ${errorMessage(error, lang, station)}
   </div>`;
 }
 
 export function renderMissingStation(lang: Lang): TemplateResult {
   return html`<div class="error" part="error" role="status">
-    <strong>${t(lang, 'errorTitle')}</strong>${t(lang, 'missingStation')}
+    <strong>${t(lang, 'errorTitle')}<span class="sr-only">.</span></strong> ${t(lang, 'missingStation')}
   </div>`;
 }
 

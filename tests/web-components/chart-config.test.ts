@@ -137,8 +137,8 @@ describe('the chart.js configuration', () => {
       { x: to, y: 15 },
     ]);
     const bands = config.options!.plugins!.souffleBands!.bands;
-    expect(bands.map((b) => b.colour)).toEqual(indexBands('atmo', 'pm25').map((b) => b.colour));
-    expect(bands[0]).toMatchObject({ from: 0, to: 10, label: 'Bon' });
+    expect(bands!.map((b) => b.colour)).toEqual(indexBands('atmo', 'pm25').map((b) => b.colour));
+    expect(bands![0]).toMatchObject({ from: 0, to: 10, label: 'Bon' });
     expect(config.options!.scales!.y!.suggestedMax).toBeCloseTo(34.5);
   });
 
