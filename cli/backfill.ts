@@ -1,8 +1,139 @@
-// Placeholder replaced by the issue that implements `souffle backfill`.
+// `souffle backfill atmosud`: fills the history of the AtmoSud reference stations, with a
+// progress bar on stderr (plain lines when stderr is not a terminal) and a summary. Ctrl-C stops
+// after the requests in flight; the same command resumes, skipping the windows already done.
+import { openDatabase } from '../data/db.js';
+import { AtmosudError } from '../ingest/atmosud/atmosud-error.js';
+import {
+  BackfillConflictError,
+  backfillAtmosud,
+  type BackfillProgress,
+  type BackfillSummary,
+} from '../ingest/atmosud/backfill.js';
+import type { AtmosudLogger } from '../ingest/atmosud/pull-context.js';
+import { output, parseCommandArgs, UsageError } from './args.js';
 import type { Config } from './config.js';
 
-export const usage = 'souffle backfill: not implemented yet';
+export const usage = `souffle backfill atmosud [--days N] [--restart] [--json]
+  Fills the history of the AtmoSud reference stations of the configured area (ATMOSUD_DEPARTMENTS,
+  ATMOSUD_BBOX) over the last N days (default 90, at most 3650), in requests of at most 30 days.
+  Progress is saved as it goes: Ctrl-C stops, and running the same command again resumes,
+  skipping the windows already done. --restart forgets an unfinished backfill and starts over.
+  Uses ATMOSUD_URL, ATMOSUD_TIMEOUT, ATMOSUD_CONCURRENCY and SOUFFLE_DB.`;
 
-export async function run(_argv: string[], _config: Config): Promise<void> {
-  throw new Error('souffle backfill is not implemented yet');
+const MAX_DAYS = 3650;
+
+export async function run(argv: string[], config: Config): Promise<void> {
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    { days: { type: 'string', default: '90' }, restart: { type: 'boolean' } },
+    true,
+  );
+  const [source, ...extra] = positionals;
+  if (source !== 'atmosud' || extra.length > 0) {
+    throw new UsageError(
+      source ? `unknown source "${positionals.join(' ')}" (known: atmosud)` : 'which source? (atmosud)',
+    );
+  }
+  const days = Number(values.days);
+  if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) {
+    throw new UsageError(`--days "${values.days}" must be a whole number of days from 1 to ${MAX_DAYS}`);
+  }
+
+  const handle = await openDatabase(config.SOUFFLE_DB);
+  const progress = createProgress(process.stderr);
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    progress.note('stopping after the requests in flight (Ctrl-C again to quit now)…');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  let summary: BackfillSummary;
+  try {
+    summary = await backfillAtmosud({
+      db: handle.db,
+      baseUrl: config.ATMOSUD_URL,
+      departments: config.ATMOSUD_DEPARTMENTS,
+      bbox: config.ATMOSUD_BBOX,
+      timeoutMs: config.ATMOSUD_TIMEOUT,
+      concurrency: config.ATMOSUD_CONCURRENCY,
+      days,
+      restart: values.restart,
+      signal: controller.signal,
+      onProgress: progress.update,
+      logger: progress.logger(config.LOG_LEVEL === 'debug'),
+    });
+  } catch (e) {
+    if (e instanceof BackfillConflictError) throw new UsageError(e.message);
+    if (e instanceof AtmosudError)
+      throw new Error(`AtmoSud ${e.offline ? 'unreachable' : 'answered badly'}: ${e.message}`);
+    throw e;
+  } finally {
+    progress.end();
+    process.off('SIGINT', onSigint);
+    await handle.close();
+  }
+  output(values.json, summary, () => describe(summary));
+  const left = summary.windows.total - summary.windows.done - summary.windows.skipped;
+  if (summary.interrupted) {
+    throw new Error(`interrupted with ${left} window(s) left; run the same command again to resume`);
+  }
+  if (!summary.complete)
+    throw new Error(`${summary.windows.failed} window(s) failed; run the same command again to retry them`);
+}
+
+function describe(s: BackfillSummary): string {
+  const day = (t: number) => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
+  const v = s.values;
+  const lines = [
+    `AtmoSud backfill ${day(s.from)} → ${day(s.to)} UTC (${s.days} days)${s.resumed ? ', resumed' : ''}:`,
+    `  stations  ${s.stations}`,
+    `  windows   ${s.windows.done} done, ${s.windows.skipped} already done, ${s.windows.failed} failed, of ${s.windows.total}`,
+    `  values    ${v.inserted} new, ${v.replaced} replaced, ${v.unchanged} unchanged, ${v.skippedNull} empty (null)`,
+    `  errors    ${s.errors} rejected value(s) or answer(s), see the ingest error log`,
+  ];
+  for (const f of s.failures.slice(0, 3)) lines.push(`  failed    ${f}`);
+  return lines.join('\n');
+}
+
+/** A progress bar when stderr is a terminal, else a line at every tenth of the work. */
+function createProgress(stream: NodeJS.WriteStream) {
+  const tty = stream.isTTY === true;
+  let lastTenth = -1;
+  let drawn = false;
+  const clear = () => {
+    if (drawn) stream.write('\r\x1b[2K');
+    drawn = false;
+  };
+  const note = (message: string) => {
+    clear();
+    stream.write(`${message}\n`);
+  };
+  return {
+    note,
+    update(p: BackfillProgress) {
+      const ratio = p.total === 0 ? 1 : p.done / p.total;
+      const text = `${p.done}/${p.total} windows · ${p.values.inserted + p.values.replaced} values written · ${p.errors} errors`;
+      if (tty) {
+        const width = 30;
+        const full = Math.round(ratio * width);
+        stream.write(
+          `\r\x1b[2K[${'#'.repeat(full)}${'.'.repeat(width - full)}] ${Math.floor(ratio * 100)}% ${text}`,
+        );
+        drawn = true;
+      } else if (Math.floor(ratio * 10) > lastTenth) {
+        lastTenth = Math.floor(ratio * 10);
+        stream.write(`backfill: ${Math.floor(ratio * 100)}% (${text})\n`);
+      }
+    },
+    end: clear,
+    logger(debug: boolean): AtmosudLogger {
+      return {
+        debug: (m) => (debug ? note(`atmosud: ${m}`) : undefined),
+        info: (m) => note(`atmosud: ${m}`),
+        warn: (m) => note(`atmosud: ${m}`),
+        error: (m) => note(`atmosud: ${m}`),
+      };
+    },
+  };
 }
