@@ -41,6 +41,8 @@ export interface DevicesTable {
   token_hash: string;
   /** AirGradient serial number: the topic names the serial, not the device. */
   serial: string | null;
+  /** The token hashed for Mosquitto's password file ("$7$…"), or null for tokens issued before 0002. */
+  broker_hash: Defaulted<string | null>;
   created_at: number;
   last_seen: number | null;
 }

@@ -2,9 +2,11 @@
 // run the same from TypeScript sources, a bundle, or a test, whatever the working directory.
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-initial.js';
+import * as m0002 from './0002-device-broker-hash.js';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
+  '0002-device-broker-hash': m0002,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -2,6 +2,7 @@
 // commands and the admin API both call these, so they behave the same.
 import type { Kysely } from 'kysely';
 import type { Database, Device, DeviceFormat, Exposure } from '../schema.js';
+import { brokerPasswordHash } from './broker-password.js';
 import { generateToken, hashToken, verifyToken } from './device-token.js';
 import { upsertStation } from './stations.js';
 
@@ -53,6 +54,7 @@ export async function createDevice(
     throw new RangeError(`lon ${input.lon} is not a longitude`);
   const token = generateToken();
   const tokenHash = await hashToken(token);
+  const brokerHash = await brokerPasswordHash(token);
   return db.transaction().execute(async (trx) => {
     if (await trx.selectFrom('stations').select('id').where('id', '=', id).executeTakeFirst()) {
       throw new DeviceConflictError(`a station or device with id "${id}" already exists`);
@@ -81,6 +83,7 @@ export async function createDevice(
       station_id: id,
       format: input.format ?? 'native',
       token_hash: tokenHash,
+      broker_hash: brokerHash,
       serial: input.serial ?? null,
       created_at: now,
       last_seen: null,
@@ -126,7 +129,7 @@ export async function rotateDeviceToken(db: Kysely<Database>, id: string): Promi
   const token = generateToken();
   const result = await db
     .updateTable('devices')
-    .set({ token_hash: await hashToken(token) })
+    .set({ token_hash: await hashToken(token), broker_hash: await brokerPasswordHash(token) })
     .where('id', '=', id)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n ? token : undefined;
