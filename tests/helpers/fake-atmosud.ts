@@ -23,7 +23,9 @@ export type Fault =
   | { kind: 'status'; status: number; retryAfter?: string }
   | { kind: 'hang' }
   | { kind: 'malformed' }
-  | { kind: 'body'; body: string; contentType?: string };
+  | { kind: 'body'; body: string; contentType?: string }
+  /** The normal answer, after a delay (to see how many requests are in flight at once). */
+  | { kind: 'delay'; ms: number };
 
 type Json = Record<string, unknown>;
 export type FakeAtmosudData = {
@@ -40,6 +42,8 @@ export type FakeAtmosud = {
   port: number;
   data: FakeAtmosudData;
   requests: FakeRequest[];
+  /** The most requests the fake has had in progress at the same time. */
+  readonly maxInFlight: number;
   requestsTo(route: FakeRoute): FakeRequest[];
   /** The next `times` (default 1) requests to `route` matching `when` get `fault` instead of data. */
   fail(
@@ -71,6 +75,8 @@ export async function startFakeAtmosud(
   type Queued = { fault: Fault; times: number; when?: (query: Record<string, string>) => boolean };
   const faults = new Map<FakeRoute, Queued[]>();
   const hanging = new Set<() => void>();
+  let inFlight = 0;
+  let maxInFlight = 0;
 
   const app = new Hono();
   const handle = (route: FakeRoute, serveData: (c: Context, q: Record<string, string>) => Response) => {
@@ -81,7 +87,15 @@ export async function startFakeAtmosud(
       const next = queue.find((f) => !f.when || f.when(query));
       if (!next) return serveData(c, query);
       if (--next.times <= 0) queue.splice(queue.indexOf(next), 1);
-      return applyFault(c, next.fault, hanging);
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      try {
+        if (next.fault.kind !== 'delay') return await applyFault(c, next.fault, hanging);
+        await new Promise((resolve) => setTimeout(resolve, (next.fault as { ms: number }).ms));
+        return serveData(c, query);
+      } finally {
+        inFlight -= 1;
+      }
     };
   };
   app.get(
@@ -121,6 +135,9 @@ export async function startFakeAtmosud(
     port,
     data,
     requests,
+    get maxInFlight() {
+      return maxInFlight;
+    },
     requestsTo: (route) => requests.filter((r) => r.route === route),
     fail(route, fault, { times = 1, when } = {}) {
       faults.set(route, [...(faults.get(route) ?? []), { fault, times, when }]);
@@ -149,6 +166,8 @@ async function applyFault(c: Context, fault: Fault, hanging: Set<() => void>): P
     case 'hang':
       await new Promise<void>((resolve) => hanging.add(resolve));
       return c.body(null, 503);
+    case 'delay':
+      throw new Error('handled by the caller');
   }
 }
 

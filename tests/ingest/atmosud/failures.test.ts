@@ -131,6 +131,17 @@ describe('the AtmoSud puller facing failures', () => {
     expect(await listIngestErrors(s.db, { source: 'atmosud' })).toEqual([]);
   });
 
+  it('never has more requests in flight than the concurrency limit', async () => {
+    const codes = ['FR03043', 'FR00008', 'FR03006', 'FR03053', 'FR03030'];
+    s = await setup({ stations: codes.map((code) => fakeStation(code, { pollutants: ['no2'] })) });
+    s.fake.fail('measures', { kind: 'delay', ms: 100 }, { times: 5 });
+    const summary = await s.puller({ concurrency: 2 }).pullOnce();
+
+    expect(summary.status).toBe('ok');
+    expect(s.fake.requestsTo('measures')).toHaveLength(5);
+    expect(s.fake.maxInFlight).toBe(2);
+  });
+
   it('the same bad value re-read in the overlap window is recorded once, not every cycle', async () => {
     s = await setup({
       stations: [fakeStation('FR03043', { pollutants: ['no2'] })],

@@ -186,6 +186,7 @@ describe('the AtmoSud puller', () => {
       expect.objectContaining({ station_id: 'atmosud-FR00008', phenomenon: 'o3', time: T(0), value: 71 }),
     ]);
     expect(third.stations).toEqual(first.stations);
+    expect(await storedRollups(s.db, 'rollups_hourly')).toEqual(await recomputedRollups(s.db, HOUR));
   });
 
   it('starts each pull at the cursor minus the overlap window', async () => {
