@@ -12,17 +12,17 @@ export const FAULTS: Readonly<
   Record<FaultKind, { does: string; platform: string; formats: readonly DeviceFormat[] }>
 > = {
   stuck: {
-    does: 'the sensor repeats its last values unchanged for 1–3 hours of readings',
-    platform: 'stored; a repeated value is what the `stuck` quality flag is for',
+    does: 'the sensor repeats its last values unchanged for 60–180 readings (1–3 h at 60 s)',
+    platform: 'kept; to be flagged `stuck` (data/flags.ts) by the platform’s quality checks',
     formats: ['native', 'airgradient', 'airrohr'],
   },
   spikes: {
     does: 'one reading with PM 8–25 times too high (an insect, a smoker, a cleaning)',
-    platform: 'stored; an isolated peak is what the `spike` quality flag is for',
+    platform: 'kept; to be flagged `spike` (data/flags.ts) by the platform’s quality checks',
     formats: ['native', 'airgradient', 'airrohr'],
   },
   offline: {
-    does: 'the device is silent for 5–30 readings, then comes back; native devices resend what they buffered, with timestamps',
+    does: 'the device is silent for 5–30 readings, then comes back (after a reboot); native devices resend what they buffered, with timestamps',
     platform: 'absorbed: the station shows offline, then the resent readings fill the gap',
     formats: ['native', 'airgradient', 'airrohr'],
   },
