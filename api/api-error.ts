@@ -90,7 +90,13 @@ export const errorHandler: ErrorHandler = (err, c) => {
     // Raised by Hono itself: malformed JSON body (400), body over the limit (413), bad media type.
     const status = err.status;
     const code =
-      status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
+      status === 413
+        ? 'payload_too_large'
+        : status === 415
+          ? 'unsupported_media_type'
+          : /json/i.test(err.message)
+            ? 'invalid_json'
+            : 'bad_request';
     const message =
       status === 413
         ? 'request body is larger than this endpoint accepts'

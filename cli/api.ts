@@ -57,40 +57,40 @@ export async function run(argv: string[], config: Config): Promise<void> {
   parseCommandArgs(argv, {});
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const admin = resolveAdminToken(config);
+  // Printed at once, so that it is seen even if the server then fails to start.
+  if (admin.generated) log(`Admin token (shown once; kept in ${admin.file}): ${admin.token}`);
   const handle = await openConfiguredDatabase(config);
-  const publisher = createApiPublisher(config, log);
   const settings = connectionSettings(config);
+  // The broker connection starts once the port is ours: a second `souffle api` on a taken port
+  // fails at once without touching the broker.
+  const broker: { publisher?: MqttPublisher } = {};
   const app = createApp({
     db: handle.db,
     adminToken: admin.token,
     ...settings,
-    publish: publisher.publish,
-    brokerConnected: publisher.connected,
+    publish: (topic, payload) =>
+      broker.publisher?.publish(topic, payload) ?? Promise.reject(new Error('not connected yet')),
+    brokerConnected: () => broker.publisher?.connected() ?? false,
     rateLimit: { pushPerMinute: config.SOUFFLE_RATE_LIMIT },
   });
-  let server;
-  try {
-    server = await startApiServer({ app, port: config.PORT, host: config.HOST });
-  } catch (e) {
-    await publisher.close();
-    await handle.close();
-    throw e;
-  }
-  if (admin.generated) {
-    log(`Admin token (shown once; kept in ${admin.file}): ${admin.token}`);
-  }
+  const server = await startApiServer({ app, port: config.PORT, host: config.HOST }).catch(
+    async (e: unknown) => {
+      await handle.close();
+      throw e;
+    },
+  );
+  const publisher = (broker.publisher = createApiPublisher(config, log));
   log(
     `souffle api: listening on http://${config.HOST}:${server.port} (public URL ${settings.publicUrl}; reference at /api/v1/docs)`,
   );
 
-  const listening = server;
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       process.off('SIGTERM', onTerm);
       process.off('SIGINT', onInt);
       log(`souffle api: ${signal}, shutting down`);
       void (async () => {
-        await listening.close().catch(() => {});
+        await server.close().catch(() => {});
         await publisher.close().catch(() => {});
         await handle.close().catch(() => {});
         resolve();
