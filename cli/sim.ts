@@ -1,14 +1,13 @@
 // `souffle sim`: a simulated fleet of citizen sensors around Marseille publishing to the platform
 // (live, with history first, or as a load for benchmarks). Wires sensors-sim/ to the configuration:
 // URLs, the admin token (from the environment or the file beside the database) and the signals.
-import { DEFAULT_BACKFILL, runBackfill, type BackfillResult } from '../sensors-sim/backfill.js';
+import { DEFAULT_BACKFILL, runBackfill } from '../sensors-sim/backfill.js';
 import { CredentialStore, DEFAULT_CREDENTIALS_FILE } from '../sensors-sim/credential-store.js';
 import {
   DEFAULT_FAULT_RATE,
   FAULTS,
   FaultInjector,
   parseFaults,
-  type FaultCounts,
   type FaultKind,
 } from '../sensors-sim/faults.js';
 import {
@@ -18,11 +17,13 @@ import {
   type FleetFormat,
   type SimDevice,
 } from '../sensors-sim/fleet.js';
-import { DEFAULT_LOAD, runLoad, type LoadResult } from '../sensors-sim/load.js';
+import { DEFAULT_LOAD, runLoad } from '../sensors-sim/load.js';
 import { ingestReceived, type AdminApi, type DeviceCredentials } from '../sensors-sim/platform-api.js';
+import { progressPrinter } from '../sensors-sim/progress-printer.js';
 import { registerFleet, renewCredentials } from '../sensors-sim/register-fleet.js';
 import { intervals as intervalsFor } from '../sensors-sim/schedule.js';
-import { FleetSimulator, type LiveSummary } from '../sensors-sim/simulator.js';
+import { FleetSimulator } from '../sensors-sim/simulator.js';
+import { describeSummary, mergeFaultCounts, type SimSummary } from '../sensors-sim/summary.js';
 import { resolveAdminToken } from './admin-token.js';
 import { output, parseCommandArgs, UsageError } from './args.js';
 import { parseDuration, type Config } from './config.js';
@@ -124,29 +125,6 @@ function url(name: string, text: string): string {
     throw new UsageError(`--${name} "${text}" is not a URL`);
   }
 }
-
-export type SimSummary = {
-  fleet: {
-    devices: number;
-    seed: number;
-    format: FleetFormat;
-    formats: Record<string, number>;
-    credentials: string;
-    registered: number;
-    rotated: number;
-    reused: number;
-  };
-  platform: { api: string; mqtt: string };
-  backfill: BackfillResult | null;
-  live: LiveSummary | null;
-  load: LoadResult | null;
-  faults: {
-    enabled: FaultKind[];
-    rate: number;
-    injected: FaultCounts | null;
-    platform: Partial<Record<FaultKind, string>>;
-  };
-};
 
 export async function run(argv: string[], config: Config): Promise<void> {
   const { values: v } = parseCommandArgs(argv, OPTIONS);
@@ -318,91 +296,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
     process.off('SIGTERM', onSignal);
   }
   summary.faults.injected = faultKinds.length
-    ? mergeCounts(summary.backfill?.faults ?? null, summary.live?.faults ?? null)
+    ? mergeFaultCounts(summary.backfill?.faults ?? null, summary.live?.faults ?? null)
     : null;
-  output(v.json, summary, () => describe(summary));
-}
-
-function mergeCounts(a: FaultCounts | null, b: FaultCounts | null): FaultCounts | null {
-  if (!a) return b;
-  if (!b) return a;
-  return Object.fromEntries(
-    Object.keys(a).map((k) => {
-      const x = a[k as FaultKind];
-      const y = b[k as FaultKind];
-      return [k, { events: x.events + y.events, messages: x.messages + y.messages }];
-    }),
-  ) as FaultCounts;
-}
-
-export function describe(s: SimSummary): string {
-  const lines: string[] = [];
-  const f = s.fleet;
-  const formats = Object.entries(f.formats)
-    .map(([k, n]) => `${n} ${k}`)
-    .join(', ');
-  lines.push(
-    `Fleet: ${f.devices} devices (${formats}), seed ${f.seed}; credentials in ${f.credentials} (${f.registered} registered, ${f.rotated} new tokens, ${f.reused} reused)`,
-  );
-  if (s.backfill) {
-    const b = s.backfill;
-    lines.push(
-      `Backfill ${b.from} → ${b.to}${b.aborted ? ' (interrupted)' : ''}: ${b.readings} readings in ${b.messages} messages, ${b.acknowledged} acknowledged, ${b.failed} failed, ${(b.elapsedMs / 1000).toFixed(1)} s (${b.readingsPerSecond} readings/s, ${b.messagesPerSecond} msg/s)`,
-    );
-  }
-  if (s.live) {
-    const l = s.live;
-    const http = Object.entries(l.http)
-      .map(([status, n]) => `${status === '0' ? 'no answer' : status} ×${n}`)
-      .join(', ');
-    lines.push(
-      `Live ${l.elapsedSeconds} s: ${l.messages} messages (${l.readings} readings), ${l.acknowledged} acknowledged, ${l.failed} failed${http ? `; airrohr pushes: ${http}` : ''}`,
-    );
-    for (const e of l.errors.slice(-3)) lines.push(`  last error: ${e}`);
-  }
-  if (s.load) {
-    const l = s.load;
-    lines.push(
-      `Load: ${l.sent}/${l.count} messages${l.aborted ? ' (interrupted)' : ''}, ${l.acknowledged} acknowledged, ${l.failed} failed in ${(l.elapsedMs / 1000).toFixed(1)} s: ${l.rate} msg/s (target ${l.targetRate || 'as fast as acknowledged'})`,
-    );
-  }
-  if (s.faults.injected) {
-    lines.push(`Faults injected (rate ${s.faults.rate}):`);
-    for (const kind of s.faults.enabled) {
-      const c = s.faults.injected[kind];
-      lines.push(
-        `  ${kind.padEnd(13)} ${String(c.events).padStart(4)} events, ${String(c.messages).padStart(5)} readings → ${FAULTS[kind].platform}`,
-      );
-    }
-  }
-  return lines.join('\n');
-}
-
-/** Progress on stderr: one rewritten line on a terminal, a line every 10 s otherwise. */
-function progressPrinter(quiet: boolean) {
-  const tty = process.stderr.isTTY === true;
-  let last = 0;
-  let open = false;
-  return {
-    update(text: string) {
-      if (quiet) return;
-      if (tty) {
-        process.stderr.write(`\r\x1b[2K${text}`);
-        open = true;
-      } else if (Date.now() - last >= 10_000) {
-        last = Date.now();
-        process.stderr.write(`${text}\n`);
-      }
-    },
-    line(text: string) {
-      if (quiet) return;
-      if (open) process.stderr.write('\n');
-      open = false;
-      process.stderr.write(`${text}\n`);
-    },
-    done() {
-      if (open) process.stderr.write('\n');
-      open = false;
-    },
-  };
+  output(v.json, summary, () => describeSummary(summary));
 }
