@@ -39,8 +39,15 @@ export class DataController<T> implements ReactiveController {
   hostConnected(): void {
     this.#connected = true;
     document.addEventListener('visibilitychange', this.#onVisibility);
-    // Reconnected after a move in the DOM: load again (the key check in hostUpdate sees a change).
-    this.#key = undefined;
+    // Moved in the DOM (a map popup re-attaching its card): keep fresh data, resume the schedule.
+    const state = this.state;
+    const period = this.options.refreshMs();
+    const age = state.status === 'ready' ? Date.now() - state.at : Infinity;
+    if (state.status === 'ready' && age < (period || Infinity)) {
+      this.#schedule(period - age);
+      return;
+    }
+    this.#key = undefined; // the key check in hostUpdate then loads again
     this.host.requestUpdate();
   }
 
@@ -82,6 +89,19 @@ export class DataController<T> implements ReactiveController {
       this.#schedule(period === 0 ? 0 : Math.min(period, RETRY_MS));
     }
     this.host.requestUpdate();
+    // Tell the page (and a map popup holding a card) that fresh content is about to render.
+    if (this.host instanceof HTMLElement) {
+      const host = this.host;
+      void this.host.updateComplete.then(() =>
+        host.dispatchEvent(
+          new CustomEvent('souffle-load', {
+            bubbles: true,
+            composed: true,
+            detail: { status: this.state.status },
+          }),
+        ),
+      );
+    }
   }
 
   #schedule(ms: number): void {

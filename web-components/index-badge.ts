@@ -20,10 +20,10 @@ export function badgeText(
   };
 }
 
-export function renderIndexBadge(
-  result: IndexResult,
-  { lang, indicative, compact }: BadgeOptions,
-): TemplateResult {
+export function renderIndexBadge(result: IndexResult, options: BadgeOptions): TemplateResult {
+  const { lang, compact } = options;
+  // "Indicative" qualifies a value: an unavailable index has none to qualify.
+  const indicative = options.indicative && result.available;
   const { scheme, label, pollutant } = badgeText(result, lang);
   const style = `background:${result.colour};color:${textColourFor(result.colour)}`;
   const beyond = result.beyondIndex

@@ -16,7 +16,7 @@ import {
 } from 'leaflet';
 import { LitElement, css, html, nothing, unsafeCSS } from 'lit';
 import type { IndexResponse, StationSummary } from '../data/api-types.js';
-import { indexBands, type IndexResult } from '../data/indices.js';
+import { UNAVAILABLE, indexBands, type IndexResult } from '../data/indices.js';
 import { api, apiBaseFor } from './api-client.js';
 import { DataController } from './data-controller.js';
 import { parseRefresh } from './format.js';
@@ -31,7 +31,6 @@ export const DEFAULT_ATTRIBUTION = '© <a href="https://www.openstreetmap.org/co
 const DEFAULT_VIEW = { lat: 43.2965, lon: 5.3698, zoom: 11 };
 /** Index requests in flight at once, so a map of many stations does not flood the server. */
 const CONCURRENCY = 4;
-const GREY = '#8a94a3';
 
 const mt = translator({
   fr: {
@@ -85,6 +84,7 @@ export class SouffleMap extends LitElement {
     source: { type: String },
     selected: { type: String },
     popup: { type: String },
+    legend: { type: String },
   };
 
   declare api: string | undefined;
@@ -100,6 +100,8 @@ export class SouffleMap extends LitElement {
   declare selected: string | undefined;
   /** "card" (default) opens a <souffle-card> on click; "none" only sends the select event. */
   declare popup: string | undefined;
+  /** "open" (default), "closed" (a button that opens it) or "none". */
+  declare legend: string | undefined;
 
   #map: LeafletMap | undefined;
   #markers: LayerGroup | undefined;
@@ -144,6 +146,7 @@ export class SouffleMap extends LitElement {
     this.#map = undefined;
     this.#markers = undefined;
     this.#byId.clear();
+    this.#cards.clear();
     this.#fitted = false;
   }
 
@@ -185,7 +188,7 @@ export class SouffleMap extends LitElement {
     layer.clearLayers();
     this.#byId.clear();
     for (const s of state.data) {
-      const colour = s.index?.available ? s.index.colour : GREY;
+      const colour = s.index?.colour ?? UNAVAILABLE.colour;
       const official = s.source === 'atmosud';
       const isSelected = s.id === this.selected;
       const marker = circleMarker([s.lat, s.lon], {
@@ -205,6 +208,7 @@ export class SouffleMap extends LitElement {
         });
       }
       marker.on('click', () => this.#select(s));
+      marker.on('popupopen', () => marker.closeTooltip());
       marker.addTo(layer);
       const el = marker.getElement();
       el?.setAttribute('data-station', s.id);
@@ -214,7 +218,7 @@ export class SouffleMap extends LitElement {
     if (!this.#fitted && state.data.length) {
       this.#fitted = true;
       const bounds = latLngBounds(state.data.map((s) => [s.lat, s.lon] as [number, number]));
-      map.fitBounds(bounds, { padding: [32, 32], maxZoom: 14 });
+      map.fitBounds(bounds, { padding: [32, 32], maxZoom: 14, animate: false });
     }
   }
 
@@ -224,8 +228,14 @@ export class SouffleMap extends LitElement {
     return `${s.name} · ${index}${s.indicative && s.index?.available ? ` (${t(lang, 'indicative')})` : ''} · ${source}`;
   }
 
+  /** One card per station, kept: Leaflet asks for the content again on every layout. */
+  #cards = new Map<string, HTMLElement>();
+
   #popupCard(id: string, lang: Lang): HTMLElement {
+    const cached = this.#cards.get(id);
+    if (cached?.getAttribute('lang') === lang) return cached;
     const card = document.createElement('souffle-card');
+    this.#cards.set(id, card);
     card.setAttribute('station', id);
     card.setAttribute('lang', lang);
     if (this.api) card.setAttribute('api', this.api);
@@ -234,6 +244,8 @@ export class SouffleMap extends LitElement {
     card.style.setProperty('--souffle-shadow', 'none');
     card.style.setProperty('--souffle-border', 'transparent');
     card.style.setProperty('--souffle-padding', '0');
+    // The card grows once its data arrive: lay the popup out again, and pan it into view.
+    card.addEventListener('souffle-load', () => this.#byId.get(id)?.getPopup()?.update(), { once: true });
     return card;
   }
 
@@ -259,7 +271,7 @@ export class SouffleMap extends LitElement {
     const lang = resolveLang(this);
     const state = this.#data.state;
     const scheme = toScheme(this.scheme);
-    const legend = indexBands(scheme, 'pm25');
+    const bands = indexBands(scheme, 'pm25');
     return html`<div class="frame" part="frame">
       <div class="map" part="map" role="region" aria-label=${mt(lang, 'map')}></div>
       ${
@@ -267,15 +279,27 @@ export class SouffleMap extends LitElement {
           ? html`<div class="overlay">${renderError(state.error, lang)}</div>`
           : nothing
       }
-      <div class="legend" part="legend">
-        <strong>${t(lang, `index.${scheme}`)}</strong>
-        <ul>
-          ${legend.map((b) => html`<li><span class="swatch" style="background:${b.colour}"></span>${b.label[lang]}</li>`)}
-          <li><span class="swatch" style="background:${GREY}"></span>${mt(lang, 'unknownIndex')}</li>
-        </ul>
-        <p class="key"><span class="ring official"></span>${t(lang, 'official')}</p>
-        <p class="key"><span class="ring citizen"></span>${t(lang, 'citizen')}</p>
-      </div>
+      ${
+        this.legend === 'none'
+          ? nothing
+          : html`<details class="legend" part="legend" ?open=${this.legend !== 'closed'}>
+              <summary>${t(lang, `index.${scheme}`)}</summary>
+              <ul>
+                ${bands.map(
+                  (b) =>
+                    html`<li>
+                      <span class="swatch" style="background:${b.colour}"></span>${b.label[lang]}
+                    </li>`,
+                )}
+                <li>
+                  <span class="swatch" style="background:${UNAVAILABLE.colour}"></span
+                  >${UNAVAILABLE.label[lang]}
+                </li>
+              </ul>
+              <p class="key"><span class="ring official"></span>${t(lang, 'official')}</p>
+              <p class="key"><span class="ring citizen"></span>${t(lang, 'citizen')}</p>
+            </details>`
+      }
       ${
         state.status === 'ready'
           ? html`<ul class="sr-only" aria-label=${mt(lang, 'stations')}>
@@ -327,6 +351,13 @@ export class SouffleMap extends LitElement {
         padding: 0.45rem 0.65rem;
         font-size: 0.75rem;
         line-height: 1.35;
+      }
+      .legend summary {
+        font-weight: 700;
+        cursor: pointer;
+      }
+      .legend summary:focus-visible {
+        outline: 3px solid var(--souffle-focus, #f5b700);
       }
       .legend ul {
         list-style: none;

@@ -170,11 +170,13 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** A page living at NOW in Paris, that records the requests it makes and the errors it throws. */
+/** A page living from NOW on in Paris, that records the requests it makes and the errors it throws. */
 export async function newPage(browser: Browser, viewport = { width: 1100, height: 800 }) {
   const context = await browser.newContext({ viewport, timezoneId: 'Europe/Paris', locale: 'fr-FR' });
   const page = await context.newPage();
-  await page.clock.setFixedTime(NOW);
+  // Time starts at NOW and flows (Leaflet's pan and zoom animations measure elapsed Date time).
+  await page.clock.install({ time: NOW });
+  await page.clock.resume();
   const requests: string[] = [];
   const errors: string[] = [];
   page.on('request', (r) => requests.push(r.url()));

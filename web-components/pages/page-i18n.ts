@@ -11,6 +11,7 @@ const fr = {
   heroTitle: 'L’air que nous respirons, station par station',
   heroText:
     'Les stations officielles d’AtmoSud et les capteurs des habitants, côte à côte. Les indices des capteurs citoyens sont indicatifs.',
+  stationsPanel: 'Liste des stations',
   search: 'Rechercher une station',
   searchPlaceholder: 'Nom, commune, identifiant…',
   filter: 'Type de station',
@@ -82,6 +83,7 @@ const en: Record<PageKey, string> = {
   heroTitle: 'The air we breathe, station by station',
   heroText:
     'AtmoSud’s official stations and residents’ sensors, side by side. Indices from citizen sensors are indicative.',
+  stationsPanel: 'List of stations',
   search: 'Search for a station',
   searchPlaceholder: 'Name, town, identifier…',
   filter: 'Kind of station',

@@ -114,7 +114,7 @@ export class SouffleDashboard extends LitElement {
         <p>${pt(lang, 'heroText')}</p>
       </section>
       <div class="dashboard">
-        <aside class="panel" aria-label=${pt(lang, 'search')}>
+        <aside class="panel" aria-label=${pt(lang, 'stationsPanel')}>
           <div class="field">
             <label for="station-search">${pt(lang, 'search')}</label>
             <input

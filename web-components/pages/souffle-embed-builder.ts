@@ -155,7 +155,7 @@ export class SouffleEmbedBuilder extends LitElement {
               <textarea
                 id="snippet"
                 readonly
-                rows="3"
+                rows="5"
                 spellcheck="false"
                 aria-labelledby="code-title"
                 aria-describedby="code-help"
@@ -226,6 +226,7 @@ export class SouffleEmbedBuilder extends LitElement {
       <souffle-map
         class="builder__map"
         popup="none"
+        legend="closed"
         lang=${lang}
         selected=${o.station ?? ''}
         @souffle-station-select=${(e: CustomEvent<{ id: string }>) => this.#set({ station: e.detail.id })}
