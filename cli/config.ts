@@ -73,6 +73,8 @@ export const envSchema = z.object({
   SOUFFLE_MQTT_HOST: z.string().default('0.0.0.0'),
   SOUFFLE_MQTT_USERNAME: emptyAsUndefined,
   SOUFFLE_MQTT_PASSWORD: emptyAsUndefined,
+  /** Folder written by `souffle mosquitto-config`: device commands keep its passwd and ACL current. */
+  SOUFFLE_MOSQUITTO_DIR: emptyAsUndefined,
   SOUFFLE_MQTT_CLIENT_ID: z.string().min(1).max(23).default('souffle-ingest'),
   SOUFFLE_INGEST_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   SOUFFLE_API_URL: z.string().url().default('http://localhost:8080'),

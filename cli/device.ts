@@ -1,8 +1,239 @@
-// Placeholder replaced by the issue that implements `souffle device`.
+// `souffle device add|list|rotate-token|remove`: the citizen devices, through the same store
+// functions and the same connection document as the admin API, so `--json` prints what the API
+// answers. With SOUFFLE_MOSQUITTO_DIR set, Mosquitto's passwd and ACL are rewritten on each change.
+import type { Db } from '../data/db.js';
+import { deviceConnection, type DeviceConnection } from '../data/device-connection.js';
+import type { DeviceFormat, Exposure } from '../data/schema.js';
+import {
+  createDevice,
+  DeviceConflictError,
+  getDevice,
+  listDevices,
+  removeDevice,
+  rotateDeviceToken,
+  slugify,
+} from '../data/store/devices.js';
+import { output, parseCommandArgs, requireNumber, UsageError } from './args.js';
+import { connectionSettings, openConfiguredDatabase } from './api.js';
 import type { Config } from './config.js';
+import { refreshMosquittoConfig } from './mosquitto-config.js';
 
-export const usage = 'souffle device: not implemented yet';
+export const usage = `souffle device <command> [options]
 
-export async function run(_argv: string[], _config: Config): Promise<void> {
-  throw new Error('souffle device is not implemented yet');
+  add --name <name> --lat <lat> --lon <lon> [--exposure outdoor|indoor]
+      [--format native|airgradient|airrohr] [--serial <serialno>] [--exact-location] [--id <slug>]
+        Registers a device and its citizen station (id: a slug of the name unless --id) and prints
+        its token (shown once) and how to connect it. AirGradient monitors need --serial: their
+        topic names the serial. The public map shows a ~200 m cell unless --exact-location.
+  list                     every device, its format and when it was last seen
+  rotate-token <id>        issues a new token; the old one stops working
+  remove <id> [--purge]    the device can no longer connect; its station and data stay unless --purge
+
+Every command accepts --json (add and rotate-token print the admin API's connection document).`;
+
+const FORMATS: readonly DeviceFormat[] = ['native', 'airgradient', 'airrohr'];
+const EXPOSURES: readonly Exposure[] = ['outdoor', 'indoor'];
+/** Topic-safe: an AirGradient serial becomes a topic level. */
+const SERIAL_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+export async function run(argv: string[], config: Config): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'add':
+      return add(rest, config);
+    case 'list':
+      return list(rest, config);
+    case 'rotate-token':
+      return rotate(rest, config);
+    case 'remove':
+      return remove(rest, config);
+    default:
+      throw new UsageError(command ? `unknown device command "${command}"` : 'which device command?');
+  }
+}
+
+async function add(argv: string[], config: Config): Promise<void> {
+  const { values } = parseCommandArgs(argv, {
+    name: { type: 'string' },
+    lat: { type: 'string' },
+    lon: { type: 'string' },
+    exposure: { type: 'string' },
+    format: { type: 'string' },
+    serial: { type: 'string' },
+    'exact-location': { type: 'boolean' },
+    id: { type: 'string' },
+  });
+  if (!values.name?.trim()) throw new UsageError('--name is required');
+  const format = oneOf('format', values.format ?? 'native', FORMATS);
+  const exposure = oneOf('exposure', values.exposure ?? 'outdoor', EXPOSURES);
+  if (format === 'airgradient' && !values.serial) {
+    throw new UsageError('AirGradient monitors need --serial <serialno> (the "serialno" of their readings)');
+  }
+  if (values.serial !== undefined && format !== 'airgradient') {
+    throw new UsageError('--serial applies to --format airgradient only');
+  }
+  if (values.serial !== undefined && !SERIAL_PATTERN.test(values.serial)) {
+    throw new UsageError(`--serial "${values.serial}" must be 1–64 letters, digits, "_" or "-"`);
+  }
+  const id = values.id ?? slugify(values.name);
+  if (id === serviceUsername(config)) {
+    throw new UsageError(`"${id}" is the broker's service account: choose another --id`);
+  }
+  await withDatabase(config, async (db) => {
+    let created;
+    try {
+      created = await createDevice(db, {
+        name: values.name!.trim(),
+        lat: requireNumber('lat', values.lat),
+        lon: requireNumber('lon', values.lon),
+        id,
+        format,
+        exposure,
+        exactLocation: values['exact-location'] === true,
+        serial: values.serial ?? null,
+      });
+    } catch (e) {
+      if (e instanceof DeviceConflictError || e instanceof RangeError) throw new UsageError(e.message);
+      throw e;
+    }
+    const connection = deviceConnection(created.device, created.token, connectionSettings(config));
+    output(
+      values.json,
+      connection,
+      () => `Registered device "${connection.id}".\n${howToConnect(connection)}`,
+    );
+    await refreshBroker(db, config, values.json);
+  });
+}
+
+async function list(argv: string[], config: Config): Promise<void> {
+  const { values } = parseCommandArgs(argv, {});
+  await withDatabase(config, async (db) => {
+    // The admin API's GET /api/v1/devices shape.
+    const devices = (await listDevices(db)).map((d) => ({
+      id: d.id,
+      station: d.station_id,
+      name: d.name,
+      format: d.format,
+      serial: d.serial,
+      createdAt: new Date(d.created_at).toISOString(),
+      lastSeen: d.last_seen === null ? null : new Date(d.last_seen).toISOString(),
+      lat: d.lat,
+      lon: d.lon,
+      publicLat: d.public_lat,
+      publicLon: d.public_lon,
+      exposure: d.exposure,
+      exactLocation: d.exact_location === 1,
+    }));
+    output(values.json, { devices, count: devices.length }, () => {
+      if (devices.length === 0) return 'No device yet: `souffle device add --name … --lat … --lon …`.';
+      const rows = devices.map((d) => [d.id, d.format, d.serial ?? '', d.lastSeen ?? 'never', d.name]);
+      return table(['id', 'format', 'serial', 'last seen', 'name'], rows);
+    });
+  });
+}
+
+async function rotate(argv: string[], config: Config): Promise<void> {
+  const { values, positionals } = parseCommandArgs(argv, {}, true);
+  const id = onlyId(positionals, 'rotate-token');
+  await withDatabase(config, async (db) => {
+    const token = await rotateDeviceToken(db, id);
+    const device = token === undefined ? undefined : await getDevice(db, id);
+    if (!device || token === undefined) throw new Error(`no device "${id}"`);
+    const connection = deviceConnection(device, token, connectionSettings(config));
+    output(
+      values.json,
+      connection,
+      () => `New token for "${id}"; the old one no longer works.\n${howToConnect(connection)}`,
+    );
+    await refreshBroker(db, config, values.json);
+  });
+}
+
+async function remove(argv: string[], config: Config): Promise<void> {
+  const { values, positionals } = parseCommandArgs(argv, { purge: { type: 'boolean' } }, true);
+  const id = onlyId(positionals, 'remove');
+  const purge = values.purge === true;
+  await withDatabase(config, async (db) => {
+    if (!(await removeDevice(db, id, { purge }))) throw new Error(`no device "${id}"`);
+    output(values.json, { id, removed: true, purged: purge }, () =>
+      purge
+        ? `Removed device "${id}" with its station, series and readings.`
+        : `Removed device "${id}": it can no longer connect; its station and data stay public (--purge deletes them).`,
+    );
+    await refreshBroker(db, config, values.json);
+  });
+}
+
+/** The human version of the connection document: what to type into the device. */
+export function howToConnect(c: DeviceConnection): string {
+  const lines = [`Token (shown once, keep it): ${c.token}`, ''];
+  if (c.format === 'airrohr' && c.airrohr) {
+    const a = c.airrohr;
+    lines.push(
+      'On the kit\'s configuration page, "Send data to own API":',
+      `  server ${a.server}   path ${a.path}   port ${a.port}   HTTPS ${a.https ? 'on' : 'off'}`,
+      `  user ${a.username}   password ${a.password}`,
+    );
+  } else if (c.format === 'airgradient') {
+    const auth = `mqtt://${c.mqtt.username}:${c.mqtt.password}@${c.mqtt.host}:${c.mqtt.port}`;
+    lines.push(
+      `On the monitor, set the MQTT broker URL to ${auth}`,
+      `It publishes as serial ${c.serial} to ${c.topic}.`,
+    );
+  } else {
+    lines.push(
+      `  broker    ${c.mqtt.url}`,
+      `  user      ${c.mqtt.username}`,
+      `  password  ${c.mqtt.password}`,
+      `  topic     ${c.topic}   (QoS 1)`,
+      `  payload   {"ts":"2026-11-28T08:00:00Z","values":{"pm25":12.3,"pm10":20.1,"temperature":21.5,"humidity":55}}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+async function refreshBroker(db: Db, config: Config, json?: boolean) {
+  const dir = config.SOUFFLE_MOSQUITTO_DIR;
+  if (!dir) return;
+  await refreshMosquittoConfig(db, dir, config);
+  if (!json)
+    process.stdout.write(`Updated Mosquitto's passwd and acl in ${dir}: reload Mosquitto to apply.\n`);
+}
+
+async function withDatabase(config: Config, fn: (db: Db) => Promise<void>) {
+  const handle = await openConfiguredDatabase(config);
+  try {
+    await fn(handle.db);
+  } finally {
+    await handle.close();
+  }
+}
+
+function serviceUsername(config: Config): string {
+  return config.SOUFFLE_MQTT_USERNAME && config.SOUFFLE_MQTT_PASSWORD
+    ? config.SOUFFLE_MQTT_USERNAME
+    : 'souffle';
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) {
+    throw new UsageError(`--${name} "${value}" must be one of ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+function onlyId(positionals: string[], command: string): string {
+  if (positionals.length !== 1) throw new UsageError(`souffle device ${command} takes one device id`);
+  return positionals[0]!;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

@@ -40,6 +40,8 @@ export const REJECTION_CODES = [
   'range',
   'future',
   'past',
+  /** The worker could not store a message after retries (a bug or a corrupt database): logged. */
+  'internal',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 

@@ -1,0 +1,141 @@
+// The three files Mosquitto needs for a Souffle fleet, as pure functions of the devices and the
+// options: a password file, an ACL and mosquitto.conf. They state the same rules as the embedded
+// broker (ingest/embedded-broker.ts): a device publishes only under its own topics (or its
+// AirGradient serial), the service account reads everything and forwards airrohr bodies.
+
+export type FleetDevice = {
+  id: string;
+  format: 'native' | 'airgradient' | 'airrohr';
+  serial: string | null;
+  /** Mosquitto "$7$" hash of the device token, or null (issued before it was kept). */
+  broker_hash: string | null;
+};
+
+export type BrokerOptions = {
+  /** TCP port of the listener. */
+  port: number;
+  /** Address to bind, or undefined for all interfaces. */
+  bind?: string;
+  /** Longest outage of the ingest worker the broker must bridge without dropping, ms. */
+  outageMs: number;
+  /** Devices to size the queue for when more are planned than registered. */
+  plannedDevices: number;
+  /** Publish interval assumed for native devices, ms (AirGradient and airrohr have fixed ones). */
+  nativeIntervalMs: number;
+  /** The folder holding passwd/acl/data as Mosquitto sees it (differs inside a container). */
+  brokerPath: string;
+};
+
+/** Publish intervals of each firmware: AirGradient every 60 s, airrohr every 145 s by default. */
+const INTERVAL_MS = { airgradient: 60_000, airrohr: 145_000 } as const;
+/** Redeliveries, devices publishing faster than assumed, and growth between two regenerations. */
+export const QUEUE_HEADROOM = 2;
+/** Mosquitto's own default: never size below it. */
+const MIN_QUEUE = 1000;
+
+export type QueueSizing = {
+  devices: number;
+  messagesPerHour: number;
+  maxQueued: number;
+  explanation: string;
+};
+
+/**
+ * max_queued_messages for the worker's session: every message the fleet publishes during the
+ * outage, times the headroom, rounded up to a thousand. Mosquitto queues per client, and drops QoS
+ * 1 messages beyond this limit silently (DESIGN.md, Delivery).
+ */
+export function queueSizing(devices: readonly FleetDevice[], options: BrokerOptions): QueueSizing {
+  const extra = Math.max(0, options.plannedDevices - devices.length);
+  const perHour = (intervalMs: number) => 3_600_000 / intervalMs;
+  const messagesPerHour = Math.ceil(
+    devices.reduce(
+      (sum, d) => sum + perHour(d.format === 'native' ? options.nativeIntervalMs : INTERVAL_MS[d.format]),
+      extra * perHour(options.nativeIntervalMs),
+    ),
+  );
+  const outageHours = options.outageMs / 3_600_000;
+  const needed = messagesPerHour * outageHours * QUEUE_HEADROOM;
+  const maxQueued = Math.max(MIN_QUEUE, Math.ceil(needed / 1000) * 1000);
+  const count = devices.length + extra;
+  const explanation =
+    `${count} devices publish ${messagesPerHour} messages per hour ` +
+    `(native every ${options.nativeIntervalMs / 1000} s, AirGradient every 60 s, airrohr every 145 s); ` +
+    `× ${outageHours} h of outage × ${QUEUE_HEADROOM} headroom = ${Math.ceil(needed)}, ` +
+    `rounded up to ${maxQueued} (never below Mosquitto's default of ${MIN_QUEUE})`;
+  return { devices: count, messagesPerHour, maxQueued, explanation };
+}
+
+/** `user:hash` lines; devices without a broker hash are left out (returned for the report). */
+export function passwordFile(
+  service: { username: string; hash: string },
+  devices: readonly FleetDevice[],
+): { text: string; skipped: string[] } {
+  const lines = [`${service.username}:${service.hash}`];
+  const skipped: string[] = [];
+  for (const d of devices) {
+    if (d.broker_hash) lines.push(`${d.id}:${d.broker_hash}`);
+    else skipped.push(d.id);
+  }
+  return { text: `${lines.join('\n')}\n`, skipped };
+}
+
+export function aclFile(serviceUsername: string, devices: readonly FleetDevice[]): string {
+  const lines = [
+    '# Written by `souffle mosquitto-config` from the device registry: regenerate, do not edit.',
+    '# Pattern lines apply to every user: a device (user = its id) reads and writes only under its',
+    '# own prefix, so it can neither publish as nor subscribe to another device.',
+    'pattern readwrite souffle/v1/%u/#',
+    '',
+    "# The ingest worker reads everything; the API forwards airrohr bodies on the devices' behalf.",
+    `user ${serviceUsername}`,
+    'topic read #',
+    'topic write souffle/v1/+/airrohr',
+  ];
+  for (const d of devices) {
+    if (d.format === 'airgradient' && d.serial) {
+      lines.push('', `# AirGradient ${d.serial}: its firmware publishes to a topic named after its serial.`);
+      lines.push(`user ${d.id}`, `topic write airgradient/readings/${d.serial}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function mosquittoConf(options: BrokerOptions, sizing: QueueSizing, now = new Date()): string {
+  const path = options.brokerPath.replace(/\/+$/, '');
+  return `# Mosquitto for Souffle, written by \`souffle mosquitto-config\` on ${now.toISOString()}.
+# Regenerate (it keeps the options in souffle-mosquitto.json) rather than edit; reload Mosquitto
+# (systemctl reload mosquitto, or kill -HUP) to apply a new device list or queue size.
+
+per_listener_settings false
+listener ${options.port}${options.bind ? ` ${options.bind}` : ''}
+allow_anonymous false
+password_file ${path}/passwd
+acl_file ${path}/acl
+
+# Sessions and queued messages survive a restart of the broker. Mosquitto writes them on shutdown
+# and every autosave_interval seconds: a crash of the broker itself loses at most that much of the
+# queue not yet delivered to the ingest worker.
+persistence true
+persistence_location ${path}/data/
+autosave_interval 60
+
+# The ingest worker's queue while it is down. Mosquitto drops QoS 1 messages beyond it silently.
+# ${sizing.explanation}.
+max_queued_messages ${sizing.maxQueued}
+# AirGradient firmware publishes with QoS 0; queue those too while the worker is away.
+queue_qos0_messages true
+
+# Messages delivered to the worker before its acknowledgements: it commits them in batches, and a
+# larger window keeps the next batch arriving while the previous one commits.
+max_inflight_messages 1000
+
+# Above the worker's 64 KiB payload limit, so a payload between the two reaches the worker and its
+# rejection shows in the device's error log; a larger packet closes the connection.
+max_packet_size 131072
+
+# The worker's session must outlive an outage; forget sessions unused for a month.
+persistent_client_expiration 30d
+set_tcp_nodelay true
+`;
+}

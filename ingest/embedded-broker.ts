@@ -1,0 +1,131 @@
+// The embedded MQTT broker (Aedes) used when MQTT_URL is unset, so that `npm start` needs no
+// Mosquitto. Devices authenticate with their id and token; a device may publish only to its own
+// topics; the service account (ingest worker, API forwarder) may do anything. Its sessions and
+// queued messages live in memory: a restart of the broker loses what was not yet delivered
+// (docs/ingest.md says so; production runs Mosquitto with persistence).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type Server } from 'node:net';
+import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import type { Db } from '../data/db.js';
+import type { Device } from '../data/schema.js';
+import { authenticateDevice } from '../data/store/devices.js';
+import { silentLogger, type Logger } from './logger.js';
+import { limitPacketSize } from './packet-size-limit.js';
+import { deviceMayPublish, deviceMaySubscribe, SERVICE_CLIENT_ID_PREFIX } from './topics.js';
+
+export type EmbeddedBrokerOptions = {
+  db: Db;
+  /** 0 picks a free port (tests). */
+  port: number;
+  host?: string;
+  serviceCredentials: { username: string; password: string };
+  /** Largest MQTT packet accepted, bytes: above the worker's 64 KiB payload limit, so that a
+   * payload between the two is delivered and its rejection shows in the device's error log. */
+  maxPacketSize?: number;
+  logger?: Logger;
+};
+
+export type EmbeddedBroker = { port: number; close(): Promise<void> };
+
+const defaults = { host: '0.0.0.0', maxPacketSize: 128 * 1024, logger: silentLogger };
+
+type Identity = { kind: 'service' } | { kind: 'device'; device: Pick<Device, 'id' | 'format' | 'serial'> };
+
+export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+  const { db, port, host, serviceCredentials, maxPacketSize, logger } = { ...defaults, ...options };
+  const identities = new WeakMap<Client, Identity>();
+  const servicePassword = digest(serviceCredentials.password);
+
+  const broker = await Aedes.createBroker({
+    authenticate: (client, username, password, done) => {
+      const token = password?.toString('utf8') ?? '';
+      if (!username) return done(authError('anonymous clients are not accepted', 4), false);
+      if (username === serviceCredentials.username) {
+        const ok = timingSafeEqual(digest(token), servicePassword);
+        if (ok) identities.set(client, { kind: 'service' });
+        else logger.warn(`service account "${username}" failed to authenticate (client ${client.id})`);
+        return ok ? done(null, true) : done(authError('bad user name or password', 4), false);
+      }
+      if (client.id.startsWith(SERVICE_CLIENT_ID_PREFIX)) {
+        logger.warn(`device "${username}" used the reserved client id "${client.id}"`);
+        return done(authError(`client ids starting "${SERVICE_CLIENT_ID_PREFIX}" are reserved`, 2), false);
+      }
+      authenticateDevice(db, username, token).then(
+        (device) => {
+          if (!device) {
+            logger.warn(`device "${username}" failed to authenticate (unknown id or wrong token)`);
+            return done(authError('bad user name or password', 4), false);
+          }
+          identities.set(client, { kind: 'device', device });
+          done(null, true);
+        },
+        (e: Error) => done(authError(`authentication failed: ${e.message}`, 3), false),
+      );
+    },
+    authorizePublish: (client, packet, done) => {
+      if (!client) return done(null); // published by the broker itself
+      const who = identities.get(client);
+      if (who?.kind === 'service') return done(null);
+      if (who?.kind === 'device' && deviceMayPublish(who.device, packet.topic)) return done(null);
+      const name = who?.kind === 'device' ? who.device.id : client.id;
+      logger.warn(`refused: device "${name}" may not publish to ${packet.topic}`);
+      done(new Error(`device "${name}" may not publish to ${packet.topic}`));
+    },
+    authorizeSubscribe: (client, subscription, done) => {
+      const who = identities.get(client);
+      if (who?.kind === 'service') return done(null, subscription);
+      if (who?.kind === 'device' && deviceMaySubscribe(who.device, subscription.topic)) {
+        return done(null, subscription);
+      }
+      logger.warn(`refused: client "${client.id}" may not subscribe to ${subscription.topic}`);
+      done(null, null); // SUBACK 0x80: failure (MQTT-3.9.3)
+    },
+  });
+  broker.on('clientError', (client, e) => logger.debug(`client ${client.id}: ${e.message}`));
+
+  const server = createServer((socket) =>
+    broker.handle(
+      limitPacketSize(socket, maxPacketSize, (e) =>
+        logger.warn(`dropped connection from ${socket.remoteAddress}: ${e.message}`),
+      ),
+    ),
+  );
+  try {
+    await listen(server, port, host);
+  } catch (e) {
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(`port ${port} is in use: set SOUFFLE_MQTT_PORT or MQTT_URL`, { cause: e });
+    }
+    throw e;
+  }
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  logger.info(`embedded MQTT broker listening on ${host}:${actualPort}`);
+  return {
+    port: actualPort,
+    close: async () => {
+      // Aedes closes its clients; the server then has no connection left to wait for.
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+function authError(message: string, returnCode: AuthenticateError['returnCode']): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode });
+}

@@ -1,0 +1,124 @@
+// The ingest worker's counters: kept in memory per message, flushed to the `counters` table every
+// few seconds and on stop (data/store/counters.ts), where the API's /metrics reads them. Names
+// follow Prometheus conventions (`_total` counters, `_seconds` units).
+import type { Db } from '../data/db.js';
+import { bumpCounters, type CounterDelta } from '../data/store/counters.js';
+import type { Rejection, RejectionCode } from './decoders/types.js';
+
+export const METRICS = {
+  received: 'souffle_ingest_messages_received_total',
+  stored: 'souffle_ingest_messages_stored_total',
+  /** Messages of which nothing was stored, by the reason of their first rejection. */
+  messagesRejected: 'souffle_ingest_messages_rejected_total',
+  /** Values written as new rows. */
+  valuesStored: 'souffle_ingest_values_stored_total',
+  /** Values already stored: a redelivered message (after a crash before its acknowledgement). */
+  valuesDuplicate: 'souffle_ingest_values_duplicate_total',
+  valuesRejected: 'souffle_ingest_values_rejected_total',
+  lastCommit: 'souffle_ingest_last_commit_timestamp_seconds',
+} as const;
+
+export type IngestCounts = {
+  received: number;
+  stored: number;
+  messagesRejected: Partial<Record<RejectionCode, number>>;
+  valuesStored: number;
+  valuesDuplicate: number;
+  valuesRejected: Partial<Record<RejectionCode, number>>;
+  /** Epoch ms of the last commit, or null before the first. */
+  lastCommitAt: number | null;
+};
+
+const empty = (): IngestCounts => ({
+  received: 0,
+  stored: 0,
+  messagesRejected: {},
+  valuesStored: 0,
+  valuesDuplicate: 0,
+  valuesRejected: {},
+  lastCommitAt: null,
+});
+
+export class IngestMetrics {
+  /** Totals since this process started (the worker's status). */
+  readonly totals: IngestCounts = empty();
+  /** Not yet flushed to the database. */
+  private pending: IngestCounts = empty();
+
+  received(): void {
+    this.totals.received += 1;
+    this.pending.received += 1;
+  }
+
+  /**
+   * Records a committed batch: each message with a valid value counts as stored, the others as
+   * rejected by their first reason; values are counted across the batch.
+   */
+  committed(
+    messages: readonly {
+      readings: readonly unknown[];
+      rejections: readonly Pick<Rejection, 'code' | 'values'>[];
+    }[],
+    values: { inserted: number; duplicates: number },
+    at: number,
+  ): void {
+    for (const c of [this.totals, this.pending]) {
+      for (const m of messages) {
+        if (m.readings.length > 0) c.stored += 1;
+        else if (m.rejections[0]) add(c.messagesRejected, m.rejections[0].code, 1);
+        for (const r of m.rejections) add(c.valuesRejected, r.code, r.values);
+      }
+      c.valuesStored += values.inserted;
+      c.valuesDuplicate += values.duplicates;
+      c.lastCommitAt = at;
+    }
+  }
+
+  /** Writes the pending deltas; on failure they are kept for the next flush. */
+  async flush(db: Db, now = Date.now()): Promise<void> {
+    const p = this.pending;
+    const deltas: CounterDelta[] = [
+      { name: METRICS.received, value: p.received },
+      { name: METRICS.stored, value: p.stored },
+      { name: METRICS.valuesStored, value: p.valuesStored },
+      { name: METRICS.valuesDuplicate, value: p.valuesDuplicate },
+      ...labelled(METRICS.messagesRejected, p.messagesRejected),
+      ...labelled(METRICS.valuesRejected, p.valuesRejected),
+    ].filter((d) => d.value !== 0);
+    if (deltas.length === 0 && p.lastCommitAt === null) return;
+    this.pending = empty();
+    try {
+      await db.transaction().execute(async (trx) => {
+        await bumpCounters(trx, deltas, { now });
+        if (p.lastCommitAt !== null) {
+          await bumpCounters(trx, [{ name: METRICS.lastCommit, value: p.lastCommitAt / 1000 }], {
+            mode: 'set',
+            now,
+          });
+        }
+      });
+    } catch (e) {
+      this.merge(p);
+      throw e;
+    }
+  }
+
+  private merge(p: IngestCounts): void {
+    const q = this.pending;
+    q.received += p.received;
+    q.stored += p.stored;
+    q.valuesStored += p.valuesStored;
+    q.valuesDuplicate += p.valuesDuplicate;
+    for (const [k, v] of Object.entries(p.messagesRejected)) add(q.messagesRejected, k as RejectionCode, v);
+    for (const [k, v] of Object.entries(p.valuesRejected)) add(q.valuesRejected, k as RejectionCode, v);
+    q.lastCommitAt = Math.max(q.lastCommitAt ?? 0, p.lastCommitAt ?? 0) || null;
+  }
+}
+
+function add(map: Partial<Record<RejectionCode, number>>, code: RejectionCode, n: number): void {
+  map[code] = (map[code] ?? 0) + n;
+}
+
+function labelled(name: string, map: Partial<Record<RejectionCode, number>>): CounterDelta[] {
+  return Object.entries(map).map(([reason, value]) => ({ name, labels: `reason="${reason}"`, value }));
+}

@@ -1,0 +1,310 @@
+// The ingest worker: subscribes (QoS 1, fixed client id, persistent session) to the devices'
+// topics, decodes each message, commits its readings and acknowledges it only after the commit
+// (DESIGN.md, Delivery). A crash before the commit makes the broker redeliver; the (series, time)
+// key makes the duplicate harmless. A class because it has a lifecycle: start, run, stop.
+import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
+import type { Db } from '../data/db.js';
+import { ackAfterCommit, type Ack } from './ack-after-commit.js';
+import type { SeriesCache } from '../data/store/series.js';
+import { decodeMessage, type DecodedMessage } from './decode-message.js';
+import type { RawMessage } from './decoders/types.js';
+import { DeviceCache } from './device-cache.js';
+import { IngestMetrics, type IngestCounts } from './ingest-metrics.js';
+import { silentLogger, type Logger } from './logger.js';
+import { isForeignKeyError, storeMessages } from './store-messages.js';
+import { INGEST_TOPICS } from './topics.js';
+
+export type IngestWorkerOptions = {
+  db: Db;
+  /** mqtt://host:port (credentials in the URL are used unless username/password are given). */
+  mqttUrl: string;
+  /** Fixed, so that the broker keeps this worker's session and queue while it is away. */
+  clientId: string;
+  username?: string;
+  password?: string;
+  logger?: Logger;
+  /** Subscribe through `$share/<group>/…` so that several workers share the load (Mosquitto). */
+  shareGroup?: string;
+  /** How often counters are written to the database, ms. */
+  metricsFlushMs?: number;
+  /** Delay between reconnection attempts, ms. */
+  reconnectPeriodMs?: number;
+  /** Most messages committed in one transaction. */
+  maxBatch?: number;
+};
+
+export type IngestWorkerStatus = Readonly<
+  IngestCounts & {
+    connected: boolean;
+    running: boolean;
+    subscribed: boolean;
+    /** Transactions committed: received / transactions is the mean batch size. */
+    transactions: number;
+  }
+>;
+
+const defaults = {
+  logger: silentLogger,
+  metricsFlushMs: 2000,
+  reconnectPeriodMs: 1000,
+  maxBatch: 200,
+};
+
+/** SQLite says the database is busy, locked, full or unreadable: wait and retry, never drop. */
+const TRANSIENT = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN|READONLY|PROTOCOL)/;
+/** Messages queued beyond which mqtt.js is not handed the next one (backpressure). */
+const HIGH_WATER = 1000;
+/** Attempts before a message that fails for another reason is given up (a poison message). */
+const MAX_ATTEMPTS = 3;
+
+type Pending = { message: RawMessage; ack: Ack };
+
+export class IngestWorker {
+  private readonly options: Required<Omit<IngestWorkerOptions, 'username' | 'password' | 'shareGroup'>> &
+    IngestWorkerOptions;
+  private readonly log: Logger;
+  private readonly metrics = new IngestMetrics();
+  private readonly devices: DeviceCache;
+  private readonly series: SeriesCache = new Map();
+  private readonly unknownLogged = new Map<string, number>();
+  private readonly lastStamp = new Map<string, number>();
+  private client: MqttClient | null = null;
+  private queue: Pending[] = [];
+  private draining: Promise<void> | null = null;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+  private connected = false;
+  private subscribed = false;
+  private running = false;
+  private stopping = false;
+  private resume: () => void = () => {};
+  private transactions = 0;
+
+  constructor(options: IngestWorkerOptions) {
+    this.options = { ...defaults, ...options };
+    this.log = this.options.logger;
+    this.devices = new DeviceCache(options.db);
+  }
+
+  /** Counters since start and the connection state (read-only snapshot). */
+  get status(): IngestWorkerStatus {
+    const t = this.metrics.totals;
+    return {
+      ...t,
+      messagesRejected: { ...t.messagesRejected },
+      valuesRejected: { ...t.valuesRejected },
+      connected: this.connected,
+      running: this.running,
+      subscribed: this.subscribed,
+      transactions: this.transactions,
+    };
+  }
+
+  /** Connects and subscribes; resolves once subscribed, rejects if the broker refuses the login. */
+  async start(): Promise<void> {
+    if (this.client) throw new Error('the ingest worker is already started');
+    const { mqttUrl, clientId, username, password, reconnectPeriodMs } = this.options;
+    const client = mqtt.connect(mqttUrl, {
+      clientId,
+      clean: false,
+      protocolVersion: 4,
+      keepalive: 30,
+      connectTimeout: 10_000,
+      reconnectPeriod: reconnectPeriodMs,
+      resubscribe: false, // subscribed on every connect below, with the result checked
+      manualConnect: true,
+      ...(username !== undefined ? { username } : {}),
+      ...(password !== undefined ? { password } : {}),
+    });
+    this.client = client;
+    this.running = true;
+    // Each message's PUBACK is sent after the transaction holding it commits (ack-after-commit.ts).
+    const acks = ackAfterCommit(
+      client,
+      (packet, ack) => this.onMessage(packet, ack),
+      () => this.queue.length < HIGH_WATER,
+    );
+    this.resume = acks.resume;
+    this.log.debug(`acknowledgements: ${acks.mode}`);
+
+    const started = new Promise<void>((resolve, reject) => {
+      client.on('connect', () => {
+        this.connected = true;
+        this.log.info(`connected to ${redact(mqttUrl)} as ${clientId}`);
+        this.subscribe(client).then(
+          () => resolve(),
+          (e: Error) => {
+            this.log.error(e.message);
+            reject(e);
+          },
+        );
+      });
+      client.on('error', (e: Error & { code?: number }) => {
+        // CONNACK 4 and 5: bad credentials or not authorised; retrying will not help.
+        if (e.code === 4 || e.code === 5) {
+          const who = username ?? (decodeURIComponent(new URL(mqttUrl).username) || 'anonymous');
+          reject(
+            new Error(
+              `the broker at ${redact(mqttUrl)} refused the ingest worker (user "${who}"): ${e.message}`,
+            ),
+          );
+        } else this.log.warn(`MQTT: ${e.message}`);
+      });
+    });
+    client.on('close', () => {
+      if (this.connected) this.log.warn(`disconnected from ${redact(mqttUrl)}; reconnecting`);
+      this.connected = false;
+      this.subscribed = false;
+    });
+    client.connect();
+    this.flushTimer = setInterval(() => void this.flushMetrics(), this.options.metricsFlushMs);
+    this.flushTimer.unref();
+    try {
+      await started;
+    } catch (e) {
+      await this.stop();
+      throw e;
+    }
+  }
+
+  /**
+   * Finishes the message (batch) in hand, flushes the metrics and disconnects. Messages received
+   * but not yet started are not acknowledged: the broker delivers them again to the next worker.
+   */
+  async stop(): Promise<void> {
+    if (!this.client || this.stopping) return;
+    this.stopping = true;
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    await this.draining;
+    this.queue = [];
+    await this.flushMetrics();
+    await this.client.endAsync(false);
+    this.client = null;
+    this.connected = false;
+    this.subscribed = false;
+    this.running = false;
+    this.log.info('ingest worker stopped');
+  }
+
+  private async subscribe(client: MqttClient): Promise<void> {
+    const group = this.options.shareGroup;
+    const topics = INGEST_TOPICS.map((t) => (group ? `$share/${group}/${t}` : t));
+    const granted = await client.subscribeAsync(topics, { qos: 1 });
+    const refused = granted.filter((g) => g.qos === 128).map((g) => g.topic);
+    if (refused.length > 0) {
+      throw new Error(
+        `the broker refused the subscription to ${refused.join(', ')}: give the ingest worker's account read access (docs/ingest.md)`,
+      );
+    }
+    this.subscribed = true;
+  }
+
+  private onMessage(packet: IPublishPacket, ack: Ack): void {
+    if (this.stopping) return; // not acknowledged: redelivered after restart
+    this.metrics.received();
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    const message = { topic: packet.topic, payload, receivedAt: this.stamp(packet.topic) };
+    this.queue.push({ message, ack });
+    this.draining ??= this.drain().finally(() => (this.draining = null));
+  }
+
+  /**
+   * The receive time, strictly increasing per topic: formats without a timestamp (AirGradient,
+   * airrohr) are keyed by it, and a queue replayed after an outage arrives within milliseconds.
+   */
+  private stamp(topic: string): number {
+    const now = Date.now();
+    const last = this.lastStamp.get(topic) ?? 0;
+    const time = now > last ? now : last + 1;
+    if (this.lastStamp.size >= 50_000) this.lastStamp.clear();
+    this.lastStamp.set(topic, time);
+    return time;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0 && !this.stopping) {
+      const batch = this.queue.splice(0, this.options.maxBatch);
+      const done = await this.process(batch);
+      if (!done) return; // stopping while the database was unavailable: leave unacknowledged
+      for (const p of batch) p.ack();
+      this.resume();
+    }
+  }
+
+  /** Stores a batch; true once committed (or given up as poison), false if abandoned on stop. */
+  private async process(batch: Pending[], attempt = 1): Promise<boolean> {
+    const decoded: DecodedMessage[] = [];
+    try {
+      for (const p of batch) decoded.push(await decodeMessage(p.message, this.devices));
+      const outcome = await storeMessages(this.options.db, decoded, {
+        series: this.series,
+        unknownLogged: this.unknownLogged,
+      });
+      this.metrics.committed(decoded, outcome, Date.now());
+      this.transactions += 1;
+      return true;
+    } catch (e) {
+      if (isForeignKeyError(e) && attempt === 1) {
+        // A device was removed with --purge under our caches: forget them and look again.
+        this.log.info('a series or device vanished (removed with --purge?): caches cleared, retrying');
+        this.series.clear();
+        this.devices.clear();
+        return this.process(batch, attempt + 1);
+      }
+      const code = (e as { code?: string }).code ?? '';
+      if (TRANSIENT.test(code)) {
+        if (this.stopping) return false;
+        this.log.warn(`database unavailable (${(e as Error).message}); retrying`);
+        await sleep(Math.min(5000, 100 * 2 ** Math.min(attempt, 6)));
+        return this.process(batch, attempt + 1);
+      }
+      if (batch.length > 1) {
+        // Find the culprit: store the messages one by one so the good ones still land.
+        for (const p of batch) if (!(await this.process([p]))) return false;
+        return true;
+      }
+      if (attempt < MAX_ATTEMPTS) {
+        await sleep(100 * attempt);
+        return this.process(batch, attempt + 1);
+      }
+      this.giveUp(batch[0]!, decoded[0], e as Error);
+      return true;
+    }
+  }
+
+  private giveUp(p: Pending, decoded: DecodedMessage | undefined, e: Error): void {
+    this.log.error(
+      `could not store the message on ${p.message.topic}, dropped after ${MAX_ATTEMPTS} attempts: ${e.stack ?? e.message}`,
+    );
+    const rejected = { code: 'internal' as const, values: decoded?.readings.length || 1 };
+    this.metrics.committed(
+      [{ readings: [], rejections: [rejected] }],
+      { inserted: 0, duplicates: 0 },
+      Date.now(),
+    );
+  }
+
+  private flushMetrics(): Promise<void> {
+    this.flushing = this.flushing.then(() =>
+      this.metrics
+        .flush(this.options.db)
+        .catch((e: Error) => this.log.warn(`metrics not flushed: ${e.message}`)),
+    );
+    return this.flushing;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The broker URL without its password, for logs. */
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,143 @@
+// Helpers for the ingest tests: a Mosquitto run with the configuration `souffle mosquitto-config`
+// writes (not a test variant of it), publishing as a device, and reading back what was stored.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync } from 'node:fs';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { Db } from '../../data/db.js';
+import { writeMosquittoConfig, type MosquittoConfigResult } from '../../cli/mosquitto-config.js';
+import type { BrokerOptions } from '../../cli/mosquitto-files.js';
+import { freePort } from '../helpers/free-port.js';
+import { MOSQUITTO_BIN, waitForPort } from '../helpers/mosquitto.js';
+import { tempDir } from '../helpers/temp-db.js';
+
+export const SERVICE = { username: 'souffle', password: 'service-secret' };
+
+export type GeneratedMosquitto = {
+  url: string;
+  port: number;
+  dir: string;
+  config: MosquittoConfigResult;
+  /** Rewrites passwd/acl from the database and makes Mosquitto reload them (SIGHUP). */
+  reload: () => Promise<void>;
+  stop: () => Promise<void>;
+  start: () => Promise<void>;
+  cleanup: () => Promise<void>;
+  log: () => string;
+};
+
+/** Mosquitto on a free port with the files written by writeMosquittoConfig for this database. */
+export async function startGeneratedMosquitto(
+  db: Db,
+  options: Partial<BrokerOptions> = {},
+): Promise<GeneratedMosquitto> {
+  if (!MOSQUITTO_BIN) throw new Error('mosquitto is not installed');
+  const { dir, cleanup } = tempDir('souffle-mosquitto-');
+  chmodSync(dir, 0o755); // as in /etc/mosquitto: the broker's own user must reach the files
+  const port = await freePort();
+  const brokerOptions: BrokerOptions = {
+    port,
+    bind: '127.0.0.1',
+    outageMs: 3_600_000,
+    plannedDevices: 0,
+    nativeIntervalMs: 60_000,
+    brokerPath: dir,
+    ...options,
+  };
+  let config = await writeMosquittoConfig(db, dir, brokerOptions, SERVICE);
+  let child: ChildProcess | undefined;
+  let output = '';
+  const start = async () => {
+    child = spawn(MOSQUITTO_BIN, ['-c', config.files.conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (d) => (output += d));
+    child.stderr?.on('data', (d) => (output += d));
+    await waitForPort(port, 10_000, () => output);
+  };
+  const stop = async () => {
+    const c = child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
+    c.kill('SIGTERM');
+    const timer = setTimeout(() => c.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  await start();
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    dir,
+    get config() {
+      return config;
+    },
+    reload: async () => {
+      config = await writeMosquittoConfig(db, dir, brokerOptions, SERVICE);
+      child?.kill('SIGHUP');
+      await new Promise((r) => setTimeout(r, 300));
+    },
+    stop,
+    start,
+    cleanup: async () => {
+      await stop();
+      cleanup();
+    },
+    log: () => output,
+  };
+}
+
+/** Connects, waiting for CONNACK; rejects with the broker's refusal. */
+export async function connectAs(url: string, options: IClientOptions = {}): Promise<MqttClient> {
+  return mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 5000, ...options });
+}
+
+/** Publishes one message as `username` and disconnects. */
+export async function publishAs(
+  url: string,
+  credentials: { username: string; password: string },
+  topic: string,
+  payload: string | Buffer,
+  qos: 0 | 1 = 1,
+): Promise<void> {
+  const client = await connectAs(url, {
+    ...credentials,
+    clientId: `test-${Math.random().toString(16).slice(2, 10)}`,
+  });
+  try {
+    await client.publishAsync(topic, payload, { qos });
+  } finally {
+    await client.endAsync();
+  }
+}
+
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  { timeoutMs = 20_000, what = 'condition' } = {},
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The readings of a station as `phenomenon@sensor → value` at one time, for readable asserts. */
+export async function storedValues(db: Db, stationId: string) {
+  const rows = await db
+    .selectFrom('readings')
+    .innerJoin('series', 'series.id', 'readings.series_id')
+    .select(['series.phenomenon', 'series.sensor', 'readings.value', 'readings.time', 'readings.flags'])
+    .where('series.station_id', '=', stationId)
+    .orderBy('series.phenomenon')
+    .orderBy('series.sensor')
+    .execute();
+  return rows;
+}
+
+export async function countReadings(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('readings')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
