@@ -12,10 +12,26 @@ function lastSundayAt1Utc(year: number, month: number): number {
   return Date.UTC(year, month, lastDay.getUTCDate() - back, 1);
 }
 
+type Year = { start: number; end: number; summerStart: number; summerEnd: number };
+let lastYear: Year = { start: 0, end: -1, summerStart: 0, summerEnd: 0 };
+
+/** The UTC year holding `t` and its summer-time bounds (memoised: backfills stay in one year). */
+function yearOf(t: number): Year {
+  if (t >= lastYear.start && t < lastYear.end) return lastYear;
+  const year = new Date(t).getUTCFullYear();
+  lastYear = {
+    start: Date.UTC(year, 0, 1),
+    end: Date.UTC(year + 1, 0, 1),
+    summerStart: lastSundayAt1Utc(year, 2),
+    summerEnd: lastSundayAt1Utc(year, 9),
+  };
+  return lastYear;
+}
+
 /** UTC offset of Europe/Paris at `t` in hours: +2 in summer time (EU directive 2000/84/EC), else +1. */
 export function parisOffsetHours(t: number): number {
-  const year = new Date(t).getUTCFullYear();
-  return t >= lastSundayAt1Utc(year, 2) && t < lastSundayAt1Utc(year, 9) ? 2 : 1;
+  const y = yearOf(t);
+  return t >= y.summerStart && t < y.summerEnd ? 2 : 1;
 }
 
 export type LocalTime = {
@@ -32,8 +48,7 @@ export function localTime(t: number): LocalTime {
   const days = Math.floor(local / DAY);
   const hour = (local - days * DAY) / HOUR;
   const weekday = (((days + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
-  const year = new Date(t).getUTCFullYear();
-  const dayOfYear = Math.floor((t - Date.UTC(year, 0, 1)) / DAY);
+  const dayOfYear = Math.floor((t - yearOf(t).start) / DAY);
   return { hour, weekday, dayOfYear };
 }
 

@@ -7,7 +7,7 @@
 import { localTime, summerness } from './clock.js';
 import type { Place } from './places.js';
 import { clamp, hashString, smoothNoise } from './random.js';
-import { cityWeather, siteWeather, type SiteWeather } from './weather.js';
+import { cityWeather, siteWeather, sunshine, type SiteWeather } from './weather.js';
 
 const HOUR = 3_600_000;
 
@@ -58,10 +58,10 @@ export function ambientAt(place: Place, t: number, seed: number): Ambient {
 
   // Ozone: a regional background (higher in summer) that the ground loses at night, sunlight that
   // makes more two hours later, and titration by the NO that traffic emits.
-  const lagged = siteWeather(place, t - 2 * HOUR, seed);
+  const laggedSun = sunshine(place, t - 2 * HOUR, seed);
   const background = (55 + 35 * summer) * (1 + 0.1 * w.mistral);
-  const ventilated = Math.max(clamp(lagged.sun * 1.5, 0, 1), clamp(w.wind / 10, 0, 1));
-  const photochemistry = 70 * lagged.sun * clamp((w.temperature - 12) / 18, 0, 1.3);
+  const ventilated = Math.max(clamp(laggedSun * 1.5, 0, 1), clamp(w.wind / 10, 0, 1));
+  const photochemistry = 70 * laggedSun * clamp((w.temperature - 12) / 18, 0, 1.3);
   const o3 = Math.max(
     2,
     background * (0.5 + 0.5 * ventilated) + photochemistry - 0.6 * (urbanNo2 + streetNo2),

@@ -41,7 +41,8 @@ export type CityWeather = {
   episode: number;
 };
 
-export function cityWeather(t: number, seed: number): CityWeather {
+/** The mistral and the clouds: all that sunshine depends on. */
+function sky(t: number, seed: number): { mistral: number; cloud: number } {
   const summer = summerness(t);
   // The mistral blows more often in winter and spring than in summer: a higher bar in summer.
   const m = smoothNoise(mix(seed, 1), t, 2.5 * DAY);
@@ -56,6 +57,22 @@ export function cityWeather(t: number, seed: number): CityWeather {
     0,
     1,
   );
+  return { mistral, cloud };
+}
+
+/** Sunshine reaching the ground at `place`: 0 (night or overcast) to 1 (clear sky, sun overhead). */
+export function sunshine(
+  place: Pick<Place, 'lat' | 'lon'>,
+  t: number,
+  seed: number,
+  cloud = sky(t, seed).cloud,
+): number {
+  const elevation = solarElevation(t, place.lat, place.lon);
+  return Math.max(0, Math.sin((elevation * Math.PI) / 180)) * (1 - 0.75 * cloud);
+}
+
+export function cityWeather(t: number, seed: number): CityWeather {
+  const { mistral, cloud } = sky(t, seed);
   const episodeNoise = Math.max(0, smoothNoise(mix(seed, 4), t, 4 * DAY));
   return {
     cloud,
@@ -96,7 +113,7 @@ export type SiteWeather = CityWeather & {
 export function siteWeather(place: Place, t: number, seed: number, city = cityWeather(t, seed)): SiteWeather {
   const { dayOfYear, hour } = localTime(t);
   const elevation = solarElevation(t, place.lat, place.lon);
-  const sun = Math.max(0, Math.sin((elevation * Math.PI) / 180)) * (1 - 0.75 * city.cloud);
+  const sun = sunshine(place, t, seed, city.cloud);
   const tMin = normal(T_MIN, dayOfYear);
   const tMax = normal(T_MAX, dayOfYear);
   const shape = diurnalShape(hour);
