@@ -7,20 +7,43 @@
 // the pages load the widgets the way a school does, through ./widgets/souffle.js.
 // `base: './'` keeps every URL relative, so Souffle also works under a path prefix.
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type AliasOptions, type BuildEnvironmentOptions } from 'vite';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const outDir = here('./dist/web');
+
+/** Leaflet's package.json points at its UMD build, which also sets a global `L`: use its ES module. */
+export const aliases: AliasOptions = [
+  { find: /^leaflet$/, replacement: here('./node_modules/leaflet/dist/leaflet-src.esm.js') },
+];
+
+/** The widgets' build: one self-contained entry and its lazy chunks (bench/widgets.ts measures it). */
+export function widgetsBuild(dir: string): BuildEnvironmentOptions {
+  return {
+    outDir: dir,
+    emptyOutDir: true,
+    target: 'es2022',
+    // No preload helper in the widget entry: fewer bytes on every school page.
+    modulePreload: false,
+    rolldownOptions: {
+      input: { souffle: here('./web-components/souffle.ts') },
+      // Lazy chunks may import shared code (Lit, the card) from the entry itself: one request, not two.
+      preserveEntrySignatures: 'allow-extension',
+      output: {
+        entryFileNames: 'widgets/[name].js',
+        chunkFileNames: 'widgets/[name]-[hash].js',
+        assetFileNames: 'widgets/[name]-[hash][extname]',
+      },
+    },
+  };
+}
 
 export default defineConfig({
   root: here('./web-components/pages'),
   base: './',
   publicDir: false,
   logLevel: 'warn',
-  resolve: {
-    // Leaflet's package.json points at its UMD build, which also sets a global `L`: use its ES module.
-    alias: [{ find: /^leaflet$/, replacement: here('./node_modules/leaflet/dist/leaflet-src.esm.js') }],
-  },
+  resolve: { alias: aliases },
   build: { target: 'es2022', reportCompressedSize: false },
   builder: {
     async buildApp(builder) {
@@ -29,25 +52,7 @@ export default defineConfig({
     },
   },
   environments: {
-    widgets: {
-      consumer: 'client',
-      build: {
-        outDir,
-        emptyOutDir: true,
-        // No preload helper in the widget entry: fewer bytes on every school page.
-        modulePreload: false,
-        rolldownOptions: {
-          input: { souffle: here('./web-components/souffle.ts') },
-          // Lazy chunks may import shared code (Lit, the card) from the entry itself: one request, not two.
-          preserveEntrySignatures: 'allow-extension',
-          output: {
-            entryFileNames: 'widgets/[name].js',
-            chunkFileNames: 'widgets/[name]-[hash].js',
-            assetFileNames: 'widgets/[name]-[hash][extname]',
-          },
-        },
-      },
-    },
+    widgets: { consumer: 'client', build: widgetsBuild(outDir) },
     client: {
       build: {
         outDir,

@@ -168,6 +168,11 @@ export class SouffleMap extends LitElement {
     );
     control.scale({ imperial: false }).addTo(map);
     this.#markers = layerGroup().addTo(map);
+    // The legend sits over the map like a control: fold it away while a popup is open.
+    map.on('popupopen', () => {
+      const legend = this.renderRoot.querySelector<HTMLDetailsElement>('details.legend');
+      if (legend) legend.open = false;
+    });
     this.#map = map;
     this.#fitted = center !== undefined;
     this.#resize = new ResizeObserver(() => map.invalidateSize());
@@ -204,7 +209,9 @@ export class SouffleMap extends LitElement {
         marker.bindPopup(() => this.#popupCard(s.id, lang), {
           minWidth: 280,
           maxWidth: 360,
-          autoPanPadding: [16, 16],
+          // A card taller than the map scrolls inside its popup instead of spilling out.
+          maxHeight: Math.max(200, map.getSize().y - 48),
+          autoPanPadding: [12, 12],
         });
       }
       marker.on('click', () => this.#select(s));
@@ -344,6 +351,7 @@ export class SouffleMap extends LitElement {
         position: absolute;
         left: 0.6rem;
         bottom: 1.8rem;
+        /* Like Leaflet's own controls: above the map panes (popups included, so a popup folds it). */
         z-index: 800;
         background: rgb(255 255 255 / 0.94);
         border-radius: 8px;
