@@ -1,16 +1,51 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+// The PostgreSQL server the `postgres` project runs the storage suite against (docs/postgres.md).
+// SOUFFLE_TEST_POSTGRES=skip leaves the project out (a developer without PostgreSQL); CI keeps it,
+// and an unreachable server then fails the run with a message that says so.
+const postgres = process.env.SOUFFLE_TEST_POSTGRES || 'postgres://postgres@127.0.0.1:5432/test';
+const skipPostgres = /^(skip|off|0|false|no)$/i.test(postgres);
+
+// Suites that run on both engines. Files that test SQLite itself stay in the sqlite project only.
+const BOTH_ENGINES = ['tests/data/store/**/*.test.ts'];
+const SQLITE_ONLY = ['tests/data/store/migrations.test.ts'];
 
 // Tests start real brokers, databases, servers and browsers: give them room, and run files in
 // separate processes (forks) so that native modules and listening sockets never collide.
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    // Builds dist/web (vite) when its sources changed, for the widget browser tests.
-    globalSetup: ['tests/web-components/global-setup.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,
     fileParallelism: true,
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'sqlite',
+          include: ['tests/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'tests/postgres/**'],
+          // Builds dist/web (vite) when its sources changed, for the widget browser tests.
+          globalSetup: ['tests/web-components/global-setup.ts'],
+        },
+      },
+      ...(skipPostgres
+        ? []
+        : [
+            {
+              extends: true as const,
+              test: {
+                name: 'postgres',
+                include: [...BOTH_ENGINES, 'tests/postgres/**/*.test.ts'],
+                exclude: [...configDefaults.exclude, ...SQLITE_ONLY],
+                // Checks the server once and sweeps schemas left by killed runs.
+                globalSetup: ['tests/postgres/global-setup.ts'],
+                // tempDb() reads it: each call gets a fresh schema on this server.
+                env: { SOUFFLE_TEST_DATABASE_URL: postgres },
+              },
+            },
+          ]),
+    ],
   },
 });

@@ -1,7 +1,7 @@
 // Opens a PostgreSQL database through Kysely's PostgreSQL dialect (pg). Selected by a
 // postgres:// URL; the same migrations and store functions run on it as on SQLite.
 import pg from 'pg';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import { migrate, type Db } from './db.js';
 import type { Database } from './schema.js';
 
@@ -45,8 +45,33 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  if (options.migrate !== false) await migrate(db);
+  if (options.migrate !== false) {
+    try {
+      await migrate(db, { migrationTableSchema: await currentSchema(db) });
+    } catch (e) {
+      await db.destroy();
+      throw e;
+    }
+  }
   return { db, dialect: 'postgres', url, close: () => db.destroy() };
+}
+
+/**
+ * The schema new tables go to: the first existing schema of the search path. Migrations must
+ * know it, because several Souffle databases (or test runs) may share one PostgreSQL database.
+ */
+export async function currentSchema(db: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema;
+  if (!schema) {
+    const { rows: path } = await sql<{ path: string }>`select current_setting('search_path') as path`.execute(
+      db,
+    );
+    throw new Error(
+      `no schema of the search path "${path[0]?.path}" exists: create it, or fix the URL's options`,
+    );
+  }
+  return schema;
 }
 
 /** Drops a schema created for a test run. */

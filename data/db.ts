@@ -79,9 +79,17 @@ export async function openDatabase(path: string, options: OpenOptions = {}): Pro
   };
 }
 
-/** Runs every pending migration; throws with the failing migration's name and cause. */
-export async function migrate(db: Db): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+/**
+ * Runs every pending migration; throws with the failing migration's name and cause.
+ * `migrationTableSchema` (PostgreSQL): where Kysely keeps its migration tables. Without it, Kysely
+ * looks for them in every schema of the database, and skips creating them when another schema has
+ * them (data/db-postgres.ts passes the connection's current schema).
+ */
+export async function migrate(
+  db: Db,
+  options: { migrationTableSchema?: string } = {},
+): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: migrationProvider, ...options });
   const result = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

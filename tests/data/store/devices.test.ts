@@ -84,8 +84,10 @@ describe('devices', () => {
     expect(await listDevices(t.db)).toEqual([]);
     expect(await getStation(t.db, 'keep')).toBeDefined();
     expect(await getStation(t.db, 'purge')).toBeUndefined();
-    expect(t.sqlite.prepare('select count(*) as n from readings').get()).toEqual({ n: 1 });
-    expect(t.sqlite.prepare('select count(*) as n from rollups_hourly').get()).toEqual({ n: 1 });
+    for (const table of ['readings', 'rollups_hourly'] as const) {
+      const rows = await t.db.selectFrom(table).select('series_id').execute();
+      expect(rows, table).toHaveLength(1);
+    }
   });
 
   it('keeps each device’s ingest error log bounded, newest first', async () => {
