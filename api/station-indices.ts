@@ -14,6 +14,7 @@ import {
   type IndexScheme,
   type Pollutant,
 } from '../data/indices.js';
+import { executeCompiled } from '../data/store/compiled.js';
 import { DAY_MS, HOUR_MS, bucketOf } from '../data/store/rollups.js';
 import type { Database } from '../data/schema.js';
 
@@ -29,29 +30,38 @@ export async function hourlyMeans(
   from: number,
   to: number,
 ): Promise<HourlyMeans> {
-  const rows = await db
-    .selectFrom('rollups_hourly as r')
-    .innerJoin('series as s', 's.id', 'r.series_id')
-    .select([
-      's.phenomenon',
-      'r.bucket',
-      (eb) => eb.fn.sum<number>('r.sum').as('sum'),
-      (eb) => eb.fn.sum<number>('r.n').as('n'),
-    ])
-    .where('s.station_id', '=', stationId)
-    .where('s.phenomenon', 'in', POLLUTANTS)
-    .where('r.bucket', '>=', from)
-    .where('r.bucket', '<', to)
-    .groupBy(['s.phenomenon', 'r.bucket'])
-    .execute();
-  const means: HourlyMeans = new Map();
+  // Compiled once: /latest runs this on every request. Sensors are pooled here rather than with a
+  // GROUP BY, which would sort through a temporary b-tree (measured: half the query's time).
+  const rows = await executeCompiled<{ phenomenon: string; bucket: number; sum: number; n: number }>(
+    db,
+    'api:hourly-rollups-of-station',
+    () =>
+      db
+        .selectFrom('rollups_hourly as r')
+        .innerJoin('series as s', 's.id', 'r.series_id')
+        .select(['s.phenomenon', 'r.bucket', 'r.sum', 'r.n'])
+        .where('s.station_id', '=', '')
+        .where('s.phenomenon', 'in', POLLUTANTS)
+        .where('r.bucket', '>=', 0)
+        .where('r.bucket', '<', 0),
+    [stationId, ...POLLUTANTS, from, to],
+  );
+  const pooled = new Map<Pollutant, Map<number, { sum: number; n: number }>>();
   for (const row of rows) {
-    const n = Number(row.n);
-    if (n <= 0) continue;
     const p = row.phenomenon as Pollutant;
-    let hours = means.get(p);
-    if (!hours) means.set(p, (hours = new Map()));
-    hours.set(row.bucket, Number(row.sum) / n);
+    let hours = pooled.get(p);
+    if (!hours) pooled.set(p, (hours = new Map()));
+    const hour = hours.get(row.bucket);
+    if (hour) {
+      hour.sum += row.sum;
+      hour.n += row.n;
+    } else hours.set(row.bucket, { sum: row.sum, n: row.n });
+  }
+  const means: HourlyMeans = new Map();
+  for (const [p, hours] of pooled) {
+    const out = new Map<number, number>();
+    for (const [bucket, { sum, n }] of hours) if (n > 0) out.set(bucket, sum / n);
+    means.set(p, out);
   }
   return means;
 }

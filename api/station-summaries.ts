@@ -2,6 +2,7 @@
 // exact lat/lon of a citizen station), the phenomena they measure, and whether they are online.
 import type { Kysely } from 'kysely';
 import type { StationStatus, StationSummary } from '../data/api-types.js';
+import { executeCompiled } from '../data/store/compiled.js';
 import { lastReadingTimes } from '../data/store/latest.js';
 import { publicStation } from '../data/store/stations.js';
 import type { Database, Station } from '../data/schema.js';
@@ -15,6 +16,17 @@ export function statusOf(lastSeen: number | null | undefined, now: number): Stat
 }
 
 export const iso = (t: number) => new Date(t).toISOString();
+
+/** The station with this id (compiled once: every station route starts with it). */
+export async function findStation(db: Kysely<Database>, id: string): Promise<Station | undefined> {
+  const rows = await executeCompiled<Station>(
+    db,
+    'api:station-by-id',
+    () => db.selectFrom('stations').selectAll().where('id', '=', ''),
+    [id],
+  );
+  return rows[0];
+}
 
 export function toSummary(
   station: Station,

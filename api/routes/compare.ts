@@ -5,14 +5,14 @@ import type { Kysely } from 'kysely';
 import { distanceMetres } from '../../data/location-privacy.js';
 import { getPhenomenon } from '../../data/phenomena.js';
 import { DAY_MS } from '../../data/store/rollups.js';
-import { getStation, listStations } from '../../data/store/stations.js';
+import { listStations } from '../../data/store/stations.js';
 import type { Database, Station } from '../../data/schema.js';
 import { badRequest, notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { cached } from '../http-cache.js';
 import { phenomenonParam, stationPath, timeParam } from '../schemas/params.js';
 import { CompareSchema, errorResponse } from '../schemas/responses.js';
-import { iso, stationSummaries } from '../station-summaries.js';
+import { findStation, iso, stationSummaries } from '../station-summaries.js';
 
 export const COMPARE_DEFAULT_DAYS = 7;
 export const COMPARE_MAX_DAYS = 366;
@@ -81,7 +81,7 @@ export function registerCompareRoute(app: ApiApp, deps: AppDeps): void {
         `query parameters "from" and "to" span more than ${COMPARE_MAX_DAYS} days`,
       );
     }
-    const station = await getStation(deps.db, id);
+    const station = await findStation(deps.db, id);
     if (!station) throw notFound(`no station "${id}"`);
     const here = { lat: station.public_lat, lon: station.public_lon };
     const candidates = await listStations(deps.db, { source: 'atmosud', phenomenon: q.phenomenon });

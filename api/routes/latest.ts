@@ -4,7 +4,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { Kysely } from 'kysely';
 import type { LatestValue } from '../../data/api-types.js';
 import { flagNames } from '../../data/flags.js';
-import { getStation } from '../../data/store/stations.js';
+import { executeCompiled } from '../../data/store/compiled.js';
 import type { Database } from '../../data/schema.js';
 import { notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
@@ -12,7 +12,7 @@ import { cached } from '../http-cache.js';
 import { stationPath } from '../schemas/params.js';
 import { errorResponse, LatestSchema } from '../schemas/responses.js';
 import { currentIndices } from '../station-indices.js';
-import { iso, toSummary } from '../station-summaries.js';
+import { findStation, iso, toSummary } from '../station-summaries.js';
 
 const route = createRoute({
   method: 'get',
@@ -29,29 +29,44 @@ const route = createRoute({
   },
 });
 
+type SeriesLatest = {
+  phenomenon: string;
+  sensor: string;
+  unit: string;
+  time: number | null;
+  value: number | null;
+  flags: number | null;
+  validation: string | null;
+};
+
 /** Every series of the station with its newest reading (null for a series without one yet). */
-async function seriesWithLatest(db: Kysely<Database>, stationId: string) {
-  return db
-    .selectFrom('series as s')
-    .leftJoin('readings as r', (join) =>
-      join.onRef('r.series_id', '=', 's.id').on('r.time', '=', (eb) =>
-        eb
-          .selectFrom('readings as m')
-          .select((m) => m.fn.max('m.time').as('t'))
-          .whereRef('m.series_id', '=', 's.id'),
-      ),
-    )
-    .select(['s.phenomenon', 's.sensor', 's.unit', 'r.time', 'r.value', 'r.flags', 'r.validation'])
-    .where('s.station_id', '=', stationId)
-    .orderBy('s.phenomenon')
-    .orderBy('s.sensor')
-    .execute();
+async function seriesWithLatest(db: Kysely<Database>, stationId: string): Promise<SeriesLatest[]> {
+  return executeCompiled<SeriesLatest>(
+    db,
+    'api:series-with-latest',
+    () =>
+      db
+        .selectFrom('series as s')
+        .leftJoin('readings as r', (join) =>
+          join.onRef('r.series_id', '=', 's.id').on('r.time', '=', (eb) =>
+            eb
+              .selectFrom('readings as m')
+              .select((m) => m.fn.max('m.time').as('t'))
+              .whereRef('m.series_id', '=', 's.id'),
+          ),
+        )
+        .select(['s.phenomenon', 's.sensor', 's.unit', 'r.time', 'r.value', 'r.flags', 'r.validation'])
+        .where('s.station_id', '=', '')
+        .orderBy('s.phenomenon')
+        .orderBy('s.sensor'),
+    [stationId],
+  );
 }
 
 export function registerLatestRoute(app: ApiApp, deps: AppDeps): void {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid('param');
-    const station = await getStation(deps.db, id);
+    const station = await findStation(deps.db, id);
     if (!station) throw notFound(`no station "${id}"`);
     const now = deps.now();
     const series = await seriesWithLatest(deps.db, id);

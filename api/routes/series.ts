@@ -6,7 +6,6 @@ import type { SeriesPoint } from '../../data/api-types.js';
 import { flagNames } from '../../data/flags.js';
 import { readSeries, type Step } from '../../data/store/read-series.js';
 import { DAY_MS } from '../../data/store/rollups.js';
-import { getStation } from '../../data/store/stations.js';
 import type { Database } from '../../data/schema.js';
 import { badRequest, notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
@@ -15,7 +14,7 @@ import { DATA_LICENCE } from '../export/export-formats.js';
 import { cached } from '../http-cache.js';
 import { intParam, phenomenonParam, stationPath, stepParam, timeParam } from '../schemas/params.js';
 import { errorResponse, SeriesSchema } from '../schemas/responses.js';
-import { iso } from '../station-summaries.js';
+import { findStation, iso } from '../station-summaries.js';
 
 export const DEFAULT_WINDOW: Record<Step, number> = { raw: DAY_MS, '1h': 7 * DAY_MS, '1d': 365 * DAY_MS };
 export const DEFAULT_LIMIT = 10_000;
@@ -111,7 +110,7 @@ export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
       );
     const limit = q.limit ?? DEFAULT_LIMIT;
     const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-    if (!(await getStation(deps.db, id))) throw notFound(`no station "${id}"`);
+    if (!(await findStation(deps.db, id))) throw notFound(`no station "${id}"`);
     const series = await pickSeries(deps.db, id, q.phenomenon, q.sensor);
     if (!series) {
       throw notFound(

@@ -1,13 +1,13 @@
 // GET /api/v1/stations/{id}/index: one scheme's index with every pollutant's sub-index, the
 // concentration it classed, the dominant pollutant, and "unavailable" when data are short.
 import { createRoute, z } from '@hono/zod-openapi';
-import { getStation } from '../../data/store/stations.js';
 import { notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { cached } from '../http-cache.js';
 import { dateParam, stationPath } from '../schemas/params.js';
 import { errorResponse, IndexSchema } from '../schemas/responses.js';
 import { stationIndex } from '../station-indices.js';
+import { findStation } from '../station-summaries.js';
 
 const route = createRoute({
   method: 'get',
@@ -38,7 +38,7 @@ export function registerStationIndexRoute(app: ApiApp, deps: AppDeps): void {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid('param');
     const { scheme = 'atmo', date } = c.req.valid('query');
-    const station = await getStation(deps.db, id);
+    const station = await findStation(deps.db, id);
     if (!station) throw notFound(`no station "${id}"`);
     const now = deps.now();
     const result = await stationIndex(deps.db, id, scheme, date, now);

@@ -3,7 +3,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { StationSummary } from '../../data/api-types.js';
 import { distanceMetres } from '../../data/location-privacy.js';
-import { getStation, listStations } from '../../data/store/stations.js';
+import { listStations } from '../../data/store/stations.js';
 import { badRequest, notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { cached } from '../http-cache.js';
@@ -21,7 +21,7 @@ import {
   StationsSchema,
   StationSummarySchema,
 } from '../schemas/responses.js';
-import { stationSummaries } from '../station-summaries.js';
+import { findStation, stationSummaries } from '../station-summaries.js';
 
 export const DEFAULT_RADIUS_METRES = 5000;
 
@@ -112,7 +112,7 @@ export function registerStationRoutes(app: ApiApp, deps: AppDeps): void {
 
   app.openapi(oneRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const station = await getStation(deps.db, id);
+    const station = await findStation(deps.db, id);
     if (!station) throw notFound(`no station "${id}"`);
     const [summary] = await stationSummaries(deps.db, [station], deps.now());
     return c.json(summary!, 200);
