@@ -53,6 +53,7 @@ export class SouffleChart extends LitElement {
   declare refresh: string | undefined;
 
   #chart: Chart<'line', XY[]> | undefined;
+  #generation = 0;
   #connected = false;
 
   #data = new DataController<ChartData>(this, {
@@ -239,16 +240,14 @@ export class SouffleChart extends LitElement {
       lang: resolveLang(this),
       colours: this.#themeColours(),
     });
+    const generation = ++this.#generation;
     const { createChart } = await import('./chart-setup.js');
-    if (!this.#connected || !canvas.isConnected) return;
-    if (this.#chart && this.#chart.canvas === canvas) {
-      this.#chart.data = config.data;
-      this.#chart.options = config.options ?? {};
-      this.#chart.update('none');
-    } else {
-      this.#chart?.destroy();
-      this.#chart = createChart(canvas, config);
-    }
+    // Only the newest update draws: an older one may resume later (the first import is slow).
+    if (generation !== this.#generation || !this.#connected || !canvas.isConnected) return;
+    // A new chart each time, rather than chart.js's in-place option update, which kept stale tick
+    // and legend labels after a language change. With animations off, it is instant.
+    this.#chart?.destroy();
+    this.#chart = createChart(canvas, config);
     this.dispatchEvent(new CustomEvent('souffle-chart-ready', { bubbles: true, composed: true }));
   }
 

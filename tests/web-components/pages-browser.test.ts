@@ -125,6 +125,24 @@ describe('the dashboard at /', () => {
     await expect
       .poll(() => page.locator('souffle-index[scheme="atmo"]').evaluate((el) => el.shadowRoot!.textContent))
       .toContain('Degraded');
+    // Every chart redrew in English, including those drawn before the switch.
+    const legends = () =>
+      page.locator('souffle-chart').evaluateAll((charts) =>
+        charts.map((el) => {
+          const chart = (
+            el as unknown as { chartInstance?: { data: { datasets: Array<{ label?: string }> } } }
+          ).chartInstance;
+          return chart?.data.datasets.at(-1)?.label ?? '';
+        }),
+      );
+    await expect
+      .poll(legends)
+      .toEqual([
+        'WHO guideline (24 h): 15 µg/m³',
+        'WHO guideline (24 h): 45 µg/m³',
+        'WHO guideline (24 h): 25 µg/m³',
+        'WHO guideline (8 h): 100 µg/m³',
+      ]);
     await screenshot(page, 'dashboard-station-en');
     await page.getByRole('button', { name: 'Lire cette page en français' }).click();
     await expect.poll(() => page.locator('.breadcrumb').textContent()).toContain('Toutes les stations');

@@ -205,9 +205,59 @@ describe('widgets on a school page from another origin', () => {
     expect(pressed).toBe('30 jours');
     await screenshot(page, 'widgets-chart-30d', '#chart');
 
-    // Removing the element destroys its chart and stops its work.
-    await chart.evaluate((el) => el.remove());
+    // Removing the element destroys its chart.
+    const destroyed = await chart.evaluate((el) => {
+      const instance = (el as SouffleChart).chartInstance;
+      el.remove();
+      return instance !== undefined && (el as SouffleChart).chartInstance === undefined;
+    });
+    expect(destroyed).toBe(true);
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('aborts its requests when removed, and refreshes on its period only while the page is visible', async () => {
+    const { page, context, requests } = await openSchoolPage('/refresh.html', '');
+    const latest = () => requests.filter((r) => r.endsWith('/latest')).length;
+    const aborted: string[] = [];
+    page.on('requestfailed', (r) => aborted.push(`${r.failure()?.errorText} ${r.url()}`));
+    // Removed while its first request is in flight: the request is cancelled.
+    await page.evaluate((id) => {
+      const card = document.createElement('souffle-card');
+      card.setAttribute('station', id);
+      document.body.append(card);
+      setTimeout(() => card.remove(), 0);
+    }, FLEET.school.id);
+    await expect.poll(() => aborted.length).toBeGreaterThan(0);
+    expect(aborted[0]).toMatch(/ERR_ABORTED .*\/latest$/);
+
+    await page.evaluate((id) => {
+      const card = document.createElement('souffle-card');
+      card.id = 'live';
+      card.setAttribute('station', id);
+      card.setAttribute('refresh', '30s');
+      // Counts finished loads, so that the test moves the clock only once a refresh is scheduled.
+      (window as unknown as { loads: number }).loads = 0;
+      card.addEventListener('souffle-load', () => (window as unknown as { loads: number }).loads++);
+      document.body.append(card);
+    }, FLEET.school.id);
+    await page.locator('#live').locator('[part~="name"]').waitFor();
+    const before = await latest();
+    const setHidden = (hidden: boolean) =>
+      page.evaluate((h) => {
+        Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, hidden);
+    await setHidden(true);
+    await page.clock.fastForward('00:45');
+    await page.waitForTimeout(300);
+    expect(await latest()).toBe(before); // hidden: the due refresh waits
+    await setHidden(false);
+    await expect.poll(latest).toBe(before + 1); // visible again: refreshed at once
+    const loads = () => page.evaluate(() => (window as unknown as { loads: number }).loads);
+    await expect.poll(loads).toBe(2);
+    await page.clock.fastForward('00:31');
+    await expect.poll(latest).toBe(before + 2); // and then on its period
     await context.close();
   });
 
