@@ -1,15 +1,99 @@
-// `souffle start`: everything in one process on embedded defaults.
-import { openDatabase } from '../data/db.js';
+// `souffle start` (what `npm start` runs): everything in one process on embedded defaults. The
+// database, the embedded broker (unless MQTT_URL is set), the ingest worker, the AtmoSud puller
+// and the API with the widgets and pages, stopped in the reverse order on SIGTERM or SIGINT.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createApp } from '../api/app.js';
+import { startApiServer } from '../api/server.js';
+import { createLogger } from '../ingest/logger.js';
+import { resolveAdminToken } from './admin-token.js';
+import { connectionSettings, createApiPublisher, openConfiguredDatabase } from './api.js';
 import { parseCommandArgs } from './args.js';
+import { startAtmosudPuller } from './atmosud-puller.js';
 import type { Config } from './config.js';
+import { startIngest } from './ingest.js';
 
 export const usage = `souffle start
-  Migrates the database and runs the embedded MQTT broker (unless MQTT_URL is set), the ingest
-  worker with the AtmoSud puller, the API, the widgets and the dashboard on http://localhost:PORT.`;
+  Migrates the database (SOUFFLE_DB, or SOUFFLE_DATABASE_URL) and runs, in one process: the
+  embedded MQTT broker on SOUFFLE_MQTT_PORT (unless MQTT_URL points at a broker), the ingest
+  worker, the AtmoSud puller (unless ATMOSUD_ENABLED=false), and the API with the dashboard,
+  the embed builder and the widgets on http://localhost:PORT. Stops cleanly on SIGTERM/SIGINT.`;
+
+/** The built widgets and pages, beside the package whatever the working directory. */
+export const WEB_DIR = fileURLToPath(new URL('../dist/web', import.meta.url));
 
 export async function run(argv: string[], config: Config): Promise<void> {
   parseCommandArgs(argv, {});
-  const handle = await openDatabase(config.SOUFFLE_DB);
-  process.stdout.write(`Souffle: database ${config.SOUFFLE_DB} is ready.\n`);
-  await handle.close();
+  const logger = createLogger({ level: config.LOG_LEVEL, scope: 'souffle' });
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const admin = resolveAdminToken(config);
+  const handle = await openConfiguredDatabase(config);
+  const stops: Array<() => Promise<void>> = [() => handle.close()];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop().catch((e: Error) => logger.error(e.message));
+  };
+
+  try {
+    const ingest = await startIngest({ config, db: handle.db, logger });
+    stops.push(ingest.stop);
+    const puller = startAtmosudPuller(config, handle.db, logger);
+    if (puller) stops.push(puller.stop);
+
+    // The airrohr push endpoint forwards to the broker as the service account.
+    const publisher = createApiPublisher(config, (line) => logger.info(line));
+    stops.push(publisher.close);
+    const app = createApp({
+      db: handle.db,
+      adminToken: admin.token,
+      ...connectionSettings(config),
+      webDir: WEB_DIR,
+      publish: publisher.publish,
+      brokerConnected: publisher.connected,
+      rateLimit: { pushPerMinute: config.SOUFFLE_RATE_LIMIT },
+    });
+    const server = await startApiServer({ app, port: config.PORT, host: config.HOST });
+    stops.push(server.close);
+
+    const local = `http://localhost:${server.port}`;
+    say('');
+    say(`Souffle is running (Ctrl-C to stop).`);
+    say(`  Dashboard       ${local}/`);
+    say(`  Embed builder   ${local}/embed`);
+    say(`  API reference   ${local}/api/v1/docs`);
+    say(`  Health, metrics ${local}/healthz, ${local}/metrics`);
+    say(
+      `  MQTT broker     ${ingest.broker ? `embedded, mqtt://localhost:${ingest.broker.port} (devices log in with their id and token)` : config.MQTT_URL}`,
+    );
+    say(`  Database        ${config.SOUFFLE_DATABASE_URL ? 'PostgreSQL' : config.SOUFFLE_DB}`);
+    say(
+      `  AtmoSud         ${config.ATMOSUD_ENABLED ? `${config.ATMOSUD_URL}, every ${config.ATMOSUD_INTERVAL / 60_000} min` : 'disabled'}`,
+    );
+    if (!existsSync(WEB_DIR))
+      say(`  (widgets not built: run \`npm run build\`; \`npm start\` does it for you)`);
+    if (admin.generated) say(`\nAdmin token (shown once, kept in ${admin.file}):\n  ${admin.token}`);
+    say(`\nRegister a sensor: npm run souffle -- device add --name "My balcony" --lat 43.30 --lon 5.38`);
+    say(`Simulate a city:   npm run sim -- --backfill 7d\n`);
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        logger.warn(`${signal} again: exiting now`);
+        process.exit(1);
+      }
+      stopping = true;
+      logger.info(`${signal}: stopping (the message in hand is finished first)`);
+      void stopAll().then(() => {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+        resolve();
+      });
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
 }

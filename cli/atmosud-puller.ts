@@ -1,0 +1,29 @@
+// Starts the AtmoSud puller from the configuration, for `souffle start` and `souffle ingest`.
+import type { Db } from '../data/db.js';
+import { createAtmosudPuller } from '../ingest/atmosud/puller.js';
+import type { Logger } from '../ingest/logger.js';
+import type { Config } from './config.js';
+
+export type RunningPuller = { stop: () => Promise<void> } | null;
+
+/** Runs the puller on its schedule (first cycle at once), or returns null when ATMOSUD_ENABLED=false. */
+export function startAtmosudPuller(config: Config, db: Db, logger: Logger): RunningPuller {
+  if (!config.ATMOSUD_ENABLED) {
+    logger.info('AtmoSud puller disabled (ATMOSUD_ENABLED=false)');
+    return null;
+  }
+  const puller = createAtmosudPuller({
+    db,
+    baseUrl: config.ATMOSUD_URL,
+    departments: config.ATMOSUD_DEPARTMENTS,
+    bbox: config.ATMOSUD_BBOX,
+    communes: config.ATMOSUD_COMMUNES,
+    overlapMs: config.ATMOSUD_OVERLAP,
+    timeoutMs: config.ATMOSUD_TIMEOUT,
+    concurrency: config.ATMOSUD_CONCURRENCY,
+    intervalMs: config.ATMOSUD_INTERVAL,
+    logger,
+  });
+  puller.start();
+  return puller;
+}
