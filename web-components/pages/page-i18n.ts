@@ -4,6 +4,8 @@ import { translator, toLang, type Lang } from '../i18n.js';
 
 const fr = {
   brandTagline: 'La qualité de l’air, mesurée ensemble',
+  titleDashboard: 'Souffle · La qualité de l’air, mesurée ensemble',
+  titleEmbed: 'Intégrer un widget · Souffle',
   navMap: 'Carte et stations',
   navEmbed: 'Intégrer un widget',
   switchLang: 'English',
@@ -76,6 +78,8 @@ export type PageKey = keyof typeof fr;
 
 const en: Record<PageKey, string> = {
   brandTagline: 'Air quality, measured together',
+  titleDashboard: 'Souffle · Air quality, measured together',
+  titleEmbed: 'Embed a widget · Souffle',
   navMap: 'Map and stations',
   navEmbed: 'Embed a widget',
   switchLang: 'Français',

@@ -93,6 +93,7 @@ export class SouffleDashboard extends LitElement {
 
   override render() {
     const lang = this._lang;
+    document.title = pt(lang, 'titleDashboard');
     return html`<a class="skip-link" href="#main"
         >${lang === 'fr' ? 'Aller au contenu' : 'Skip to content'}</a
       >

@@ -131,6 +131,7 @@ export class SouffleEmbedBuilder extends LitElement {
 
   override render() {
     const lang = this._lang;
+    document.title = pt(lang, 'titleEmbed');
     return html`<a class="skip-link" href="#main"
         >${lang === 'fr' ? 'Aller au contenu' : 'Skip to content'}</a
       >
