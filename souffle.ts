@@ -13,6 +13,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     load: () => import('./cli/start.js'),
   },
   migrate: { summary: 'create or upgrade the database', load: () => import('./cli/migrate.js') },
+  'migrate-data': {
+    summary: 'copy a database into another (SQLite → PostgreSQL)',
+    load: () => import('./cli/migrate-data.js'),
+  },
   device: {
     summary: 'register, list, rotate the token of, or remove a citizen device',
     load: () => import('./cli/device.js'),

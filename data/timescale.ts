@@ -8,7 +8,7 @@
 // continuous aggregates are refreshed asynchronously (a chart would lag its rows), and a
 // replaced reference value must change its buckets at once. Not exercised by the test suite
 // (the test server has no TimescaleDB): kept small and guarded.
-import { sql, type Kysely } from 'kysely';
+import { sql, type QueryExecutorProvider } from 'kysely';
 import { dialectOf } from './dialect.js';
 
 /** Chunk width of the readings hypertable, in the unit of `time` (epoch ms): one week. */
@@ -23,7 +23,7 @@ export type TimescaleStatus = {
   readingsHypertable: boolean;
 };
 
-export async function timescaleStatus(db: Kysely<unknown>): Promise<TimescaleStatus> {
+export async function timescaleStatus(db: QueryExecutorProvider): Promise<TimescaleStatus> {
   if (dialectOf(db) !== 'postgres') return { available: false, installedIn: null, readingsHypertable: false };
   const available = await sql<{ one: number }>`
     select 1 as one from pg_available_extensions where name = 'timescaledb'`.execute(db);
@@ -46,7 +46,7 @@ export async function timescaleStatus(db: Kysely<unknown>): Promise<TimescaleSta
  * Without the extension, or without the right to create it, leaves plain PostgreSQL tables, which
  * behave the same. Returns whether readings is a hypertable afterwards.
  */
-export async function enableTimescale(db: Kysely<unknown>): Promise<boolean> {
+export async function enableTimescale(db: QueryExecutorProvider): Promise<boolean> {
   if (dialectOf(db) !== 'postgres') return false;
   let status = await timescaleStatus(db);
   if (!status.available) return false;
