@@ -1,6 +1,7 @@
 // The benchmark suites `souffle bench` runs, in order. Each issue adds its suite here.
 import type { BenchSuite } from './bench-types.js';
+import { postgresSuite } from './postgres.js';
 import { storageSuite } from './storage.js';
 import { widgetsSuite } from './widgets.js';
 
-export const suites: BenchSuite[] = [storageSuite, widgetsSuite];
+export const suites: BenchSuite[] = [storageSuite, widgetsSuite, postgresSuite];
