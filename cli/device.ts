@@ -14,7 +14,8 @@ import {
   slugify,
 } from '../data/store/devices.js';
 import { output, parseCommandArgs, requireNumber, UsageError } from './args.js';
-import { connectionSettings, openConfiguredDatabase } from './api.js';
+import { connectionSettings } from './connection-settings.js';
+import { openConfiguredDatabase } from './open-database.js';
 import type { Config } from './config.js';
 import { refreshMosquittoConfig } from './mosquitto-config.js';
 

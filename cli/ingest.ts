@@ -7,7 +7,7 @@ import { createLogger, type Logger } from '../ingest/logger.js';
 import { IngestWorker } from '../ingest/worker.js';
 import { serviceCredentials } from './admin-token.js';
 import { parseCommandArgs, UsageError } from './args.js';
-import { openConfiguredDatabase } from './api.js';
+import { openConfiguredDatabase } from './open-database.js';
 import type { Config } from './config.js';
 
 export const usage = `souffle ingest [--no-mqtt] [--instance <n>]

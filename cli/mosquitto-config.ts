@@ -10,7 +10,7 @@ import { brokerPasswordHash } from '../data/store/broker-password.js';
 import { rotateDeviceToken } from '../data/store/devices.js';
 import { serviceCredentials } from './admin-token.js';
 import { output, parseCommandArgs, UsageError } from './args.js';
-import { openConfiguredDatabase } from './api.js';
+import { openConfiguredDatabase } from './open-database.js';
 import { parseDuration, type Config } from './config.js';
 import {
   aclFile,

@@ -189,14 +189,16 @@ export class IngestWorker {
   private async subscribe(client: MqttClient): Promise<void> {
     const group = this.options.shareGroup;
     const topics = INGEST_TOPICS.map((t) => (group ? `$share/${group}/${t}` : t));
-    const granted = await client.subscribeAsync(topics, { qos: 1 });
-    const refused = granted.filter((g) => g.qos === 128).map((g) => g.topic);
-    if (refused.length > 0) {
+    try {
+      await client.subscribeAsync(topics, { qos: 1 }); // rejects if any SUBACK code is a failure
+    } catch (e) {
       throw new Error(
-        `the broker refused the subscription to ${refused.join(', ')}: give the ingest worker's account read access (docs/ingest.md)`,
+        `the broker refused the subscription to ${topics.join(', ')} (${(e as Error).message}): give the ingest worker's account read access (docs/ingest.md)`,
+        { cause: e },
       );
     }
     this.subscribed = true;
+    this.log.info(`subscribed to ${topics.join(', ')} (QoS 1)`);
   }
 
   private onMessage(packet: IPublishPacket, ack: Ack): void {

@@ -30,7 +30,8 @@ export async function startGeneratedMosquitto(
   db: Db,
   options: Partial<BrokerOptions> = {},
 ): Promise<GeneratedMosquitto> {
-  if (!MOSQUITTO_BIN) throw new Error('mosquitto is not installed');
+  const bin = MOSQUITTO_BIN;
+  if (!bin) throw new Error('mosquitto is not installed');
   const { dir, cleanup } = tempDir('souffle-mosquitto-');
   chmodSync(dir, 0o755); // as in /etc/mosquitto: the broker's own user must reach the files
   const port = await freePort();
@@ -47,9 +48,10 @@ export async function startGeneratedMosquitto(
   let child: ChildProcess | undefined;
   let output = '';
   const start = async () => {
-    child = spawn(MOSQUITTO_BIN, ['-c', config.files.conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.on('data', (d) => (output += d));
-    child.stderr?.on('data', (d) => (output += d));
+    const c = spawn(bin, ['-c', config.files.conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+    c.stdout.on('data', (d) => (output += d));
+    c.stderr.on('data', (d) => (output += d));
+    child = c;
     await waitForPort(port, 10_000, () => output);
   };
   const stop = async () => {
@@ -101,22 +103,33 @@ export async function publishAs(
     ...credentials,
     clientId: `test-${Math.random().toString(16).slice(2, 10)}`,
   });
+  // A broker that refuses a publish closes the connection (MQTT 3.1.1 has no negative PUBACK):
+  // mqtt.js then neither resolves nor rejects the publish, so the close is raced against it.
+  const closed = new Promise<never>((_, reject) =>
+    client.once('close', () =>
+      reject(new Error(`the broker closed the connection of ${credentials.username}`)),
+    ),
+  );
   try {
-    await client.publishAsync(topic, payload, { qos });
-  } finally {
-    await client.endAsync();
+    await Promise.race([client.publishAsync(topic, payload, { qos }), closed]);
+  } catch (e) {
+    await client.endAsync(true);
+    throw e;
   }
+  await client.endAsync();
 }
 
 export async function waitFor<T>(
   check: () => T | Promise<T>,
-  { timeoutMs = 20_000, what = 'condition' } = {},
+  { timeoutMs = 20_000, what = 'condition' as string | (() => string | Promise<string>) } = {},
 ): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${typeof what === 'string' ? what : await what()}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -1,0 +1,142 @@
+// The embedded broker (Aedes) and the worker behind it, as `souffle ingest` starts them without
+// MQTT_URL: devices log in with their token and may publish only to their own topics.
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDevice } from '../../data/store/devices.js';
+import { listIngestErrors } from '../../data/store/ingest-errors.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../ingest/embedded-broker.js';
+import { IngestWorker } from '../../ingest/worker.js';
+import { tempDb, type TempDb } from '../helpers/temp-db.js';
+import { connectAs, publishAs, SERVICE, storedValues, waitFor } from './ingest-helpers.js';
+
+describe('the embedded broker', () => {
+  let db: TempDb;
+  let broker: EmbeddedBroker;
+  let worker: IngestWorker;
+  let url: string;
+  const tokens: Record<string, string> = {};
+  const as = (id: string) => ({ username: id, password: tokens[id]! });
+  const minuteAgo = (minutes: number) =>
+    new Date(Math.floor(Date.now() / 60_000) * 60_000 - minutes * 60_000).toISOString();
+
+  beforeAll(async () => {
+    db = await tempDb();
+    for (const [id, format, serial] of [
+      ['ecole', 'native', null],
+      ['voisin', 'native', null],
+      ['ag-toit', 'airgradient', 'ecda3b1eaaaf'],
+    ] as const) {
+      tokens[id] = (await createDevice(db.db, { id, name: id, lat: 43.3, lon: 5.4, format, serial })).token;
+    }
+    broker = await startEmbeddedBroker({
+      db: db.db,
+      port: 0,
+      host: '127.0.0.1',
+      serviceCredentials: SERVICE,
+    });
+    url = `mqtt://127.0.0.1:${broker.port}`;
+    worker = new IngestWorker({ db: db.db, mqttUrl: url, clientId: 'souffle-ingest', ...SERVICE });
+    await worker.start();
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await broker?.close();
+    await db?.cleanup();
+  });
+
+  it('lets a device publish its readings with its id and token', async () => {
+    const ts = minuteAgo(1);
+    await publishAs(
+      url,
+      as('ecole'),
+      'souffle/v1/ecole/readings',
+      JSON.stringify({ ts, values: { pm25: 9 } }),
+    );
+    const rows = await waitFor(async () => {
+      const r = await storedValues(db.db, 'ecole');
+      return r.length === 1 ? r : null;
+    });
+    expect(rows[0]).toMatchObject({ phenomenon: 'pm25', value: 9, time: Date.parse(ts) });
+  });
+
+  it('lets an AirGradient monitor publish to its serial topic only', async () => {
+    await publishAs(url, as('ag-toit'), 'airgradient/readings/ecda3b1eaaaf', '{"pm02":6,"rhum":40}', 0);
+    await waitFor(async () => (await storedValues(db.db, 'ag-toit')).length === 2);
+    await expect(
+      publishAs(url, as('voisin'), 'airgradient/readings/ecda3b1eaaaf', '{"pm02":999}'),
+    ).rejects.toThrow();
+  });
+
+  it('refuses anonymous clients, wrong tokens and reserved client ids', async () => {
+    await expect(connectAs(url)).rejects.toThrow(/Bad username or password/i);
+    await expect(connectAs(url, { username: 'ecole', password: 'guess' })).rejects.toThrow(
+      /Bad username or password/i,
+    );
+    await expect(connectAs(url, { username: 'ghost', password: 'x' })).rejects.toThrow(
+      /Bad username or password/i,
+    );
+    await expect(connectAs(url, { ...as('ecole'), clientId: 'souffle-ingest' })).rejects.toThrow(
+      /Identifier rejected/i,
+    );
+  });
+
+  it("closes the connection of a device publishing to another device's topic, and stores nothing", async () => {
+    const forged = JSON.stringify({ ts: minuteAgo(2), values: { pm25: 999 } });
+    await expect(publishAs(url, as('voisin'), 'souffle/v1/ecole/readings', forged)).rejects.toThrow();
+    await publishAs(url, as('voisin'), 'souffle/v1/voisin/readings', JSON.stringify({ values: { pm10: 3 } }));
+    await waitFor(async () => (await storedValues(db.db, 'voisin')).length === 1);
+    expect((await storedValues(db.db, 'ecole')).some((r) => r.value === 999)).toBe(false);
+  });
+
+  it("refuses a device's subscription to another device's topics, and grants its own", async () => {
+    const client = await connectAs(url, { ...as('voisin'), clientId: 'voisin-sub' });
+    try {
+      await expect(client.subscribeAsync('souffle/v1/ecole/#', { qos: 1 })).rejects.toThrow(
+        /Subscribe error/,
+      );
+      await expect(client.subscribeAsync('#', { qos: 1 })).rejects.toThrow(/Subscribe error/);
+      const own = await client.subscribeAsync('souffle/v1/voisin/commands', { qos: 1 });
+      expect(own[0]!.qos).toBe(1);
+    } finally {
+      await client.endAsync();
+    }
+  });
+
+  it('rejects unknown devices and serials published by the service account, and logs them under no device', async () => {
+    await publishAs(url, SERVICE, 'souffle/v1/inconnu/readings', '{"values":{"pm25":1}}');
+    await publishAs(url, SERVICE, 'airgradient/readings/ffffffffffff', '{"pm02":1}');
+    const errors = await waitFor(async () => {
+      const e = await listIngestErrors(db.db, { deviceId: null });
+      return e.length === 2 ? e : null;
+    });
+    expect(errors.map((e) => e.reason).sort()).toEqual([
+      'unknown AirGradient serial "ffffffffffff": register it with `souffle device add --format airgradient --serial ffffffffffff`',
+      'unknown device "inconnu"',
+    ]);
+  });
+
+  it('delivers a payload over 64 KiB to the worker, which rejects it, and drops a packet over its limit', async () => {
+    const big = JSON.stringify({ values: { pm25: 1 }, note: 'x'.repeat(80 * 1024) });
+    await publishAs(url, as('ecole'), 'souffle/v1/ecole/readings', big);
+    const error = await waitFor(async () =>
+      (await listIngestErrors(db.db, { deviceId: 'ecole' })).find((e) => /64 KiB/.test(e.reason)),
+    );
+    expect(error.reason).toMatch(/over the 64 KiB limit/);
+    const huge = JSON.stringify({ values: { pm25: 1 }, note: 'x'.repeat(300 * 1024) });
+    await expect(publishAs(url, as('ecole'), 'souffle/v1/ecole/readings', huge)).rejects.toThrow();
+  });
+
+  it('fails with a clear message when its port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      await expect(
+        startEmbeddedBroker({ db: db.db, port, host: '127.0.0.1', serviceCredentials: SERVICE }),
+      ).rejects.toThrow(`port ${port} is in use: set SOUFFLE_MQTT_PORT or MQTT_URL`);
+    } finally {
+      blocker.close();
+    }
+  });
+});
