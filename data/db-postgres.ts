@@ -1,8 +1,9 @@
 // Opens a PostgreSQL database through Kysely's PostgreSQL dialect (pg). Selected by a
 // postgres:// URL; the same migrations and store functions run on it as on SQLite.
 import pg from 'pg';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import { migrate, type Db } from './db.js';
+import { CurrentSchemaPostgresDialect } from './postgres-introspector.js';
 import type { Database } from './schema.js';
 
 export type PostgresOptions = {
@@ -44,7 +45,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     types: types as pg.CustomTypesConfig,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
   if (options.migrate !== false) {
     try {
       await migrate(db, { migrationTableSchema: await currentSchema(db) });

@@ -73,7 +73,11 @@ async function tempPostgres(dir: string): Promise<TempDb> {
   const server = testDatabaseUrl() ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schema = testSchemaName();
   // Few connections: several test files run at once against one server.
-  const handle = await openPostgres(server, { schema, maxConnections: 4 });
+  const handle = await openPostgres(server, { schema, maxConnections: 4 }).catch(async (e: unknown) => {
+    await dropPostgresSchema(server, schema).catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  });
   const url = withSearchPath(server, schema);
   const sqliteOnly = (what: string) => () => {
     throw new Error(
