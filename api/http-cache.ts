@@ -1,12 +1,13 @@
 // Caching for public reads: Cache-Control, and an ETag computed from the body so that a widget
-// polling every minute gets 304 Not Modified (no body) while nothing changed. Route-level
-// middleware, never on streamed exports (hashing would buffer the whole stream). Having the whole
-// body at hand, it also gzips it here: synchronously when small (a CompressionStream costs more in
-// scheduling than in compressing a few KB), on the libuv thread pool when large.
+// polling every minute gets 304 Not Modified (no body) while nothing changed. Having the whole
+// body at hand, it gzips it here too: synchronously when small (a CompressionStream costs more in
+// scheduling than in compressing a few KB), on the libuv thread pool when large. Never used for
+// streamed exports (hashing would buffer the whole stream).
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip, gzipSync } from 'node:zlib';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, TypedResponse } from 'hono';
+import type { JSONParsed } from 'hono/utils/types';
 
 const gzipAsync = promisify(gzip);
 /** Below this a body is sent as is (gzip's header and the CPU are not worth it). */
@@ -27,47 +28,52 @@ export function acceptsGzip(header: string | undefined): boolean {
   return wildcard;
 }
 
-/** `Cache-Control: public, max-age=<seconds>`, a strong ETag and gzip on 200 answers to GET/HEAD. */
-export function cached(maxAgeSeconds: number): MiddlewareHandler {
-  const cacheControl = `public, max-age=${maxAgeSeconds}`;
-  return async (c, next) => {
-    await next();
-    if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || c.res.status !== 200) return;
-    const res = c.res;
-    const body = new Uint8Array(await res.arrayBuffer());
-    const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
-    const headers = new Headers(res.headers);
-    if (!headers.has('Cache-Control')) headers.set('Cache-Control', cacheControl);
-    headers.set('Vary', 'Accept-Encoding');
-    const gzipped = body.byteLength >= GZIP_MIN_BYTES && acceptsGzip(c.req.header('Accept-Encoding'));
-    // A gzipped body is another representation of the same resource: its tag is weak.
-    headers.set('ETag', gzipped ? `W/${etag}` : etag);
-    c.res = undefined; // let Hono replace the response rather than merge headers into it
-    if (matches(c.req.header('If-None-Match'), etag)) {
-      const kept = new Headers();
-      for (const name of ['Cache-Control', 'ETag', 'Vary', 'Access-Control-Allow-Origin']) {
-        const v = headers.get(name);
-        if (v !== null) kept.set(name, v);
-      }
-      c.res = new Response(null, { status: 304, headers: kept });
-      return;
-    }
-    if (!gzipped) {
-      c.res = new Response(body, { status: 200, headers });
-      return;
-    }
-    const compressed = body.byteLength <= GZIP_SYNC_MAX_BYTES ? gzipSync(body) : await gzipAsync(body);
-    headers.set('Content-Encoding', 'gzip');
-    headers.set('Content-Length', String(compressed.byteLength));
-    c.res = new Response(compressed, { status: 200, headers });
-  };
-}
-
 /** RFC 9110 §13.1.2: If-None-Match compares weakly (a gzip variant's W/ tag matches too). */
 function matches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   if (header.trim() === '*') return true;
   return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
+export type CacheOptions = {
+  maxAgeSeconds: number;
+  contentType?: string;
+  headers?: Record<string, string>;
+};
+
+/**
+ * A 200 answer to a public read, built from its complete body: Cache-Control, ETag, 304 when the
+ * client has it already, gzip when the client accepts it.
+ */
+export async function cachedBody(c: Context, text: string, options: CacheOptions): Promise<Response> {
+  const body = Buffer.from(text, 'utf8');
+  const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
+  const headers: Record<string, string> = {
+    'Content-Type': options.contentType ?? 'application/json',
+    'Cache-Control': `public, max-age=${options.maxAgeSeconds}`,
+    Vary: 'Accept-Encoding',
+    ...options.headers,
+  };
+  const gzipped = body.byteLength >= GZIP_MIN_BYTES && acceptsGzip(c.req.header('Accept-Encoding'));
+  // A gzipped body is another representation of the same resource: its tag is weak.
+  headers.ETag = gzipped ? `W/${etag}` : etag;
+  if (matches(c.req.header('If-None-Match'), etag)) {
+    const { 'Content-Type': _type, ...kept } = headers;
+    return c.body(null, 304, kept);
+  }
+  if (!gzipped) return c.body(body, 200, headers);
+  const compressed = body.byteLength <= GZIP_SYNC_MAX_BYTES ? gzipSync(body) : await gzipAsync(body);
+  return c.body(compressed, 200, { ...headers, 'Content-Encoding': 'gzip' });
+}
+
+/** cachedBody for a JSON value, typed like `c.json(data, 200)` so routes keep their checked types. */
+export async function cachedJson<T>(
+  c: Context,
+  data: T,
+  options: CacheOptions,
+): Promise<Response & TypedResponse<JSONParsed<T>, 200, 'json'>> {
+  const res = await cachedBody(c, JSON.stringify(data), options);
+  return res as Response & TypedResponse<JSONParsed<T>, 200, 'json'>;
 }
 
 /** Cache-Control for answers that must not be stored (admin, device status, errors). */

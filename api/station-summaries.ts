@@ -92,3 +92,49 @@ export async function stationSummaries(
   ]);
   return stations.map((s) => toSummary(s, phenomena.get(s.id) ?? [], last.get(s.id), now));
 }
+
+export type SeriesLatest = {
+  phenomenon: string;
+  sensor: string;
+  unit: string;
+  time: number | null;
+  value: number | null;
+  flags: number | null;
+  validation: string | null;
+};
+
+/** Every series of the station with its newest reading (null for a series without one yet). */
+export async function seriesWithLatest(db: Kysely<Database>, stationId: string): Promise<SeriesLatest[]> {
+  return executeCompiled<SeriesLatest>(
+    db,
+    'api:series-with-latest',
+    () =>
+      db
+        .selectFrom('series as s')
+        .leftJoin('readings as r', (join) =>
+          join.onRef('r.series_id', '=', 's.id').on('r.time', '=', (eb) =>
+            eb
+              .selectFrom('readings as m')
+              .select((m) => m.fn.max('m.time').as('t'))
+              .whereRef('m.series_id', '=', 's.id'),
+          ),
+        )
+        .select(['s.phenomenon', 's.sensor', 's.unit', 'r.time', 'r.value', 'r.flags', 'r.validation'])
+        .where('s.station_id', '=', '')
+        .orderBy('s.phenomenon')
+        .orderBy('s.sensor'),
+    [stationId],
+  );
+}
+
+/** One station's summary from its series (one compiled query instead of two list queries). */
+export async function summaryOf(
+  db: Kysely<Database>,
+  station: Station,
+  now: number,
+): Promise<StationSummary> {
+  const series = await seriesWithLatest(db, station.id);
+  let lastSeen: number | null = null;
+  for (const s of series) if (s.time !== null && (lastSeen === null || s.time > lastSeen)) lastSeen = s.time;
+  return toSummary(station, [...new Set(series.map((s) => s.phenomenon))], lastSeen, now);
+}

@@ -47,10 +47,15 @@ export function createApiPublisher(config: Config, log: (line: string) => void =
   });
 }
 
+/** SQLite page cache of the API's connection: it reads, and the OS page cache holds the file; a
+ * small cache keeps the process small however much a large export touches (measured: the default
+ * 64 MiB cache filled during a 1 M-row export and grew the process by as much). */
+export const API_CACHE_KIB = 16 * 1024;
+
 export async function openConfiguredDatabase(config: Config) {
   return config.SOUFFLE_DATABASE_URL
     ? openPostgres(config.SOUFFLE_DATABASE_URL)
-    : openDatabase(config.SOUFFLE_DB);
+    : openDatabase(config.SOUFFLE_DB, { cacheKiB: API_CACHE_KIB });
 }
 
 export async function run(argv: string[], config: Config): Promise<void> {

@@ -6,7 +6,7 @@ import { ATMO_LEVELS, UNAVAILABLE } from '../../data/indices.js';
 import type { CommuneIndex } from '../../data/schema.js';
 import { notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
-import { cached } from '../http-cache.js';
+import { cachedJson } from '../http-cache.js';
 import { dateParam } from '../schemas/params.js';
 import { CommuneIndexSchema, errorResponse } from '../schemas/responses.js';
 import { iso } from '../station-summaries.js';
@@ -18,7 +18,6 @@ const route = createRoute({
   summary: 'Official ATMO index of a commune (AtmoSud)',
   description:
     "The ATMO index AtmoSud published for the commune and day (local day, Europe/Paris). Without `date`: today's, or the newest before today if today's is not published yet.",
-  middleware: [cached(300)] as const,
   request: {
     params: z.object({
       insee: z
@@ -85,6 +84,6 @@ export function registerCommuneRoute(app: ApiApp, deps: AppDeps): void {
       : q.where('date', '<=', parisDay.format(deps.now())).orderBy('date', 'desc').limit(1);
     const row = await q.executeTakeFirst();
     if (!row) throw notFound(`no ATMO index for commune ${insee}${date ? ` on ${date}` : ''}`);
-    return c.json(communeIndexResponse(row), 200);
+    return cachedJson(c, communeIndexResponse(row), { maxAgeSeconds: 300 });
   });
 }

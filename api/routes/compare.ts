@@ -9,10 +9,10 @@ import { listStations } from '../../data/store/stations.js';
 import type { Database, Station } from '../../data/schema.js';
 import { badRequest, notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
-import { cached } from '../http-cache.js';
+import { cachedJson } from '../http-cache.js';
 import { phenomenonParam, stationPath, timeParam } from '../schemas/params.js';
 import { CompareSchema, errorResponse } from '../schemas/responses.js';
-import { findStation, iso, stationSummaries } from '../station-summaries.js';
+import { findStation, iso, summaryOf } from '../station-summaries.js';
 
 export const COMPARE_DEFAULT_DAYS = 7;
 export const COMPARE_MAX_DAYS = 366;
@@ -23,7 +23,6 @@ const route = createRoute({
   tags: ['stations'],
   summary: 'Compare with the nearest AtmoSud station',
   description: `Hourly means of the station and of the nearest AtmoSud station (other than itself) with a series of the phenomenon, with the distance between their public locations. Default range: the ${COMPARE_DEFAULT_DAYS} days before \`to\` (default now); at most ${COMPARE_MAX_DAYS} days.`,
-  middleware: [cached(60)] as const,
   request: {
     params: stationPath,
     query: z.strictObject({
@@ -98,11 +97,12 @@ export function registerCompareRoute(app: ApiApp, deps: AppDeps): void {
     const hours = [...new Set([...own.keys(), ...ref.keys()])].sort((a, b) => a - b);
     const reference = nearest
       ? {
-          station: (await stationSummaries(deps.db, [nearest.station], deps.now()))[0]!,
+          station: await summaryOf(deps.db, nearest.station, deps.now()),
           distanceMetres: Math.round(nearest.distance),
         }
       : null;
-    return c.json(
+    return cachedJson(
+      c,
       {
         station: id,
         phenomenon: q.phenomenon,
@@ -110,7 +110,7 @@ export function registerCompareRoute(app: ApiApp, deps: AppDeps): void {
         reference,
         points: hours.map((t) => ({ t, value: own.get(t) ?? null, reference: ref.get(t) ?? null })),
       },
-      200,
+      { maxAgeSeconds: 60 },
     );
   });
 }

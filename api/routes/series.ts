@@ -11,7 +11,7 @@ import { badRequest, notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { csvLine, csvNumber, csvText } from '../export/csv.js';
 import { DATA_LICENCE } from '../export/export-formats.js';
-import { cached } from '../http-cache.js';
+import { cachedBody, cachedJson } from '../http-cache.js';
 import { intParam, phenomenonParam, stationPath, stepParam, timeParam } from '../schemas/params.js';
 import { errorResponse, SeriesSchema } from '../schemas/responses.js';
 import { findStation, iso } from '../station-summaries.js';
@@ -27,7 +27,6 @@ const route = createRoute({
   summary: 'Time series of one phenomenon',
   description:
     'Points {t, value, min, max, n}: raw readings (n = 1, with quality flags) or hourly/daily means from the rollups, for buckets starting in [from, to). Default range: the last day (raw), 7 days (1h) or 365 days (1d) before `to` (default now). At most `limit` points; `next` is the cursor of the following page.',
-  middleware: [cached(60)] as const,
   request: {
     params: stationPath,
     query: z.strictObject({
@@ -138,7 +137,6 @@ export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
         ]);
       }
       const headers: Record<string, string> = {
-        'Content-Type': 'text/csv; charset=utf-8; header=present',
         'Content-Disposition': `attachment; filename="${id}-${q.phenomenon}-${step}.csv"`,
         Link: `<${DATA_LICENCE.url}>; rel="license"`,
       };
@@ -147,9 +145,14 @@ export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
         url.searchParams.set('cursor', next);
         headers.Link += `, <${url.pathname}${url.search}>; rel="next"`;
       }
-      return c.body(body, 200, headers);
+      return cachedBody(c, body, {
+        maxAgeSeconds: 60,
+        contentType: 'text/csv; charset=utf-8; header=present',
+        headers,
+      });
     }
-    return c.json(
+    return cachedJson(
+      c,
       {
         station: id,
         phenomenon: q.phenomenon,
@@ -161,7 +164,7 @@ export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
         points,
         next,
       },
-      200,
+      { maxAgeSeconds: 60 },
     );
   });
 }

@@ -3,7 +3,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
-import { cached } from '../http-cache.js';
+import { cachedJson } from '../http-cache.js';
 import { dateParam, stationPath } from '../schemas/params.js';
 import { errorResponse, IndexSchema } from '../schemas/responses.js';
 import { stationIndex } from '../station-indices.js';
@@ -16,7 +16,6 @@ const route = createRoute({
   summary: 'Air-quality index of a station',
   description:
     'ATMO (French daily index; without `date`: today, UTC), EAQI (without `date`: the latest hourly means; with `date`: the daily means) or US AQI (without `date`: NowCast of the last 12 hours; with `date`: 24-hour means). A daily value needs 18 of 24 hours. Indices from citizen sensors are indicative.',
-  middleware: [cached(60)] as const,
   request: {
     params: stationPath,
     query: z.strictObject({
@@ -43,6 +42,10 @@ export function registerStationIndexRoute(app: ApiApp, deps: AppDeps): void {
     const now = deps.now();
     const result = await stationIndex(deps.db, id, scheme, date, now);
     const day = date ?? (scheme === 'atmo' ? new Date(now).toISOString().slice(0, 10) : null);
-    return c.json({ ...result, station: id, date: day, indicative: station.source === 'citizen' }, 200);
+    return cachedJson(
+      c,
+      { ...result, station: id, date: day, indicative: station.source === 'citizen' },
+      { maxAgeSeconds: 60 },
+    );
   });
 }

@@ -6,7 +6,7 @@ import { distanceMetres } from '../../data/location-privacy.js';
 import { listStations } from '../../data/store/stations.js';
 import { badRequest, notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
-import { cached } from '../http-cache.js';
+import { cachedJson } from '../http-cache.js';
 import {
   bboxParam,
   intParam,
@@ -21,7 +21,7 @@ import {
   StationsSchema,
   StationSummarySchema,
 } from '../schemas/responses.js';
-import { findStation, stationSummaries } from '../station-summaries.js';
+import { findStation, stationSummaries, summaryOf } from '../station-summaries.js';
 
 export const DEFAULT_RADIUS_METRES = 5000;
 
@@ -32,7 +32,6 @@ const listRoute = createRoute({
   summary: 'List stations',
   description:
     'Citizen and AtmoSud stations with their public location (a ~200 m cell centre for citizen stations unless the owner opted in), phenomena and status.',
-  middleware: [cached(60)] as const,
   request: {
     query: z.strictObject({
       source: sourceParam,
@@ -64,7 +63,6 @@ const oneRoute = createRoute({
   path: '/api/v1/stations/{id}',
   tags: ['stations'],
   summary: 'One station',
-  middleware: [cached(60)] as const,
   request: { params: stationPath },
   responses: {
     200: { content: { 'application/json': { schema: StationSummarySchema } }, description: 'The station.' },
@@ -105,16 +103,15 @@ export function registerStationRoutes(app: ApiApp, deps: AppDeps): void {
         .sort((a, b) => a.distanceMetres - b.distanceMetres || a.id.localeCompare(b.id));
     }
     if (q.format === 'geojson') {
-      return c.json(toGeoJson(summaries), 200, { 'Content-Type': 'application/geo+json' });
+      return cachedJson(c, toGeoJson(summaries), { maxAgeSeconds: 60, contentType: 'application/geo+json' });
     }
-    return c.json({ stations: summaries, count: summaries.length }, 200);
+    return cachedJson(c, { stations: summaries, count: summaries.length }, { maxAgeSeconds: 60 });
   });
 
   app.openapi(oneRoute, async (c) => {
     const { id } = c.req.valid('param');
     const station = await findStation(deps.db, id);
     if (!station) throw notFound(`no station "${id}"`);
-    const [summary] = await stationSummaries(deps.db, [station], deps.now());
-    return c.json(summary!, 200);
+    return cachedJson(c, await summaryOf(deps.db, station, deps.now()), { maxAgeSeconds: 60 });
   });
 }
