@@ -100,7 +100,9 @@ export const errorHandler: ErrorHandler = (err, c) => {
     const message =
       status === 413
         ? 'request body is larger than this endpoint accepts'
-        : err.message || 'the request could not be read';
+        : status === 415
+          ? 'send the body as JSON, with Content-Type: application/json'
+          : err.message || 'the request could not be read';
     return c.json(errorBody(code, message), status as ContentfulStatusCode);
   }
   console.error(`souffle api: ${c.req.method} ${c.req.path} failed:`, err);

@@ -67,6 +67,11 @@ describe('admin: POST /api/v1/devices', () => {
     expect((await json<{ error: { code: string } }>(bad)).error.code).toBe('invalid_json');
     const big = await create({ name: 'x'.repeat(20_000), lat: 43, lon: 5 });
     expect(big.status).toBe(413);
+    const untyped = await create({ name: 'X', lat: 43, lon: 5 }, { Authorization: admin.Authorization });
+    expect(untyped.status).toBe(415);
+    expect((await json<{ error: { message: string } }>(untyped)).error.message).toContain(
+      'Content-Type: application/json',
+    );
   });
 
   it('needs the admin token: 401 without it or with a wrong one', async () => {
