@@ -75,8 +75,12 @@ export async function run(argv: string[], config: Config): Promise<void> {
   }
 }
 
-function open(where: string) {
-  return POSTGRES.test(where) ? openPostgres(where, { maxConnections: 2 }) : openDatabase(where);
+async function open(where: string) {
+  try {
+    return await (POSTGRES.test(where) ? openPostgres(where, { maxConnections: 2 }) : openDatabase(where));
+  } catch (e) {
+    throw new Error(`cannot open ${show(where)}: ${(e as Error).message}`, { cause: e });
+  }
 }
 
 /** Identifies a database for the same-database check. */
