@@ -46,9 +46,9 @@ export function describeIssues(error: ZodError, target: string, input: unknown):
       const name = issue.path.map(String).join('.');
       if (!name) return `${target === 'json' ? 'body' : kind}: ${issue.message}`;
       const given = valueAt(input, issue.path);
-      const shown =
-        given === undefined ? ' is required' : ` ${JSON.stringify(given)?.slice(0, 80)}: ${issue.message}`;
-      return given === undefined ? `${kind} "${name}"${shown}` : `${kind} "${name}"${shown}`;
+      if (given !== undefined)
+        return `${kind} "${name}" ${JSON.stringify(given)?.slice(0, 80)}: ${issue.message}`;
+      return input === undefined ? `${kind} "${name}": ${issue.message}` : `${kind} "${name}" is required`;
     })
     .join('; ');
 }
@@ -63,23 +63,25 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /** The OpenAPIHono defaultHook: a failed validation becomes 400 naming the parameter. */
-export function validationHook(
+export async function validationHook(
   result: { target: string } & ({ success: true } | { success: false; error: ZodError }),
   c: Context,
-): Response | undefined {
+): Promise<Response | undefined> {
   if (result.success) return undefined;
-  const input = rawInput(c, result.target);
+  const input = await rawInput(c, result.target);
   return c.json(
     errorBody(`invalid_${result.target}`, describeIssues(result.error, result.target, input)),
     400,
   );
 }
 
-function rawInput(c: Context, target: string): unknown {
+async function rawInput(c: Context, target: string): Promise<unknown> {
   if (target === 'query') return c.req.query();
   if (target === 'param') return c.req.param();
   if (target === 'header') return c.req.header();
-  return undefined; // bodies were consumed by the validator; the issue message is enough
+  // Hono keeps the parsed body: reading it again costs nothing and names the bad value.
+  if (target === 'json') return c.req.json().catch(() => undefined);
+  return undefined;
 }
 
 export const errorHandler: ErrorHandler = (err, c) => {
