@@ -2,6 +2,7 @@
 // document and reference, health, metrics, and the built web pages) as one Hono app. It starts
 // nothing: server.ts listens, cli/api.ts and cli/start.ts wire the database and the broker in.
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { compress } from 'hono/compress';
 import { cors } from 'hono/cors';
@@ -39,7 +40,7 @@ export type AppOptions = {
   /** Publishes with QoS 1; resolves once the broker acknowledged. Without it, pushes answer 503. */
   publish?: Publish;
   brokerConnected?: () => boolean;
-  /** Folder of the built widgets and pages. */
+  /** Folder of the built widgets and pages (default: dist/web beside api/). */
   webDir?: string;
   rateLimit?: { pushPerMinute?: number; pushBurst?: number };
   /** How long a push waits for the broker's acknowledgement (ms). */
@@ -48,7 +49,8 @@ export type AppOptions = {
 };
 
 export const APP_DEFAULTS = {
-  webDir: 'dist/web',
+  // dist/web of this checkout or package, wherever `souffle` is started from.
+  webDir: fileURLToPath(new URL('../dist/web', import.meta.url)),
   pushPerMinute: 60,
   publishTimeoutMs: 10_000,
   now: Date.now,
