@@ -5,10 +5,10 @@ import { createMqttPublisher, publisherClientId, type MqttPublisher } from '../a
 import { startApiServer } from '../api/server.js';
 import { openDatabase } from '../data/db.js';
 import { openPostgres } from '../data/db-postgres.js';
-import type { ConnectionSettings } from '../data/device-connection.js';
 import { resolveAdminToken, serviceCredentials } from './admin-token.js';
 import { parseCommandArgs } from './args.js';
 import type { Config } from './config.js';
+import { connectionSettings } from './connection-settings.js';
 
 export const usage = `souffle api
   Runs the HTTP API (/api/v1, /healthz, /metrics), the widgets and the dashboard on HOST:PORT
@@ -18,12 +18,8 @@ export const usage = `souffle api
   The admin token is SOUFFLE_ADMIN_TOKEN, or generated on first start, printed once and kept in
   .admin-token beside the database. Stops gracefully on SIGTERM or SIGINT.`;
 
-/** What devices are told: the public web address, and the broker they reach. */
-export function connectionSettings(config: Config): ConnectionSettings {
-  const publicUrl = config.SOUFFLE_PUBLIC_URL ?? `http://localhost:${config.PORT}`;
-  const host = new URL(publicUrl).hostname;
-  return { publicUrl, mqttUrl: config.MQTT_URL ?? `mqtt://${host}:${config.SOUFFLE_MQTT_PORT}` };
-}
+/** What devices are told (shared with `souffle device`, which must not load the API). */
+export { connectionSettings } from './connection-settings.js';
 
 /** The API's forwarder connection: the external broker, or the embedded one on this machine. */
 export function createApiPublisher(config: Config, log: (line: string) => void = () => {}): MqttPublisher {
@@ -47,15 +43,16 @@ export function createApiPublisher(config: Config, log: (line: string) => void =
   });
 }
 
-/** SQLite page cache of the API's connection: it reads, and the OS page cache holds the file; a
- * small cache keeps the process small however much a large export touches (measured: the default
- * 64 MiB cache filled during a 1 M-row export and grew the process by as much). */
+/** SQLite page cache of `souffle api`'s connection. It only reads, and the OS page cache holds the
+ * file: a 16 MiB cache bounds what a large export (which touches every page it reads) can add to
+ * the process, where the default 64 MiB would let it add up to 64. */
 export const API_CACHE_KIB = 16 * 1024;
 
-export async function openConfiguredDatabase(config: Config) {
+/** SOUFFLE_DATABASE_URL (PostgreSQL) or SOUFFLE_DB (SQLite, with the given page cache). */
+export async function openConfiguredDatabase(config: Config, options: { cacheKiB?: number } = {}) {
   return config.SOUFFLE_DATABASE_URL
     ? openPostgres(config.SOUFFLE_DATABASE_URL)
-    : openDatabase(config.SOUFFLE_DB, { cacheKiB: API_CACHE_KIB });
+    : openDatabase(config.SOUFFLE_DB, options.cacheKiB ? { cacheKiB: options.cacheKiB } : {});
 }
 
 export async function run(argv: string[], config: Config): Promise<void> {
@@ -64,7 +61,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
   const admin = resolveAdminToken(config);
   // Printed at once, so that it is seen even if the server then fails to start.
   if (admin.generated) log(`Admin token (shown once; kept in ${admin.file}): ${admin.token}`);
-  const handle = await openConfiguredDatabase(config);
+  const handle = await openConfiguredDatabase(config, { cacheKiB: API_CACHE_KIB });
   const settings = connectionSettings(config);
   // The broker connection starts once the port is ours: a second `souffle api` on a taken port
   // fails at once without touching the broker.
