@@ -124,8 +124,11 @@ export function createAtmosudPuller(options: AtmosudPullerOptions): AtmosudPulle
       errors.add({ request: e.request, reason: `station list rejected: ${e.reason}`, body: e.body ?? null });
       failures.push(e.message);
     }
-    if (listed.size === 0) stations = (await loadStoredStations(options.db)).filter((st) => st.inService);
-    const selected = stations.filter((st) => inArea(st, options));
+    const fromStore = listed.size === 0;
+    if (fromStore) stations = (await loadStoredStations(options.db)).filter((st) => st.inService);
+    // A stored station was in the area when it was stored; without a commune code its department is
+    // not kept, so it stays selected rather than silently dropped for a cycle.
+    const selected = stations.filter((st) => inArea(st, options) || (fromStore && st.department === null));
     s.stations.listed = listed.size;
     s.stations.inArea = selected.length;
     if (listed.size > 0) Object.assign(s.stations, await storeStations(options.db, selected, listed, now()));

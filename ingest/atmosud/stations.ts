@@ -25,7 +25,8 @@ export type ReferenceStation = {
   lat: number;
   lon: number;
   department: string | null;
-  /** INSEE code of the commune if AtmoSud gives one, else the department code. */
+  /** INSEE code of the commune (5 characters) if AtmoSud gives one, else null: a department
+   * number is not a commune, and shown as a place it reads as a bare "13". */
   commune: string | null;
   inService: boolean;
   /** Pollutants in service, or null when AtmoSud sent no metadata (then all are requested). */
@@ -76,7 +77,7 @@ function toReferenceStation(
   const code = s.id_station;
   const department = s.departement_id == null ? null : normaliseDepartment(String(s.departement_id));
   const insee = [s.insee, s.code_insee, s.code_commune].map((v) => (v == null ? '' : String(v).trim()));
-  const commune = insee.find((v) => /^\d[\dAB]\d{3}$/.test(v)) ?? department;
+  const commune = insee.find(isInseeCode) ?? null;
   const periods: PollutantPeriod[] = [];
   const inService = new Set<AtmosudPhenomenon>();
   for (const [key, value] of Object.entries(s.variables ?? {})) {
@@ -106,6 +107,11 @@ function toReferenceStation(
   };
 }
 
+/** An INSEE commune code: five digits, or Corsica's 2A/2B and three digits. */
+export function isInseeCode(text: string): boolean {
+  return /^(?:\d{5}|2[AB]\d{3})$/.test(text);
+}
+
 /** "6" and "06" are the same department; "2A" stays "2A". */
 export function normaliseDepartment(text: string): string {
   const t = text.trim().toUpperCase();
@@ -132,6 +138,17 @@ export function parseInstant(text: string | null | undefined): number | null {
   return Number.isFinite(t) ? t : null;
 }
 
+/**
+ * The department of a stored station: the first two characters of its INSEE code (Corsica: 2A,
+ * 2B). Null when the commune is unknown; databases written before commune held only INSEE codes
+ * may still hold a bare department number, which is read as such.
+ */
+function departmentOfStored(commune: string | null): string | null {
+  if (commune === null) return null;
+  if (isInseeCode(commune)) return commune.slice(0, commune.startsWith('97') ? 3 : 2);
+  return /^(?:\d{1,3}|2[AB])$/.test(commune) ? normaliseDepartment(commune) : null;
+}
+
 /** The stored AtmoSud stations, for a cycle whose station list could not be read. */
 export async function loadStoredStations(db: Db): Promise<ReferenceStation[]> {
   const rows = await db.selectFrom('stations').selectAll().where('source', '=', 'atmosud').execute();
@@ -142,8 +159,8 @@ export async function loadStoredStations(db: Db): Promise<ReferenceStation[]> {
     address: r.address,
     lat: r.lat,
     lon: r.lon,
-    department: r.commune ? normaliseDepartment(r.commune.slice(0, r.commune.length === 5 ? 2 : 3)) : null,
-    commune: r.commune,
+    department: departmentOfStored(r.commune),
+    commune: r.commune !== null && isInseeCode(r.commune) ? r.commune : null,
     inService: r.in_service === 1,
     pollutants: r.pollutants ? (JSON.parse(r.pollutants) as AtmosudPhenomenon[]) : null,
     periods: [],

@@ -48,13 +48,40 @@ describe('the AtmoSud puller', () => {
       lon: 5.36788,
       public_lat: 43.30885,
       public_lon: 5.36788,
-      commune: '13',
+      commune: null, // AtmoSud gave its department only: a department is not a commune
       in_service: 1,
       attribution: 'AtmoSud',
       licence: 'ODbL-1.0',
     });
     expect(JSON.parse(stations[0]!.pollutants!)).toEqual(['pm25', 'no2', 'so2']);
     expect(JSON.parse(stations[1]!.pollutants!)).toEqual(['pm1', 'o3']);
+  });
+
+  it('keeps a commune only when AtmoSud gives a five-character INSEE code, never the department', async () => {
+    s = await setup({
+      stations: [
+        fakeStation('FR00008', { department: '13', extra: { code_insee: '13055' } }),
+        fakeStation('FR03030', { department: '13', extra: { code_insee: '13' } }),
+        fakeStation('FR03043', { department: '13' }),
+      ],
+    });
+    await s.puller().pullOnce();
+    const rows = await s.db.selectFrom('stations').select(['id', 'commune']).orderBy('id').execute();
+    expect(rows).toEqual([
+      { id: 'atmosud-FR00008', commune: '13055' },
+      { id: 'atmosud-FR03030', commune: null },
+      { id: 'atmosud-FR03043', commune: null },
+    ]);
+  });
+
+  it('replaces a department number stored as the commune by an earlier version', async () => {
+    s = await setup({ stations: [fakeStation('FR03043', { department: '13' })] });
+    const puller = s.puller();
+    await puller.pullOnce();
+    await s.db.updateTable('stations').set({ commune: '13' }).execute();
+    await puller.pullOnce();
+    const row = await s.db.selectFrom('stations').select('commune').executeTakeFirstOrThrow();
+    expect(row.commune).toBeNull();
   });
 
   it('takes the stations of a bounding box as well as those of the departments', async () => {
