@@ -5,17 +5,40 @@ import type { StationStatus, StationSummary } from '../data/api-types.js';
 import { executeCompiled } from '../data/store/compiled.js';
 import { lastReadingTimes } from '../data/store/latest.js';
 import { publicStation } from '../data/store/stations.js';
-import type { Database, Station } from '../data/schema.js';
+import type { Database, Station, StationSource } from '../data/schema.js';
 
-/** A station is online if it sent a reading within this window. */
+/** A citizen station is online if it sent a reading within this window. */
 export const ONLINE_WINDOW_MS = 3_600_000;
 
-export function statusOf(lastSeen: number | null | undefined, now: number): StationStatus {
+/**
+ * A reference (AtmoSud) station publishes hourly means late: the mean of 08:00–09:00 is stored
+ * with the hour's start (t = 08:00) and arrives after 09:00, often one to two hours later. Such a
+ * station is online while its newest hourly mean ended (t + 1 h) within this window, i.e. while
+ * t is at most 4 h old: "online if seen in the last hour" would call every official station offline.
+ */
+export const REFERENCE_ONLINE_WINDOW_MS = 3 * 3_600_000;
+const REFERENCE_VALUE_SPAN_MS = 3_600_000;
+
+export function statusOf(
+  lastSeen: number | null | undefined,
+  now: number,
+  source: StationSource = 'citizen',
+): StationStatus {
   if (lastSeen === null || lastSeen === undefined) return 'never';
-  return now - lastSeen <= ONLINE_WINDOW_MS ? 'online' : 'offline';
+  const age = source === 'atmosud' ? now - (lastSeen + REFERENCE_VALUE_SPAN_MS) : now - lastSeen;
+  const window = source === 'atmosud' ? REFERENCE_ONLINE_WINDOW_MS : ONLINE_WINDOW_MS;
+  return age <= window ? 'online' : 'offline';
 }
 
 export const iso = (t: number) => new Date(t).toISOString();
+
+/** An INSEE commune code: five characters, Corsica's 2A/2B included (13055 Marseille, 2A004 Ajaccio). */
+const INSEE = /^(?:\d{5}|2[AB]\d{3})$/;
+
+/** The commune only when it is an INSEE code: databases pulled before the fix may still hold a
+ * bare department number ("13"), which is not a place a reader can use. */
+export const communeOf = (commune: string | null) =>
+  commune !== null && INSEE.test(commune) ? commune : null;
 
 /** The station with this id (compiled once: every station route starts with it). */
 export async function findStation(db: Kysely<Database>, id: string): Promise<Station | undefined> {
@@ -44,9 +67,9 @@ export function toSummary(
     exactLocation: p.exactLocation,
     exposure: p.exposure,
     address: p.address,
-    commune: p.commune,
+    commune: communeOf(p.commune),
     phenomena: [...phenomena],
-    status: statusOf(lastSeen, now),
+    status: statusOf(lastSeen, now, p.source),
     lastSeen: lastSeen === null || lastSeen === undefined ? null : iso(lastSeen),
     indicative: p.source === 'citizen',
     attribution: p.attribution,
