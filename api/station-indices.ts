@@ -1,8 +1,10 @@
 // Air-quality indices of one station, computed from its hourly rollups with data/indices.ts:
-// ATMO of a day (hourly means of the day), EAQI now (latest hourly means), US AQI now (NowCast of
-// the last 12 hourly means), and for a past day EAQI and US AQI from the day's means.
+// ATMO of a day (hourly means of the day), ATMO now (today's, else yesterday's: see currentAtmo),
+// EAQI now (latest hourly means), US AQI now (NowCast of the last 12 hourly means), and for a past
+// day EAQI and US AQI from the day's means.
 // A station with several sensors for one pollutant: its hourly mean pools them (Σsum / Σn).
 import type { Kysely } from 'kysely';
+import type { CurrentIndex, IndexDay } from '../data/api-types.js';
 import {
   ATMO_MIN_HOURS,
   POLLUTANTS,
@@ -73,6 +75,27 @@ export function atmoOfDay(means: HourlyMeans, day: string): IndexResult {
   return atmoDaily(Object.fromEntries(POLLUTANTS.map((p) => [p, series(means.get(p))])), day);
 }
 
+export const utcDay = (t: number) => new Date(t).toISOString().slice(0, 10);
+
+/** The hours currentAtmo needs: yesterday 00:00 UTC onwards. */
+export const atmoWindowStart = (now: number) => bucketOf(now, DAY_MS) - DAY_MS;
+
+/**
+ * The current ATMO index. ATMO is a daily index that needs 18 hourly values of a pollutant
+ * (ATMO_MIN_HOURS), so today's (UTC) is unavailable until about 18:00 UTC: without a date, the
+ * index is today's when today has enough hours, else yesterday's, and says which day it is.
+ * When neither is available it is today's "Indisponible".
+ */
+export function currentAtmo(means: HourlyMeans, now: number): CurrentIndex & { date: string; day: IndexDay } {
+  const today = utcDay(now);
+  const ofToday = atmoOfDay(means, today);
+  if (ofToday.available) return { ...ofToday, date: today, day: 'today' };
+  const yesterday = utcDay(now - DAY_MS);
+  const ofYesterday = atmoOfDay(means, yesterday);
+  if (ofYesterday.available) return { ...ofYesterday, date: yesterday, day: 'yesterday' };
+  return { ...ofToday, date: today, day: 'today' };
+}
+
 export function eaqiNow(means: HourlyMeans, now: number): IndexResult {
   const hour = bucketOf(now, HOUR_MS);
   const concentrations: Partial<Record<Pollutant, number>> = {};
@@ -107,21 +130,34 @@ function dailyMeans(means: HourlyMeans, dayStart: number): Partial<Record<Pollut
   return out;
 }
 
+/** Where the hours that every current index needs start: yesterday (ATMO), 11 hours ago (NowCast). */
+export const currentWindowStart = (now: number) =>
+  Math.min(atmoWindowStart(now), bucketOf(now, HOUR_MS) - 11 * HOUR_MS);
+
+/** One scheme's current index from the station's hourly means (see currentIndices). */
+export function currentIndexOf(means: HourlyMeans, scheme: IndexScheme, now: number): CurrentIndex {
+  if (scheme === 'atmo') return currentAtmo(means, now);
+  return { ...(scheme === 'eaqi' ? eaqiNow(means, now) : usAqiNow(means, now)), date: null };
+}
+
 /** The three current indices shown with the latest values; one rollup query covers them all. */
-export async function currentIndices(db: Kysely<Database>, stationId: string, now: number) {
-  const dayStart = bucketOf(now, DAY_MS);
-  const hour = bucketOf(now, HOUR_MS);
-  const means = await hourlyMeans(db, stationId, Math.min(dayStart, hour - 11 * HOUR_MS), hour + HOUR_MS);
+export async function currentIndices(
+  db: Kysely<Database>,
+  stationId: string,
+  now: number,
+): Promise<Record<IndexScheme, CurrentIndex>> {
+  const means = await hourlyMeans(db, stationId, currentWindowStart(now), bucketOf(now, HOUR_MS) + HOUR_MS);
   return {
-    atmo: atmoOfDay(means, new Date(dayStart).toISOString().slice(0, 10)),
-    eaqi: eaqiNow(means, now),
-    usaqi: usAqiNow(means, now),
+    atmo: currentIndexOf(means, 'atmo', now),
+    eaqi: currentIndexOf(means, 'eaqi', now),
+    usaqi: currentIndexOf(means, 'usaqi', now),
   };
 }
 
 /**
- * One scheme's index: of a day (`date`, UTC) or of now. ATMO without a date is today's; EAQI and
- * US AQI of a day class the day's means (the EPA's 24-hour mean; the EEA's daily index).
+ * One scheme's index: of a day (`date`, UTC, exactly that day) or of now (currentIndexOf: ATMO of
+ * today or yesterday). EAQI and US AQI of a day class the day's means (the EPA's 24-hour mean; the
+ * EEA's daily index).
  */
 export async function stationIndex(
   db: Kysely<Database>,
@@ -129,16 +165,15 @@ export async function stationIndex(
   scheme: IndexScheme,
   date: string | undefined,
   now: number,
-): Promise<IndexResult> {
-  if (date === undefined && scheme !== 'atmo') {
-    const hour = bucketOf(now, HOUR_MS);
-    const means = await hourlyMeans(db, stationId, hour - 11 * HOUR_MS, hour + HOUR_MS);
-    return scheme === 'eaqi' ? eaqiNow(means, now) : usAqiNow(means, now);
+): Promise<CurrentIndex> {
+  if (date === undefined) {
+    const from = scheme === 'atmo' ? atmoWindowStart(now) : bucketOf(now, HOUR_MS) - 11 * HOUR_MS;
+    const means = await hourlyMeans(db, stationId, from, bucketOf(now, HOUR_MS) + HOUR_MS);
+    return currentIndexOf(means, scheme, now);
   }
-  const day = date ?? new Date(now).toISOString().slice(0, 10);
-  const dayStart = Date.parse(`${day}T00:00:00Z`);
+  const dayStart = Date.parse(`${date}T00:00:00Z`);
   const means = await hourlyMeans(db, stationId, dayStart, dayStart + DAY_MS);
-  if (scheme === 'atmo') return atmoOfDay(means, day);
+  if (scheme === 'atmo') return { ...atmoOfDay(means, date), date };
   const daily = dailyMeans(means, dayStart);
-  return scheme === 'eaqi' ? eaqi(daily) : usAqi({ pm25: daily.pm25, pm10: daily.pm10 });
+  return { ...(scheme === 'eaqi' ? eaqi(daily) : usAqi({ pm25: daily.pm25, pm10: daily.pm10 })), date };
 }

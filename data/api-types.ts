@@ -29,7 +29,27 @@ export type StationSummary = {
   licence: string | null;
   /** Only with `near=`: distance in metres from the search centre to the public location. */
   distanceMetres?: number;
+  /** Only with `index=atmo|eaqi|usaqi`: the station's current index in that scheme. */
+  index?: StationIndexSummary;
 };
+
+/**
+ * Which day a current ATMO index describes. ATMO is a daily index (18 hourly values per pollutant):
+ * without a date the API gives today's (UTC) when today has enough hours, else yesterday's.
+ */
+export type IndexDay = 'today' | 'yesterday';
+
+/**
+ * An index "now" (no date asked). `date`: the UTC day an ATMO index describes (`day` says whether
+ * it is today or yesterday); null for EAQI and US AQI, which describe the current hour.
+ */
+export type CurrentIndex = IndexResult & { date: string | null; day?: IndexDay };
+
+/** A station's current index in the station list (`GET /stations?index=`): the badge, no sub-indices. */
+export type StationIndexSummary = Pick<
+  IndexResult,
+  'scheme' | 'available' | 'value' | 'level' | 'label' | 'colour' | 'dominant'
+> & { date: string | null; day?: IndexDay };
 
 /** GET /api/v1/stations (format=json). format=geojson gives a FeatureCollection whose features'
  * properties are StationSummary without lat/lon. */
@@ -50,7 +70,7 @@ export type LatestValue = {
 export type LatestResponse = {
   station: StationSummary;
   values: LatestValue[];
-  indices: { atmo: IndexResult; eaqi: IndexResult; usaqi: IndexResult };
+  indices: { atmo: CurrentIndex; eaqi: CurrentIndex; usaqi: CurrentIndex };
   indicative: boolean;
 };
 
@@ -74,8 +94,10 @@ export type SeriesResponse = {
 /** GET /api/v1/stations/{id}/index */
 export type IndexResponse = IndexResult & {
   station: string;
-  /** The day (ATMO) or null for "now" (EAQI hourly, US AQI NowCast). */
+  /** The day (ATMO, or the `date` asked) or null for "now" (EAQI hourly, US AQI NowCast). */
   date: string | null;
+  /** ATMO without `date`: whether `date` is today or yesterday (today lacking hours). */
+  day?: IndexDay;
   indicative: boolean;
 };
 

@@ -1,5 +1,6 @@
 // GET /api/v1/stations/{id}/latest: the newest value of each series, and the current indices
-// (ATMO of today, EAQI of the latest hour, US AQI NowCast), marked indicative for citizen stations.
+// (ATMO of today, or of yesterday while today has too few hours; EAQI of the latest hour; US AQI
+// NowCast), marked indicative for citizen stations.
 import { createRoute } from '@hono/zod-openapi';
 import type { LatestValue } from '../../data/api-types.js';
 import { flagNames } from '../../data/flags.js';
@@ -17,7 +18,7 @@ const route = createRoute({
   tags: ['stations'],
   summary: 'Latest values and current indices',
   description:
-    'The newest reading of each series of the station, with the ATMO index of today (UTC day, from hourly means), the EAQI of the latest hourly means (at most 2 hours old) and the US AQI from the PM NowCast of the last 12 hours. Indices from citizen sensors are indicative, never official.',
+    'The newest reading of each series of the station, with the ATMO index of today (UTC day, from hourly means) or, while today has fewer than 18 hours of every pollutant, of yesterday (`indices.atmo.date` and `indices.atmo.day` say which), the EAQI of the latest hourly means (at most 2 hours old) and the US AQI from the PM NowCast of the last 12 hours. Indices from citizen sensors are indicative, never official.',
   request: { params: stationPath },
   responses: {
     200: { content: { 'application/json': { schema: LatestSchema } }, description: 'Latest values.' },

@@ -15,7 +15,7 @@ const route = createRoute({
   tags: ['indices'],
   summary: 'Air-quality index of a station',
   description:
-    'ATMO (French daily index; without `date`: today, UTC), EAQI (without `date`: the latest hourly means; with `date`: the daily means) or US AQI (without `date`: NowCast of the last 12 hours; with `date`: 24-hour means). A daily value needs 18 of 24 hours. Indices from citizen sensors are indicative.',
+    'ATMO (French daily index; without `date`: today (UTC) when today has enough hours, else yesterday, with `date` saying which day and `day` whether it is today or yesterday; with `date`: exactly that day), EAQI (without `date`: the latest hourly means; with `date`: the daily means) or US AQI (without `date`: NowCast of the last 12 hours; with `date`: 24-hour means). A daily value needs 18 of 24 hours. Indices from citizen sensors are indicative.',
   request: {
     params: stationPath,
     query: z.strictObject({
@@ -39,12 +39,10 @@ export function registerStationIndexRoute(app: ApiApp, deps: AppDeps): void {
     const { scheme = 'atmo', date } = c.req.valid('query');
     const station = await findStation(deps.db, id);
     if (!station) throw notFound(`no station "${id}"`);
-    const now = deps.now();
-    const result = await stationIndex(deps.db, id, scheme, date, now);
-    const day = date ?? (scheme === 'atmo' ? new Date(now).toISOString().slice(0, 10) : null);
+    const result = await stationIndex(deps.db, id, scheme, date, deps.now());
     return cachedJson(
       c,
-      { ...result, station: id, date: day, indicative: station.source === 'citizen' },
+      { ...result, station: id, indicative: station.source === 'citizen' },
       { maxAgeSeconds: 60 },
     );
   });

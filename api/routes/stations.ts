@@ -1,5 +1,6 @@
 // GET /api/v1/stations and /api/v1/stations/{id}: stations with their public location, the
-// phenomena they measure and their status; JSON or GeoJSON.
+// phenomena they measure and their status, and with `index=` each one's current index; JSON or
+// GeoJSON.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { StationSummary } from '../../data/api-types.js';
 import { distanceMetres } from '../../data/location-privacy.js';
@@ -21,6 +22,7 @@ import {
   StationsSchema,
   StationSummarySchema,
 } from '../schemas/responses.js';
+import { currentIndexByStation } from '../station-list-indices.js';
 import { findStation, stationSummaries, summaryOf } from '../station-summaries.js';
 
 export const DEFAULT_RADIUS_METRES = 5000;
@@ -44,6 +46,10 @@ const listRoute = createRoute({
         `Search radius in metres around \`near\` (default ${DEFAULT_RADIUS_METRES}).`,
       ),
       format: z.enum(['json', 'geojson']).optional().openapi({ description: 'json (default) or geojson.' }),
+      index: z.enum(['atmo', 'eaqi', 'usaqi']).optional().openapi({
+        description:
+          "Include each station's current index in this scheme (`index`: level, label, colour, value, dominant pollutant, and for ATMO the day: today's, else yesterday's), computed for the whole list at once.",
+      }),
     }),
   },
   responses: {
@@ -101,6 +107,16 @@ export function registerStationRoutes(app: ApiApp, deps: AppDeps): void {
         .map((s) => ({ ...s, distanceMetres: Math.round(distanceMetres(centre, s)) }))
         .filter((s) => s.distanceMetres <= radius)
         .sort((a, b) => a.distanceMetres - b.distanceMetres || a.id.localeCompare(b.id));
+    }
+    if (q.index) {
+      const scheme = q.index;
+      const indices = await currentIndexByStation(
+        deps.db,
+        summaries.map((s) => s.id),
+        scheme,
+        now,
+      );
+      summaries = summaries.map((s) => ({ ...s, index: indices.get(s.id) }));
     }
     if (q.format === 'geojson') {
       return cachedJson(c, toGeoJson(summaries), { maxAgeSeconds: 60, contentType: 'application/geo+json' });

@@ -17,6 +17,33 @@ export const errorResponse = (description: string) => ({
   description,
 });
 
+const LabelSchema = z.object({ fr: z.string(), en: z.string() });
+
+const dayField = z.enum(['today', 'yesterday']).optional().openapi({
+  description:
+    'ATMO without `date`: `today` when today (UTC) has enough hours (18 per pollutant), else `yesterday`.',
+});
+
+const dateField = z.string().nullable().openapi({
+  description: 'ATMO: the UTC day (YYYY-MM-DD) the daily index describes; null for EAQI and US AQI (now).',
+});
+
+const pollutantField = z.enum(['pm25', 'pm10', 'no2', 'o3', 'so2']);
+
+export const StationIndexSummarySchema = z
+  .object({
+    scheme: z.enum(['atmo', 'eaqi', 'usaqi']),
+    available: z.boolean(),
+    value: z.number().nullable(),
+    level: z.number().int().min(0).max(6).openapi({ description: '0 unavailable, 1 best … 6 worst.' }),
+    label: LabelSchema,
+    colour: z.string(),
+    dominant: pollutantField.nullable(),
+    date: dateField,
+    day: dayField,
+  })
+  .openapi('StationIndexSummary');
+
 export const StationSummarySchema = z
   .object({
     id: z.string(),
@@ -30,13 +57,18 @@ export const StationSummarySchema = z
     commune: z.string().nullable().openapi({ description: 'INSEE code of the commune, where known.' }),
     phenomena: z.array(z.string()),
     status: z.enum(['online', 'offline', 'never']).openapi({
-      description: 'online: a reading in the last hour; offline: older; never: no reading.',
+      description:
+        'online: a reading in the last hour (citizen), or an hourly mean that ended in the last 3 hours (AtmoSud, which publishes hourly means one to two hours late); offline: older; never: no reading.',
     }),
     lastSeen: z.string().nullable().openapi({ description: 'Newest reading, ISO 8601 UTC.' }),
     indicative: z.boolean().openapi({ description: 'Citizen data: indices are indicative, never official.' }),
     attribution: z.string().nullable(),
     licence: z.string().nullable(),
     distanceMetres: z.number().optional().openapi({ description: 'With `near`: distance from the centre.' }),
+    index: StationIndexSummarySchema.optional().openapi({
+      description:
+        'With `index=atmo|eaqi|usaqi`: the current index in that scheme (as `/index` without `date`).',
+    }),
   })
   .openapi('StationSummary');
 
@@ -57,8 +89,6 @@ export const StationsGeoJsonSchema = z
     ),
   })
   .openapi('StationsGeoJson');
-
-const LabelSchema = z.object({ fr: z.string(), en: z.string() });
 
 export const SubIndexSchema = z
   .object({
@@ -87,6 +117,10 @@ const indexFields = {
 
 export const IndexResultSchema = z.object(indexFields).openapi('IndexResult');
 
+export const CurrentIndexSchema = z
+  .object({ ...indexFields, date: dateField, day: dayField })
+  .openapi('CurrentIndex');
+
 export const LatestValueSchema = z
   .object({
     phenomenon: z.string(),
@@ -104,7 +138,7 @@ export const LatestSchema = z
   .object({
     station: StationSummarySchema,
     values: z.array(LatestValueSchema),
-    indices: z.object({ atmo: IndexResultSchema, eaqi: IndexResultSchema, usaqi: IndexResultSchema }),
+    indices: z.object({ atmo: CurrentIndexSchema, eaqi: CurrentIndexSchema, usaqi: CurrentIndexSchema }),
     indicative: z.boolean(),
   })
   .openapi('Latest');
@@ -138,7 +172,16 @@ export const SeriesSchema = z
   .openapi('Series');
 
 export const IndexSchema = z
-  .object({ ...indexFields, station: z.string(), date: z.string().nullable(), indicative: z.boolean() })
+  .object({
+    ...indexFields,
+    station: z.string(),
+    date: z.string().nullable().openapi({
+      description:
+        'The day (ATMO, or the `date` asked; without `date` the ATMO index is today’s or yesterday’s), or null for EAQI and US AQI now.',
+    }),
+    day: dayField,
+    indicative: z.boolean(),
+  })
   .openapi('StationIndex');
 
 export const CompareSchema = z

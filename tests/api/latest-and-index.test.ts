@@ -70,7 +70,15 @@ describe('GET /api/v1/stations/{id}/latest', () => {
   it('computes ATMO of today, EAQI of the latest hour and the US AQI NowCast, marked indicative', async () => {
     const body = await json<LatestResponse>(await f.app.request('/api/v1/stations/ecole-a/latest'));
     expect(body.indicative).toBe(true);
-    expect(body.indices.atmo).toMatchObject({ scheme: 'atmo', available: true, level: 2, dominant: 'pm25' });
+    // 21 hours of today (NOW is 20:30 UTC): today's ATMO, not yesterday's.
+    expect(body.indices.atmo).toMatchObject({
+      scheme: 'atmo',
+      available: true,
+      level: 2,
+      dominant: 'pm25',
+      date: '2026-03-10',
+      day: 'today',
+    });
     expect(body.indices.eaqi).toMatchObject({ scheme: 'eaqi', level: 2, value: 2 });
     // NowCast of a steady 12 µg/m³ is 12: AQI = 49/26.3 × (12.0 − 9.1) + 51 = 56.4 → 56.
     expect(body.indices.usaqi).toMatchObject({ scheme: 'usaqi', value: 56, level: 2, dominant: 'pm25' });
@@ -78,9 +86,14 @@ describe('GET /api/v1/stations/{id}/latest', () => {
     expect(pm10).toMatchObject({ concentration: 30, value: 28 });
   });
 
-  it('says "unavailable" when a day has too few hours for ATMO', async () => {
+  it('says "unavailable" when neither today nor yesterday has enough hours for ATMO', async () => {
     const body = await json<LatestResponse>(await f.app.request('/api/v1/stations/court-b/latest'));
-    expect(body.indices.atmo).toMatchObject({ available: false, level: 0, label: { en: 'Unavailable' } });
+    expect(body.indices.atmo).toMatchObject({
+      available: false,
+      level: 0,
+      label: { en: 'Unavailable' },
+      date: '2026-03-10',
+    });
     expect(body.indices.eaqi.available).toBe(true);
   });
 
@@ -119,10 +132,11 @@ describe('GET /api/v1/stations/{id}/index', () => {
     });
   });
 
-  it('defaults to ATMO of today', async () => {
+  it('defaults to ATMO of today when today has enough hours', async () => {
     expect(await index('ecole-a/index')).toMatchObject({
       scheme: 'atmo',
       date: '2026-03-10',
+      day: 'today',
       level: 2,
       indicative: true,
     });
