@@ -3,28 +3,50 @@
 import { css, html, nothing, type TemplateResult } from 'lit';
 import type { IndexResult } from '../data/indices.js';
 import { textColourFor } from './contrast.js';
+import { formatTime } from './format.js';
 import { shortLabel, t, type Lang } from './i18n.js';
 
-export type BadgeOptions = { lang: Lang; indicative: boolean; compact?: boolean };
+export type BadgeOptions = { lang: Lang; indicative: boolean; compact?: boolean; now?: number };
+
+/** What a badge draws: a full index (/index, /latest) or a list's summary (/stations?index=). */
+export type BadgeIndex = Pick<
+  IndexResult,
+  'scheme' | 'available' | 'value' | 'level' | 'label' | 'colour' | 'dominant' | 'beyondIndex'
+> & { date?: string | null };
+
+const utcDay = (t: number) => new Date(t).toISOString().slice(0, 10);
+
+/**
+ * Which day a daily index describes, when it is not today: "hier" / "yesterday", or the date. The
+ * API gives today's ATMO index once today has enough hours, yesterday's before; days are UTC days.
+ */
+export function dayNote(date: string | null | undefined, lang: Lang, now = Date.now()): string {
+  if (!date || date === utcDay(now)) return '';
+  if (date === utcDay(now - 86_400_000)) return t(lang, 'yesterday');
+  return formatTime(Date.parse(`${date}T12:00:00Z`), lang, 'date', 'UTC');
+}
 
 /** The words a badge says, also used as its accessible description. */
 export function badgeText(
-  result: IndexResult,
+  result: BadgeIndex,
   lang: Lang,
-): { scheme: string; label: string; pollutant: string } {
+  now?: number,
+): { scheme: string; day: string; label: string; pollutant: string } {
   const value = result.scheme === 'usaqi' && result.value !== null ? `${result.value} · ` : '';
   return {
     scheme: t(lang, `index.${result.scheme}`),
+    day: dayNote(result.date, lang, now),
     label: value + result.label[lang],
     pollutant: result.dominant ? t(lang, 'dominant', { p: shortLabel(result.dominant, lang) }) : '',
   };
 }
 
-export function renderIndexBadge(result: IndexResult, options: BadgeOptions): TemplateResult {
+export function renderIndexBadge(result: BadgeIndex, options: BadgeOptions): TemplateResult {
   const { lang, compact } = options;
   // "Indicative" qualifies a value: an unavailable index has none to qualify.
   const indicative = options.indicative && result.available;
-  const { scheme, label, pollutant } = badgeText(result, lang);
+  const { scheme, day, label, pollutant } = badgeText(result, lang, options.now);
+  const dayTag = day ? html`<span class="day" part="day"> · ${day}</span>` : nothing;
   const style = `background:${result.colour};color:${textColourFor(result.colour)}`;
   const beyond = result.beyondIndex
     ? html` <span class="beyond">(${t(lang, 'beyondIndex')})</span>`
@@ -35,7 +57,7 @@ export function renderIndexBadge(result: IndexResult, options: BadgeOptions): Te
       >`
     : nothing;
   if (compact) {
-    const title = [scheme, label, pollutant, indicative ? t(lang, 'indicativeHint') : '']
+    const title = [scheme, day, label, pollutant, indicative ? t(lang, 'indicativeHint') : '']
       .filter(Boolean)
       .join(' · ');
     return html`<span
@@ -44,7 +66,7 @@ export function renderIndexBadge(result: IndexResult, options: BadgeOptions): Te
       style=${style}
       title=${title}
       data-level=${result.level}
-      ><span class="sr-only">${scheme} : </span><span part="label">${label}</span>${
+      ><span class="sr-only">${scheme} : </span><span part="label">${label}</span>${dayTag}${
         indicative
           ? html`<span class="indicative" part="indicative">${t(lang, 'indicative')}</span>`
           : nothing
@@ -58,7 +80,7 @@ export function renderIndexBadge(result: IndexResult, options: BadgeOptions): Te
     data-level=${result.level}
     data-colour=${result.colour}
   >
-    <span class="scheme" part="scheme">${scheme}</span>
+    <span class="scheme" part="scheme">${scheme}${dayTag}</span>
     <span class="label" part="label">${label}${beyond}</span>
     ${pollutant ? html`<span class="pollutant" part="pollutant">${pollutant}</span>` : nothing} ${tag}
   </div>`;

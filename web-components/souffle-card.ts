@@ -105,12 +105,15 @@ export class SouffleCard extends LitElement {
     const { station } = latest;
     const index = latest.indices[toScheme(this.scheme)];
     const values = displayedValues(latest.values);
+    // Where the station is, in words: a reference station's address. A commune code or a
+    // department number ("13") means nothing to a reader, and a citizen's address is private.
+    const place = station.source === 'atmosud' ? station.address : null;
     return html`<article class="card ${station.status}" part="card" aria-label=${station.name}>
       <header part="header">
         <div>
           <h2 class="name" part="name">${station.name}</h2>
           <p class="meta muted">
-            ${station.commune ? html`${station.commune} · ` : nothing}${
+            ${place ? html`${place} · ` : nothing}${
               station.exposure === 'indoor' ? html`${t(lang, 'indoor')} · ` : nothing
             }<span class="status ${station.status}">${t(lang, `status.${station.status}`)}</span>
           </p>
@@ -156,6 +159,14 @@ export class SouffleCard extends LitElement {
     if (status === 'offline') {
       return html`<p class="freshness warning" part="freshness" role="status">
         ${t(lang, 'noDataSince', { date: formatTime(last, lang, 'datetime') })}
+      </p>`;
+    }
+    if (latest.station.source === 'atmosud') {
+      // Reference values are hourly means stamped with their hour's start and published one to two
+      // hours after it ends: "il y a 3 heures" would read as a fault. Say which hour it is.
+      const hour = { from: formatTime(last, lang, 'time'), to: formatTime(last + 3_600_000, lang, 'time') };
+      return html`<p class="freshness muted" part="freshness">
+        <time datetime=${lastSeen}>${t(lang, 'lastHourlyMean', hour)}</time>
       </p>`;
     }
     return html`<p class="freshness muted" part="freshness">
@@ -211,6 +222,9 @@ export class SouffleCard extends LitElement {
       .meta {
         margin: 0.1em 0 0;
         font-size: 0.85em;
+      }
+      .status {
+        white-space: nowrap;
       }
       .status.online::before,
       .status.offline::before,

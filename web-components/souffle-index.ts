@@ -7,7 +7,7 @@ import { api, apiBaseFor } from './api-client.js';
 import { DataController } from './data-controller.js';
 import { parseRefresh } from './format.js';
 import { resolveLang } from './i18n.js';
-import { badgeStyles, renderIndexBadge } from './index-badge.js';
+import { badgeStyles, renderIndexBadge, type BadgeIndex } from './index-badge.js';
 import { baseStyles, renderError, renderLoading, renderMissingStation } from './styles.js';
 
 const SCHEMES: readonly IndexScheme[] = ['atmo', 'eaqi', 'usaqi'];
@@ -25,6 +25,7 @@ export class SouffleIndex extends LitElement {
     refresh: { type: String },
     lang: { type: String },
     compact: { type: Boolean, reflect: true },
+    result: { attribute: false },
   };
 
   static override styles = [
@@ -42,10 +43,14 @@ export class SouffleIndex extends LitElement {
   declare api: string | undefined;
   declare refresh: string | undefined;
   declare compact: boolean;
+  /** An index the page has already (a station list fetched with `index=`): drawn as is, no request. */
+  declare result: (BadgeIndex & { indicative?: boolean }) | undefined;
 
   #data = new DataController<IndexResponse>(this, {
     key: () =>
-      this.station ? [apiBaseFor(this.api), this.station, toScheme(this.scheme)].join(' ') : undefined,
+      this.station && !this.result
+        ? [apiBaseFor(this.api), this.station, toScheme(this.scheme)].join(' ')
+        : undefined,
     load: (signal) => api.index(apiBaseFor(this.api), this.station!, toScheme(this.scheme), signal),
     refreshMs: () => parseRefresh(this.refresh),
   });
@@ -58,6 +63,10 @@ export class SouffleIndex extends LitElement {
   override render() {
     const lang = resolveLang(this);
     const state = this.#data.state;
+    if (this.result) {
+      const { indicative = false } = this.result;
+      return renderIndexBadge(this.result, { lang, indicative, compact: this.compact });
+    }
     if (!this.station) return renderMissingStation(lang);
     switch (state.status) {
       case 'idle':
