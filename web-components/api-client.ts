@@ -85,7 +85,9 @@ const station = (base: string, id: string) => `${base}/stations/${encodeURICompo
 const iso = (t: number) => new Date(t).toISOString();
 
 export const api = {
-  stations: (base: string, signal?: AbortSignal) => getJson<StationsResponse>(`${base}/stations`, signal),
+  /** With `index`, each station carries its current index in that scheme (one request for a map). */
+  stations: (base: string, signal?: AbortSignal, index?: IndexScheme) =>
+    getJson<StationsResponse>(`${base}/stations${query({ index })}`, signal),
   station: (base: string, id: string, signal?: AbortSignal) =>
     getJson<StationSummary>(station(base, id), signal),
   latest: (base: string, id: string, signal?: AbortSignal) =>

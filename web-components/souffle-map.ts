@@ -15,9 +15,9 @@ import {
   layerGroup,
 } from 'leaflet';
 import { LitElement, css, html, nothing, unsafeCSS } from 'lit';
-import type { IndexResponse, StationSummary } from '../data/api-types.js';
-import { UNAVAILABLE, indexBands, type IndexResult } from '../data/indices.js';
-import { api, apiBaseFor } from './api-client.js';
+import type { StationIndexSummary, StationSummary } from '../data/api-types.js';
+import { UNAVAILABLE, indexBands } from '../data/indices.js';
+import { ApiError, api, apiBaseFor } from './api-client.js';
 import { DataController } from './data-controller.js';
 import { parseRefresh } from './format.js';
 import { resolveLang, t, translator, type Lang } from './i18n.js';
@@ -29,7 +29,7 @@ export const DEFAULT_TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
 export const DEFAULT_ATTRIBUTION = '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>';
 /** Marseille, when there is no station to fit. */
 const DEFAULT_VIEW = { lat: 43.2965, lon: 5.3698, zoom: 11 };
-/** Index requests in flight at once, so a map of many stations does not flood the server. */
+/** Index requests in flight at once, for a server too old to give the index with the list. */
 const CONCURRENCY = 4;
 
 const mt = translator({
@@ -45,7 +45,7 @@ const mt = translator({
   },
 });
 
-type MapStation = StationSummary & { index: IndexResult | null };
+type MapStation = Omit<StationSummary, 'index'> & { index: StationIndexSummary | null };
 
 /** Runs `task` over `items` with at most `limit` running at once; failures become null. */
 export async function mapLimited<T, R>(
@@ -114,15 +114,17 @@ export class SouffleMap extends LitElement {
     load: async (signal) => {
       const base = apiBaseFor(this.api);
       const scheme = toScheme(this.scheme);
-      const { stations } = await api.stations(base, signal);
+      // One request: the list carries each station's current index (GET /stations?index=). A
+      // server older than `index=` rejects it (400): then ask for each station's index, a few at a time.
+      const { stations } = await api.stations(base, signal, scheme).catch((e: unknown) => {
+        if (e instanceof ApiError && e.status === 400) return api.stations(base, signal);
+        throw e;
+      });
       const shown = stations.filter((s) => !this.source || this.source === 'all' || s.source === this.source);
-      // The list may carry each station's index already; otherwise ask for it, a few at a time.
-      const indices = await mapLimited(shown, CONCURRENCY, async (s): Promise<IndexResult | null> => {
-        const given = (s as StationSummary & { index?: IndexResult | Record<string, IndexResult> }).index;
-        if (given && 'scheme' in given) return given.scheme === scheme ? (given as IndexResult) : null;
+      const indices = await mapLimited(shown, CONCURRENCY, async (s): Promise<StationIndexSummary | null> => {
+        if (s.index) return s.index.scheme === scheme ? s.index : null;
         if (s.status === 'never') return null;
-        const r: IndexResponse = await api.index(base, s.id, scheme, signal);
-        return r;
+        return api.index(base, s.id, scheme, signal);
       });
       if (signal.aborted) throw new DOMException('aborted', 'AbortError');
       return shown.map((s, i) => ({ ...s, index: indices[i] ?? null }));

@@ -31,15 +31,22 @@ export const FLEET = {
 const wave = (t: number, mean: number, amplitude: number) =>
   mean + amplitude * Math.sin((2 * Math.PI * new Date(t).getUTCHours()) / 24);
 
-async function seed(handle: TempDb): Promise<void> {
+/** When the seeded fleet lives: `now` (default NOW); AtmoSud's hourly means `referenceDelayHours`
+ * behind it, as they are in reality (published one to two hours after the hour), default 0. */
+export type SeedOptions = { now?: number; referenceDelayHours?: number };
+
+async function seed(handle: TempDb, options: SeedOptions = {}): Promise<void> {
   const db = handle.db;
+  const now = options.now ?? NOW;
   await upsertStation(db, {
     id: FLEET.official.id,
     source: 'atmosud',
     name: FLEET.official.name,
     lat: 43.3061,
     lon: 5.3955,
-    commune: 'Marseille',
+    // As an earlier AtmoSud puller stored it: the department, which the widgets must not show.
+    commune: '13',
+    address: 'Boulevard Jardin Zoologique',
     pollutants: ['no2', 'o3', 'pm10', 'pm25'],
     attribution: 'AtmoSud',
     licence: 'ODbL',
@@ -79,19 +86,20 @@ async function seed(handle: TempDb): Promise<void> {
     for (let t = from; t <= to; t += H)
       rows.push({ seriesId, time: t, value: Math.round(value(t) * 10) / 10, validation });
   };
-  const lastHour = Math.floor(NOW / H) * H;
+  const lastHour = Math.floor(now / H) * H;
   const start = lastHour - 9 * 24 * H;
   const o = FLEET.official.id;
+  const lastMean = lastHour - (options.referenceDelayHours ?? 0) * H;
   hourly(
     await series(o, 'no2', 'reference', 'µg/m³'),
     start,
-    lastHour,
+    lastMean,
     (t) => wave(t, 70, 25),
     'provisional',
   );
-  hourly(await series(o, 'o3', 'reference', 'µg/m³'), start, lastHour, (t) => wave(t, 55, 10), 'provisional');
-  hourly(await series(o, 'pm10', 'reference', 'µg/m³'), start, lastHour, () => 15, 'provisional');
-  hourly(await series(o, 'pm25', 'reference', 'µg/m³'), start, lastHour, (t) => wave(t, 8, 2), 'provisional');
+  hourly(await series(o, 'o3', 'reference', 'µg/m³'), start, lastMean, (t) => wave(t, 55, 10), 'provisional');
+  hourly(await series(o, 'pm10', 'reference', 'µg/m³'), start, lastMean, () => 15, 'provisional');
+  hourly(await series(o, 'pm25', 'reference', 'µg/m³'), start, lastMean, (t) => wave(t, 8, 2), 'provisional');
   const s = FLEET.school.id;
   hourly(await series(s, 'pm25', 'SDS011', 'µg/m³'), start, lastHour, (t) => wave(t, 12, 3));
   hourly(await series(s, 'pm10', 'SDS011', 'µg/m³'), start, lastHour, () => 18);
@@ -105,16 +113,17 @@ async function seed(handle: TempDb): Promise<void> {
 export type Souffle = { url: string; port: number; close: () => Promise<void> };
 
 /** A real Souffle server over a seeded temp database, serving the built dist/web. */
-export async function startSouffle(): Promise<Souffle> {
+export async function startSouffle(options: SeedOptions = {}): Promise<Souffle> {
   const handle = await tempDb();
-  await seed(handle);
+  await seed(handle, options);
+  const now = options.now ?? NOW;
   const app = createApp({
     db: handle.db,
     adminToken: 'test-admin-token',
     publicUrl: 'http://127.0.0.1',
     mqttUrl: 'mqtt://127.0.0.1:1',
     webDir: resolve(ROOT, 'dist/web'),
-    now: () => NOW,
+    now: () => now,
   });
   const server = await startApiServer({ app, port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${server.port}`;
@@ -171,11 +180,11 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /** A page living from NOW on in Paris, that records the requests it makes and the errors it throws. */
-export async function newPage(browser: Browser, viewport = { width: 1100, height: 800 }) {
+export async function newPage(browser: Browser, viewport = { width: 1100, height: 800 }, now = NOW) {
   const context = await browser.newContext({ viewport, timezoneId: 'Europe/Paris', locale: 'fr-FR' });
   const page = await context.newPage();
-  // Time starts at NOW and flows (Leaflet's pan and zoom animations measure elapsed Date time).
-  await page.clock.install({ time: NOW });
+  // Time starts at `now` and flows (Leaflet's pan and zoom animations measure elapsed Date time).
+  await page.clock.install({ time: now });
   await page.clock.resume();
   const requests: string[] = [];
   const errors: string[] = [];

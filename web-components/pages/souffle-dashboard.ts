@@ -6,6 +6,7 @@ import { LitElement, html, nothing } from 'lit';
 import type { StationSummary } from '../../data/api-types.js';
 import type { IndexScheme } from '../../data/indices.js';
 import { api, apiBaseFor } from '../api-client.js';
+import { DEFAULT_REFRESH_MS } from '../format.js';
 import type { Lang } from '../i18n.js';
 import { renderFooter, renderHeader } from './page-chrome.js';
 import { applyLang, initialLang, pt } from './page-i18n.js';
@@ -42,6 +43,7 @@ export class SouffleDashboard extends LitElement {
   declare _selected: string | undefined;
 
   #abort: AbortController | undefined;
+  #refresh: ReturnType<typeof setInterval> | undefined;
 
   constructor() {
     super();
@@ -61,20 +63,25 @@ export class SouffleDashboard extends LitElement {
     applyLang(this._lang);
     window.addEventListener('hashchange', this.#onHash);
     void this.#load();
+    // The list's indices come with the stations: refresh them like the widgets do (5 min), not
+    // while the page is hidden.
+    this.#refresh = setInterval(() => document.hidden || void this.#load(), DEFAULT_REFRESH_MS);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('hashchange', this.#onHash);
+    clearInterval(this.#refresh);
     this.#abort?.abort();
   }
 
+  /** The stations, each with its current index in the chosen scheme: one request for the list. */
   async #load(): Promise<void> {
     this.#abort?.abort();
     const abort = new AbortController();
     this.#abort = abort;
     try {
-      this._stations = (await api.stations(apiBaseFor(null), abort.signal)).stations;
+      this._stations = (await api.stations(apiBaseFor(null), abort.signal, this._scheme)).stations;
       this._error = undefined;
     } catch (error) {
       if (!abort.signal.aborted) this._error = (error as Error).message;
@@ -147,7 +154,10 @@ export class SouffleDashboard extends LitElement {
             <label for="scheme">${pt(lang, 'scheme')}</label>
             <select
               id="scheme"
-              @change=${(e: Event) => (this._scheme = (e.target as HTMLSelectElement).value as IndexScheme)}
+              @change=${(e: Event) => {
+                this._scheme = (e.target as HTMLSelectElement).value as IndexScheme;
+                void this.#load();
+              }}
             >
               ${(['atmo', 'eaqi', 'usaqi'] as const).map(
                 (s) =>
@@ -198,6 +208,8 @@ export class SouffleDashboard extends LitElement {
 
   #renderListItem(s: StationSummary) {
     const lang = this._lang;
+    // Until the list of the newly chosen scheme arrives, no badge rather than another scheme's.
+    const index = s.index?.scheme === this._scheme ? { ...s.index, indicative: s.indicative } : undefined;
     return html`<li class=${s.id === this._selected ? 'is-selected' : ''}>
       <a
         href="#/station/${encodeURIComponent(s.id)}"
@@ -209,10 +221,10 @@ export class SouffleDashboard extends LitElement {
             <span class="tag tag--${s.source}"
               >${pt(lang, s.source === 'atmosud' ? 'officialTag' : 'citizenTag')}</span
             >
-            ${s.commune ?? ''}
+            ${s.source === 'atmosud' ? (s.address ?? '') : ''}
           </span>
         </span>
-        <souffle-index station=${s.id} scheme=${this._scheme} lang=${lang} compact></souffle-index>
+        ${index ? html`<souffle-index .result=${index} lang=${lang} compact></souffle-index>` : nothing}
       </a>
     </li>`;
   }

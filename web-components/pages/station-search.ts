@@ -1,5 +1,5 @@
 // Station search for the dashboard and the embed builder: accent- and case-insensitive, on the
-// name, the commune and the id, every word of the query must match. Pure: tested in
+// name, the address (reference stations), the commune and the id, every word of the query must match. Pure: tested in
 // tests/web-components/station-search.test.ts.
 import type { StationSummary } from '../../data/api-types.js';
 
@@ -22,7 +22,7 @@ export function searchStations(
   return stations
     .filter((s) => source === 'all' || s.source === source)
     .filter((s) => {
-      const haystack = fold(`${s.name} ${s.commune ?? ''} ${s.id}`);
+      const haystack = fold(`${s.name} ${s.address ?? ''} ${s.commune ?? ''} ${s.id}`);
       return words.every((w) => haystack.includes(w));
     })
     .sort(
