@@ -1,8 +1,9 @@
 // The benchmark suites `souffle bench` runs, in order. Each issue adds its suite here.
 import type { BenchSuite } from './bench-types.js';
 import { apiSuite } from './api.js';
+import { ingestSuite } from './ingest.js';
 import { postgresSuite } from './postgres.js';
 import { storageSuite } from './storage.js';
 import { widgetsSuite } from './widgets.js';
 
-export const suites: BenchSuite[] = [storageSuite, apiSuite, widgetsSuite, postgresSuite];
+export const suites: BenchSuite[] = [storageSuite, ingestSuite, apiSuite, widgetsSuite, postgresSuite];

@@ -28,7 +28,8 @@ type PacketSender = (packet: { cmd: 'puback'; messageId: number }, cb?: () => vo
 /**
  * Routes every PUBLISH to `onMessage(packet, ack)`; `ack` sends its PUBACK (a no-op for QoS 0).
  * `canTakeMore()` is asked before letting mqtt.js move on; `resume` must be called when it may
- * have become true again.
+ * have become true again. (mqtt-packet corks the socket until the next tick, so the PUBACKs of a
+ * batch, sent in one go, leave in one write.)
  */
 export function ackAfterCommit(
   client: MqttClient,

@@ -62,14 +62,19 @@ export async function storeMessages(
 async function resolveSeries(trx: Transaction<Database>, m: DecodedMessage, cache: SeriesCache) {
   const rows: NewReading[] = [];
   if (!m.device) return rows;
+  const stationId = m.device.station_id;
   for (const r of m.readings) {
-    const key = { stationId: m.device.station_id, phenomenon: r.phenomenon, sensor: r.sensor, unit: r.unit };
-    rows.push({
-      seriesId: await ensureSeries(trx, key, cache),
-      time: r.time,
-      value: r.value,
-      flags: r.flags,
-    });
+    // The key ensureSeries caches under: a hit here saves a promise per value; a miss (or another
+    // key format) falls through to ensureSeries, which is always right.
+    const cached = cache.get(`${stationId}\u0000${r.phenomenon}\u0000${r.sensor}`);
+    const seriesId =
+      cached ??
+      (await ensureSeries(
+        trx,
+        { stationId, phenomenon: r.phenomenon, sensor: r.sensor, unit: r.unit },
+        cache,
+      ));
+    rows.push({ seriesId, time: r.time, value: r.value, flags: r.flags });
   }
   return rows;
 }

@@ -47,13 +47,13 @@ const defaults = {
   logger: silentLogger,
   metricsFlushMs: 2000,
   reconnectPeriodMs: 1000,
-  maxBatch: 200,
+  maxBatch: 1000,
 };
 
 /** SQLite says the database is busy, locked, full or unreadable: wait and retry, never drop. */
 const TRANSIENT = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN|READONLY|PROTOCOL)/;
 /** Messages queued beyond which mqtt.js is not handed the next one (backpressure). */
-const HIGH_WATER = 1000;
+const HIGH_WATER = 2000;
 /** Attempts before a message that fails for another reason is given up (a poison message). */
 const MAX_ATTEMPTS = 3;
 
@@ -207,7 +207,11 @@ export class IngestWorker {
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     const message = { topic: packet.topic, payload, receivedAt: this.stamp(packet.topic) };
     this.queue.push({ message, ack });
-    this.draining ??= this.drain().finally(() => (this.draining = null));
+    // Start on the next turn of the event loop, not now: mqtt.js hands over every message parsed
+    // from the socket in the meantime, and they all go into the first transaction.
+    this.draining ??= new Promise((resolve) => setImmediate(resolve))
+      .then(() => this.drain())
+      .finally(() => (this.draining = null));
   }
 
   /**
