@@ -5,13 +5,10 @@
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Db } from '../data/db.js';
 import { ackAfterCommit, type Ack } from './ack-after-commit.js';
-import type { SeriesCache } from '../data/store/series.js';
-import { decodeMessage, type DecodedMessage } from './decode-message.js';
+import { BatchWriter } from './batch-writer.js';
 import type { RawMessage } from './decoders/types.js';
-import { DeviceCache } from './device-cache.js';
 import { IngestMetrics, type IngestCounts } from './ingest-metrics.js';
 import { silentLogger, type Logger } from './logger.js';
-import { isForeignKeyError, storeMessages } from './store-messages.js';
 import { INGEST_TOPICS } from './topics.js';
 
 export type IngestWorkerOptions = {
@@ -50,12 +47,8 @@ const defaults = {
   maxBatch: 1000,
 };
 
-/** SQLite says the database is busy, locked, full or unreadable: wait and retry, never drop. */
-const TRANSIENT = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN|READONLY|PROTOCOL)/;
 /** Messages queued beyond which mqtt.js is not handed the next one (backpressure). */
 const HIGH_WATER = 2000;
-/** Attempts before a message that fails for another reason is given up (a poison message). */
-const MAX_ATTEMPTS = 3;
 
 type Pending = { message: RawMessage; ack: Ack };
 
@@ -64,9 +57,7 @@ export class IngestWorker {
     IngestWorkerOptions;
   private readonly log: Logger;
   private readonly metrics = new IngestMetrics();
-  private readonly devices: DeviceCache;
-  private readonly series: SeriesCache = new Map();
-  private readonly unknownLogged = new Map<string, number>();
+  private readonly writer: BatchWriter;
   private readonly lastStamp = new Map<string, number>();
   private client: MqttClient | null = null;
   private queue: Pending[] = [];
@@ -78,12 +69,11 @@ export class IngestWorker {
   private running = false;
   private stopping = false;
   private resume: () => void = () => {};
-  private transactions = 0;
 
   constructor(options: IngestWorkerOptions) {
     this.options = { ...defaults, ...options };
     this.log = this.options.logger;
-    this.devices = new DeviceCache(options.db);
+    this.writer = new BatchWriter(options.db, this.metrics, this.log, () => this.stopping);
   }
 
   /** Counters since start and the connection state (read-only snapshot). */
@@ -96,7 +86,7 @@ export class IngestWorker {
       connected: this.connected,
       running: this.running,
       subscribed: this.subscribed,
-      transactions: this.transactions,
+      transactions: this.writer.transactions,
     };
   }
 
@@ -127,9 +117,11 @@ export class IngestWorker {
     this.resume = acks.resume;
     this.log.debug(`acknowledgements: ${acks.mode}`);
 
+    let outageLogged = false; // one line per outage, not one per reconnection attempt
     const started = new Promise<void>((resolve, reject) => {
       client.on('connect', () => {
         this.connected = true;
+        outageLogged = false;
         this.log.info(`connected to ${redact(mqttUrl)} as ${clientId}`);
         this.subscribe(client).then(
           () => resolve(),
@@ -143,16 +135,22 @@ export class IngestWorker {
         // CONNACK 4 and 5: bad credentials or not authorised; retrying will not help.
         if (e.code === 4 || e.code === 5) {
           const who = username ?? (decodeURIComponent(new URL(mqttUrl).username) || 'anonymous');
-          reject(
-            new Error(
-              `the broker at ${redact(mqttUrl)} refused the ingest worker (user "${who}"): ${e.message}`,
-            ),
+          const refused = new Error(
+            `the broker at ${redact(mqttUrl)} refused the ingest worker (user "${who}"): ${e.message}`,
           );
-        } else this.log.warn(`MQTT: ${e.message}`);
+          this.log.error(refused.message);
+          reject(refused);
+        } else if (!outageLogged) {
+          outageLogged = true;
+          this.log.warn(
+            `broker at ${redact(mqttUrl)} unavailable (${e.message}); retrying every ${reconnectPeriodMs} ms`,
+          );
+        }
       });
     });
     client.on('close', () => {
-      if (this.connected) this.log.warn(`disconnected from ${redact(mqttUrl)}; reconnecting`);
+      if (this.connected && !this.stopping)
+        this.log.warn(`disconnected from ${redact(mqttUrl)}; reconnecting`);
       this.connected = false;
       this.subscribed = false;
     });
@@ -230,64 +228,11 @@ export class IngestWorker {
   private async drain(): Promise<void> {
     while (this.queue.length > 0 && !this.stopping) {
       const batch = this.queue.splice(0, this.options.maxBatch);
-      const done = await this.process(batch);
+      const done = await this.writer.write(batch.map((p) => p.message));
       if (!done) return; // stopping while the database was unavailable: leave unacknowledged
       for (const p of batch) p.ack();
       this.resume();
     }
-  }
-
-  /** Stores a batch; true once committed (or given up as poison), false if abandoned on stop. */
-  private async process(batch: Pending[], attempt = 1): Promise<boolean> {
-    const decoded: DecodedMessage[] = [];
-    try {
-      for (const p of batch) decoded.push(await decodeMessage(p.message, this.devices));
-      const outcome = await storeMessages(this.options.db, decoded, {
-        series: this.series,
-        unknownLogged: this.unknownLogged,
-      });
-      this.metrics.committed(decoded, outcome, Date.now());
-      this.transactions += 1;
-      return true;
-    } catch (e) {
-      if (isForeignKeyError(e) && attempt === 1) {
-        // A device was removed with --purge under our caches: forget them and look again.
-        this.log.info('a series or device vanished (removed with --purge?): caches cleared, retrying');
-        this.series.clear();
-        this.devices.clear();
-        return this.process(batch, attempt + 1);
-      }
-      const code = (e as { code?: string }).code ?? '';
-      if (TRANSIENT.test(code)) {
-        if (this.stopping) return false;
-        this.log.warn(`database unavailable (${(e as Error).message}); retrying`);
-        await sleep(Math.min(5000, 100 * 2 ** Math.min(attempt, 6)));
-        return this.process(batch, attempt + 1);
-      }
-      if (batch.length > 1) {
-        // Find the culprit: store the messages one by one so the good ones still land.
-        for (const p of batch) if (!(await this.process([p]))) return false;
-        return true;
-      }
-      if (attempt < MAX_ATTEMPTS) {
-        await sleep(100 * attempt);
-        return this.process(batch, attempt + 1);
-      }
-      this.giveUp(batch[0]!, decoded[0], e as Error);
-      return true;
-    }
-  }
-
-  private giveUp(p: Pending, decoded: DecodedMessage | undefined, e: Error): void {
-    this.log.error(
-      `could not store the message on ${p.message.topic}, dropped after ${MAX_ATTEMPTS} attempts: ${e.stack ?? e.message}`,
-    );
-    const rejected = { code: 'internal' as const, values: decoded?.readings.length || 1 };
-    this.metrics.committed(
-      [{ readings: [], rejections: [rejected] }],
-      { inserted: 0, duplicates: 0 },
-      Date.now(),
-    );
   }
 
   private flushMetrics(): Promise<void> {
@@ -298,10 +243,6 @@ export class IngestWorker {
     );
     return this.flushing;
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** The broker URL without its password, for logs. */

@@ -2,9 +2,11 @@
 // MQTT_URL: devices log in with their token and may publish only to their own topics.
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../data/db.js';
 import { createDevice } from '../../data/store/devices.js';
 import { listIngestErrors } from '../../data/store/ingest-errors.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../ingest/embedded-broker.js';
+import { createLogger } from '../../ingest/logger.js';
 import { IngestWorker } from '../../ingest/worker.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';
 import { connectAs, publishAs, SERVICE, storedValues, waitFor } from './ingest-helpers.js';
@@ -125,6 +127,51 @@ describe('the embedded broker', () => {
     expect(error.reason).toMatch(/over the 64 KiB limit/);
     const huge = JSON.stringify({ values: { pm25: 1 }, note: 'x'.repeat(300 * 1024) });
     await expect(publishAs(url, as('ecole'), 'souffle/v1/ecole/readings', huge)).rejects.toThrow();
+  });
+
+  it('refuses a worker with the wrong service password, and the worker says so', async () => {
+    const intruder = new IngestWorker({
+      db: db.db,
+      mqttUrl: url,
+      clientId: 'souffle-other',
+      username: 'souffle',
+      password: 'wrong',
+    });
+    await expect(intruder.start()).rejects.toThrow(
+      `the broker at ${url} refused the ingest worker (user "souffle"): Connection refused: Bad username or password`,
+    );
+  });
+
+  it('waits for a locked database without acknowledging, then stores', async () => {
+    const logs: string[] = [];
+    const own = await openDatabase(db.path, { busyTimeoutMs: 50 });
+    const patient = new IngestWorker({
+      db: own.db,
+      mqttUrl: url,
+      clientId: 'souffle-patient',
+      ...SERVICE,
+      logger: createLogger({ write: (line) => logs.push(line) }),
+    });
+    await worker.stop(); // one worker on the topics, so that the message can only go to this one
+    await patient.start();
+    try {
+      db.sqlite.exec('BEGIN IMMEDIATE'); // another writer holds the lock
+      const ts = minuteAgo(30);
+      await publishAs(
+        url,
+        as('ecole'),
+        'souffle/v1/ecole/readings',
+        JSON.stringify({ ts, values: { pm25: 31 } }),
+      );
+      await waitFor(() => logs.some((l) => l.includes('database unavailable')));
+      expect(patient.status.stored).toBe(0);
+      db.sqlite.exec('COMMIT');
+      await waitFor(async () => (await storedValues(db.db, 'ecole')).some((r) => r.value === 31));
+    } finally {
+      if (db.sqlite.inTransaction) db.sqlite.exec('ROLLBACK');
+      await patient.stop();
+      await own.close();
+    }
   });
 
   it('fails with a clear message when its port is taken', async () => {
