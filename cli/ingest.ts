@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../ingest/logger.js';
 import { IngestWorker } from '../ingest/worker.js';
 import { serviceCredentials } from './admin-token.js';
 import { parseCommandArgs, UsageError } from './args.js';
+import { startAtmosudPuller } from './atmosud-puller.js';
 import { openConfiguredDatabase } from './open-database.js';
 import type { Config } from './config.js';
 
@@ -103,10 +104,10 @@ export async function run(argv: string[], config: Config): Promise<void> {
     throw e;
   }
 
-  // ── AtmoSud puller ─────────────────────────────────────────────────────────────────────────
-  // Started here by the integration (ingest/atmosud/, createAtmosudPuller(...)) when
-  // config.ATMOSUD_ENABLED; it must be stopped below, before the database closes.
-  // ───────────────────────────────────────────────────────────────────────────────────────────
+  // The AtmoSud puller runs inside the ingest worker's process (DESIGN.md, Data flow); it is
+  // stopped before the database closes.
+  const puller = startAtmosudPuller(config, handle.db, logger);
+  if (!puller && values['no-mqtt']) logger.warn('--no-mqtt with ATMOSUD_ENABLED=false: nothing to run');
 
   const summary = setInterval(() => {
     const s = services.worker?.status;
@@ -125,6 +126,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
       logger.info(`${signal}: finishing the message in hand and stopping`);
       void (async () => {
         clearInterval(summary);
+        await puller?.stop().catch((e: Error) => logger.error(`stop: ${e.message}`));
         await services.stop().catch((e: Error) => logger.error(`stop: ${e.message}`));
         await handle.close().catch(() => {});
         process.off('SIGTERM', stop);
