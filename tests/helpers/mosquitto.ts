@@ -1,7 +1,7 @@
 // Starts a real Mosquitto broker on a free port for one test file, with an optional extra
 // configuration (password file, ACL, persistence). Tests need no running service.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,10 @@ export type MosquittoOptions = {
 export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mosquitto> {
   if (!MOSQUITTO_BIN) throw new Error('mosquitto is not installed (apt-get install -y mosquitto)');
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'souffle-mosquitto-'));
+  // Started as root, Mosquitto drops to its own user before writing its persistence file, and
+  // mkdtemp makes the folder 0700: without this, every save fails ("Permission denied") and a
+  // restart forgets the sessions and queues that the restart tests are about.
+  chmodSync(dir, 0o777);
   const port = options.port ?? (await freePort());
   const extra = options.config ?? '';
   const conf = join(dir, 'test-mosquitto.conf');
