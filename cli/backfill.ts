@@ -1,7 +1,6 @@
 // `souffle backfill atmosud`: fills the history of the AtmoSud reference stations, with a
 // progress bar on stderr (plain lines when stderr is not a terminal) and a summary. Ctrl-C stops
 // after the requests in flight; the same command resumes, skipping the windows already done.
-import { openDatabase } from '../data/db.js';
 import { AtmosudError } from '../ingest/atmosud/atmosud-error.js';
 import {
   BackfillConflictError,
@@ -12,13 +11,15 @@ import {
 import type { AtmosudLogger } from '../ingest/atmosud/pull-context.js';
 import { output, parseCommandArgs, UsageError } from './args.js';
 import type { Config } from './config.js';
+import { openConfiguredDatabase } from './open-database.js';
 
 export const usage = `souffle backfill atmosud [--days N] [--restart] [--json]
   Fills the history of the AtmoSud reference stations of the configured area (ATMOSUD_DEPARTMENTS,
   ATMOSUD_BBOX) over the last N days (default 90, at most 3650), in requests of at most 30 days.
   Progress is saved as it goes: Ctrl-C stops, and running the same command again resumes,
   skipping the windows already done. --restart forgets an unfinished backfill and starts over.
-  Uses ATMOSUD_URL, ATMOSUD_TIMEOUT, ATMOSUD_CONCURRENCY and SOUFFLE_DB.`;
+  Uses ATMOSUD_URL, ATMOSUD_TIMEOUT, ATMOSUD_CONCURRENCY, and the configured database
+  (SOUFFLE_DATABASE_URL when set, else SOUFFLE_DB).`;
 
 const MAX_DAYS = 3650;
 
@@ -39,7 +40,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
     throw new UsageError(`--days "${values.days}" must be a whole number of days from 1 to ${MAX_DAYS}`);
   }
 
-  const handle = await openDatabase(config.SOUFFLE_DB);
+  const handle = await openConfiguredDatabase(config);
   const progress = createProgress(process.stderr);
   const controller = new AbortController();
   const onSigint = () => {

@@ -1,11 +1,46 @@
 // The configured database: PostgreSQL when SOUFFLE_DATABASE_URL is set, else the SQLite file
-// SOUFFLE_DB (as cli/api.ts opens it), without loading the API.
-import { openDatabase } from '../data/db.js';
-import { openPostgres } from '../data/db-postgres.js';
+// SOUFFLE_DB (as cli/api.ts opens it), without loading the API. Every command that works on "the"
+// database opens it here, so that none of them silently uses the SQLite file while the
+// platform runs on PostgreSQL.
+import { openDatabase, type Db } from '../data/db.js';
+import { currentSchema, openPostgres } from '../data/db-postgres.js';
 import type { Config } from './config.js';
 
-export async function openConfiguredDatabase(config: Config) {
-  return config.SOUFFLE_DATABASE_URL
-    ? openPostgres(config.SOUFFLE_DATABASE_URL)
-    : openDatabase(config.SOUFFLE_DB);
+export type ConfiguredDatabase = {
+  db: Db;
+  /** Where it is, for messages: the SQLite path, or the URL without its password. */
+  label: string;
+  /** Options for data/db.ts `migrate()` on this database (PostgreSQL: the current schema). */
+  migrateOptions: () => Promise<{ migrationTableSchema?: string }>;
+  close: () => Promise<void>;
+};
+
+/** Opens the configured database; pending migrations run unless `migrate: false`. */
+export async function openConfiguredDatabase(
+  config: Config,
+  options: { migrate?: boolean } = {},
+): Promise<ConfiguredDatabase> {
+  const migrate = options.migrate !== false;
+  if (config.SOUFFLE_DATABASE_URL) {
+    const handle = await openPostgres(config.SOUFFLE_DATABASE_URL, { migrate });
+    return {
+      ...handle,
+      label: databaseLabel(config),
+      migrateOptions: async () => ({ migrationTableSchema: await currentSchema(handle.db) }),
+    };
+  }
+  const handle = await openDatabase(config.SOUFFLE_DB, { migrate });
+  return { ...handle, label: databaseLabel(config), migrateOptions: async () => ({}) };
+}
+
+/** The configured database for messages and logs: the SQLite path, or the URL without its password. */
+export function databaseLabel(config: Pick<Config, 'SOUFFLE_DB' | 'SOUFFLE_DATABASE_URL'>): string {
+  if (!config.SOUFFLE_DATABASE_URL) return config.SOUFFLE_DB;
+  try {
+    const u = new URL(config.SOUFFLE_DATABASE_URL);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'PostgreSQL (SOUFFLE_DATABASE_URL)';
+  }
 }
