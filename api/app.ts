@@ -5,12 +5,12 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { compress } from 'hono/compress';
-import { cors } from 'hono/cors';
 import { COMPRESSIBLE_CONTENT_TYPE_REGEX } from 'hono/utils/compress';
 import type { Kysely } from 'kysely';
 import type { Database } from '../data/schema.js';
 import { errorHandler, notFoundHandler, validationHook } from './api-error.js';
 import type { ApiApp, AppDeps, Publish } from './app-deps.js';
+import { publicCors } from './public-cors.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { createRequestMetrics } from './request-metrics.js';
 import { registerCommuneRoute } from './routes/communes.js';
@@ -100,13 +100,12 @@ export function createApp(options: AppOptions): ApiApp {
   app.notFound(notFoundHandler);
   app.use('*', requestMetrics.middleware);
   app.use('*', compress({ contentTypeFilter: compressible }));
-  const publicCors = cors({
-    origin: '*',
+  const cors = publicCors({
     allowMethods: ['GET', 'HEAD', 'OPTIONS'],
     exposeHeaders: ['ETag', 'Link', 'Content-Disposition', 'X-Data-Licence', 'X-Data-Attribution'],
-    maxAge: 86_400,
+    maxAgeSeconds: 86_400,
   });
-  for (const path of PUBLIC_PATHS) app.use(path, publicCors);
+  for (const path of PUBLIC_PATHS) app.use(path, cors);
 
   registerStationRoutes(app, deps);
   registerLatestRoute(app, deps);

@@ -61,9 +61,15 @@ export async function cachedBody(c: Context, text: string, options: CacheOptions
     const { 'Content-Type': _type, ...kept } = headers;
     return c.body(null, 304, kept);
   }
-  if (!gzipped) return c.body(body, 200, headers);
+  // Content-Length also tells the compress middleware that a body left as is is small enough to
+  // stay so (without it, it would gzip a 300-byte answer through a CompressionStream).
+  if (!gzipped) return c.body(body, 200, { ...headers, 'Content-Length': String(body.byteLength) });
   const compressed = body.byteLength <= GZIP_SYNC_MAX_BYTES ? gzipSync(body) : await gzipAsync(body);
-  return c.body(compressed, 200, { ...headers, 'Content-Encoding': 'gzip' });
+  return c.body(compressed, 200, {
+    ...headers,
+    'Content-Encoding': 'gzip',
+    'Content-Length': String(compressed.byteLength),
+  });
 }
 
 /** cachedBody for a JSON value, typed like `c.json(data, 200)` so routes keep their checked types. */

@@ -112,6 +112,37 @@ describe('GET /api/v1/stations', () => {
     expect(await again.text()).toBe('');
   });
 
+  it('answers a browser preflight for any origin, and exposes the caching headers', async () => {
+    const preflight = await f.app.request('/api/v1/stations', {
+      method: 'OPTIONS',
+      headers: {
+        Origin: 'https://ecole.example',
+        'Access-Control-Request-Method': 'GET',
+        'Access-Control-Request-Headers': 'If-None-Match, Accept',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET,HEAD,OPTIONS');
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('If-None-Match,Accept');
+    expect(preflight.headers.get('access-control-max-age')).toBe('86400');
+    const res = await f.app.request('/api/v1/stations/nowhere', {
+      headers: { Origin: 'https://ecole.example' },
+    });
+    expect(res.status).toBe(404); // errors too, so that a widget can read why
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-expose-headers')).toContain('ETag');
+  });
+
+  it('sends a small answer as it is, with its length, even to clients that accept gzip', async () => {
+    const res = await f.app.request('/api/v1/stations/balcon-b', { headers: { 'Accept-Encoding': 'gzip' } });
+    const body = Buffer.from(await res.arrayBuffer());
+    expect(body.byteLength).toBeLessThan(1024);
+    expect(res.headers.get('content-encoding')).toBeNull();
+    expect(res.headers.get('content-length')).toBe(String(body.byteLength));
+    expect(JSON.parse(body.toString('utf8'))).toMatchObject({ id: 'balcon-b' });
+  });
+
   it('compresses JSON for clients that accept gzip', async () => {
     const res = await f.app.request('/api/v1/stations', { headers: { 'Accept-Encoding': 'gzip' } });
     expect(res.headers.get('content-encoding')).toBe('gzip');
