@@ -75,6 +75,21 @@ export function atmoOfDay(means: HourlyMeans, day: string): IndexResult {
   return atmoDaily(Object.fromEntries(POLLUTANTS.map((p) => [p, series(means.get(p))])), day);
 }
 
+/** Whether some pollutant has ATMO_MIN_HOURS hourly means from `dayStart` on: else the day's ATMO
+ * index is unavailable, and computing it can be skipped. */
+function mayHaveAtmo(means: HourlyMeans, dayStart: number): boolean {
+  for (const hours of means.values()) {
+    let count = 0;
+    for (const t of hours.keys())
+      if (t >= dayStart && t < dayStart + DAY_MS && ++count >= ATMO_MIN_HOURS) return true;
+  }
+  return false;
+}
+
+/** Today (UTC) can have an ATMO index from its 18th hour on (17:00 UTC); before, only yesterday can. */
+export const todayMayHaveAtmo = (now: number) =>
+  bucketOf(now, HOUR_MS) - bucketOf(now, DAY_MS) >= (ATMO_MIN_HOURS - 1) * HOUR_MS;
+
 export const utcDay = (t: number) => new Date(t).toISOString().slice(0, 10);
 
 /** The hours currentAtmo needs: yesterday 00:00 UTC onwards. */
@@ -87,13 +102,18 @@ export const atmoWindowStart = (now: number) => bucketOf(now, DAY_MS) - DAY_MS;
  * When neither is available it is today's "Indisponible".
  */
 export function currentAtmo(means: HourlyMeans, now: number): CurrentIndex & { date: string; day: IndexDay } {
+  const todayStart = bucketOf(now, DAY_MS);
   const today = utcDay(now);
-  const ofToday = atmoOfDay(means, today);
-  if (ofToday.available) return { ...ofToday, date: today, day: 'today' };
+  if (mayHaveAtmo(means, todayStart)) {
+    const ofToday = atmoOfDay(means, today);
+    if (ofToday.available) return { ...ofToday, date: today, day: 'today' };
+  }
   const yesterday = utcDay(now - DAY_MS);
-  const ofYesterday = atmoOfDay(means, yesterday);
-  if (ofYesterday.available) return { ...ofYesterday, date: yesterday, day: 'yesterday' };
-  return { ...ofToday, date: today, day: 'today' };
+  if (mayHaveAtmo(means, todayStart - DAY_MS)) {
+    const ofYesterday = atmoOfDay(means, yesterday);
+    if (ofYesterday.available) return { ...ofYesterday, date: yesterday, day: 'yesterday' };
+  }
+  return { ...atmoOfDay(means, today), date: today, day: 'today' };
 }
 
 export function eaqiNow(means: HourlyMeans, now: number): IndexResult {

@@ -1,14 +1,14 @@
 // The current index of many stations at once, for `GET /stations?index=`: the map and the dashboard
 // list colour every station, and one request per station (hundreds at each refresh) was what they
-// did before. One rollup query reads the hours every listed station needs; each station's index is
-// then computed by the same functions as /latest and /index (station-indices.ts), so the three
-// always agree.
+// did before. One rollup query (two for ATMO in the evening) reads the hours the listed stations
+// need; each station's index is then computed by the same functions as /latest and /index
+// (station-indices.ts), so the three always agree.
 import type { Kysely } from 'kysely';
 import type { StationIndexSummary } from '../data/api-types.js';
 import { POLLUTANTS, type IndexScheme, type Pollutant } from '../data/indices.js';
-import { HOUR_MS, bucketOf } from '../data/store/rollups.js';
+import { DAY_MS, HOUR_MS, bucketOf } from '../data/store/rollups.js';
 import type { Database } from '../data/schema.js';
-import { atmoWindowStart, currentIndexOf, type HourlyMeans } from './station-indices.js';
+import { atmoWindowStart, currentIndexOf, todayMayHaveAtmo, type HourlyMeans } from './station-indices.js';
 
 /** Above this many stations, read the window for every station rather than bind a long IN list. */
 const IN_LIST_LIMIT = 500;
@@ -58,9 +58,28 @@ export async function hourlyMeansByStation(
   return out;
 }
 
-/** Where the hours one scheme's current index needs start. */
-function windowStart(scheme: IndexScheme, now: number): number {
-  return scheme === 'atmo' ? atmoWindowStart(now) : bucketOf(now, HOUR_MS) - 11 * HOUR_MS;
+/**
+ * The hourly means each station's current ATMO index needs, reading as few hours as it can: before
+ * 17:00 UTC today cannot have its 18 hours, so only yesterday is read; later, today is read, and
+ * yesterday only for the stations whose today falls short.
+ */
+async function atmoMeansByStation(
+  db: Kysely<Database>,
+  stationIds: readonly string[],
+  now: number,
+): Promise<Map<string, HourlyMeans>> {
+  const todayStart = bucketOf(now, DAY_MS);
+  const yesterday = (ids: readonly string[]) =>
+    hourlyMeansByStation(db, ids, atmoWindowStart(now), todayStart);
+  if (!todayMayHaveAtmo(now)) return yesterday(stationIds);
+  const today = await hourlyMeansByStation(db, stationIds, todayStart, bucketOf(now, HOUR_MS) + HOUR_MS);
+  const short = stationIds.filter((id) => !currentIndexOf(today.get(id) ?? new Map(), 'atmo', now).available);
+  for (const [id, means] of await yesterday(short)) {
+    const merged = today.get(id) ?? new Map();
+    for (const [p, hours] of means) merged.set(p, new Map([...hours, ...(merged.get(p) ?? [])]));
+    today.set(id, merged);
+  }
+  return today;
 }
 
 /** Each station's current index in `scheme` (ATMO: today's, else yesterday's), as a list shows it. */
@@ -70,8 +89,11 @@ export async function currentIndexByStation(
   scheme: IndexScheme,
   now: number,
 ): Promise<Map<string, StationIndexSummary>> {
-  const to = bucketOf(now, HOUR_MS) + HOUR_MS;
-  const means = await hourlyMeansByStation(db, stationIds, windowStart(scheme, now), to);
+  const hour = bucketOf(now, HOUR_MS);
+  const means =
+    scheme === 'atmo'
+      ? await atmoMeansByStation(db, stationIds, now)
+      : await hourlyMeansByStation(db, stationIds, hour - 11 * HOUR_MS, hour + HOUR_MS);
   const empty: HourlyMeans = new Map();
   const out = new Map<string, StationIndexSummary>();
   for (const id of stationIds) {

@@ -167,3 +167,38 @@ describe('GET /api/v1/stations?index=', () => {
     expect((await json<{ error: { message: string } }>(res)).error.message).toContain('"index"');
   });
 });
+
+describe('the station list in the evening, when today can have its 18 hours', () => {
+  // NOW (fixtures) is 20:30 UTC: today has 21 hours.
+  let g: Fixture;
+  beforeAll(async () => {
+    g = await fixture();
+    await citizen(g.db, { id: 'full-a', lat: 43.3, lon: 5.38 });
+    await citizen(g.db, { id: 'late-b', lat: 43.31, lon: 5.39 });
+    await citizen(g.db, { id: 'pair-c', lat: 43.32, lon: 5.4 });
+    // full-a: every hour of yesterday (30 µg/m³) and today (8): today's index.
+    await readings(g.db, 'full-a', 'pm25', [...hourly(TODAY - DAY, 24, 30), ...hourly(TODAY, 21, 8)]);
+    // late-b: today only since 10:00 (11 hours): yesterday's.
+    await readings(g.db, 'late-b', 'pm25', [
+      ...hourly(TODAY - DAY, 24, 30),
+      ...hourly(TODAY + 10 * HOUR, 11, 8),
+    ]);
+    // pair-c: two PM2.5 sensors yesterday, 10 and 30 µg/m³: pooled, the hourly mean is 20 ("Moyen").
+    await readings(g.db, 'pair-c', 'pm25', hourly(TODAY - DAY, 24, 10), { sensor: 'SDS011' });
+    await readings(g.db, 'pair-c', 'pm25', hourly(TODAY - DAY, 24, 30), { sensor: 'PMS5003' });
+  });
+  afterAll(() => g.cleanup());
+
+  it("gives today's index where today has enough hours, yesterday's elsewhere, sensors pooled", async () => {
+    const res = await g.app.request('/api/v1/stations?index=atmo');
+    const { stations } = await json<StationsResponse>(res);
+    const index = Object.fromEntries(stations.map((s) => [s.id, s.index]));
+    expect(index['full-a']).toMatchObject({ level: 1, date: '2026-03-10', day: 'today' });
+    expect(index['late-b']).toMatchObject({ level: 4, date: '2026-03-09', day: 'yesterday' });
+    expect(index['pair-c']).toMatchObject({ level: 2, date: '2026-03-09', day: 'yesterday' });
+    for (const s of stations) {
+      const one = await json<IndexResponse>(await g.app.request(`/api/v1/stations/${s.id}/index`));
+      expect(s.index, s.id).toMatchObject({ level: one.level, date: one.date, day: one.day });
+    }
+  });
+});
