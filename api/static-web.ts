@@ -1,8 +1,11 @@
 // The built widgets and pages (dist/web, built by `npm run build`): / the dashboard, /embed the
 // embed builder, /widgets/* the embeddable bundle (CORS *, so any school website can load it) and
 // /assets/*. Vite's hashed chunk names never change content: cached for a year, immutable. The
-// stable entry widgets/souffle.js and the pages revalidate with an ETag.
-import { stat, readFile } from 'node:fs/promises';
+// stable entry widgets/souffle.js and the pages revalidate with an ETag. Files are streamed from
+// disk, never held whole in memory.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { extname, resolve, sep } from 'node:path';
 import type { Context } from 'hono';
 import type { ApiApp } from './app-deps.js';
@@ -67,7 +70,13 @@ async function serveFile(c: Context, root: string, relative: string, extra: Reco
     return c.body(null, 304, headers);
   }
   headers['Content-Type'] = TYPES[extname(found.path)] ?? 'application/octet-stream';
-  return c.body(await readFile(found.path), 200, headers);
+  headers['Content-Length'] = String(found.info.size);
+  return c.body(fileStream(found.path), 200, headers);
+}
+
+/** A file as a web stream: sent in chunks as the client reads, whatever its size. */
+export function fileStream(path: string): ReadableStream<Uint8Array> {
+  return Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
 }
 
 export function registerStaticWeb(app: ApiApp, webDir: string): void {
