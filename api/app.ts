@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../data/schema.js';
 import { errorHandler, notFoundHandler, validationHook } from './api-error.js';
 import type { ApiApp, AppDeps, Publish } from './app-deps.js';
+import { GZIP_MIN_BYTES } from './http-cache.js';
 import { publicCors } from './public-cors.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { createRequestMetrics } from './request-metrics.js';
@@ -99,7 +100,9 @@ export function createApp(options: AppOptions): ApiApp {
   app.onError(errorHandler);
   app.notFound(notFoundHandler);
   app.use('*', requestMetrics.middleware);
-  app.use('*', compress({ contentTypeFilter: compressible }));
+  // Streamed answers (exports, static files); cached JSON arrives gzipped already (http-cache.ts),
+  // or with a Content-Length under the same threshold, which this leaves as it is.
+  app.use('*', compress({ contentTypeFilter: compressible, threshold: GZIP_MIN_BYTES }));
   const cors = publicCors({
     allowMethods: ['GET', 'HEAD', 'OPTIONS'],
     exposeHeaders: ['ETag', 'Link', 'Content-Disposition', 'X-Data-Licence', 'X-Data-Attribution'],
