@@ -12,9 +12,8 @@ import { DeviceCache } from './device-cache.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import type { Logger } from './logger.js';
 import { isForeignKeyError, storeMessages } from './store-messages.js';
+import { isTransientDatabaseError } from './transient-error.js';
 
-/** SQLite says the database is busy, locked, full or unreadable: wait and retry, never drop. */
-const TRANSIENT = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN|READONLY|PROTOCOL)/;
 /** Attempts before a message that fails for another reason is given up (a poison message). */
 export const MAX_ATTEMPTS = 3;
 
@@ -59,9 +58,12 @@ export class BatchWriter {
         this.devices.clear();
         return this.attempt(batch, attempt, true);
       }
-      if (TRANSIENT.test((e as { code?: string }).code ?? '')) {
+      if (isTransientDatabaseError(e)) {
+        // Busy, locked, unreachable, or (PostgreSQL) a deadlock with another worker: wait, retry.
         if (this.stopping()) return false;
         this.log.warn(`database unavailable (${(e as Error).message}); retrying`);
+        // The rolled-back transaction may have created series that the cache now names.
+        this.series.clear();
         await sleep(Math.min(5000, 100 * 2 ** Math.min(attempt, 6)));
         return this.attempt(batch, attempt + 1, refreshed);
       }

@@ -53,7 +53,10 @@ export async function storeMessages(
     rows.sort((a, b) => a.seriesId - b.seriesId || a.time - b.time);
     let inserted = 0;
     for (const chunk of fixedChunks(rows)) inserted += (await insertReadings(trx, chunk)).inserted;
-    for (const [id, time] of lastSeen) await touch(trx, id, time);
+    // In id order: two workers committing at once then lock the device rows in the same order
+    // and cannot deadlock on them (PostgreSQL).
+    const touched = [...lastSeen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [id, time] of touched) await touch(trx, id, time);
     await recordIngestErrors(trx, errors);
     return { inserted, duplicates: rows.length - inserted };
   });
