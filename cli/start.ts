@@ -17,7 +17,9 @@ export const usage = `souffle start
   Migrates the database (SOUFFLE_DB, or SOUFFLE_DATABASE_URL) and runs, in one process: the
   embedded MQTT broker on SOUFFLE_MQTT_PORT (unless MQTT_URL points at a broker), the ingest
   worker, the AtmoSud puller (unless ATMOSUD_ENABLED=false), and the API with the dashboard,
-  the embed builder and the widgets on http://localhost:PORT. Stops cleanly on SIGTERM/SIGINT.`;
+  the embed builder and the widgets on http://localhost:PORT. Stops cleanly on SIGTERM/SIGINT.
+  With SOUFFLE_INGEST_WORKERS=N > 1 (MQTT_URL required), the ingest workers run as N child
+  processes sharing the subscription, as with \`souffle ingest\`; the rest stays in this process.`;
 
 /** The built widgets and pages, beside the package whatever the working directory. */
 export const WEB_DIR = fileURLToPath(new URL('../dist/web', import.meta.url));
@@ -64,6 +66,10 @@ export async function run(argv: string[], config: Config): Promise<void> {
     say(
       `  MQTT broker     ${ingest.broker ? `embedded, mqtt://localhost:${ingest.broker.port} (devices log in with their id and token)` : config.MQTT_URL}`,
     );
+    if (ingest.supervisor) {
+      const n = config.SOUFFLE_INGEST_WORKERS;
+      say(`  Ingest workers  ${n} processes sharing the subscription (slots 1–${n})`);
+    }
     say(`  Database        ${config.SOUFFLE_DATABASE_URL ? 'PostgreSQL' : config.SOUFFLE_DB}`);
     say(
       `  AtmoSud         ${config.ATMOSUD_ENABLED ? `${config.ATMOSUD_URL}, every ${config.ATMOSUD_INTERVAL / 60_000} min` : 'disabled'}`,
