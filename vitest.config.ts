@@ -7,8 +7,10 @@ const postgres = process.env.SOUFFLE_TEST_POSTGRES || 'postgres://postgres@127.0
 const skipPostgres = /^(skip|off|0|false|no)$/i.test(postgres);
 
 // Suites that run on both engines. Files that test SQLite itself stay in the sqlite project only.
-const BOTH_ENGINES = ['tests/data/store/**/*.test.ts'];
-const SQLITE_ONLY = ['tests/data/store/migrations.test.ts'];
+const BOTH_ENGINES = ['tests/data/store/**/*.test.ts', 'tests/api/**/*.test.ts'];
+// migrations: SQLite's STRICT tables and pragmas. export-memory: seeds a million rows through
+// better-sqlite3 directly; the export's queries are the same Kysely ones tests/api/export runs on both.
+const SQLITE_ONLY = ['tests/data/store/migrations.test.ts', 'tests/api/export-memory.test.ts'];
 
 // Tests start real brokers, databases, servers and browsers: give them room, and run files in
 // separate processes (forks) so that native modules and listening sockets never collide.

@@ -51,7 +51,7 @@ describe('souffle export', () => {
   it('writes CSV to stdout and its progress and licence to stderr', async () => {
     const run = await souffle(
       ['export', '--format', 'csv', '--phenomenon', 'pm25', '--from', '2026-03-10', '--to', '2026-03-11'],
-      { SOUFFLE_DB: handle.path },
+      handle.env,
     );
     expect(run.stderr).toMatch(/souffle export: 5 rows in [\d.]+ s/);
     expect(run.stderr).toContain('ODbL-1.0');
@@ -64,7 +64,7 @@ describe('souffle export', () => {
   it('writes a file, complete or not at all', async () => {
     const out = join(handle.dir, 'pm25.ndjson');
     const run = await souffle(['export', '--format', 'ndjson', '--station', 'FR-X', '--output', out], {
-      SOUFFLE_DB: handle.path,
+      ...handle.env,
     });
     expect(run.code).toBe(0);
     expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(2);
@@ -72,11 +72,11 @@ describe('souffle export', () => {
   });
 
   it('names the bad option and exits 2', async () => {
-    const run = await souffle(['export', '--from', 'last week'], { SOUFFLE_DB: handle.path });
+    const run = await souffle(['export', '--from', 'last week'], handle.env);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--from "last week"');
     const range = await souffle(['export', '--from', '2026-03-11', '--to', '2026-03-10'], {
-      SOUFFLE_DB: handle.path,
+      ...handle.env,
     });
     expect(range.code).toBe(2);
     expect(range.stderr).toContain('--from must be before --to');
@@ -93,7 +93,7 @@ describe('souffle api', () => {
   it('serves the API, prints a generated admin token once, and stops on SIGTERM', async () => {
     const port = await freePort();
     const env = {
-      SOUFFLE_DB: handle.path,
+      ...handle.env,
       PORT: String(port),
       HOST: '127.0.0.1',
       SOUFFLE_MQTT_PORT: String(await freePort()),
@@ -117,7 +117,7 @@ describe('souffle api', () => {
   it('fails clearly when the port is taken', async () => {
     const port = await freePort();
     const env = {
-      SOUFFLE_DB: handle.path,
+      ...handle.env,
       PORT: String(port),
       HOST: '127.0.0.1',
       SOUFFLE_ADMIN_TOKEN: 'x',

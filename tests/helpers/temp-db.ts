@@ -90,7 +90,8 @@ async function tempPostgres(dir: string): Promise<TempDb> {
     dir,
     dialect: 'postgres' as const,
     url,
-    env: { SOUFFLE_DATABASE_URL: url },
+    // SOUFFLE_DB still places the admin token file (.admin-token beside it) in the temp folder.
+    env: { SOUFFLE_DATABASE_URL: url, SOUFFLE_DB: join(dir, 'souffle.db') },
     close: handle.close,
     cleanup: async () => {
       await handle.close().catch(() => {});
