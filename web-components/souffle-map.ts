@@ -14,15 +14,17 @@ import {
   type Map as LeafletMap,
   layerGroup,
 } from 'leaflet';
-import { LitElement, css, html, nothing, unsafeCSS } from 'lit';
+import { LitElement, html, nothing, unsafeCSS } from 'lit';
 import type { StationIndexSummary, StationSummary } from '../data/api-types.js';
-import { UNAVAILABLE, indexBands } from '../data/indices.js';
+import { UNAVAILABLE } from '../data/indices.js';
 import { ApiError, api, apiBaseFor } from './api-client.js';
 import { DataController } from './data-controller.js';
 import { parseRefresh } from './format.js';
 import { resolveLang, t, translator, type Lang } from './i18n.js';
 import './souffle-card.js';
 import { toScheme } from './souffle-index.js';
+import { renderMapLegend } from './map-legend.js';
+import { mapStyles } from './map-styles.js';
 import { baseStyles, renderError } from './styles.js';
 
 export const DEFAULT_TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
@@ -280,7 +282,6 @@ export class SouffleMap extends LitElement {
     const lang = resolveLang(this);
     const state = this.#data.state;
     const scheme = toScheme(this.scheme);
-    const bands = indexBands(scheme, 'pm25');
     return html`<div class="frame" part="frame">
       <div class="map" part="map" role="region" aria-label=${mt(lang, 'map')}></div>
       ${
@@ -288,27 +289,7 @@ export class SouffleMap extends LitElement {
           ? html`<div class="overlay">${renderError(state.error, lang)}</div>`
           : nothing
       }
-      ${
-        this.legend === 'none'
-          ? nothing
-          : html`<details class="legend" part="legend" ?open=${this.legend !== 'closed'}>
-              <summary>${t(lang, `index.${scheme}`)}</summary>
-              <ul>
-                ${bands.map(
-                  (b) =>
-                    html`<li>
-                      <span class="swatch" style="background:${b.colour}"></span>${b.label[lang]}
-                    </li>`,
-                )}
-                <li>
-                  <span class="swatch" style="background:${UNAVAILABLE.colour}"></span
-                  >${UNAVAILABLE.label[lang]}
-                </li>
-              </ul>
-              <p class="key"><span class="ring official"></span>${t(lang, 'official')}</p>
-              <p class="key"><span class="ring citizen"></span>${t(lang, 'citizen')}</p>
-            </details>`
-      }
+      ${this.legend === 'none' ? nothing : renderMapLegend(scheme, lang, this.legend !== 'closed')}
       ${
         state.status === 'ready'
           ? html`<ul class="sr-only" aria-label=${mt(lang, 'stations')}>
@@ -326,91 +307,7 @@ export class SouffleMap extends LitElement {
     </div>`;
   }
 
-  static override styles = [
-    baseStyles,
-    unsafeCSS(leafletCss),
-    css`
-      .frame {
-        position: relative;
-        border: 1px solid var(--souffle-border, #d9dee5);
-        border-radius: var(--souffle-radius, 12px);
-        overflow: hidden;
-        background: var(--souffle-map-bg, #e8edf2);
-      }
-      .map {
-        height: var(--souffle-map-height, 420px);
-        background: var(--souffle-map-bg, #e8edf2);
-        font: inherit;
-      }
-      .overlay {
-        position: absolute;
-        top: 0.75rem;
-        left: 3.5rem;
-        right: 0.75rem;
-        z-index: 1000;
-      }
-      .legend {
-        position: absolute;
-        left: 0.6rem;
-        bottom: 1.8rem;
-        /* Like Leaflet's own controls: above the map panes (popups included, so a popup folds it). */
-        z-index: 800;
-        background: rgb(255 255 255 / 0.94);
-        border-radius: 8px;
-        box-shadow: 0 1px 4px rgb(16 24 40 / 0.2);
-        padding: 0.45rem 0.65rem;
-        font-size: 0.75rem;
-        line-height: 1.35;
-      }
-      .legend summary {
-        font-weight: 700;
-        cursor: pointer;
-      }
-      .legend summary:focus-visible {
-        outline: 3px solid var(--souffle-focus, #f5b700);
-      }
-      .legend ul {
-        list-style: none;
-        margin: 0.25rem 0;
-        padding: 0;
-      }
-      .legend li,
-      .legend .key {
-        display: flex;
-        align-items: center;
-        gap: 0.4em;
-        margin: 0;
-      }
-      .swatch {
-        width: 0.85em;
-        height: 0.85em;
-        border-radius: 50%;
-        box-shadow: inset 0 0 0 1px rgb(0 0 0 / 0.15);
-      }
-      .ring {
-        width: 0.85em;
-        height: 0.85em;
-        border-radius: 50%;
-        background: #d9dee5;
-      }
-      .ring.official {
-        border: 2px solid #1d2433;
-      }
-      .ring.citizen {
-        border: 2px solid #ffffff;
-        box-shadow: 0 0 0 1px #8a94a3;
-      }
-      .leaflet-popup-content {
-        margin: 0.75rem 0.9rem;
-      }
-      .leaflet-container {
-        font-family: inherit;
-      }
-      .leaflet-container a {
-        color: var(--souffle-link, #1d5fbf);
-      }
-    `,
-  ];
+  static override styles = [baseStyles, unsafeCSS(leafletCss), mapStyles];
 }
 
 if (!customElements.get('souffle-map')) customElements.define('souffle-map', SouffleMap);
