@@ -5,15 +5,16 @@
 import type { Db } from '../data/db.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../ingest/embedded-broker.js';
 import { createLogger, type Logger } from '../ingest/logger.js';
+import { retireSession, type RetiredSession } from '../ingest/retire-session.js';
 import { IngestWorker } from '../ingest/worker.js';
 import { serviceCredentials } from './admin-token.js';
-import { parseCommandArgs, UsageError } from './args.js';
+import { output, parseCommandArgs, UsageError } from './args.js';
 import { startAtmosudPuller } from './atmosud-puller.js';
 import { IngestSupervisor, READY_MESSAGE } from './ingest-supervisor.js';
 import { openConfiguredDatabase } from './open-database.js';
 import type { Config } from './config.js';
 
-export const usage = `souffle ingest [--no-mqtt] [--slot <k>]
+export const usage = `souffle ingest [--no-mqtt] [--slot <k>] [--retire <k,...|single>]
   Runs the ingest worker: subscribes to the devices' topics (QoS 1, persistent session), stores
   their readings in the database (SOUFFLE_DATABASE_URL, else SOUFFLE_DB), and pulls AtmoSud
   reference data (ATMOSUD_*). Without MQTT_URL it also runs the embedded MQTT broker on
@@ -31,7 +32,12 @@ Options:
                 id SOUFFLE_MQTT_CLIENT_ID-<k>, persistent session subscribed through
                 $share/souffle/…; slot 1 also runs the AtmoSud puller. Give each running worker
                 its own slot, and keep every slot running (docs/ingest.md, "Several workers").
-                (--instance is the former name of this option.)`;
+                (--instance is the former name of this option.)
+  --retire <list>  after running fewer workers than before: for each slot of the list (e.g. 3,4),
+                or "single" for the session of a lone worker (SOUFFLE_MQTT_CLIENT_ID), store what
+                its broker session still holds, then end the session so that Mosquitto stops
+                routing messages to it; then exit. Only for slots that no longer run.
+  --json        with --retire: print the outcome as JSON`;
 
 /** The shared subscription group of the workers: `$share/souffle/<topic>`. */
 export const SHARE_GROUP = 'souffle';
@@ -145,12 +151,65 @@ function parseSlot(values: { slot?: string; instance?: string }): number | undef
   return slot;
 }
 
+/** `--retire 3,4` or `--retire single`: the client ids whose sessions to retire. */
+function parseRetire(config: Config, text: string): string[] {
+  const items = text.split(',').map((s) => s.trim());
+  return items.map((item) => {
+    if (item === 'single') return config.SOUFFLE_MQTT_CLIENT_ID;
+    const slot = Number(item);
+    if (!item || !Number.isInteger(slot) || slot < 1 || slot > 64) {
+      throw new UsageError(`--retire "${text}": "${item}" is neither a slot from 1 to 64 nor "single"`);
+    }
+    return slotClientId(config, slot);
+  });
+}
+
+async function retire(config: Config, text: string, json: boolean | undefined): Promise<void> {
+  const clientIds = parseRetire(config, text);
+  requireSharedSubscriptions(config, '--retire');
+  const logger = createLogger({ level: config.LOG_LEVEL, scope: 'souffle ingest' });
+  const handle = await openConfiguredDatabase(config);
+  const retired: RetiredSession[] = [];
+  try {
+    for (const clientId of clientIds) {
+      retired.push(
+        await retireSession({
+          db: handle.db,
+          ...workerConnection(config),
+          clientId,
+          shareGroup: SHARE_GROUP,
+          logger,
+        }),
+      );
+    }
+  } finally {
+    await handle.close();
+  }
+  output(json, retired, () =>
+    retired
+      .map((r) =>
+        r.sessionPresent
+          ? `${r.clientId}: session ended after storing what it held (${r.received} message(s): ` +
+            `${r.valuesStored} new value(s), ${r.valuesDuplicate} already stored)`
+          : `${r.clientId}: no session on the broker, nothing to do`,
+      )
+      .join('\n'),
+  );
+}
+
 export async function run(argv: string[], config: Config): Promise<void> {
   const { values } = parseCommandArgs(argv, {
     'no-mqtt': { type: 'boolean' },
     slot: { type: 'string' },
     instance: { type: 'string' },
+    retire: { type: 'string' },
   });
+  if (values.retire !== undefined) {
+    if (values.slot ?? values.instance ?? values['no-mqtt']) {
+      throw new UsageError('--retire runs alone: give it without --slot or --no-mqtt');
+    }
+    return retire(config, values.retire, values.json);
+  }
   const slot = parseSlot(values);
   // Started by a supervisor, this process talks to it over IPC; the channel must not keep the
   // process alive once the worker has stopped (or failed to start).

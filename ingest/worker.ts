@@ -28,6 +28,12 @@ export type IngestWorkerOptions = {
   reconnectPeriodMs?: number;
   /** Most messages committed in one transaction. */
   maxBatch?: number;
+  /**
+   * Store what the session holds without taking anything new: on connect, unsubscribe from the
+   * ingest topics (plain and shared) instead of subscribing. Retiring a slot's session uses it
+   * (ingest/retire-session.ts).
+   */
+  drain?: boolean;
 };
 
 export type IngestWorkerStatus = Readonly<
@@ -37,6 +43,12 @@ export type IngestWorkerStatus = Readonly<
     subscribed: boolean;
     /** Transactions committed: received / transactions is the mean batch size. */
     transactions: number;
+    /** Whether the broker had a session for this client id at the last connection. */
+    sessionPresent: boolean;
+    /** Nothing received is waiting to be committed and acknowledged. */
+    idle: boolean;
+    /** When the last message arrived (epoch ms), or 0. */
+    lastMessageAt: number;
   }
 >;
 
@@ -45,6 +57,7 @@ const defaults = {
   metricsFlushMs: 2000,
   reconnectPeriodMs: 1000,
   maxBatch: 1000,
+  drain: false,
 };
 
 /** Messages queued beyond which mqtt.js is not handed the next one (backpressure). */
@@ -66,6 +79,8 @@ export class IngestWorker {
   private flushing: Promise<void> = Promise.resolve();
   private connected = false;
   private subscribed = false;
+  private sessionPresent = false;
+  private lastMessageAt = 0;
   private running = false;
   private stopping = false;
   private resume: () => void = () => {};
@@ -87,6 +102,9 @@ export class IngestWorker {
       running: this.running,
       subscribed: this.subscribed,
       transactions: this.writer.transactions,
+      sessionPresent: this.sessionPresent,
+      idle: this.queue.length === 0 && this.draining === null,
+      lastMessageAt: this.lastMessageAt,
     };
   }
 
@@ -119,11 +137,12 @@ export class IngestWorker {
 
     let outageLogged = false; // one line per outage, not one per reconnection attempt
     const started = new Promise<void>((resolve, reject) => {
-      client.on('connect', () => {
+      client.on('connect', (connack) => {
         this.connected = true;
+        this.sessionPresent = connack.sessionPresent;
         outageLogged = false;
         this.log.info(`connected to ${redact(mqttUrl)} as ${clientId}`);
-        this.subscribe(client).then(
+        (this.options.drain ? this.unsubscribe(client) : this.subscribe(client)).then(
           () => resolve(),
           (e: Error) => {
             this.log.error(e.message);
@@ -199,8 +218,17 @@ export class IngestWorker {
     this.log.info(`subscribed to ${topics.join(', ')} (QoS 1)`);
   }
 
+  /** Drain mode: no new message is routed to this session; what it holds still arrives. */
+  private async unsubscribe(client: MqttClient): Promise<void> {
+    const group = this.options.shareGroup;
+    const topics = [...INGEST_TOPICS, ...(group ? INGEST_TOPICS.map((t) => `$share/${group}/${t}`) : [])];
+    await client.unsubscribeAsync(topics);
+    this.log.info(`unsubscribed from ${topics.join(', ')}: taking what the session holds`);
+  }
+
   private onMessage(packet: IPublishPacket, ack: Ack): void {
     if (this.stopping) return; // not acknowledged: redelivered after restart
+    this.lastMessageAt = Date.now();
     this.metrics.received();
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     const message = { topic: packet.topic, payload, receivedAt: this.stamp(packet.topic) };

@@ -130,10 +130,16 @@ describe.runIf(hasMosquitto)('several ingest workers on Mosquitto', () => {
     await waitFor(() => pids.every((pid) => !alive(pid)), { what: () => `workers exiting\n${run.output}` });
     expect(run.output).toContain('supervisor gone: finishing the batch in hand and stopping');
     // Their sessions stay members of the shared subscription, and Mosquitto would keep routing
-    // their share of every message to them: end the sessions (nothing is queued in them).
-    for (const clientId of ['orphan-1', 'orphan-2']) {
-      await (await connectAs(broker.url, { ...SERVICE, clientId, clean: true })).endAsync();
-    }
+    // their share of every message to them: retire them (nothing is queued in them).
+    const retired = await runCli(['ingest', '--retire', '1,2'], {
+      ...db.env,
+      MQTT_URL: broker.url,
+      SOUFFLE_MQTT_USERNAME: SERVICE.username,
+      SOUFFLE_MQTT_PASSWORD: SERVICE.password,
+      SOUFFLE_MQTT_CLIENT_ID: 'orphan',
+    });
+    expect(retired.stdout).toContain('orphan-1: session ended');
+    expect(retired.stdout).toContain('orphan-2: session ended');
   });
 
   it('souffle start runs its workers as child processes, and stores a device’s reading', async () => {
