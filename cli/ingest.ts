@@ -41,6 +41,8 @@ Options:
 
 /** The shared subscription group of the workers: `$share/souffle/<topic>`. */
 export const SHARE_GROUP = 'souffle';
+/** Reconnection period of a slot's worker, ms (a lone worker's is 1 s). */
+const SHARED_RECONNECT_MS = 250;
 
 export type IngestServices = {
   worker: IngestWorker | null;
@@ -108,7 +110,10 @@ export async function startIngest(options: {
     db,
     ...workerConnection(config, broker?.port),
     clientId: slot === undefined ? config.SOUFFLE_MQTT_CLIENT_ID : slotClientId(config, slot),
-    ...(slot === undefined ? {} : { shareGroup: SHARE_GROUP }),
+    // Mosquitto 2.0 does not save $share subscriptions: after it restarts, a message published
+    // before any worker has subscribed again matches nothing and is dropped. Retrying often keeps
+    // that moment short (docs/ingest.md, "Several workers").
+    ...(slot === undefined ? {} : { shareGroup: SHARE_GROUP, reconnectPeriodMs: SHARED_RECONNECT_MS }),
     logger,
   });
   try {
