@@ -19,7 +19,14 @@ export type DeviceConnection = {
   mqtt: { url: string; host: string; port: number; username: string; password: string; qos: 1 };
   serial: string | null;
   /** For Sensor.Community kits: the "Send data to own API" settings. */
-  airrohr: { server: string; path: string; port: number; https: boolean; username: string; password: string } | null;
+  airrohr: {
+    server: string;
+    path: string;
+    port: number;
+    https: boolean;
+    username: string;
+    password: string;
+  } | null;
 };
 
 export function deviceTopic(device: Pick<Device, 'id' | 'format' | 'serial'>): string {
@@ -28,7 +35,11 @@ export function deviceTopic(device: Pick<Device, 'id' | 'format' | 'serial'>): s
   return `souffle/v1/${device.id}/readings`;
 }
 
-export function deviceConnection(device: Device, token: string, settings: ConnectionSettings): DeviceConnection {
+export function deviceConnection(
+  device: Device,
+  token: string,
+  settings: ConnectionSettings,
+): DeviceConnection {
   const mqtt = new URL(settings.mqttUrl);
   const pub = new URL(settings.publicUrl);
   const https = pub.protocol === 'https:';
