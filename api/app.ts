@@ -1,12 +1,11 @@
 // createApp: the whole HTTP surface (public reads, exports, admin and device endpoints, OpenAPI
 // document and reference, health, metrics, and the built web pages) as one Hono app. It starts
 // nothing: server.ts listens, cli/api.ts and cli/start.ts wire the database and the broker in.
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { compress } from 'hono/compress';
 import { COMPRESSIBLE_CONTENT_TYPE_REGEX } from 'hono/utils/compress';
 import type { Kysely } from 'kysely';
+import { packagePath, packageVersion } from '../data/package-root.js';
 import type { Database } from '../data/schema.js';
 import { errorHandler, notFoundHandler, validationHook } from './api-error.js';
 import type { ApiApp, AppDeps, Publish } from './app-deps.js';
@@ -51,7 +50,7 @@ export type AppOptions = {
 
 export const APP_DEFAULTS = {
   // dist/web of this checkout or package, wherever `souffle` is started from.
-  webDir: fileURLToPath(new URL('../dist/web', import.meta.url)),
+  webDir: packagePath('dist', 'web'),
   pushPerMinute: 60,
   publishTimeoutMs: 10_000,
   now: Date.now,
@@ -68,14 +67,6 @@ const PUBLIC_PATHS = [
 
 const compressible = (type: string) =>
   COMPRESSIBLE_CONTENT_TYPE_REGEX.test(type) || type.startsWith('application/x-ndjson');
-
-function packageVersion(): string {
-  try {
-    return (createRequire(import.meta.url)('../package.json') as { version: string }).version;
-  } catch {
-    return '0.0.0';
-  }
-}
 
 export function createApp(options: AppOptions): ApiApp {
   const now = options.now ?? APP_DEFAULTS.now;

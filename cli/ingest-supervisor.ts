@@ -6,11 +6,11 @@
 // its own (the IPC channel closes), so that a restarted supervisor never races an orphan for its
 // client id. A class because it has a lifecycle.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../data/package-root.js';
 import type { Logger } from '../ingest/logger.js';
 
 /** The command-line entry point the workers are started with. */
-export const SOUFFLE_BIN = fileURLToPath(new URL('../bin/souffle.mjs', import.meta.url));
+export const SOUFFLE_BIN = packagePath('bin', 'souffle.mjs');
 
 /** What a worker sends its supervisor over IPC once connected and subscribed. */
 export const READY_MESSAGE = 'souffle-ingest-ready';

@@ -2,9 +2,9 @@
 // database, the embedded broker (unless MQTT_URL is set), the ingest worker, the AtmoSud puller
 // and the API with the widgets and pages, stopped in the reverse order on SIGTERM or SIGINT.
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { createApp } from '../api/app.js';
 import { startApiServer } from '../api/server.js';
+import { packagePath } from '../data/package-root.js';
 import { createLogger } from '../ingest/logger.js';
 import { resolveAdminToken } from './admin-token.js';
 import { connectionSettings, createApiPublisher, openConfiguredDatabase } from './api.js';
@@ -22,7 +22,7 @@ export const usage = `souffle start
   processes sharing the subscription, as with \`souffle ingest\`; the rest stays in this process.`;
 
 /** The built widgets and pages, beside the package whatever the working directory. */
-export const WEB_DIR = fileURLToPath(new URL('../dist/web', import.meta.url));
+export const WEB_DIR = packagePath('dist', 'web');
 
 export async function run(argv: string[], config: Config): Promise<void> {
   parseCommandArgs(argv, {});
