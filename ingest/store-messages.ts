@@ -6,7 +6,8 @@ import type { Db } from '../data/db.js';
 import type { Database } from '../data/schema.js';
 import { executeCompiled } from '../data/store/compiled.js';
 import { recordIngestErrors, type NewIngestError } from '../data/store/ingest-errors.js';
-import { insertReadings, type NewReading } from '../data/store/readings.js';
+import { insertReadingRows, type NewReading } from '../data/store/readings.js';
+import { addToRollups } from '../data/store/rollups.js';
 import { ensureSeries, type SeriesCache } from '../data/store/series.js';
 import type { DecodedMessage } from './decode-message.js';
 
@@ -51,8 +52,15 @@ export async function storeMessages(
     // In key order: a series' values of the batch share a chunk, so their rollup buckets are
     // updated once per chunk rather than once per message (measured: 2× the batch rate).
     rows.sort((a, b) => a.seriesId - b.seriesId || a.time - b.time);
-    let inserted = 0;
-    for (const chunk of fixedChunks(rows)) inserted += (await insertReadings(trx, chunk)).inserted;
+    // Rows first, rollups last: the rollup rows of the current hour and day are the ones every
+    // writer updates, and a row lock is held until the commit. Taken last, they are held for the
+    // rollup statements and the commit only, so that two workers writing at once (PostgreSQL)
+    // wait little on each other; SQLite, one writer at a time, is indifferent to the order.
+    const fresh: { seriesId: number; time: number; value: number }[] = [];
+    for (const chunk of fixedChunks(rows)) fresh.push(...(await insertReadingRows(trx, chunk)));
+    // Chunks of up to 512 values: a few statements per batch, in a bounded number of shapes.
+    for (const chunk of fixedChunks(fresh, 512)) await addToRollups(trx, chunk);
+    const inserted = fresh.length;
     // In id order: two workers committing at once then lock the device rows in the same order
     // and cannot deadlock on them (PostgreSQL).
     const touched = [...lastSeen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

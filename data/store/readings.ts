@@ -32,26 +32,37 @@ export async function insertReadings(db: Executor, readings: readonly NewReading
   if (!db.isTransaction) return db.transaction().execute((trx) => insertReadings(trx, readings));
   let inserted = 0;
   for (let i = 0; i < readings.length; i += CHUNK) {
-    const chunk = readings.slice(i, i + CHUNK);
-    // Compiled once per row count: messages have a handful of sizes (6 values is typical).
-    const rows = await executeCompiled<{ series_id: number; time: number; value: number }>(
-      db,
-      `insert-readings:${chunk.length}`,
-      () =>
-        db
-          .insertInto('readings')
-          .values(chunk.map(toRow))
-          .onConflict((oc) => oc.columns(['series_id', 'time']).doNothing())
-          .returning(['series_id', 'time', 'value']),
-      chunk.flatMap((r) => [r.seriesId, r.time, r.value, r.flags ?? 0, r.validation ?? null]),
-    );
+    const rows = await insertReadingRows(db, readings.slice(i, i + CHUNK));
     inserted += rows.length;
-    await addToRollups(
-      db,
-      rows.map((r) => ({ seriesId: r.series_id, time: r.time, value: r.value })),
-    );
+    await addToRollups(db, rows);
   }
   return { inserted, replaced: 0, unchanged: readings.length - inserted };
+}
+
+/**
+ * The first half of insertReadings: inserts the rows (at most 2000), ignoring those already
+ * stored, and returns the new ones, which the caller must add to the rollups (addToRollups) in
+ * the same transaction. For a writer that takes the rollup rows' locks last (ingest/store-messages.ts).
+ */
+export async function insertReadingRows(
+  trx: Executor,
+  readings: readonly NewReading[],
+): Promise<{ seriesId: number; time: number; value: number }[]> {
+  if (readings.length > CHUNK)
+    throw new RangeError(`at most ${CHUNK} readings per call, got ${readings.length}`);
+  // Compiled once per row count: messages have a handful of sizes (6 values is typical).
+  const rows = await executeCompiled<{ series_id: number; time: number; value: number }>(
+    trx,
+    `insert-readings:${readings.length}`,
+    () =>
+      trx
+        .insertInto('readings')
+        .values(readings.map(toRow))
+        .onConflict((oc) => oc.columns(['series_id', 'time']).doNothing())
+        .returning(['series_id', 'time', 'value']),
+    readings.flatMap((r) => [r.seriesId, r.time, r.value, r.flags ?? 0, r.validation ?? null]),
+  );
+  return rows.map((r) => ({ seriesId: r.series_id, time: r.time, value: r.value }));
 }
 
 /**
