@@ -12,7 +12,9 @@ import { readSeries } from '../data/store/read-series.js';
 import { insertReadings, type NewReading } from '../data/store/readings.js';
 import { ensureSeries } from '../data/store/series.js';
 import { upsertStation } from '../data/store/stations.js';
+import { withSearchPath } from '../tests/helpers/temp-db.js';
 import { result, type BenchSuite } from './bench-types.js';
+import { INGEST_MESSAGES, ingestRates } from './postgres-ingest.js';
 
 const PHENOMENA = ['pm1', 'pm25', 'pm10', 'temperature', 'humidity', 'pressure'] as const;
 // Fewer messages than bench/storage.ts: a PostgreSQL commit is a network round trip and a WAL
@@ -53,7 +55,41 @@ export const postgresSuite: BenchSuite = {
       }
       log(`postgres: postgres store insert by ${WRITERS} concurrent writers`);
       const concurrent = await insertRate(postgres.db, { prefix: 'many', writers: WRITERS });
+      const [e2eSqlite, e2ePostgres, e2eShared] = await ingestRates(
+        [
+          { name: 'SQLite', db: sqlite.db, env: { SOUFFLE_DB: sqlite.path }, workers: 1 },
+          {
+            name: 'PostgreSQL',
+            db: postgres.db,
+            env: { SOUFFLE_DATABASE_URL: withSearchPath(url, schema) },
+            workers: 1,
+          },
+          {
+            name: 'PostgreSQL, 2 workers',
+            db: postgres.db,
+            env: { SOUFFLE_DATABASE_URL: withSearchPath(url, schema) },
+            workers: 2,
+          },
+        ],
+        log,
+      );
       return [
+        result({
+          name: 'postgres: ingest end to end (messages/s, 6 values)',
+          value: e2ePostgres!,
+          unit: 'msg/s',
+          baseline: e2eSqlite!,
+          higherIsBetter: true,
+          note: `souffle ingest as its own process through Mosquitto, ${INGEST_MESSAGES} messages published at full speed by another process, each acknowledged after its commit, first publish to last row stored; baseline: the same on SQLite`,
+        }),
+        result({
+          name: 'postgres: ingest end to end, 2 workers (messages/s)',
+          value: e2eShared!,
+          unit: 'msg/s',
+          baseline: e2ePostgres!,
+          higherIsBetter: true,
+          note: 'SOUFFLE_INGEST_WORKERS=2: two worker processes sharing the subscription ($share), same run and stream; baseline: one worker on PostgreSQL (the ratio is the scaling). On a 2-core machine that also runs PostgreSQL, Mosquitto and the publisher, the CPU is the limit and two workers cannot show their gain (measured 0.8–1.5×): several workers pay on more cores or machines',
+        }),
         result({
           name: 'postgres: storage insert (readings/s, rollups included)',
           value: insert.postgres,
