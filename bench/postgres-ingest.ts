@@ -9,7 +9,7 @@ import { setPriority } from 'node:os';
 import mqtt from 'mqtt';
 import type { Db } from '../data/db.js';
 import { createDevice } from '../data/store/devices.js';
-import { READY_MESSAGE, SOUFFLE_BIN } from '../cli/ingest-supervisor.js';
+import { isReadyMessage, SOUFFLE_BIN } from '../cli/ingest-supervisor.js';
 import { startMosquitto } from '../tests/helpers/mosquitto.js';
 import { FLEET_DEVICES } from './ingest-fleet.js';
 
@@ -93,7 +93,7 @@ async function startIngestProcess(url: string, clientId: string, t: IngestTarget
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   await new Promise<void>((resolve, reject) => {
-    child.on('message', (m) => m === READY_MESSAGE && resolve());
+    child.on('message', (m) => isReadyMessage(m) && resolve());
     child.once('exit', (code) => reject(new Error(`souffle ingest exited (${code}):\n${stderr}`)));
   });
   return {

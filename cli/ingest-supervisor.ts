@@ -12,8 +12,15 @@ import type { Logger } from '../ingest/logger.js';
 /** The command-line entry point the workers are started with. */
 export const SOUFFLE_BIN = packagePath('bin', 'souffle.mjs');
 
-/** What a worker sends its supervisor over IPC once connected and subscribed. */
-export const READY_MESSAGE = 'souffle-ingest-ready';
+/** What `souffle ingest` sends its parent over IPC once connected and subscribed. */
+export const READY_MESSAGE = { souffle: 'ingest-ready' } as const;
+
+/** Whether an IPC message is READY_MESSAGE. */
+export function isReadyMessage(m: unknown): boolean {
+  return (
+    typeof m === 'object' && m !== null && (m as { souffle?: unknown }).souffle === READY_MESSAGE.souffle
+  );
+}
 
 export type SupervisorOptions = {
   workers: number;
@@ -122,7 +129,7 @@ export class IngestSupervisor {
     this.log.info(`ingest worker ${s.slot} started (pid ${child.pid})`);
     const ready = new Promise<void>((resolve, reject) => {
       child.on('message', (m) => {
-        if (m === READY_MESSAGE) resolve();
+        if (isReadyMessage(m)) resolve();
       });
       child.once('exit', (code, signal) => {
         reject(

@@ -91,6 +91,7 @@ export async function startIngest(options: {
   const workers = config.SOUFFLE_INGEST_WORKERS;
   if (slot === undefined && workers > 1) {
     requireSharedSubscriptions(config, `SOUFFLE_INGEST_WORKERS=${workers}`);
+    slotClientId(config, workers); // the longest client id: refused here rather than in every worker
     const supervisor = new IngestSupervisor({ workers, logger, env: { ATMOSUD_ENABLED: 'false' } });
     await supervisor.start();
     return { worker: null, broker: null, supervisor, stop: () => supervisor.stop() };

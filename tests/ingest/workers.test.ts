@@ -55,6 +55,13 @@ describe('several ingest workers: what is refused', () => {
     expect(long.stderr).toContain(
       'the client id "souffle-ingest-paca-01-12" of slot 12 is over 23 characters',
     );
+    const supervised = await runCli(['ingest'], {
+      ...env,
+      SOUFFLE_INGEST_WORKERS: '12',
+      SOUFFLE_MQTT_CLIENT_ID: 'souffle-ingest-paca-01',
+    });
+    expect(supervised.code).toBe(2);
+    expect(supervised.stderr).toContain('of slot 12 is over 23 characters: shorten SOUFFLE_MQTT_CLIENT_ID');
   });
 });
 
