@@ -221,7 +221,10 @@ describe('the simulator against a running platform', () => {
       return errors.some((e) => fleet.some((d) => d.id === e.device_id));
     }, 'the rejections in the devices’ error logs');
     expect(worker.status.running).toBe(true);
-    expect(Object.keys(worker.status.messagesRejected).length).toBeGreaterThan(0);
+    // Which faults land in 2.5 s depends on timing: a whole message (malformed JSON) or single
+    // values (a clock in the future, a spike out of range) may be what the worker rejected.
+    const rejected = { ...worker.status.messagesRejected, ...worker.status.valuesRejected };
+    expect(Object.keys(rejected).length).toBeGreaterThan(0);
   });
 
   it('load mode publishes N native messages of 6 values, each stored', async () => {
