@@ -53,23 +53,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
       extra,
     ].join('\n'),
   );
-  let child: ChildProcess | undefined;
-  let output = '';
-  const start = async () => {
-    child = spawn(MOSQUITTO_BIN!, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.on('data', (d) => (output += d));
-    child.stderr?.on('data', (d) => (output += d));
-    await waitForPort(port, 10_000, () => output);
-  };
-  const stop = async () => {
-    const c = child;
-    if (!c || c.exitCode !== null) return;
-    const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
-    c.kill('SIGTERM');
-    const timer = setTimeout(() => c.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const { start, stop, log } = mosquittoProcess(conf, port);
   await start();
   return {
     port,
@@ -84,8 +68,36 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
       await stop();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
-    log: () => output,
+    log,
   };
+}
+
+/**
+ * One Mosquitto process for a configuration file: start (resolves once the port listens), stop
+ * (SIGTERM, then SIGKILL after 5 s), signal (e.g. SIGHUP to reload), and its output so far.
+ */
+export function mosquittoProcess(conf: string, port: number) {
+  if (!MOSQUITTO_BIN) throw new Error('mosquitto is not installed (apt-get install -y mosquitto)');
+  const bin = MOSQUITTO_BIN;
+  let child: ChildProcess | undefined;
+  let output = '';
+  const start = async () => {
+    const c = spawn(bin, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+    c.stdout.on('data', (d) => (output += d));
+    c.stderr.on('data', (d) => (output += d));
+    child = c;
+    await waitForPort(port, 10_000, () => output);
+  };
+  const stop = async () => {
+    const c = child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
+    c.kill('SIGTERM');
+    const timer = setTimeout(() => c.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return { start, stop, signal: (sig: NodeJS.Signals) => child?.kill(sig), log: () => output };
 }
 
 /** Writes a Mosquitto password file with `mosquitto_passwd` (hashing as the broker expects). */

@@ -1,13 +1,12 @@
 // Helpers for the ingest tests: a Mosquitto run with the configuration `souffle mosquitto-config`
 // writes (not a test variant of it), publishing as a device, and reading back what was stored.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Db } from '../../data/db.js';
 import { writeMosquittoConfig, type MosquittoConfigResult } from '../../cli/mosquitto-config.js';
 import type { BrokerOptions } from '../../cli/mosquitto-files.js';
 import { freePort } from '../helpers/free-port.js';
-import { MOSQUITTO_BIN, waitForPort } from '../helpers/mosquitto.js';
+import { mosquittoProcess } from '../helpers/mosquitto.js';
 import { tempDir } from '../helpers/temp-db.js';
 
 export const SERVICE = { username: 'souffle', password: 'service-secret' };
@@ -30,8 +29,6 @@ export async function startGeneratedMosquitto(
   db: Db,
   options: Partial<BrokerOptions> = {},
 ): Promise<GeneratedMosquitto> {
-  const bin = MOSQUITTO_BIN;
-  if (!bin) throw new Error('mosquitto is not installed');
   const { dir, cleanup } = tempDir('souffle-mosquitto-');
   chmodSync(dir, 0o755); // as in /etc/mosquitto: the broker's own user must reach the files
   const port = await freePort();
@@ -45,24 +42,7 @@ export async function startGeneratedMosquitto(
     ...options,
   };
   let config = await writeMosquittoConfig(db, dir, brokerOptions, SERVICE);
-  let child: ChildProcess | undefined;
-  let output = '';
-  const start = async () => {
-    const c = spawn(bin, ['-c', config.files.conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-    c.stdout.on('data', (d) => (output += d));
-    c.stderr.on('data', (d) => (output += d));
-    child = c;
-    await waitForPort(port, 10_000, () => output);
-  };
-  const stop = async () => {
-    const c = child;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
-    c.kill('SIGTERM');
-    const timer = setTimeout(() => c.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const { start, stop, signal, log } = mosquittoProcess(config.files.conf, port);
   await start();
   return {
     url: `mqtt://127.0.0.1:${port}`,
@@ -73,7 +53,7 @@ export async function startGeneratedMosquitto(
     },
     reload: async () => {
       config = await writeMosquittoConfig(db, dir, brokerOptions, SERVICE);
-      child?.kill('SIGHUP');
+      signal('SIGHUP');
       await new Promise((r) => setTimeout(r, 300));
     },
     stop,
@@ -82,7 +62,7 @@ export async function startGeneratedMosquitto(
       await stop();
       cleanup();
     },
-    log: () => output,
+    log,
   };
 }
 

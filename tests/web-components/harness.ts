@@ -208,3 +208,10 @@ export function schoolPage(souffleUrl: string, body: string, lang = 'fr'): strin
 <script type="module" src="${souffleUrl}/widgets/souffle.js"></script></head>
 <body><h1>Notre air</h1>${body}</body></html>`;
 }
+
+/** Text inside the shadow root of the first element matching `selector`, whitespace folded. */
+export const shadowText = (page: Page, selector: string) =>
+  page
+    .locator(selector)
+    .first()
+    .evaluate((el) => (el.shadowRoot?.textContent ?? '').replace(/\s+/g, ' ').trim());

@@ -13,6 +13,7 @@ import {
   startSouffle,
   type SchoolSite,
   type Souffle,
+  shadowText,
 } from './harness.js';
 
 /** 11 March 2026, 08:30 UTC (09:30 in Marseille). */
@@ -35,12 +36,6 @@ afterAll(async () => {
   await school?.close();
   await souffle?.close();
 });
-
-const shadowText = (page: Page, selector: string) =>
-  page
-    .locator(selector)
-    .first()
-    .evaluate((el) => (el.shadowRoot?.textContent ?? '').replace(/\s+/g, ' ').trim());
 
 const badgeLevel = (page: Page, selector: string) =>
   page

@@ -14,6 +14,7 @@ import {
   startSouffle,
   type SchoolSite,
   type Souffle,
+  shadowText,
 } from './harness.js';
 
 let souffle: Souffle;
@@ -29,13 +30,6 @@ afterAll(async () => {
   await school?.close();
   await souffle?.close();
 });
-
-/** Text inside an element's shadow root. */
-const shadowText = (page: Page, selector: string) =>
-  page
-    .locator(selector)
-    .first()
-    .evaluate((el) => (el.shadowRoot?.textContent ?? '').replace(/\s+/g, ' ').trim());
 
 /** Colours of the badge inside an element, as #rrggbb. */
 async function badgeColours(page: Page, selector: string) {
