@@ -3,7 +3,7 @@
 import { createApp } from '../api/app.js';
 import { createMqttPublisher, publisherClientId, type MqttPublisher } from '../api/mqtt-publisher.js';
 import { startApiServer } from '../api/server.js';
-import { openDatabase } from '../data/db.js';
+import { openConfiguredDatabase } from './open-database.js';
 import { resolveAdminToken, serviceCredentials } from './admin-token.js';
 import { parseCommandArgs } from './args.js';
 import type { Config } from './config.js';
@@ -48,16 +48,6 @@ export function createApiPublisher(config: Config, log: (line: string) => void =
  * one-year /series cost the same server time with 2 MiB as with 16 MiB (pages come from the OS
  * cache), and an export's peak RSS is ~14 MB lower (bench/api.ts, docs/api.md). */
 export const API_CACHE_KIB = 2 * 1024;
-
-/** SOUFFLE_DATABASE_URL (PostgreSQL) or SOUFFLE_DB (SQLite, with the given page cache). The
- * PostgreSQL driver (pg) is loaded only when used: a SQLite installation never pays for it. */
-export async function openConfiguredDatabase(config: Config, options: { cacheKiB?: number } = {}) {
-  if (config.SOUFFLE_DATABASE_URL) {
-    const { openPostgres } = await import('../data/db-postgres.js');
-    return openPostgres(config.SOUFFLE_DATABASE_URL);
-  }
-  return openDatabase(config.SOUFFLE_DB, options.cacheKiB ? { cacheKiB: options.cacheKiB } : {});
-}
 
 export async function run(argv: string[], config: Config): Promise<void> {
   parseCommandArgs(argv, {});

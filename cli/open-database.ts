@@ -3,7 +3,6 @@
 // database opens it here, so that none of them silently uses the SQLite file while the
 // platform runs on PostgreSQL.
 import { openDatabase, type Db } from '../data/db.js';
-import { currentSchema, openPostgres } from '../data/db-postgres.js';
 import type { Config } from './config.js';
 
 export type ConfiguredDatabase = {
@@ -15,13 +14,18 @@ export type ConfiguredDatabase = {
   close: () => Promise<void>;
 };
 
-/** Opens the configured database; pending migrations run unless `migrate: false`. */
+/**
+ * Opens the configured database; pending migrations run unless `migrate: false`. `cacheKiB` sets
+ * SQLite's page cache (souffle api keeps it small). The PostgreSQL driver (pg) is loaded only
+ * when used: a SQLite installation never pays for it in memory.
+ */
 export async function openConfiguredDatabase(
   config: Config,
-  options: { migrate?: boolean } = {},
+  options: { migrate?: boolean; cacheKiB?: number } = {},
 ): Promise<ConfiguredDatabase> {
   const migrate = options.migrate !== false;
   if (config.SOUFFLE_DATABASE_URL) {
+    const { currentSchema, openPostgres } = await import('../data/db-postgres.js');
     const handle = await openPostgres(config.SOUFFLE_DATABASE_URL, { migrate });
     return {
       ...handle,
@@ -29,7 +33,10 @@ export async function openConfiguredDatabase(
       migrateOptions: async () => ({ migrationTableSchema: await currentSchema(handle.db) }),
     };
   }
-  const handle = await openDatabase(config.SOUFFLE_DB, { migrate });
+  const handle = await openDatabase(config.SOUFFLE_DB, {
+    migrate,
+    ...(options.cacheKiB ? { cacheKiB: options.cacheKiB } : {}),
+  });
   return { ...handle, label: databaseLabel(config), migrateOptions: async () => ({}) };
 }
 
