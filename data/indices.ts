@@ -1,7 +1,7 @@
 // Air-quality indices as pure functions over numbers: the French ATMO index, the European AQI
 // (EEA 2024), the US AQI (EPA 2024) with the NowCast, and the WHO 2021 guidelines as data.
 // Browser-safe: the widgets import this file, so it and everything under indices/ import nothing
-// from Node or from the database. Reference: shared/reference/air-quality-indices.md.
+// from Node or from the database. Sources: docs/methods.md.
 // An index computed from a citizen sensor is indicative, never official: callers must say so.
 import { ATMO_BREAKPOINTS, ATMO_LEVELS } from './indices/atmo.js';
 import { EAQI_BREAKPOINTS, EAQI_LEVELS } from './indices/eaqi.js';

@@ -1,5 +1,5 @@
 // The French ATMO index (arrêté of 10 July 2020, in force since 1 January 2021): one value per day.
-// Browser-safe. Reference: shared/reference/air-quality-indices.md, "French ATMO index".
+// Browser-safe. Sources: docs/methods.md, "French ATMO index".
 import {
   POLLUTANTS,
   UNAVAILABLE,

@@ -1,5 +1,5 @@
 // The European Air Quality Index (EEA), 2024 revision: six bands from hourly concentrations.
-// Browser-safe. Reference: shared/reference/air-quality-indices.md, "European Air Quality Index".
+// Browser-safe. Sources: docs/methods.md, "European Air Quality Index".
 import {
   POLLUTANTS,
   classUpTo,

@@ -1,5 +1,5 @@
 // The shape every air-quality index returns (ATMO, EAQI, US AQI), so that a widget draws any of them
-// with the same code. Browser-safe: no imports. Reference: shared/reference/air-quality-indices.md.
+// with the same code. Browser-safe: no imports. Sources: docs/methods.md.
 
 /** The pollutants the indices class, as phenomenon codes (data/phenomena.ts). */
 export const POLLUTANTS = ['pm25', 'pm10', 'no2', 'o3', 'so2'] as const;

@@ -1,6 +1,6 @@
 // The US EPA Air Quality Index for particles (PM2.5 breakpoints revised 6 May 2024), and the
 // NowCast that feeds it current conditions. Browser-safe.
-// Reference: shared/reference/air-quality-indices.md, "US EPA AQI".
+// Sources: docs/methods.md, "US AQI and NowCast".
 import {
   bandsFromUpperBounds,
   isUsable,

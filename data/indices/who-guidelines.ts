@@ -1,5 +1,5 @@
 // WHO global air quality guidelines (2021), as data for reference lines in charts. Browser-safe.
-// Reference: shared/reference/air-quality-indices.md, "WHO 2021 guideline values".
+// Sources: docs/methods.md (WHO global air quality guidelines, 2021).
 
 export type WhoAveraging = 'annual' | '24h' | '8h' | 'peak-season';
 

@@ -1,7 +1,7 @@
 // AtmoSud pollutant identifiers → Souffle phenomenon codes. AtmoSud names a pollutant three ways:
 // the national code (keys of a station's `variables`, `polluant_id` of a measure), a label
 // ("PM2.5") and the name accepted by `nom_polluant` ("pm2.5"). Source: the AtmoSud reference
-// (../shared/reference/atmosud-api.md) and the national pollutant nomenclature.
+// (docs/atmosud.md, "What is pulled") and the national pollutant nomenclature.
 
 /** The pollutants Souffle pulls, as phenomenon codes. NO and NOx exist at AtmoSud but are not pulled. */
 export const ATMOSUD_PHENOMENA = ['pm10', 'pm25', 'pm1', 'no2', 'o3', 'so2'] as const;

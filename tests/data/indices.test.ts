@@ -18,7 +18,7 @@ import {
   type UsAqiPollutant,
 } from '../../data/indices.js';
 
-// Every expected value below is written by hand from shared/reference/air-quality-indices.md, not
+// Every expected value below is written by hand from the official tables in docs/methods.md, not
 // read from data/indices/, so a typo in the implementation's tables fails a test.
 
 const entries = <K extends string, V>(table: Record<K, V>) => Object.entries(table) as [K, V][];
