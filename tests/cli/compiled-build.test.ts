@@ -7,12 +7,12 @@ import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, wri
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../helpers/free-port.js';
+import { freePort } from '../../testing/free-port.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** What the build reads: the folders tsconfig.build.json includes, what bench/ imports, configs. */
 const COPIED = [
-  ...['souffle.ts', 'cli', 'data', 'ingest', 'api', 'sensors-sim', 'bench', 'tests/helpers', 'bin'],
+  ...['souffle.ts', 'cli', 'data', 'ingest', 'api', 'sensors-sim', 'bench', 'testing', 'bin'],
   ...['vite.config.ts', 'package.json', 'tsconfig.json', 'tsconfig.build.json'],
 ];
 

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevice } from '../../data/store/devices.js';
-import { hasMosquitto } from '../helpers/mosquitto.js';
+import { hasMosquitto } from '../../testing/mosquitto.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';
 import {
   connectAs,

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevice } from '../../data/store/devices.js';
 import { IngestWorker } from '../../ingest/worker.js';
-import { hasMosquitto } from '../helpers/mosquitto.js';
+import { hasMosquitto } from '../../testing/mosquitto.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';
 import {
   connectAs,

@@ -8,7 +8,7 @@ import { listIngestErrors } from '../../data/store/ingest-errors.js';
 import { createLogger } from '../../ingest/logger.js';
 import { IngestWorker } from '../../ingest/worker.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';
-import { hasMosquitto } from '../helpers/mosquitto.js';
+import { hasMosquitto } from '../../testing/mosquitto.js';
 import {
   connectAs,
   publishAs,

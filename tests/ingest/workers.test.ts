@@ -4,8 +4,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevice } from '../../data/store/devices.js';
-import { freePort } from '../helpers/free-port.js';
-import { hasMosquitto } from '../helpers/mosquitto.js';
+import { freePort } from '../../testing/free-port.js';
+import { hasMosquitto } from '../../testing/mosquitto.js';
 import { runCli, SOUFFLE_BIN } from '../helpers/run-cli.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';
 import {

@@ -1,5 +1,5 @@
-// Starts a real Mosquitto broker on a free port for one test file, with an optional extra
-// configuration (password file, ACL, persistence). Tests need no running service.
+// Starts a real Mosquitto broker on a free port for one test file or benchmark, with an optional
+// extra configuration (password file, ACL, persistence). Tests need no running service.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
