@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../testing/free-port.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';
-import { citizen, hourly, readings, reference, TODAY } from './fixtures.js';
+import { citizen, hourly, readings, reference, TODAY } from '../api/fixtures.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'souffle.mjs');
 let handle: TempDb;
