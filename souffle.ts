@@ -39,10 +39,6 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'write Mosquitto password, ACL and configuration files for the fleet',
     load: () => import('./cli/mosquitto-config.js'),
   },
-  bench: {
-    summary: 'run the benchmarks, each beside its bare baseline',
-    load: () => import('./cli/bench.js'),
-  },
 };
 
 const HELP = () => `Souffle: citizen air-quality platform.

@@ -7,7 +7,13 @@ const postgres = process.env.SOUFFLE_TEST_POSTGRES || 'postgres://postgres@127.0
 const skipPostgres = /^(skip|off|0|false|no)$/i.test(postgres);
 
 // Suites that run on both engines. Files that test SQLite itself stay in the sqlite project only.
-const BOTH_ENGINES = ['tests/data/store/**/*.test.ts', 'tests/api/**/*.test.ts'];
+const BOTH_ENGINES = [
+  'tests/data/store/**/*.test.ts',
+  'tests/api/**/*.test.ts',
+  'tests/cli/export-and-api.test.ts',
+];
+// Suites about PostgreSQL itself: the postgres project only.
+const POSTGRES_ONLY = ['tests/postgres/**/*.test.ts', 'tests/cli/postgres-database.test.ts'];
 // migrations: SQLite's STRICT tables and pragmas. export-memory: seeds a million rows through
 // better-sqlite3 directly; the export's queries are the same Kysely ones tests/api/export runs on both.
 const SQLITE_ONLY = ['tests/data/store/migrations.test.ts', 'tests/api/export-memory.test.ts'];
@@ -27,7 +33,7 @@ export default defineConfig({
         test: {
           name: 'sqlite',
           include: ['tests/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'tests/postgres/**'],
+          exclude: [...configDefaults.exclude, ...POSTGRES_ONLY],
           // Builds dist/web (vite) when its sources changed, for the widget browser tests.
           globalSetup: ['tests/web-components/global-setup.ts'],
         },
@@ -39,7 +45,7 @@ export default defineConfig({
               extends: true as const,
               test: {
                 name: 'postgres',
-                include: [...BOTH_ENGINES, 'tests/postgres/**/*.test.ts'],
+                include: [...BOTH_ENGINES, ...POSTGRES_ONLY],
                 exclude: [...configDefaults.exclude, ...SQLITE_ONLY],
                 // Checks the server once and sweeps schemas left by killed runs.
                 globalSetup: ['tests/postgres/global-setup.ts'],

@@ -17,7 +17,7 @@ import mqtt from 'mqtt';
 import { openDatabase } from '../data/db.js';
 import { createDevice } from '../data/store/devices.js';
 import { IngestWorker, type IngestWorkerOptions } from '../ingest/worker.js';
-import { startMosquitto } from '../tests/helpers/mosquitto.js';
+import { startMosquitto } from '../testing/mosquitto.js';
 import { result, type BenchSuite } from './bench-types.js';
 import { FLEET_DEVICES, fleetMessage } from './ingest-fleet.js';
 

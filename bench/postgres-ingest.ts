@@ -10,7 +10,7 @@ import mqtt from 'mqtt';
 import type { Db } from '../data/db.js';
 import { createDevice } from '../data/store/devices.js';
 import { isReadyMessage, SOUFFLE_BIN } from '../cli/ingest-supervisor.js';
-import { startMosquitto } from '../tests/helpers/mosquitto.js';
+import { startMosquitto } from '../testing/mosquitto.js';
 import { FLEET_DEVICES } from './ingest-fleet.js';
 
 export const INGEST_MESSAGES = 20_000;

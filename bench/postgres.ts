@@ -12,7 +12,7 @@ import { readSeries } from '../data/store/read-series.js';
 import { insertReadings, type NewReading } from '../data/store/readings.js';
 import { ensureSeries } from '../data/store/series.js';
 import { upsertStation } from '../data/store/stations.js';
-import { withSearchPath } from '../tests/helpers/temp-db.js';
+import { withSearchPath } from '../testing/search-path.js';
 import { result, type BenchSuite } from './bench-types.js';
 import { INGEST_MESSAGES, ingestRates } from './postgres-ingest.js';
 

@@ -1,4 +1,4 @@
-// The benchmark suites `souffle bench` runs, in order. Each issue adds its suite here.
+// The benchmark suites `npm run bench` runs, in order. Each issue adds its suite here.
 import type { BenchSuite } from './bench-types.js';
 import { apiSuite } from './api.js';
 import { ingestSuite } from './ingest.js';

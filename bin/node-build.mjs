@@ -34,13 +34,17 @@ export function sourceTimes(root) {
       if (entry.isDirectory() || SOURCE.test(entry.name)) walk(`${rel}/${entry.name}`);
     }
   };
-  const { include } = JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8'));
-  for (const rel of include) walk(rel);
+  for (const rel of buildInclude(root)) walk(rel);
   for (const rel of CONFIG_FILES) {
     const info = statSync(join(root, rel), { throwIfNoEntry: false });
     if (info) times[rel] = info.mtimeMs;
   }
   return times;
+}
+
+/** tsconfig.build.json's `include`: the files and folders the build compiles. */
+function buildInclude(root) {
+  return JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8')).include;
 }
 
 /** Why dist/node/ must not run (a sentence), or null when it is up to date with the sources. */
@@ -68,6 +72,11 @@ export function build(root) {
   mkdirSync(join(root, 'dist/node'), { recursive: true });
   // No stamp while tsc writes: a `souffle` started meanwhile runs the sources.
   rmSync(join(root, STAMP), { force: true });
+  // Only what the build compiles: a folder taken out of the build (the benchmarks, the test
+  // helpers and vite.config they imported) must not linger from an earlier one.
+  const compiled = new Set(buildInclude(root).map((rel) => rel.split('/')[0].replace(SOURCE, '.js')));
+  for (const name of readdirSync(join(root, 'dist/node')))
+    if (!compiled.has(name)) rmSync(join(root, 'dist/node', name), { recursive: true, force: true });
   // Taken before tsc reads anything: a file edited during the build no longer matches it.
   const sources = sourceTimes(root);
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');

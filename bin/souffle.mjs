@@ -15,10 +15,6 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 function sourceReason() {
   if (/^(1|true|yes)$/i.test(process.env.SOUFFLE_RUN_FROM_SOURCE ?? ''))
     return 'SOUFFLE_RUN_FROM_SOURCE is set';
-  // The benchmarks build the widgets with vite.config.ts and start TypeScript helpers, which find
-  // their files beside the sources. What they measure (`souffle api`, say) is started through
-  // this file again, so it still runs compiled when the build is up to date.
-  if (process.argv[2] === 'bench') return '`souffle bench` always runs from the sources';
   return staleReason(root);
 }
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
 import { createMqttPublisher, type MqttPublisher } from '../../api/mqtt-publisher.js';
 import { startApiServer, type ApiServer } from '../../api/server.js';
-import { hasMosquitto, startMosquitto, type Mosquitto } from '../helpers/mosquitto.js';
+import { startMosquitto, type Mosquitto } from '../../testing/mosquitto.js';
 import { ADMIN_TOKEN, citizen, json, NOW } from './fixtures.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';
 
@@ -47,7 +47,7 @@ const waitFor = async (check: () => boolean, what: string) => {
   if (!check()) throw new Error(`timed out waiting for ${what}`);
 };
 
-describe.skipIf(!hasMosquitto)('POST /api/v1/push/airrohr', () => {
+describe('POST /api/v1/push/airrohr', () => {
   beforeAll(async () => {
     broker = await startMosquitto();
     handle = await tempDb();

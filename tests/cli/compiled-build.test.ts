@@ -3,17 +3,35 @@
 // copy of the checkout's sources in a temporary folder (node_modules linked), so that building,
 // editing and removing files never touches the working tree.
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../helpers/free-port.js';
+import { freePort } from '../../testing/free-port.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-/** What the build reads: the folders tsconfig.build.json includes, what bench/ imports, configs. */
+/** What the build reads: the folders tsconfig.build.json includes, bin/, configs. */
 const COPIED = [
-  ...['souffle.ts', 'cli', 'data', 'ingest', 'api', 'sensors-sim', 'bench', 'tests/helpers', 'bin'],
-  ...['vite.config.ts', 'package.json', 'tsconfig.json', 'tsconfig.build.json'],
+  ...['souffle.ts', 'cli', 'data', 'ingest', 'api', 'sensors-sim', 'bin'],
+  ...['package.json', 'tsconfig.json', 'tsconfig.build.json'],
+];
+
+/** Files an earlier build left in dist/node, from sources it no longer compiles. */
+const LEFTOVERS = [
+  'dist/node/bench/suites.js',
+  'dist/node/tests/helpers/mosquitto.js',
+  'dist/node/vite.config.js',
 ];
 
 type Run = { code: number | null; stdout: string; stderr: string };
@@ -65,6 +83,11 @@ beforeAll(async () => {
   const source = (path: string) => !/\.(db|db-\w+|log)$/.test(path) && !path.endsWith('sim-devices.json');
   for (const path of COPIED) cpSync(join(ROOT, path), join(copy, path), { recursive: true, filter: source });
   symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
+  // What an earlier build compiled and this one no longer does (the benchmarks and what they imported).
+  for (const stale of LEFTOVERS) {
+    mkdirSync(dirname(join(copy, stale)), { recursive: true });
+    writeFileSync(join(copy, stale), 'export {};\n');
+  }
   const build = await node(['bin/node-build.mjs']);
   expect(build.stderr).toContain('dist/node: server code compiled');
   expect(build.code).toBe(0);
@@ -82,6 +105,13 @@ describe('the compiled build', () => {
     const migrate = await node(['dist/node/souffle.js', 'migrate', '--json']);
     expect(migrate.code).toBe(0);
     expect(JSON.parse(migrate.stdout)).toMatchObject({ applied: expect.arrayContaining(['0001-initial']) });
+  });
+
+  it('holds the server code only: no benchmark, test helper or vite.config, even left by an earlier build', () => {
+    const files = readdirSync(join(copy, 'dist/node'), { recursive: true, encoding: 'utf8' });
+    expect(files.filter((path) => /bench|tests|testing|vite/.test(path))).toEqual([]);
+    expect(files).toContain('souffle.js');
+    for (const stale of LEFTOVERS) expect(existsSync(join(copy, stale))).toBe(false);
   });
 
   it('is what bin/souffle.mjs runs while it is up to date, and says so only at LOG_LEVEL=debug', async () => {

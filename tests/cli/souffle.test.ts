@@ -10,17 +10,7 @@ describe('the souffle command', () => {
   it('explains its commands with --help', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
-    for (const command of [
-      'start',
-      'migrate',
-      'device',
-      'ingest',
-      'api',
-      'export',
-      'backfill',
-      'sim',
-      'bench',
-    ]) {
+    for (const command of ['start', 'migrate', 'device', 'ingest', 'api', 'export', 'backfill', 'sim']) {
       expect(r.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     }
   });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAtmosud, marseilleDataset, type FakeAtmosud } from '../helpers/fake-atmosud.js';
-import { freePort } from '../helpers/free-port.js';
+import { freePort } from '../../testing/free-port.js';
 import { runCli, SOUFFLE_BIN } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-db.js';
 

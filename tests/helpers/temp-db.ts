@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { openDatabase, type OpenDatabase } from '../../data/db.js';
 import { dropPostgresSchema, openPostgres } from '../../data/db-postgres.js';
 import type { DialectName } from '../../data/dialect.js';
+import { withSearchPath } from '../../testing/search-path.js';
 
 export type TempDb = OpenDatabase & {
   dir: string;
@@ -60,13 +61,6 @@ export function testSchemaName(now = Date.now()): string {
 export function testSchemaCreatedAt(name: string): number | undefined {
   const m = new RegExp(`^${TEST_SCHEMA_PREFIX}([0-9a-z]+)_[0-9a-z]+$`).exec(name);
   return m ? parseInt(m[1]!, 36) * 1000 : undefined;
-}
-
-/** A URL that selects `schema` on every connection, for child processes (libpq `options`). */
-export function withSearchPath(url: string, schema: string): string {
-  const u = new URL(url);
-  u.searchParams.set('options', `-c search_path=${schema}`);
-  return u.toString();
 }
 
 async function tempPostgres(dir: string): Promise<TempDb> {

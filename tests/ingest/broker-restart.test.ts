@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevice } from '../../data/store/devices.js';
 import { createLogger } from '../../ingest/logger.js';
 import { IngestWorker } from '../../ingest/worker.js';
-import { hasMosquitto } from '../helpers/mosquitto.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';
 import {
   connectAs,
@@ -19,7 +18,7 @@ const MESSAGES = 6000;
 const DEVICES = 4;
 const VALUES = 3;
 
-describe.runIf(hasMosquitto)('a broker restart mid-stream', () => {
+describe('a broker restart mid-stream', () => {
   let db: TempDb;
   let broker: GeneratedMosquitto;
   let worker: IngestWorker;

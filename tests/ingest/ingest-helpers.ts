@@ -5,8 +5,8 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Db } from '../../data/db.js';
 import { writeMosquittoConfig, type MosquittoConfigResult } from '../../cli/mosquitto-config.js';
 import type { BrokerOptions } from '../../cli/mosquitto-files.js';
-import { freePort } from '../helpers/free-port.js';
-import { mosquittoProcess } from '../helpers/mosquitto.js';
+import { freePort } from '../../testing/free-port.js';
+import { mosquittoProcess } from '../../testing/mosquitto.js';
 import { tempDir } from '../helpers/temp-db.js';
 
 export const SERVICE = { username: 'souffle', password: 'service-secret' };

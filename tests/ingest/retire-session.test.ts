@@ -4,7 +4,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevice } from '../../data/store/devices.js';
 import { IngestWorker } from '../../ingest/worker.js';
-import { hasMosquitto } from '../helpers/mosquitto.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';
 import {
@@ -16,7 +15,7 @@ import {
   type GeneratedMosquitto,
 } from './ingest-helpers.js';
 
-describe.runIf(hasMosquitto)('retiring the session of a slot that no longer runs', () => {
+describe('retiring the session of a slot that no longer runs', () => {
   let db: TempDb;
   let broker: GeneratedMosquitto;
   let token: string;

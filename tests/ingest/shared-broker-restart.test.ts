@@ -5,7 +5,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevice } from '../../data/store/devices.js';
 import { IngestWorker } from '../../ingest/worker.js';
-import { hasMosquitto } from '../helpers/mosquitto.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';
 import {
   connectAs,
@@ -16,7 +15,7 @@ import {
   type GeneratedMosquitto,
 } from './ingest-helpers.js';
 
-describe.runIf(hasMosquitto)('workers sharing a subscription, across a restart of Mosquitto', () => {
+describe('workers sharing a subscription, across a restart of Mosquitto', () => {
   let db: TempDb;
   let broker: GeneratedMosquitto;
   let token: string;

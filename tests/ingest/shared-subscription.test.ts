@@ -3,7 +3,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevice } from '../../data/store/devices.js';
 import { IngestWorker } from '../../ingest/worker.js';
-import { hasMosquitto } from '../helpers/mosquitto.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';
 import {
   connectAs,
@@ -16,7 +15,7 @@ import {
 
 const MESSAGES = 400;
 
-describe.runIf(hasMosquitto)('workers sharing a subscription', () => {
+describe('workers sharing a subscription', () => {
   let db: TempDb;
   let broker: GeneratedMosquitto;
   let token: string;

@@ -8,7 +8,6 @@ import { listIngestErrors } from '../../data/store/ingest-errors.js';
 import { createLogger } from '../../ingest/logger.js';
 import { IngestWorker } from '../../ingest/worker.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';
-import { hasMosquitto } from '../helpers/mosquitto.js';
 import {
   connectAs,
   publishAs,
@@ -21,7 +20,7 @@ import {
 
 const NOW_TS = () => new Date(Math.floor(Date.now() / 60_000) * 60_000 - 60_000).toISOString();
 
-describe.runIf(hasMosquitto)('the ingest worker on Mosquitto', () => {
+describe('the ingest worker on Mosquitto', () => {
   let db: TempDb;
   let broker: GeneratedMosquitto;
   let worker: IngestWorker;

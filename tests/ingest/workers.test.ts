@@ -4,8 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevice } from '../../data/store/devices.js';
-import { freePort } from '../helpers/free-port.js';
-import { hasMosquitto } from '../helpers/mosquitto.js';
+import { freePort } from '../../testing/free-port.js';
 import { runCli, SOUFFLE_BIN } from '../helpers/run-cli.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';
 import {
@@ -65,7 +64,7 @@ describe('several ingest workers: what is refused', () => {
   });
 });
 
-describe.runIf(hasMosquitto)('several ingest workers on Mosquitto', () => {
+describe('several ingest workers on Mosquitto', () => {
   let db: TempDb;
   let broker: GeneratedMosquitto;
   let token: string;

@@ -7,7 +7,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevice } from '../../data/store/devices.js';
-import { hasMosquitto } from '../helpers/mosquitto.js';
 import { SOUFFLE_BIN } from '../helpers/run-cli.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';
 import {
@@ -28,7 +27,7 @@ function valuesOf(i: number) {
   return { pm1: 3, pm25: 5 + (i % 20), pm10: 9, temperature: 15 + (i % 10), humidity: 50, pressure: 1010 };
 }
 
-describe.runIf(hasMosquitto)('two ingest workers on PostgreSQL, one killed twice mid-stream', () => {
+describe('two ingest workers on PostgreSQL, one killed twice mid-stream', () => {
   let db: TempDb;
   let broker: GeneratedMosquitto;
   let supervisor: ChildProcess | null = null;

@@ -13,7 +13,7 @@ import { runLoad } from '../../sensors-sim/load.js';
 import { DeviceAuthError, MqttPublisher } from '../../sensors-sim/mqtt-publisher.js';
 import type { DeviceCredentials } from '../../sensors-sim/platform-api.js';
 import { intervals, REAL_INTERVALS, slotAtOrAfter } from '../../sensors-sim/schedule.js';
-import { hasMosquitto, startMosquitto, writePasswordFile, type Mosquitto } from '../helpers/mosquitto.js';
+import { startMosquitto, writePasswordFile, type Mosquitto } from '../../testing/mosquitto.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';
 
 const SERVICE = { username: 'souffle', password: 'service-secret' };
@@ -41,7 +41,7 @@ async function until(check: () => Promise<boolean>, what: string): Promise<void>
   }
 }
 
-describe.skipIf(!hasMosquitto)('the simulator through Mosquitto', () => {
+describe('the simulator through Mosquitto', () => {
   beforeAll(async () => {
     db = await tempDb();
     const users: Record<string, string> = { [SERVICE.username]: SERVICE.password };

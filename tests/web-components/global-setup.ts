@@ -1,14 +1,19 @@
 // Builds the widgets and pages (vite build → dist/web) once before the browser tests, and only when
 // a source is newer than the last build, so runs that do not touch the web pay a few stat() calls.
 // A lock directory keeps two test runs on one machine from building over each other.
+// The build is the production one `npm run build` makes: vitest sets NODE_ENV=test, under which
+// Vite builds a development bundle (Lit's dev mode, ~30% bigger) and leaves it in dist/web, where
+// `souffle start` then serves it to schools. The stamp names the mode, so an older test-mode build
+// is replaced.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
 const stamp = join(root, 'dist/web/.build-stamp');
 const lock = join(root, 'dist/.web-build-lock');
 const SOURCES = ['web-components', 'data', 'vite.config.ts', 'package-lock.json'];
+const MODE = 'production';
 
 function newest(path: string): number {
   const info = statSync(path, { throwIfNoEntry: false });
@@ -20,7 +25,8 @@ function newest(path: string): number {
 
 function built(): boolean {
   const info = statSync(stamp, { throwIfNoEntry: false });
-  return info !== undefined && info.mtimeMs >= Math.max(...SOURCES.map((s) => newest(join(root, s))));
+  if (!info || info.mtimeMs < Math.max(...SOURCES.map((s) => newest(join(root, s))))) return false;
+  return readFileSync(stamp, 'utf8').includes(`mode=${MODE}`);
 }
 
 async function withLock(fn: () => void): Promise<void> {
@@ -47,10 +53,11 @@ export default async function setup(): Promise<void> {
   if (built()) return;
   await withLock(() => {
     if (built()) return;
-    execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build'], {
+    execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--mode', MODE], {
       cwd: root,
       stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: MODE },
     });
-    writeFileSync(stamp, new Date().toISOString());
+    writeFileSync(stamp, `${new Date().toISOString()} mode=${MODE}\n`);
   });
 }

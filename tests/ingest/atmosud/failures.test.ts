@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { listIngestErrors } from '../../../data/store/ingest-errors.js';
 import { parseRetryAfter } from '../../../ingest/atmosud/http-client.js';
-import { freePort } from '../../helpers/free-port.js';
+import { freePort } from '../../../testing/free-port.js';
 import { fakeMeasure, fakeStation } from '../../helpers/fake-atmosud.js';
 import { HOUR, NOW, readings, setup, snapshot, type Setup } from './helpers.js';
 

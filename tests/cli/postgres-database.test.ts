@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropPostgresSchema, openPostgres, type OpenPostgres } from '../../data/db-postgres.js';
 import { marseilleMeasures, marseilleStations, startFakeAtmosud } from '../helpers/fake-atmosud.js';
 import { runCli } from '../helpers/run-cli.js';
-import { tempDir, testDatabaseUrl, testSchemaName, withSearchPath } from '../helpers/temp-db.js';
+import { tempDir, testDatabaseUrl, testSchemaName } from '../helpers/temp-db.js';
+import { withSearchPath } from '../../testing/search-path.js';
 
 describe('souffle commands on PostgreSQL (SOUFFLE_DATABASE_URL)', () => {
   const server = testDatabaseUrl() ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -3,9 +3,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../helpers/free-port.js';
+import { freePort } from '../../testing/free-port.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';
-import { citizen, hourly, readings, reference, TODAY } from './fixtures.js';
+import { citizen, hourly, readings, reference, TODAY } from '../api/fixtures.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'souffle.mjs');
 let handle: TempDb;

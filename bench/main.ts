@@ -1,19 +1,23 @@
-// `souffle bench` (npm run bench): runs every suite, prints a table of figures beside their
-// baselines, and writes bench-results.json for tools.
+// The benchmarks' entry (`npm run bench`, which runs this file from the sources through tsx): runs
+// every suite, prints a table of figures beside their baselines, and writes bench-results.json for
+// tools. Not a souffle command: the benchmarks build the widgets with vite.config.ts and start
+// Mosquitto through testing/, which the installed package neither needs nor ships (dist/node).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { meetsTarget, type BenchResult } from '../bench/bench-types.js';
-import { suites } from '../bench/suites.js';
-import { output, parseCommandArgs, UsageError } from './args.js';
-import type { Config } from './config.js';
+import { parseArgs } from 'node:util';
+import { meetsTarget, type BenchResult } from './bench-types.js';
+import { suites } from './suites.js';
 
-export const usage = `souffle bench [--only <suite,...>] [--out bench-results.json] [--json]
+const usage = `npm run bench -- [--only <suite,...>] [--out bench-results.json] [--json]
   Runs the benchmarks (${suites.map((s) => s.name).join(', ')}); each figure is printed beside a
   bare baseline measured in the same run, as a ratio, and written to bench-results.json.`;
 
-export async function run(argv: string[], _config: Config): Promise<void> {
-  const { values } = parseCommandArgs(argv, { only: { type: 'string' }, out: { type: 'string' } });
+/** A bad option or suite name: printed with the usage, exit code 2. */
+class UsageError extends Error {}
+
+async function run(argv: string[]): Promise<void> {
+  const values = parseOptions(argv);
   const only = values.only?.split(',').map((s) => s.trim());
   const unknown = only?.filter((name) => !suites.some((s) => s.name === name));
   if (unknown?.length)
@@ -39,7 +43,24 @@ export async function run(argv: string[], _config: Config): Promise<void> {
       2,
     )}\n`,
   );
-  output(values.json, results, () => table(results));
+  process.stdout.write(values.json ? `${JSON.stringify(results, null, 2)}\n` : `${table(results)}\n`);
+}
+
+function parseOptions(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: {
+        only: { type: 'string' },
+        out: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }).values;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
 function fmt(x: number | null): string {
@@ -66,3 +87,25 @@ function table(results: BenchResult[]): string {
   const notes = results.filter((r) => r.note).map((r) => `  ${r.name}: ${r.note}`);
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), '', ...notes].join('\n');
 }
+
+/** Exit codes as the souffle commands have them: 0 done, 1 failed, 2 bad usage. */
+async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  try {
+    await run(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`bench: ${e.message}\n\n${usage}\n`);
+      return 2;
+    }
+    process.stderr.write(`bench: ${(e as Error).message}\n`);
+    if (process.env.LOG_LEVEL === 'debug') process.stderr.write(`${(e as Error).stack}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,5 +1,6 @@
-// Starts a real Mosquitto broker on a free port for one test file, with an optional extra
-// configuration (password file, ACL, persistence). Tests need no running service.
+// Starts a real Mosquitto broker on a free port for one test file or benchmark, with an optional
+// extra configuration (password file, ACL, persistence). Tests need no running service, but they
+// need Mosquitto installed: without it they fail and say how to install it, never skip.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -7,8 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
 
-export const MOSQUITTO_BIN = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((p) => existsSync(p));
-export const hasMosquitto = MOSQUITTO_BIN !== undefined;
+const MOSQUITTO_PATHS = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'];
+const INSTALL = 'install it with `apt-get install mosquitto` (.ci/run does where it is missing)';
+
+/** The Mosquitto binary; throws, saying how to install it, when there is none. */
+function mosquittoBin(): string {
+  const bin = MOSQUITTO_PATHS.find((p) => existsSync(p));
+  if (!bin)
+    throw new Error(`Mosquitto is not installed (looked for ${MOSQUITTO_PATHS.join(', ')}): ${INSTALL}`);
+  return bin;
+}
 
 export type Mosquitto = {
   port: number;
@@ -32,7 +41,7 @@ export type MosquittoOptions = {
 };
 
 export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mosquitto> {
-  if (!MOSQUITTO_BIN) throw new Error('mosquitto is not installed (apt-get install -y mosquitto)');
+  mosquittoBin();
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'souffle-mosquitto-'));
   // Started as root, Mosquitto drops to its own user before writing its persistence file, and
   // mkdtemp makes the folder 0700: without this, every save fails ("Permission denied") and a
@@ -77,8 +86,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
  * (SIGTERM, then SIGKILL after 5 s), signal (e.g. SIGHUP to reload), and its output so far.
  */
 export function mosquittoProcess(conf: string, port: number) {
-  if (!MOSQUITTO_BIN) throw new Error('mosquitto is not installed (apt-get install -y mosquitto)');
-  const bin = MOSQUITTO_BIN;
+  const bin = mosquittoBin();
   let child: ChildProcess | undefined;
   let output = '';
   const start = async () => {
@@ -105,6 +113,7 @@ export function writePasswordFile(path: string, users: Record<string, string>): 
   writeFileSync(path, '');
   for (const [user, password] of Object.entries(users)) {
     const r = spawnSync('mosquitto_passwd', ['-b', path, user, password]);
+    if (r.error) throw new Error(`mosquitto_passwd did not run (${r.error.message}): ${INSTALL}`);
     if (r.status !== 0) throw new Error(`mosquitto_passwd failed: ${r.stderr}`);
   }
 }
