@@ -2,33 +2,19 @@
 // 24 h sparkline, the time of the last reading, and a clear "no data since …" when offline (issue 6).
 import { LitElement, html, nothing, svg } from 'lit';
 import type { LatestResponse, LatestValue, SeriesResponse } from '../data/api-types.js';
+import { DISPLAY_ORDER } from '../data/phenomena.js';
 import { api, apiBaseFor } from './api-client.js';
 import { cardStyles } from './card-styles.js';
 import { DataController } from './data-controller.js';
 import { formatNumber, formatReading, formatRelative, formatTime, parseRefresh } from './format.js';
 import { longLabel, resolveLang, shortLabel, t, type Lang } from './i18n.js';
 import { badgeStyles, renderIndexBadge } from './index-badge.js';
+import { displayRank, isStationChart } from './phenomenon-order.js';
 import { toScheme } from './souffle-index.js';
 import { extent, sparklinePath } from './sparkline.js';
 import { baseStyles, renderError, renderLoading, renderMissingStation } from './styles.js';
 
-/** Display order of the latest values: pollutants first, then weather. */
-const ORDER = [
-  'pm25',
-  'pm10',
-  'pm1',
-  'no2',
-  'o3',
-  'so2',
-  'co',
-  'co2',
-  'temperature',
-  'humidity',
-  'pressure',
-  'noise',
-];
 const MAX_VALUES = 6;
-const SPARK_PREFERENCE = ['pm25', 'pm10', 'no2', 'o3', 'pm1', 'so2'];
 const DAY_MS = 86_400_000;
 
 type CardData = { latest: LatestResponse; spark: SeriesResponse | null; from: number; to: number };
@@ -37,12 +23,12 @@ type CardData = { latest: LatestResponse; spark: SeriesResponse | null; from: nu
 export function displayedValues(values: readonly LatestValue[]): LatestValue[] {
   const first = new Map<string, LatestValue>();
   for (const v of values) if (!first.has(v.phenomenon)) first.set(v.phenomenon, v);
-  const rank = (code: string) => (ORDER.includes(code) ? ORDER.indexOf(code) : ORDER.length);
-  return [...first.values()].sort((a, b) => rank(a.phenomenon) - rank(b.phenomenon)).slice(0, MAX_VALUES);
+  const rank = (v: LatestValue) => displayRank(v.phenomenon);
+  return [...first.values()].sort((a, b) => rank(a) - rank(b)).slice(0, MAX_VALUES);
 }
 
 /** The sparkline's phenomenon: the attribute if the station measures it, else the index's dominant
- * pollutant, else the first pollutant it measures. */
+ * pollutant, else the first pollutant it measures that a station page charts, in display order. */
 export function sparkPhenomenon(
   attribute: string | undefined,
   latest: LatestResponse,
@@ -52,7 +38,7 @@ export function sparkPhenomenon(
   if (attribute && has.has(attribute)) return attribute;
   const dominant = latest.indices[toScheme(scheme)]?.dominant;
   if (dominant && has.has(dominant)) return dominant;
-  return SPARK_PREFERENCE.find((p) => has.has(p)) ?? null;
+  return DISPLAY_ORDER.find((p) => has.has(p) && isStationChart(p)) ?? null;
 }
 
 export class SouffleCard extends LitElement {

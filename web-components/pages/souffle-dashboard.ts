@@ -8,11 +8,10 @@ import type { IndexScheme } from '../../data/indices.js';
 import { api, apiBaseFor } from '../api-client.js';
 import { DEFAULT_REFRESH_MS } from '../format.js';
 import type { Lang } from '../i18n.js';
+import { stationCharts } from '../phenomenon-order.js';
 import { renderFooter, renderHeader } from './page-chrome.js';
 import { applyLang, initialLang, pt } from './page-i18n.js';
 import { searchStations, type SourceFilter } from './station-search.js';
-
-const CHART_ORDER = ['pm25', 'pm10', 'no2', 'o3', 'so2', 'pm1'];
 
 type Route = { name: 'home' } | { name: 'station'; id: string };
 
@@ -239,7 +238,7 @@ export class SouffleDashboard extends LitElement {
     if (!station)
       return html`${back}
         <p class="notice notice--error" role="alert">${pt(lang, 'unknownStation', { id })}</p>`;
-    const charts = CHART_ORDER.filter((p) => station.phenomena.includes(p));
+    const charts = stationCharts(station.phenomena);
     const shown = charts.length ? charts : station.phenomena.slice(0, 2);
     const compare = station.source === 'citizen';
     return html`${back}

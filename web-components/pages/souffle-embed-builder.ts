@@ -3,8 +3,10 @@
 // script URL. Light DOM, like the dashboard, so the autoloader sees the previewed widget.
 import { LitElement, html, nothing } from 'lit';
 import type { StationSummary } from '../../data/api-types.js';
+import { DISPLAY_ORDER } from '../../data/phenomena.js';
 import { api, apiBaseFor } from '../api-client.js';
 import { longLabel, type Lang } from '../i18n.js';
+import { chartOrder, isStationChart } from '../phenomenon-order.js';
 import { renderFooter, renderHeader } from './page-chrome.js';
 import { applyLang, initialLang, pt } from './page-i18n.js';
 import {
@@ -23,7 +25,10 @@ const RANGE_LABELS: Record<Lang, Record<(typeof RANGES)[number], string>> = {
   en: { '24h': '24 hours', '7d': '7 days', '30d': '30 days', '1y': '1 year' },
 };
 const REFRESH = ['1m', '5m', '15m', '60m'] as const;
-const CHARTABLE = ['pm25', 'pm10', 'no2', 'o3', 'so2', 'pm1', 'co', 'co2', 'temperature', 'humidity'];
+// What the builder offers to chart: a station page's charts, then the other gases and the comfort
+// readings a class looks at; not pressure, noise or the VOC/NOx indices.
+const ALSO_CHARTABLE = ['co', 'co2', 'temperature', 'humidity'];
+const CHARTABLE = chartOrder(DISPLAY_ORDER).filter((p) => isStationChart(p) || ALSO_CHARTABLE.includes(p));
 
 export class SouffleEmbedBuilder extends LitElement {
   static override properties = {
