@@ -169,6 +169,28 @@ export const PHENOMENA: Readonly<Record<PhenomenonCode, Phenomenon>> = Object.fr
 
 export const PHENOMENON_CODES = list.map((p) => p.code) as readonly PhenomenonCode[];
 
+/**
+ * The order in which phenomena are shown to people (a card's values, a station's charts, the embed
+ * builder's choices): the regulated particles, PM1 beside them, the gases, then comfort and weather.
+ * Every code appears once. The registry's own order above is the API's and its documentation's.
+ */
+export const DISPLAY_ORDER = [
+  'pm25',
+  'pm10',
+  'pm1',
+  'no2',
+  'o3',
+  'so2',
+  'co',
+  'co2',
+  'temperature',
+  'humidity',
+  'pressure',
+  'noise',
+  'nox_index',
+  'voc_index',
+] as const satisfies readonly PhenomenonCode[];
+
 export function isPhenomenonCode(code: string): code is PhenomenonCode {
   return Object.prototype.hasOwnProperty.call(PHENOMENA, code);
 }

@@ -16,6 +16,8 @@ export type DataOptions<T> = {
   load: (signal: AbortSignal) => Promise<T>;
   /** Refresh period in ms; 0 disables refreshing. */
   refreshMs: () => number;
+  /** Dispatch `souffle-load` after each load (default true): the widgets' event (docs/widgets.md). */
+  announce?: boolean;
 };
 
 /** After a failure, try again sooner than the refresh period, but not in a tight loop. */
@@ -90,7 +92,7 @@ export class DataController<T> implements ReactiveController {
     }
     this.host.requestUpdate();
     // Tell the page (and a map popup holding a card) that fresh content is about to render.
-    if (this.host instanceof HTMLElement) {
+    if (this.options.announce !== false && this.host instanceof HTMLElement) {
       const host = this.host;
       void this.host.updateComplete.then(() =>
         host.dispatchEvent(

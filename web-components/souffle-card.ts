@@ -1,33 +1,20 @@
 // <souffle-card station="…">: a station at a glance: name, latest values with units, the index, a
 // 24 h sparkline, the time of the last reading, and a clear "no data since …" when offline (issue 6).
-import { LitElement, css, html, nothing, svg } from 'lit';
+import { LitElement, html, nothing, svg } from 'lit';
 import type { LatestResponse, LatestValue, SeriesResponse } from '../data/api-types.js';
+import { DISPLAY_ORDER } from '../data/phenomena.js';
 import { api, apiBaseFor } from './api-client.js';
+import { cardStyles } from './card-styles.js';
 import { DataController } from './data-controller.js';
 import { formatNumber, formatReading, formatRelative, formatTime, parseRefresh } from './format.js';
 import { longLabel, resolveLang, shortLabel, t, type Lang } from './i18n.js';
 import { badgeStyles, renderIndexBadge } from './index-badge.js';
+import { displayRank, isStationChart } from './phenomenon-order.js';
 import { toScheme } from './souffle-index.js';
 import { extent, sparklinePath } from './sparkline.js';
 import { baseStyles, renderError, renderLoading, renderMissingStation } from './styles.js';
 
-/** Display order of the latest values: pollutants first, then weather. */
-const ORDER = [
-  'pm25',
-  'pm10',
-  'pm1',
-  'no2',
-  'o3',
-  'so2',
-  'co',
-  'co2',
-  'temperature',
-  'humidity',
-  'pressure',
-  'noise',
-];
 const MAX_VALUES = 6;
-const SPARK_PREFERENCE = ['pm25', 'pm10', 'no2', 'o3', 'pm1', 'so2'];
 const DAY_MS = 86_400_000;
 
 type CardData = { latest: LatestResponse; spark: SeriesResponse | null; from: number; to: number };
@@ -36,12 +23,12 @@ type CardData = { latest: LatestResponse; spark: SeriesResponse | null; from: nu
 export function displayedValues(values: readonly LatestValue[]): LatestValue[] {
   const first = new Map<string, LatestValue>();
   for (const v of values) if (!first.has(v.phenomenon)) first.set(v.phenomenon, v);
-  const rank = (code: string) => (ORDER.includes(code) ? ORDER.indexOf(code) : ORDER.length);
-  return [...first.values()].sort((a, b) => rank(a.phenomenon) - rank(b.phenomenon)).slice(0, MAX_VALUES);
+  const rank = (v: LatestValue) => displayRank(v.phenomenon);
+  return [...first.values()].sort((a, b) => rank(a) - rank(b)).slice(0, MAX_VALUES);
 }
 
 /** The sparkline's phenomenon: the attribute if the station measures it, else the index's dominant
- * pollutant, else the first pollutant it measures. */
+ * pollutant, else the first pollutant it measures that a station page charts, in display order. */
 export function sparkPhenomenon(
   attribute: string | undefined,
   latest: LatestResponse,
@@ -51,7 +38,7 @@ export function sparkPhenomenon(
   if (attribute && has.has(attribute)) return attribute;
   const dominant = latest.indices[toScheme(scheme)]?.dominant;
   if (dominant && has.has(dominant)) return dominant;
-  return SPARK_PREFERENCE.find((p) => has.has(p)) ?? null;
+  return DISPLAY_ORDER.find((p) => has.has(p) && isStationChart(p)) ?? null;
 }
 
 export class SouffleCard extends LitElement {
@@ -193,144 +180,7 @@ export class SouffleCard extends LitElement {
     </figure>`;
   }
 
-  static override styles = [
-    baseStyles,
-    badgeStyles,
-    css`
-      :host {
-        max-width: var(--souffle-card-width, 26rem);
-      }
-      .card {
-        background: var(--souffle-bg, #ffffff);
-        border: 1px solid var(--souffle-border, #d9dee5);
-        border-radius: var(--souffle-radius, 12px);
-        padding: var(--souffle-padding, 1rem 1.1rem);
-        box-shadow: var(--souffle-shadow, 0 1px 2px rgb(16 24 40 / 0.06));
-      }
-      header {
-        display: flex;
-        justify-content: space-between;
-        align-items: flex-start;
-        gap: 0.75rem;
-      }
-      .name {
-        margin: 0;
-        font-size: 1.1em;
-        font-weight: 700;
-        line-height: 1.25;
-      }
-      .meta {
-        margin: 0.1em 0 0;
-        font-size: 0.85em;
-      }
-      .status {
-        white-space: nowrap;
-      }
-      .status.online::before,
-      .status.offline::before,
-      .status.never::before {
-        content: '';
-        display: inline-block;
-        width: 0.55em;
-        height: 0.55em;
-        margin-right: 0.3em;
-        border-radius: 50%;
-        background: #1f8a4c;
-        vertical-align: 0.05em;
-      }
-      .status.offline::before,
-      .status.never::before {
-        background: #8a94a3;
-      }
-      .source {
-        flex: none;
-        font-size: 0.75em;
-        font-weight: 600;
-        padding: 0.15em 0.6em;
-        border-radius: 999px;
-        background: var(--souffle-chip-bg, #eef1f5);
-        color: var(--souffle-chip-fg, #2d3748);
-      }
-      .source.atmosud {
-        background: var(--souffle-official-bg, #e4ecfb);
-        color: var(--souffle-official-fg, #1c3d7a);
-      }
-      .freshness {
-        margin: 0.5em 0 0;
-        font-size: 0.85em;
-      }
-      .warning {
-        color: var(--souffle-warning-fg, #7a4a00);
-        background: var(--souffle-warning-bg, #fff6e0);
-        padding: 0.3em 0.6em;
-        border-radius: var(--souffle-radius-small, 6px);
-      }
-      .offline .values,
-      .offline .spark {
-        opacity: 0.7;
-      }
-      .body {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.9rem 1.2rem;
-        align-items: flex-start;
-        margin-top: 0.75rem;
-      }
-      .values {
-        flex: 1 1 9rem;
-        display: grid;
-        grid-template-columns: 1fr;
-        gap: 0.2em;
-        margin: 0;
-      }
-      .value {
-        display: flex;
-        justify-content: space-between;
-        gap: 0.75em;
-        border-bottom: 1px dotted var(--souffle-border, #d9dee5);
-        padding-bottom: 0.15em;
-      }
-      dt {
-        font-weight: 600;
-        color: var(--souffle-muted, #545d6b);
-      }
-      dd {
-        margin: 0;
-        white-space: nowrap;
-      }
-      .number {
-        font-weight: 700;
-        font-variant-numeric: tabular-nums;
-      }
-      .unit {
-        font-size: 0.85em;
-        color: var(--souffle-muted, #545d6b);
-      }
-      .spark {
-        margin: 0.8rem 0 0;
-        color: var(--souffle-accent, #1d5fbf);
-      }
-      .spark svg {
-        display: block;
-        width: 100%;
-        height: 40px;
-      }
-      .spark figcaption {
-        font-size: 0.8em;
-      }
-      footer {
-        display: flex;
-        flex-wrap: wrap;
-        justify-content: space-between;
-        gap: 0.5em;
-        margin-top: 0.5rem;
-        font-size: 0.8em;
-      }
-      footer:empty {
-        display: none;
-      }
-    `,
-  ];
+  static override styles = [baseStyles, badgeStyles, cardStyles];
 }
 
 if (!customElements.get('souffle-card')) customElements.define('souffle-card', SouffleCard);

@@ -3,7 +3,7 @@
 // index bands as background, and with `compare` the nearest AtmoSud station (issue 6). chart.js is
 // imported when the first chart renders; the data are also given as a table for screen readers
 // and anyone who prefers numbers.
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import type { CompareResponse, SeriesResponse } from '../data/api-types.js';
 import { api, apiBaseFor } from './api-client.js';
 import {
@@ -17,6 +17,7 @@ import {
   type XY,
 } from './chart-config.js';
 import type { Chart } from './chart-setup.js';
+import { chartStyles } from './chart-styles.js';
 import { DataController } from './data-controller.js';
 import { formatNumber, formatReading, formatTime, parseRefresh } from './format.js';
 import { ct } from './chart-messages.js';
@@ -262,110 +263,7 @@ export class SouffleChart extends LitElement {
     };
   }
 
-  static override styles = [
-    baseStyles,
-    css`
-      section {
-        background: var(--souffle-bg, #ffffff);
-        border: 1px solid var(--souffle-border, #d9dee5);
-        border-radius: var(--souffle-radius, 12px);
-        padding: var(--souffle-padding, 1rem 1.1rem);
-      }
-      header {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        justify-content: space-between;
-        gap: 0.5rem 1rem;
-        margin-bottom: 0.5rem;
-      }
-      h2 {
-        margin: 0;
-        font-size: 1.05em;
-        font-weight: 700;
-      }
-      h2 .muted {
-        font-weight: 400;
-        font-size: 0.85em;
-      }
-      .ranges {
-        display: inline-flex;
-        border: 1px solid var(--souffle-border, #d9dee5);
-        border-radius: 8px;
-        overflow: hidden;
-      }
-      .ranges button {
-        font: inherit;
-        font-size: 0.85em;
-        padding: 0.3em 0.75em;
-        border: 0;
-        border-left: 1px solid var(--souffle-border, #d9dee5);
-        background: var(--souffle-bg, #ffffff);
-        color: var(--souffle-fg, #1d2433);
-        cursor: pointer;
-      }
-      .ranges button:first-child {
-        border-left: 0;
-      }
-      .ranges button[aria-pressed='true'] {
-        background: var(--souffle-accent, #1d5fbf);
-        color: var(--souffle-accent-fg, #ffffff);
-        font-weight: 600;
-      }
-      .ranges button:focus-visible {
-        outline: 3px solid var(--souffle-focus, #f5b700);
-        outline-offset: -3px;
-      }
-      .plot {
-        position: relative;
-        height: var(--souffle-chart-height, 280px);
-      }
-      .empty {
-        position: absolute;
-        inset: 0;
-        display: grid;
-        place-items: center;
-        margin: 0;
-      }
-      .note {
-        font-size: 0.85em;
-        margin: 0.4em 0 0;
-      }
-      details {
-        margin-top: 0.6rem;
-        font-size: 0.9em;
-      }
-      summary {
-        cursor: pointer;
-        color: var(--souffle-accent, #1d5fbf);
-      }
-      summary:focus-visible {
-        outline: 3px solid var(--souffle-focus, #f5b700);
-      }
-      .table-wrap {
-        max-height: 18rem;
-        overflow: auto;
-        margin-top: 0.4rem;
-      }
-      table {
-        border-collapse: collapse;
-        width: 100%;
-        font-variant-numeric: tabular-nums;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: 0.2em 0.6em;
-        border-bottom: 1px solid var(--souffle-border, #d9dee5);
-      }
-      tbody th {
-        font-weight: 400;
-      }
-      td {
-        text-align: right;
-      }
-    `,
-  ];
+  static override styles = [baseStyles, chartStyles];
 }
 
 if (!customElements.get('souffle-chart')) customElements.define('souffle-chart', SouffleChart);

@@ -1,9 +1,10 @@
 // The shape every air-quality index returns (ATMO, EAQI, US AQI), so that a widget draws any of them
 // with the same code. Browser-safe: no imports. Sources: docs/methods.md.
 
-/** The pollutants the indices class, as phenomenon codes (data/phenomena.ts). */
-export const POLLUTANTS = ['pm25', 'pm10', 'no2', 'o3', 'so2'] as const;
-export type Pollutant = (typeof POLLUTANTS)[number];
+// The pollutants live in their own module (no imports either), so that the widget entry can name
+// them without the code below; re-exported here as before.
+import type { Pollutant } from './pollutants.js';
+export { POLLUTANTS, type Pollutant } from './pollutants.js';
 
 export type IndexScheme = 'atmo' | 'eaqi' | 'usaqi';
 

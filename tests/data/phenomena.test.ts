@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DISPLAY_ORDER,
   MOLAR_VOLUME_L,
   PHENOMENA,
   PHENOMENON_CODES,
@@ -47,6 +48,10 @@ describe('the phenomenon registry', () => {
     expect(PHENOMENA.temperature.unit).toBe('°C');
     expect(PHENOMENA.pressure.unit).toBe('hPa');
     expect(PHENOMENA.noise.unit).toBe('dB(A)');
+  });
+
+  it('gives every phenomenon exactly one place in the display order', () => {
+    expect([...DISPLAY_ORDER].sort()).toEqual([...PHENOMENON_CODES].sort());
   });
 
   it('uses the molar volume at 20 °C and 1013 hPa (24.061 L/mol)', () => {

@@ -8,6 +8,7 @@ import {
   newPage,
   schoolPage,
   screenshot,
+  shadowText,
   startSchoolSite,
   startSouffle,
   type SchoolSite,
@@ -97,6 +98,13 @@ describe('the dashboard at /', () => {
     await page.locator('.station-list souffle-index').first().locator('[part~="badge"]').waitFor();
     await expect.poll(async () => Object.keys(await markers(page)).length).toBe(4);
     await screenshot(page, 'dashboard-fr');
+
+    // Another scheme: the list stays on screen while it comes back with that scheme's indices.
+    await page.locator('#scheme').selectOption('eaqi');
+    expect(await page.locator('.station-list li').count()).toBe(4);
+    await expect.poll(() => shadowText(page, '.station-list souffle-index')).toContain('Indice européen');
+    await page.locator('#scheme').selectOption('atmo');
+    await expect.poll(() => shadowText(page, '.station-list souffle-index')).toContain('Indice ATMO');
 
     await page.getByLabel('Rechercher une station', { exact: true }).fill('ecole');
     await expect.poll(() => page.locator('.station-list li').count()).toBe(1);

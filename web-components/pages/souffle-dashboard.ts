@@ -5,14 +5,13 @@
 import { LitElement, html, nothing } from 'lit';
 import type { StationSummary } from '../../data/api-types.js';
 import type { IndexScheme } from '../../data/indices.js';
-import { api, apiBaseFor } from '../api-client.js';
 import { DEFAULT_REFRESH_MS } from '../format.js';
 import type { Lang } from '../i18n.js';
+import { stationCharts } from '../phenomenon-order.js';
 import { renderFooter, renderHeader } from './page-chrome.js';
 import { applyLang, initialLang, pt } from './page-i18n.js';
 import { searchStations, type SourceFilter } from './station-search.js';
-
-const CHART_ORDER = ['pm25', 'pm10', 'no2', 'o3', 'so2', 'pm1'];
+import { StationsController } from './stations-controller.js';
 
 type Route = { name: 'home' } | { name: 'station'; id: string };
 
@@ -24,8 +23,6 @@ export function parseRoute(hash: string): Route {
 export class SouffleDashboard extends LitElement {
   static override properties = {
     _lang: { state: true },
-    _stations: { state: true },
-    _error: { state: true },
     _query: { state: true },
     _source: { state: true },
     _scheme: { state: true },
@@ -34,16 +31,15 @@ export class SouffleDashboard extends LitElement {
   };
 
   declare _lang: Lang;
-  declare _stations: StationSummary[] | undefined;
-  declare _error: string | undefined;
   declare _query: string;
   declare _source: SourceFilter;
   declare _scheme: IndexScheme;
   declare _route: Route;
   declare _selected: string | undefined;
 
-  #abort: AbortController | undefined;
-  #refresh: ReturnType<typeof setInterval> | undefined;
+  // The stations, each with its current index in the chosen scheme: one request for the list. Their
+  // indices are refreshed like the widgets' (5 min), not while the page is hidden.
+  #stations = new StationsController(this, { scheme: () => this._scheme, refreshMs: DEFAULT_REFRESH_MS });
 
   constructor() {
     super();
@@ -62,30 +58,11 @@ export class SouffleDashboard extends LitElement {
     super.connectedCallback();
     applyLang(this._lang);
     window.addEventListener('hashchange', this.#onHash);
-    void this.#load();
-    // The list's indices come with the stations: refresh them like the widgets do (5 min), not
-    // while the page is hidden.
-    this.#refresh = setInterval(() => document.hidden || void this.#load(), DEFAULT_REFRESH_MS);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('hashchange', this.#onHash);
-    clearInterval(this.#refresh);
-    this.#abort?.abort();
-  }
-
-  /** The stations, each with its current index in the chosen scheme: one request for the list. */
-  async #load(): Promise<void> {
-    this.#abort?.abort();
-    const abort = new AbortController();
-    this.#abort = abort;
-    try {
-      this._stations = (await api.stations(apiBaseFor(null), abort.signal, this._scheme)).stations;
-      this._error = undefined;
-    } catch (error) {
-      if (!abort.signal.aborted) this._error = (error as Error).message;
-    }
   }
 
   #onHash = () => {
@@ -113,7 +90,8 @@ export class SouffleDashboard extends LitElement {
 
   #renderHome() {
     const lang = this._lang;
-    const stations = this._stations;
+    const stations = this.#stations.list;
+    const error = this.#stations.error;
     const found = stations ? searchStations(stations, this._query, this._source) : [];
     const count = (source: SourceFilter) => (stations ? searchStations(stations, '', source).length : 0);
     const selected = stations?.find((s) => s.id === this._selected);
@@ -156,7 +134,7 @@ export class SouffleDashboard extends LitElement {
               id="scheme"
               @change=${(e: Event) => {
                 this._scheme = (e.target as HTMLSelectElement).value as IndexScheme;
-                void this.#load();
+                void this.#stations.reload();
               }}
             >
               ${(['atmo', 'eaqi', 'usaqi'] as const).map(
@@ -168,9 +146,9 @@ export class SouffleDashboard extends LitElement {
             </select>
           </div>
           ${
-            this._error
+            error
               ? html`<p class="notice notice--error" role="alert">
-                  ${pt(lang, 'stationsError', { message: this._error })}
+                  ${pt(lang, 'stationsError', { message: error })}
                 </p>`
               : !stations
                 ? html`<p class="muted" aria-busy="true">${pt(lang, 'loadingStations')}</p>`
@@ -231,15 +209,16 @@ export class SouffleDashboard extends LitElement {
 
   #renderStation(id: string) {
     const lang = this._lang;
-    const station = this._stations?.find((s) => s.id === id);
+    const stations = this.#stations.list;
+    const station = stations?.find((s) => s.id === id);
     const back = html`<p class="breadcrumb"><a href="#/">← ${pt(lang, 'backToList')}</a></p>`;
-    if (!this._stations && !this._error)
+    if (!stations && !this.#stations.error)
       return html`${back}
         <p class="muted">${pt(lang, 'loadingStations')}</p>`;
     if (!station)
       return html`${back}
         <p class="notice notice--error" role="alert">${pt(lang, 'unknownStation', { id })}</p>`;
-    const charts = CHART_ORDER.filter((p) => station.phenomena.includes(p));
+    const charts = stationCharts(station.phenomena);
     const shown = charts.length ? charts : station.phenomena.slice(0, 2);
     const compare = station.source === 'citizen';
     return html`${back}

@@ -3,8 +3,8 @@
 // script URL. Light DOM, like the dashboard, so the autoloader sees the previewed widget.
 import { LitElement, html, nothing } from 'lit';
 import type { StationSummary } from '../../data/api-types.js';
-import { api, apiBaseFor } from '../api-client.js';
-import { longLabel, type Lang } from '../i18n.js';
+import type { Lang } from '../i18n.js';
+import { CHARTABLE, renderOptionsStep } from './builder-options.js';
 import { renderFooter, renderHeader } from './page-chrome.js';
 import { applyLang, initialLang, pt } from './page-i18n.js';
 import {
@@ -15,34 +15,24 @@ import {
   type WidgetTag,
 } from './snippet.js';
 import { searchStations } from './station-search.js';
+import { StationsController } from './stations-controller.js';
 
 const TAGS: readonly WidgetTag[] = ['souffle-card', 'souffle-index', 'souffle-chart', 'souffle-map'];
-const RANGES = ['24h', '7d', '30d', '1y'] as const;
-const RANGE_LABELS: Record<Lang, Record<(typeof RANGES)[number], string>> = {
-  fr: { '24h': '24 heures', '7d': '7 jours', '30d': '30 jours', '1y': '1 an' },
-  en: { '24h': '24 hours', '7d': '7 days', '30d': '30 days', '1y': '1 year' },
-};
-const REFRESH = ['1m', '5m', '15m', '60m'] as const;
-const CHARTABLE = ['pm25', 'pm10', 'no2', 'o3', 'so2', 'pm1', 'co', 'co2', 'temperature', 'humidity'];
 
 export class SouffleEmbedBuilder extends LitElement {
   static override properties = {
     _lang: { state: true },
-    _stations: { state: true },
-    _error: { state: true },
     _query: { state: true },
     _options: { state: true },
     _copyStatus: { state: true },
   };
 
   declare _lang: Lang;
-  declare _stations: StationSummary[] | undefined;
-  declare _error: string | undefined;
   declare _query: string;
   declare _options: BuilderOptions;
   declare _copyStatus: 'copied' | 'failed' | undefined;
 
-  #abort: AbortController | undefined;
+  #stations = new StationsController(this, { refreshMs: 0 });
   #previewKey = '';
 
   constructor() {
@@ -70,31 +60,20 @@ export class SouffleEmbedBuilder extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     applyLang(this._lang);
-    void this.#load();
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#abort?.abort();
-  }
-
-  async #load(): Promise<void> {
-    const abort = new AbortController();
-    this.#abort = abort;
-    try {
-      this._stations = (await api.stations(apiBaseFor(null), abort.signal)).stations;
-      if (!this._options.station && this._stations[0]) {
-        this.#set({ station: searchStations(this._stations, '')[0]?.id });
-      }
-    } catch (error) {
-      if (!abort.signal.aborted) this._error = (error as Error).message;
+  /** Once the stations arrive, a builder opened without one picks the first of the list. */
+  override willUpdate(): void {
+    const stations = this.#stations.list;
+    if (!this._options.station && stations?.[0]) {
+      this.#set({ station: searchStations(stations, '')[0]?.id });
     }
   }
 
   #set(patch: Partial<BuilderOptions>): void {
     this._options = { ...this._options, ...patch };
     this._copyStatus = undefined;
-    const station = this._stations?.find((s) => s.id === this._options.station);
+    const station = this.#station;
     // Keep the chart's pollutant one the station measures.
     if (station && !station.phenomena.includes(this._options.phenomenon)) {
       const first = CHARTABLE.find((p) => station.phenomena.includes(p));
@@ -102,6 +81,11 @@ export class SouffleEmbedBuilder extends LitElement {
     }
     if (this._options.station)
       history.replaceState(history.state, '', `#station=${encodeURIComponent(this._options.station)}`);
+  }
+
+  /** The chosen station, once the list has arrived. */
+  get #station(): StationSummary | undefined {
+    return this.#stations.list?.find((s) => s.id === this._options.station);
   }
 
   get snippet(): string {
@@ -143,7 +127,8 @@ export class SouffleEmbedBuilder extends LitElement {
         </section>
         <div class="builder">
           <form class="builder__form" @submit=${(e: Event) => e.preventDefault()}>
-            ${this.#renderStationStep()} ${this.#renderWidgetStep()} ${this.#renderOptions()}
+            ${this.#renderStationStep()} ${this.#renderWidgetStep()}
+            ${renderOptionsStep(this._lang, this._options, this.#station, (patch) => this.#set(patch))}
           </form>
           <div class="builder__output">
             <section class="preview" aria-labelledby="preview-title">
@@ -180,7 +165,8 @@ export class SouffleEmbedBuilder extends LitElement {
     const lang = this._lang;
     const o = this._options;
     if (o.tag === 'souffle-map') return nothing;
-    const stations = this._stations;
+    const stations = this.#stations.list;
+    const error = this.#stations.error;
     const found = stations ? searchStations(stations, this._query).slice(0, 30) : [];
     const chosen = stations?.find((s) => s.id === o.station);
     return html`<fieldset class="step">
@@ -197,9 +183,9 @@ export class SouffleEmbedBuilder extends LitElement {
         />
       </div>
       ${
-        this._error
+        error
           ? html`<p class="notice notice--error" role="alert">
-              ${pt(lang, 'stationsError', { message: this._error })}
+              ${pt(lang, 'stationsError', { message: error })}
             </p>`
           : !stations
             ? html`<p class="muted">${pt(lang, 'loadingStations')}</p>`
@@ -258,98 +244,6 @@ export class SouffleEmbedBuilder extends LitElement {
             </label>`,
         )}
       </div>
-    </fieldset>`;
-  }
-
-  #renderOptions() {
-    const lang = this._lang;
-    const o = this._options;
-    const station = this._stations?.find((s) => s.id === o.station);
-    const phenomena = CHARTABLE.filter((p) => !station || station.phenomena.includes(p));
-    const select = (
-      id: string,
-      label: string,
-      value: string,
-      options: Array<[string, string]>,
-      key: keyof BuilderOptions,
-    ) =>
-      html`<div class="field">
-        <label for=${id}>${label}</label>
-        <select id=${id} @change=${(e: Event) => this.#set({ [key]: (e.target as HTMLSelectElement).value })}>
-          ${options.map(([v, text]) => html`<option value=${v} ?selected=${v === value}>${text}</option>`)}
-        </select>
-      </div>`;
-    const schemes: Array<[string, string]> = (['atmo', 'eaqi', 'usaqi'] as const).map((s) => [
-      s,
-      pt(lang, `scheme.${s}`),
-    ]);
-    return html`<fieldset class="step">
-      <legend>${pt(lang, 'stepOptions')}</legend>
-      <div class="options-grid">
-        ${o.tag !== 'souffle-chart' ? select('opt-scheme', pt(lang, 'scheme'), o.scheme, schemes, 'scheme') : nothing}
-        ${
-          o.tag === 'souffle-chart'
-            ? html`${select(
-                'opt-phenomenon',
-                pt(lang, 'phenomenon'),
-                o.phenomenon,
-                phenomena.map((p) => [p, longLabel(p, lang)]),
-                'phenomenon',
-              )}
-              ${select(
-                'opt-range',
-                pt(lang, 'range'),
-                o.range,
-                RANGES.map((r) => [r, RANGE_LABELS[lang][r]]),
-                'range',
-              )}`
-            : nothing
-        }
-        ${
-          o.tag === 'souffle-map'
-            ? select(
-                'opt-source',
-                pt(lang, 'mapSource'),
-                o.source,
-                (['all', 'atmosud', 'citizen'] as const).map((s) => [
-                  s,
-                  pt(lang, s === 'atmosud' ? 'official' : s),
-                ]),
-                'source',
-              )
-            : nothing
-        }
-        ${select(
-          'opt-lang',
-          pt(lang, 'language'),
-          o.lang,
-          [
-            ['', pt(lang, 'langAuto')],
-            ['fr', 'Français'],
-            ['en', 'English'],
-          ],
-          'lang',
-        )}
-        ${select(
-          'opt-refresh',
-          pt(lang, 'refresh'),
-          o.refresh,
-          REFRESH.map((r) => [r, pt(lang, 'refreshEvery', { n: parseInt(r, 10) })]),
-          'refresh',
-        )}
-      </div>
-      ${
-        o.tag === 'souffle-chart'
-          ? html`<label class="checkbox">
-              <input
-                type="checkbox"
-                .checked=${o.compare}
-                @change=${(e: Event) => this.#set({ compare: (e.target as HTMLInputElement).checked })}
-              />
-              ${pt(lang, 'compare')}
-            </label>`
-          : nothing
-      }
     </fieldset>`;
   }
 
