@@ -56,6 +56,7 @@ export default tseslint.config(
       'data/indices/**/*.ts',
       'data/api-types.ts',
       'data/location-privacy.ts',
+      'data/topics.ts',
     ],
     rules: {
       'no-restricted-imports': [

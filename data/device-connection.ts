@@ -1,6 +1,7 @@
 // How a device connects: what `souffle device add` prints and what the admin API returns, from
 // one function so they never disagree. The token appears here once, at creation or rotation.
 import type { Device } from './schema.js';
+import { deviceTopic } from './topics.js';
 
 export type ConnectionSettings = {
   /** The broker devices reach, e.g. mqtt://souffle.example.org:1883. */
@@ -28,12 +29,6 @@ export type DeviceConnection = {
     password: string;
   } | null;
 };
-
-export function deviceTopic(device: Pick<Device, 'id' | 'format' | 'serial'>): string {
-  if (device.format === 'airgradient') return `airgradient/readings/${device.serial ?? '<serial>'}`;
-  if (device.format === 'airrohr') return `souffle/v1/${device.id}/airrohr`;
-  return `souffle/v1/${device.id}/readings`;
-}
 
 export function deviceConnection(
   device: Device,

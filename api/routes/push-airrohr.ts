@@ -4,7 +4,7 @@
 // the broker acknowledged it, so the kit may drop its copy.
 import { z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { deviceTopic } from '../../data/device-connection.js';
+import { deviceTopic } from '../../data/topics.js';
 import { ApiError, badRequest } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { authenticateRequestDevice } from '../auth.js';
