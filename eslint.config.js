@@ -47,6 +47,22 @@ export default tseslint.config(
   },
   ...areas.map(isolate),
   {
+    // Every JSON answer of a route is checked against its response schema (api/json-answer.ts).
+    files: ['api/routes/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        // Repeated: this block's list replaces the one above for these files.
+        { selector: 'TSEnumDeclaration', message: 'Use an `as const` registry instead of enum.' },
+        {
+          selector: "CallExpression[callee.object.name='c'][callee.property.name='json']",
+          message:
+            'Answer with jsonAnswer or cachedJson and the response schema, so that tsc checks the answer.',
+        },
+      ],
+    },
+  },
+  {
     // web-components run in the browser: only browser-safe data/ modules, and no Node built-ins.
     files: [
       'web-components/**/*.ts',
@@ -56,6 +72,7 @@ export default tseslint.config(
       'data/indices/**/*.ts',
       'data/api-types.ts',
       'data/location-privacy.ts',
+      'data/topics.ts',
     ],
     rules: {
       'no-restricted-imports': [
@@ -70,6 +87,19 @@ export default tseslint.config(
             {
               group: ['**/data/db*', '**/data/store/**', '**/data/schema*', '**/data/migrations/**'],
               message: 'Only browser-safe data/ modules here.',
+            },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/api-schemas*', 'zod', '@hono/*'],
+              allowTypeImports: true,
+              message:
+                'The API contract enters the browser as types only (data/api-types.ts): no zod in the bundle.',
             },
           ],
         },

@@ -6,8 +6,9 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip, gzipSync } from 'node:zlib';
-import type { Context, MiddlewareHandler, TypedResponse } from 'hono';
-import type { JSONParsed } from 'hono/utils/types';
+import type { z } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Answerable, JsonAnswer } from './json-answer.js';
 
 const gzipAsync = promisify(gzip);
 /** Below this a body is sent as is (gzip's header and the CPU are not worth it). */
@@ -72,14 +73,18 @@ export async function cachedBody(c: Context, text: string, options: CacheOptions
   });
 }
 
-/** cachedBody for a JSON value, typed like `c.json(data, 200)` so routes keep their checked types. */
-export async function cachedJson<T>(
+/**
+ * cachedBody for a JSON answer of the route's response schema: `data` is checked against the
+ * schema (a field the contract lacks fails tsc) and the answer typed like `jsonAnswer(…, 200)`.
+ */
+export async function cachedJson<Schema extends z.ZodType, T>(
   c: Context,
-  data: T,
+  _schema: Schema,
+  data: Answerable<T, Schema>,
   options: CacheOptions,
-): Promise<Response & TypedResponse<JSONParsed<T>, 200, 'json'>> {
+): Promise<JsonAnswer<Schema, 200>> {
   const res = await cachedBody(c, JSON.stringify(data), options);
-  return res as Response & TypedResponse<JSONParsed<T>, 200, 'json'>;
+  return res as JsonAnswer<Schema, 200>;
 }
 
 /** Cache-Control for answers that must not be stored (admin, device status, errors). */

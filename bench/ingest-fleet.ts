@@ -3,6 +3,7 @@
 // at full speed over a few connections (QoS 1), as separate devices would, from its own process.
 import { pathToFileURL } from 'node:url';
 import mqtt from 'mqtt';
+import { nativeTopic } from '../data/topics.js';
 
 export const FLEET_DEVICES = 50;
 
@@ -11,7 +12,7 @@ export function fleetMessage(i: number, startSeconds: number): { topic: string; 
   const ts = startSeconds + Math.floor(i / FLEET_DEVICES) * 60;
   const v = i % 37;
   return {
-    topic: `souffle/v1/bench-${d}/readings`,
+    topic: nativeTopic(`bench-${d}`),
     payload: JSON.stringify({
       ts,
       seq: i,

@@ -16,6 +16,7 @@ import { runInNewContext } from 'node:vm';
 import mqtt from 'mqtt';
 import { openDatabase } from '../data/db.js';
 import { createDevice } from '../data/store/devices.js';
+import { ANY_LEVEL, nativeTopic } from '../data/topics.js';
 import { IngestWorker, type IngestWorkerOptions } from '../ingest/worker.js';
 import { startMosquitto } from '../testing/mosquitto.js';
 import { result, type BenchSuite } from './bench-types.js';
@@ -70,7 +71,7 @@ async function bareSubscriber(url: string, clientId: string) {
   };
   client.connect();
   await new Promise<void>((resolve) => client.once('connect', () => resolve()));
-  await client.subscribeAsync(['souffle/v1/+/readings'], { qos: 1 });
+  await client.subscribeAsync([nativeTopic(ANY_LEVEL)], { qos: 1 });
   return {
     received: () => received,
     seconds: () => (last - first) / 1000,

@@ -2,6 +2,7 @@
 // options: a password file, an ACL and mosquitto.conf. They state the same rules as the embedded
 // broker (ingest/embedded-broker.ts): a device publishes only under its own topics (or its
 // AirGradient serial), the service account reads everything and forwards airrohr bodies.
+import { MOSQUITTO_ACL } from '../data/topics.js';
 
 export type FleetDevice = {
   id: string;
@@ -85,17 +86,17 @@ export function aclFile(serviceUsername: string, devices: readonly FleetDevice[]
     '# Written by `souffle mosquitto-config` from the device registry: regenerate, do not edit.',
     '# Pattern lines apply to every user: a device (user = its id) reads and writes only under its',
     '# own prefix, so it can neither publish as nor subscribe to another device.',
-    'pattern readwrite souffle/v1/%u/#',
+    `pattern readwrite ${MOSQUITTO_ACL.devicePattern}`,
     '',
     "# The ingest worker reads everything; the API forwards airrohr bodies on the devices' behalf.",
     `user ${serviceUsername}`,
     'topic read #',
-    'topic write souffle/v1/+/airrohr',
+    `topic write ${MOSQUITTO_ACL.serviceWrite}`,
   ];
   for (const d of devices) {
     if (d.format === 'airgradient' && d.serial) {
       lines.push('', `# AirGradient ${d.serial}: its firmware publishes to a topic named after its serial.`);
-      lines.push(`user ${d.id}`, `topic write airgradient/readings/${d.serial}`);
+      lines.push(`user ${d.id}`, `topic write ${MOSQUITTO_ACL.airgradientWrite(d.serial)}`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -1,6 +1,9 @@
 // How a device connects: what `souffle device add` prints and what the admin API returns, from
 // one function so they never disagree. The token appears here once, at creation or rotation.
+import type { z } from '@hono/zod-openapi';
+import type { DeviceConnectionSchema } from './api-schemas.js';
 import type { Device } from './schema.js';
+import { deviceTopic } from './topics.js';
 
 export type ConnectionSettings = {
   /** The broker devices reach, e.g. mqtt://souffle.example.org:1883. */
@@ -9,31 +12,8 @@ export type ConnectionSettings = {
   publicUrl: string;
 };
 
-export type DeviceConnection = {
-  id: string;
-  station: string;
-  format: Device['format'];
-  token: string;
-  /** The topic the device publishes to. */
-  topic: string;
-  mqtt: { url: string; host: string; port: number; username: string; password: string; qos: 1 };
-  serial: string | null;
-  /** For Sensor.Community kits: the "Send data to own API" settings. */
-  airrohr: {
-    server: string;
-    path: string;
-    port: number;
-    https: boolean;
-    username: string;
-    password: string;
-  } | null;
-};
-
-export function deviceTopic(device: Pick<Device, 'id' | 'format' | 'serial'>): string {
-  if (device.format === 'airgradient') return `airgradient/readings/${device.serial ?? '<serial>'}`;
-  if (device.format === 'airrohr') return `souffle/v1/${device.id}/airrohr`;
-  return `souffle/v1/${device.id}/readings`;
-}
+/** What the device needs, as `souffle device add` prints it and the admin API returns it. */
+export type DeviceConnection = z.output<typeof DeviceConnectionSchema>;
 
 export function deviceConnection(
   device: Device,

@@ -13,6 +13,8 @@ export const FLAGS = {
 } as const;
 
 export type FlagName = keyof typeof FLAGS;
+/** Every flag name, in bit order: what the API's `flags` lists may hold. */
+export const FLAG_NAMES = Object.keys(FLAGS) as [FlagName, ...FlagName[]];
 
 /** Relative humidity from which optical PM readings are flagged `humid` (sensor-payloads.md). */
 export const HUMID_THRESHOLD = 75;

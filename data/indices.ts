@@ -9,6 +9,8 @@ import { bandsFromUpperBounds, type IndexBand, type IndexScheme } from './indice
 import { US_AQI_BREAKPOINTS, usAqiBands } from './indices/us-aqi.js';
 
 export {
+  INDEX_LEVELS,
+  INDEX_SCHEMES,
   POLLUTANTS,
   UNAVAILABLE,
   type IndexBand,

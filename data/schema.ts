@@ -5,9 +5,12 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 /** A column the database fills (default or autoincrement) but that may be given on insert. */
 type Defaulted<T> = ColumnType<T, T | undefined, T>;
 
-export type StationSource = 'citizen' | 'atmosud';
-export type Exposure = 'outdoor' | 'indoor';
-export type DeviceFormat = 'native' | 'airgradient' | 'airrohr';
+export const STATION_SOURCES = ['citizen', 'atmosud'] as const;
+export type StationSource = (typeof STATION_SOURCES)[number];
+export const EXPOSURES = ['outdoor', 'indoor'] as const;
+export type Exposure = (typeof EXPOSURES)[number];
+export const DEVICE_FORMATS = ['native', 'airgradient', 'airrohr'] as const;
+export type DeviceFormat = (typeof DEVICE_FORMATS)[number];
 
 export interface StationsTable {
   id: string;

@@ -1,11 +1,11 @@
 // From a delivered MQTT message to what will be stored: route the topic, find the device, decode
 // with the format's decoder. Everything but the device lookup is pure.
+import { routeTopic } from '../data/topics.js';
 import { decodeAirGradient } from './decoders/airgradient.js';
 import { decodeAirrohr } from './decoders/airrohr.js';
 import { decodeNative } from './decoders/native.js';
 import type { DecodedReading, Decoder, RawMessage, Rejection } from './decoders/types.js';
 import type { DeviceCache, DeviceRef } from './device-cache.js';
-import { routeTopic } from './topics.js';
 
 const DECODERS: Record<'native' | 'airgradient' | 'airrohr', Decoder> = {
   native: decodeNative,

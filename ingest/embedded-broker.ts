@@ -9,9 +9,9 @@ import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Db } from '../data/db.js';
 import type { Device } from '../data/schema.js';
 import { authenticateDevice } from '../data/store/devices.js';
+import { deviceMayPublish, deviceMaySubscribe } from '../data/topics.js';
 import { silentLogger, type Logger } from './logger.js';
 import { limitPacketSize } from './packet-size-limit.js';
-import { deviceMayPublish, deviceMaySubscribe, SERVICE_CLIENT_ID_PREFIX } from './topics.js';
 
 export type EmbeddedBrokerOptions = {
   db: Db;
@@ -26,6 +26,12 @@ export type EmbeddedBrokerOptions = {
 };
 
 export type EmbeddedBroker = { port: number; close(): Promise<void> };
+
+/**
+ * Client ids beginning with this are reserved for Souffle's own services (ingest worker, API
+ * forwarder): a device using one could take over the worker's persistent session.
+ */
+const SERVICE_CLIENT_ID_PREFIX = 'souffle';
 
 const defaults = { host: '0.0.0.0', maxPacketSize: 128 * 1024, logger: silentLogger };
 

@@ -4,12 +4,12 @@
 // key makes the duplicate harmless. A class because it has a lifecycle: start, run, stop.
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Db } from '../data/db.js';
+import { INGEST_FILTERS, sharedFilter } from '../data/topics.js';
 import { ackAfterCommit, type Ack } from './ack-after-commit.js';
 import { BatchWriter } from './batch-writer.js';
 import type { RawMessage } from './decoders/types.js';
 import { IngestMetrics, type IngestCounts } from './ingest-metrics.js';
 import { silentLogger, type Logger } from './logger.js';
-import { INGEST_TOPICS } from './topics.js';
 
 export type IngestWorkerOptions = {
   db: Db;
@@ -205,7 +205,7 @@ export class IngestWorker {
 
   private async subscribe(client: MqttClient): Promise<void> {
     const group = this.options.shareGroup;
-    const topics = INGEST_TOPICS.map((t) => (group ? `$share/${group}/${t}` : t));
+    const topics = INGEST_FILTERS.map((t) => (group ? sharedFilter(group, t) : t));
     try {
       await client.subscribeAsync(topics, { qos: 1 }); // rejects if any SUBACK code is a failure
     } catch (e) {
@@ -221,7 +221,7 @@ export class IngestWorker {
   /** Drain mode: no new message is routed to this session; what it holds still arrives. */
   private async unsubscribe(client: MqttClient): Promise<void> {
     const group = this.options.shareGroup;
-    const topics = [...INGEST_TOPICS, ...(group ? INGEST_TOPICS.map((t) => `$share/${group}/${t}`) : [])];
+    const topics = [...INGEST_FILTERS, ...(group ? INGEST_FILTERS.map((t) => sharedFilter(group, t)) : [])];
     await client.unsubscribeAsync(topics);
     this.log.info(`unsubscribed from ${topics.join(', ')}: taking what the session holds`);
   }

@@ -5,6 +5,7 @@
 // in the same series. Batches of readings per message (an hour at 60 s by default), QoS 1 with a
 // window per device, and optionally paced by the ingest worker's progress read from /metrics, so
 // that the broker's queue for the worker (1000 messages by default in Mosquitto) never overflows.
+import { nativeTopic } from '../data/topics.js';
 import type { FaultCounts, FaultInjector } from './faults.js';
 import type { SimDevice } from './fleet.js';
 import { DeviceAuthError, MqttPublisher } from './mqtt-publisher.js';
@@ -13,7 +14,7 @@ import type { DeviceCredentials } from './platform-api.js';
 import { spiked } from './compose.js';
 import { historyReadings, sample, type Sample } from './sample.js';
 import { slotAtOrAfter, slotTime, type Intervals } from './schedule.js';
-import { encodeNative, NATIVE_QOS, nativeTopic, type NativeReading } from './wire/native.js';
+import { encodeNative, NATIVE_QOS, type NativeReading } from './wire/native.js';
 
 export type BackfillProgress = {
   readings: number;

@@ -1,11 +1,12 @@
 // From a device's reading (and the fault it shows) to what goes on the wire, as the device's own
 // firmware would send it. Pure apart from the small per-device state it carries between readings.
+import { airgradientTopic, nativeTopic } from '../data/topics.js';
 import type { FaultAction, FaultKind } from './faults.js';
 import type { SimDevice } from './fleet.js';
 import { malformedAirGradient, malformedAirrohr, malformedNative } from './malformed.js';
 import { clamp, gaussian, mix, uniform } from './random.js';
 import { sample, type Sample } from './sample.js';
-import { AIRGRADIENT_QOS, airgradientPayload, airgradientTopic } from './wire/airgradient.js';
+import { AIRGRADIENT_QOS, airgradientPayload } from './wire/airgradient.js';
 import {
   airrohrHeaders,
   airrohrRequest,
@@ -13,7 +14,7 @@ import {
   AIRROHR_OLD_FIRMWARE,
   type AirrohrStatus,
 } from './wire/airrohr.js';
-import { encodeNative, NATIVE_QOS, nativeReading, nativeTopic, type NativeReading } from './wire/native.js';
+import { encodeNative, NATIVE_QOS, nativeReading, type NativeReading } from './wire/native.js';
 
 export type Outgoing = (
   | { via: 'mqtt'; topic: string; payload: string | Uint8Array; qos: 0 | 1 }

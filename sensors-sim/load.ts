@@ -2,12 +2,13 @@
 // a set of devices, each device its own MQTT client (QoS 1, a window of unacknowledged messages
 // per client). Every message has a distinct timestamp (to the millisecond, in the recent past), so
 // every message becomes new rows and a count of stored readings checks that nothing was lost.
+import { nativeTopic } from '../data/topics.js';
 import { buildFleet, type SimDevice } from './fleet.js';
 import { MqttPublisher } from './mqtt-publisher.js';
 import { every, InFlight, Pacer } from './pacer.js';
 import { round } from './random.js';
 import { sample } from './sample.js';
-import { encodeNative, nativeTopic } from './wire/native.js';
+import { encodeNative } from './wire/native.js';
 
 export type LoadDevice = { id: string; token?: string };
 

@@ -1,14 +1,15 @@
 // GET /api/v1/communes/{insee}/index: the official ATMO index of a commune as AtmoSud published it
 // (pulled by the ingest worker into commune_indices). Official, unlike citizen-derived indices.
 import { createRoute, z } from '@hono/zod-openapi';
+import { CommuneIndexSchema } from '../../data/api-schemas.js';
 import type { CommuneIndexResponse } from '../../data/api-types.js';
 import { ATMO_LEVELS, UNAVAILABLE } from '../../data/indices.js';
 import type { CommuneIndex } from '../../data/schema.js';
 import { notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { cachedJson } from '../http-cache.js';
+import { errorResponse } from '../schemas/error-response.js';
 import { dateParam } from '../schemas/params.js';
-import { CommuneIndexSchema, errorResponse } from '../schemas/responses.js';
 import { iso } from '../station-summaries.js';
 
 const route = createRoute({
@@ -84,6 +85,6 @@ export function registerCommuneRoute(app: ApiApp, deps: AppDeps): void {
       : q.where('date', '<=', parisDay.format(deps.now())).orderBy('date', 'desc').limit(1);
     const row = await q.executeTakeFirst();
     if (!row) throw notFound(`no ATMO index for commune ${insee}${date ? ` on ${date}` : ''}`);
-    return cachedJson(c, communeIndexResponse(row), { maxAgeSeconds: 300 });
+    return cachedJson(c, CommuneIndexSchema, communeIndexResponse(row), { maxAgeSeconds: 300 });
   });
 }

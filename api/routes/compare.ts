@@ -2,6 +2,8 @@
 // station measuring the same phenomenon, so a citizen sees their sensor next to the reference.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Kysely } from 'kysely';
+import { CompareSchema } from '../../data/api-schemas.js';
+import type { CompareResponse } from '../../data/api-types.js';
 import { distanceMetres } from '../../data/location-privacy.js';
 import { getPhenomenon } from '../../data/phenomena.js';
 import { DAY_MS } from '../../data/store/rollups.js';
@@ -10,8 +12,8 @@ import type { Database, Station } from '../../data/schema.js';
 import { badRequest, notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { cachedJson } from '../http-cache.js';
+import { errorResponse } from '../schemas/error-response.js';
 import { phenomenonParam, stationPath, timeParam } from '../schemas/params.js';
-import { CompareSchema, errorResponse } from '../schemas/responses.js';
 import { findStation, iso, summaryOf } from '../station-summaries.js';
 
 export const COMPARE_DEFAULT_DAYS = 7;
@@ -95,7 +97,7 @@ export function registerCompareRoute(app: ApiApp, deps: AppDeps): void {
       ? await pooledHourly(deps.db, nearest.station.id, q.phenomenon, from, to)
       : new Map<number, number>();
     const hours = [...new Set([...own.keys(), ...ref.keys()])].sort((a, b) => a - b);
-    const reference = nearest
+    const reference: CompareResponse['reference'] = nearest
       ? {
           station: await summaryOf(deps.db, nearest.station, deps.now()),
           distanceMetres: Math.round(nearest.distance),
@@ -103,6 +105,7 @@ export function registerCompareRoute(app: ApiApp, deps: AppDeps): void {
       : null;
     return cachedJson(
       c,
+      CompareSchema,
       {
         station: id,
         phenomenon: q.phenomenon,

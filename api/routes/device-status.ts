@@ -1,14 +1,16 @@
 // GET /api/v1/devices/{id}/status: for the device's owner (its own credentials), whether the
 // platform hears the sensor, how many values it stored today, and why values were rejected.
 import { createRoute, z } from '@hono/zod-openapi';
+import { DeviceStatusSchema } from '../../data/api-schemas.js';
 import { listIngestErrors } from '../../data/store/ingest-errors.js';
 import { lastReadingTimes } from '../../data/store/latest.js';
 import { bucketOf, DAY_MS } from '../../data/store/rollups.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { authenticateRequestDevice } from '../auth.js';
 import { noStore } from '../http-cache.js';
+import { jsonAnswer } from '../json-answer.js';
+import { errorResponse } from '../schemas/error-response.js';
 import { idParam } from '../schemas/params.js';
-import { DeviceStatusSchema, errorResponse } from '../schemas/responses.js';
 import { iso, statusOf } from '../station-summaries.js';
 
 export const STATUS_ERRORS_SHOWN = 20;
@@ -46,7 +48,9 @@ export function registerDeviceStatusRoute(app: ApiApp, deps: AppDeps): void {
     ]);
     const lastReading = last.get(device.station_id) ?? null;
     const heard = Math.max(device.last_seen ?? -Infinity, lastReading ?? -Infinity);
-    return c.json(
+    return jsonAnswer(
+      c,
+      DeviceStatusSchema,
       {
         device: device.id,
         station: device.station_id,

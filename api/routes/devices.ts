@@ -3,7 +3,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { DeviceConnectionSchema, DeviceListSchema } from '../../data/api-schemas.js';
 import { deviceConnection } from '../../data/device-connection.js';
+import { DEVICE_FORMATS, EXPOSURES } from '../../data/schema.js';
 import {
   createDevice,
   DEVICE_ID_PATTERN,
@@ -17,8 +19,9 @@ import { ApiError, badRequest, notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { adminAuth } from '../auth.js';
 import { noStore } from '../http-cache.js';
+import { jsonAnswer } from '../json-answer.js';
+import { errorResponse } from '../schemas/error-response.js';
 import { booleanParam, idParam } from '../schemas/params.js';
-import { DeviceConnectionSchema, DeviceListSchema, errorResponse } from '../schemas/responses.js';
 import { iso } from '../station-summaries.js';
 
 export const ADMIN_BODY_LIMIT = 16 * 1024;
@@ -33,11 +36,8 @@ export const NewDeviceSchema = z
       .regex(DEVICE_ID_PATTERN, 'expected 1–64 lowercase letters, digits or dashes')
       .optional()
       .openapi({ description: 'Default: the name as a slug.', example: 'ecole-saint-charles' }),
-    format: z
-      .enum(['native', 'airgradient', 'airrohr'])
-      .optional()
-      .openapi({ description: 'Wire format (default native).' }),
-    exposure: z.enum(['outdoor', 'indoor']).optional(),
+    format: z.enum(DEVICE_FORMATS).optional().openapi({ description: 'Wire format (default native).' }),
+    exposure: z.enum(EXPOSURES).optional(),
     exactLocation: z
       .boolean()
       .optional()
@@ -85,7 +85,7 @@ export function registerDeviceRoutes(app: ApiApp, deps: AppDeps): void {
       const body = c.req.valid('json');
       try {
         const { device, token } = await createDevice(deps.db, body, deps.now());
-        return c.json(deviceConnection(device, token, deps.settings), 201);
+        return jsonAnswer(c, DeviceConnectionSchema, deviceConnection(device, token, deps.settings), 201);
       } catch (e) {
         if (e instanceof DeviceConflictError) throw new ApiError(409, 'conflict', e.message);
         if (e instanceof RangeError) throw badRequest('invalid_json', e.message);
@@ -124,7 +124,7 @@ export function registerDeviceRoutes(app: ApiApp, deps: AppDeps): void {
         exposure: d.exposure,
         exactLocation: d.exact_location === 1,
       }));
-      return c.json({ devices, count: devices.length }, 200);
+      return jsonAnswer(c, DeviceListSchema, { devices, count: devices.length }, 200);
     },
   );
 
@@ -152,7 +152,7 @@ export function registerDeviceRoutes(app: ApiApp, deps: AppDeps): void {
       const token = await rotateDeviceToken(deps.db, id);
       const device = token === undefined ? undefined : await getDevice(deps.db, id);
       if (!device || token === undefined) throw notFound(`no device "${id}"`);
-      return c.json(deviceConnection(device, token, deps.settings), 200);
+      return jsonAnswer(c, DeviceConnectionSchema, deviceConnection(device, token, deps.settings), 200);
     },
   );
 

@@ -6,7 +6,7 @@ import type { ApiApp, AppDeps } from '../app-deps.js';
 import { BASE_COLUMNS, createEncoder, DATA_LICENCE, ROLLUP_COLUMNS } from '../export/export-formats.js';
 import { ExportQuerySchema, planExport, type ExportPlan } from '../export/export-query.js';
 import { createExportStream } from '../export/export-stream.js';
-import { errorResponse } from '../schemas/responses.js';
+import { errorResponse } from '../schemas/error-response.js';
 
 const route = createRoute({
   method: 'get',

@@ -6,6 +6,7 @@ import { dialectOf } from '../../data/dialect.js';
 import { readCounters } from '../../data/store/counters.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { noStore } from '../http-cache.js';
+import { jsonAnswer } from '../json-answer.js';
 
 const HealthSchema = z
   .object({
@@ -94,8 +95,8 @@ export function registerHealthRoutes(app: ApiApp, deps: AppDeps): void {
     const broker = { ok: deps.publish ? (deps.brokerConnected?.() ?? true) : null };
     const status = !database.ok ? 'down' : broker.ok === false ? 'degraded' : 'ok';
     return database.ok
-      ? c.json({ status, database, broker }, 200)
-      : c.json({ status, database, broker }, 503);
+      ? jsonAnswer(c, HealthSchema, { status, database, broker }, 200)
+      : jsonAnswer(c, HealthSchema, { status, database, broker }, 503);
   });
 
   app.openapi(metricsRoute, async (c) => {

@@ -2,13 +2,14 @@
 // (ATMO of today, or of yesterday while today has too few hours; EAQI of the latest hour; US AQI
 // NowCast), marked indicative for citizen stations.
 import { createRoute } from '@hono/zod-openapi';
+import { LatestSchema } from '../../data/api-schemas.js';
 import type { LatestValue } from '../../data/api-types.js';
 import { flagNames } from '../../data/flags.js';
 import { notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { cachedJson } from '../http-cache.js';
+import { errorResponse } from '../schemas/error-response.js';
 import { stationPath } from '../schemas/params.js';
-import { errorResponse, LatestSchema } from '../schemas/responses.js';
 import { currentIndices } from '../station-indices.js';
 import { findStation, iso, seriesWithLatest, toSummary } from '../station-summaries.js';
 
@@ -54,6 +55,7 @@ export function registerLatestRoute(app: ApiApp, deps: AppDeps): void {
     const indices = await currentIndices(deps.db, id, now);
     return cachedJson(
       c,
+      LatestSchema,
       { station: summary, values, indices, indicative: summary.indicative },
       { maxAgeSeconds: 30 },
     );

@@ -4,16 +4,19 @@
 // the broker acknowledged it, so the kit may drop its copy.
 import { z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { deviceTopic } from '../../data/device-connection.js';
+import { deviceTopic } from '../../data/topics.js';
 import { ApiError, badRequest } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { authenticateRequestDevice } from '../auth.js';
 import { noStore } from '../http-cache.js';
-import { errorResponse } from '../schemas/responses.js';
+import { jsonAnswer } from '../json-answer.js';
+import { errorResponse } from '../schemas/error-response.js';
 
 /** An airrohr message is ~1 KB; 64 KiB leaves room for every sensor a kit can carry. */
 export const PUSH_BODY_LIMIT = 64 * 1024;
 export const PUSH_PATH = '/api/v1/push/airrohr';
+
+const PushAcceptedSchema = z.object({ ok: z.literal(true), topic: z.string() });
 
 const unavailable = (message: string) =>
   new ApiError(503, 'broker_unavailable', message, { 'Retry-After': '30' });
@@ -57,7 +60,7 @@ export function registerPushRoute(app: ApiApp, deps: AppDeps): void {
     responses: {
       200: {
         description: 'Forwarded and acknowledged by the broker.',
-        content: { 'application/json': { schema: z.object({ ok: z.literal(true), topic: z.string() }) } },
+        content: { 'application/json': { schema: PushAcceptedSchema } },
       },
       400: errorResponse('Missing X-Sensor header, or the body is not a JSON object.'),
       401: errorResponse('Missing or wrong device credentials.'),
@@ -119,7 +122,7 @@ export function registerPushRoute(app: ApiApp, deps: AppDeps): void {
         if (e instanceof ApiError) throw e;
         throw unavailable(`the broker refused the message: ${(e as Error).message}`);
       }
-      return c.json({ ok: true as const, topic }, 200);
+      return jsonAnswer(c, PushAcceptedSchema, { ok: true, topic }, 200);
     },
   );
 }

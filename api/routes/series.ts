@@ -2,7 +2,7 @@
 // daily means (rollups), as JSON or CSV, paged with `limit` and an opaque `cursor`.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Kysely } from 'kysely';
-import type { SeriesPoint } from '../../data/api-types.js';
+import { SeriesSchema } from '../../data/api-schemas.js';
 import { flagNames } from '../../data/flags.js';
 import { readSeries, type Step } from '../../data/store/read-series.js';
 import { DAY_MS } from '../../data/store/rollups.js';
@@ -12,8 +12,8 @@ import type { ApiApp, AppDeps } from '../app-deps.js';
 import { csvLine, csvNumber, csvText } from '../export/csv.js';
 import { DATA_LICENCE } from '../export/export-formats.js';
 import { cachedBody, cachedJson } from '../http-cache.js';
+import { errorResponse } from '../schemas/error-response.js';
 import { intParam, phenomenonParam, stationPath, stepParam, timeParam } from '../schemas/params.js';
-import { errorResponse, SeriesSchema } from '../schemas/responses.js';
 import { findStation, iso } from '../station-summaries.js';
 
 export const DEFAULT_WINDOW: Record<Step, number> = { raw: DAY_MS, '1h': 7 * DAY_MS, '1d': 365 * DAY_MS };
@@ -117,7 +117,9 @@ export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
       );
     }
     const rows = await readSeries(deps.db, { seriesId: series.id, from, to, step, limit, after });
-    const points: SeriesPoint[] = rows.map((p) =>
+    // Inferred, not annotated: the answer below checks them against SeriesSchema, and an annotation
+    // would hide a field the schema lacks.
+    const points = rows.map((p) =>
       step === 'raw'
         ? { t: p.t, value: p.value, min: p.min, max: p.max, n: p.n, flags: flagNames(p.flags ?? 0) }
         : { t: p.t, value: p.value, min: p.min, max: p.max, n: p.n },
@@ -153,6 +155,7 @@ export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
     }
     return cachedJson(
       c,
+      SeriesSchema,
       {
         station: id,
         phenomenon: q.phenomenon,

@@ -1,11 +1,13 @@
 // GET /api/v1/stations/{id}/index: one scheme's index with every pollutant's sub-index, the
 // concentration it classed, the dominant pollutant, and "unavailable" when data are short.
 import { createRoute, z } from '@hono/zod-openapi';
+import { IndexSchema } from '../../data/api-schemas.js';
+import { INDEX_SCHEMES } from '../../data/indices.js';
 import { notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { cachedJson } from '../http-cache.js';
+import { errorResponse } from '../schemas/error-response.js';
 import { dateParam, stationPath } from '../schemas/params.js';
-import { errorResponse, IndexSchema } from '../schemas/responses.js';
 import { stationIndex } from '../station-indices.js';
 import { findStation } from '../station-summaries.js';
 
@@ -19,10 +21,7 @@ const route = createRoute({
   request: {
     params: stationPath,
     query: z.strictObject({
-      scheme: z
-        .enum(['atmo', 'eaqi', 'usaqi'])
-        .optional()
-        .openapi({ description: 'Index scheme (default atmo).' }),
+      scheme: z.enum(INDEX_SCHEMES).optional().openapi({ description: 'Index scheme (default atmo).' }),
       date: dateParam('Day (UTC) to compute the index for; omit for the current index.'),
     }),
   },
@@ -42,6 +41,7 @@ export function registerStationIndexRoute(app: ApiApp, deps: AppDeps): void {
     const result = await stationIndex(deps.db, id, scheme, date, deps.now());
     return cachedJson(
       c,
+      IndexSchema,
       { ...result, station: id, indicative: station.source === 'citizen' },
       { maxAgeSeconds: 60 },
     );

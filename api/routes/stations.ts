@@ -2,12 +2,15 @@
 // phenomena they measure and their status, and with `index=` each one's current index; JSON or
 // GeoJSON.
 import { createRoute, z } from '@hono/zod-openapi';
+import { StationsGeoJsonSchema, StationsSchema, StationSummarySchema } from '../../data/api-schemas.js';
 import type { StationSummary } from '../../data/api-types.js';
+import { INDEX_SCHEMES } from '../../data/indices.js';
 import { distanceMetres } from '../../data/location-privacy.js';
 import { listStations } from '../../data/store/stations.js';
 import { badRequest, notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { cachedJson } from '../http-cache.js';
+import { errorResponse } from '../schemas/error-response.js';
 import {
   bboxParam,
   intParam,
@@ -16,12 +19,6 @@ import {
   sourceParam,
   stationPath,
 } from '../schemas/params.js';
-import {
-  errorResponse,
-  StationsGeoJsonSchema,
-  StationsSchema,
-  StationSummarySchema,
-} from '../schemas/responses.js';
 import { currentIndexByStation } from '../station-list-indices.js';
 import { findStation, stationSummaries, summaryOf } from '../station-summaries.js';
 
@@ -46,7 +43,7 @@ const listRoute = createRoute({
         `Search radius in metres around \`near\` (default ${DEFAULT_RADIUS_METRES}).`,
       ),
       format: z.enum(['json', 'geojson']).optional().openapi({ description: 'json (default) or geojson.' }),
-      index: z.enum(['atmo', 'eaqi', 'usaqi']).optional().openapi({
+      index: z.enum(INDEX_SCHEMES).optional().openapi({
         description:
           "Include each station's current index in this scheme (`index`: level, label, colour, value, dominant pollutant, and for ATMO the day: today's, else yesterday's), computed for the whole list at once.",
       }),
@@ -119,15 +116,25 @@ export function registerStationRoutes(app: ApiApp, deps: AppDeps): void {
       summaries = summaries.map((s) => ({ ...s, index: indices.get(s.id) }));
     }
     if (q.format === 'geojson') {
-      return cachedJson(c, toGeoJson(summaries), { maxAgeSeconds: 60, contentType: 'application/geo+json' });
+      return cachedJson(c, StationsGeoJsonSchema, toGeoJson(summaries), {
+        maxAgeSeconds: 60,
+        contentType: 'application/geo+json',
+      });
     }
-    return cachedJson(c, { stations: summaries, count: summaries.length }, { maxAgeSeconds: 60 });
+    return cachedJson(
+      c,
+      StationsSchema,
+      { stations: summaries, count: summaries.length },
+      { maxAgeSeconds: 60 },
+    );
   });
 
   app.openapi(oneRoute, async (c) => {
     const { id } = c.req.valid('param');
     const station = await findStation(deps.db, id);
     if (!station) throw notFound(`no station "${id}"`);
-    return cachedJson(c, await summaryOf(deps.db, station, deps.now()), { maxAgeSeconds: 60 });
+    return cachedJson(c, StationSummarySchema, await summaryOf(deps.db, station, deps.now()), {
+      maxAgeSeconds: 60,
+    });
   });
 }

@@ -3,6 +3,8 @@
 // the parameter and the bad value (api-error.ts adds both).
 import { z } from '@hono/zod-openapi';
 import { PHENOMENON_CODES, isPhenomenonCode } from '../../data/phenomena.js';
+import { STATION_SOURCES } from '../../data/schema.js';
+import { STEPS } from '../../data/store/read-series.js';
 
 const TIME_HELP =
   'a date (YYYY-MM-DD, UTC midnight), an ISO 8601 date-time with Z or an offset, or epoch milliseconds';
@@ -65,12 +67,12 @@ export const phenomenonParam = z
   .openapi({ description: 'Phenomenon code.', example: 'pm25', enum: [...PHENOMENON_CODES] });
 
 export const sourceParam = z
-  .enum(['citizen', 'atmosud'])
+  .enum(STATION_SOURCES)
   .optional()
   .openapi({ description: 'Only stations of this source.' });
 
 export const stepParam = z
-  .enum(['raw', '1h', '1d'])
+  .enum(STEPS)
   .optional()
   .openapi({ description: 'raw readings, or hourly / daily means (rollups).' });
 

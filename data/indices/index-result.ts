@@ -6,12 +6,14 @@
 import type { Pollutant } from './pollutants.js';
 export { POLLUTANTS, type Pollutant } from './pollutants.js';
 
-export type IndexScheme = 'atmo' | 'eaqi' | 'usaqi';
+export const INDEX_SCHEMES = ['atmo', 'eaqi', 'usaqi'] as const;
+export type IndexScheme = (typeof INDEX_SCHEMES)[number];
 
 export type Label = { readonly fr: string; readonly en: string };
 
 /** 0 = unavailable (not enough data); 1..6 from best to worst, in every scheme. */
-export type IndexLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+export const INDEX_LEVELS = [0, 1, 2, 3, 4, 5, 6] as const;
+export type IndexLevel = (typeof INDEX_LEVELS)[number];
 
 export type SubIndex = {
   pollutant: Pollutant;

@@ -2,8 +2,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 
-export type Step = 'raw' | '1h' | '1d';
-export const STEPS: readonly Step[] = ['raw', '1h', '1d'];
+export const STEPS = ['raw', '1h', '1d'] as const;
+export type Step = (typeof STEPS)[number];
 
 export type Point = {
   /** Start of the bucket (rollups) or the reading's time (raw), epoch ms UTC. */

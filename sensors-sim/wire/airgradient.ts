@@ -10,10 +10,6 @@ import type { NativeReading } from './native.js';
 export const AIRGRADIENT_QOS = 0;
 export const AIRGRADIENT_FIRMWARE = '3.3.9';
 
-export function airgradientTopic(serial: string): string {
-  return `airgradient/readings/${serial}`;
-}
-
 /** Counters the device keeps between messages. */
 export type AirGradientStatus = { bootCount: number; wifi: number };
 

@@ -18,10 +18,6 @@ export type NativeReading = {
 
 export const NATIVE_QOS = 1;
 
-export function nativeTopic(deviceId: string): string {
-  return `souffle/v1/${deviceId}/readings`;
-}
-
 /** ISO 8601 in UTC, to the second like an NTP-synchronised device, or to the ms when it has them. */
 export function isoTime(ms: number): string {
   const iso = new Date(ms).toISOString();

@@ -2,6 +2,7 @@
 // and stores every message once; publishers resend what the broker had not acknowledged.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevice } from '../../data/store/devices.js';
+import { nativeTopic } from '../../data/topics.js';
 import { createLogger } from '../../ingest/logger.js';
 import { IngestWorker } from '../../ingest/worker.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';
@@ -68,7 +69,7 @@ describe('a broker restart mid-stream', () => {
       const d = i % DEVICES;
       const ts = start + Math.floor(i / DEVICES) * 60;
       const body = JSON.stringify({ ts, values: { pm25: i % 50, pm10: 10, humidity: 40 } });
-      return publishers[d]!.publishAsync(`souffle/v1/toit-${d}/readings`, body, { qos: 1 });
+      return publishers[d]!.publishAsync(nativeTopic(`toit-${d}`), body, { qos: 1 });
     };
     const first = Promise.all(Array.from({ length: MESSAGES / 2 }, (_, i) => publish(i)));
     await waitFor(async () => (await countReadings(db.db)) >= 500 * VALUES, { what: 'the first messages' });

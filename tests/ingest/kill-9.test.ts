@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevice } from '../../data/store/devices.js';
+import { nativeTopic } from '../../data/topics.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';
 import {
   connectAs,
@@ -97,7 +98,7 @@ describe('the ingest worker killed with SIGKILL mid-stream', () => {
             pressure: 1010,
           };
           return publishers[d]!.publishAsync(
-            `souffle/v1/capteur-${d}/readings`,
+            nativeTopic(`capteur-${d}`),
             JSON.stringify({ ts, seq: i, values }),
             { qos: 1 },
           );

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevice } from '../../data/store/devices.js';
+import { nativeTopic } from '../../data/topics.js';
 import { SOUFFLE_BIN } from '../helpers/run-cli.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';
 import {
@@ -111,7 +112,7 @@ describe('two ingest workers on PostgreSQL, one killed twice mid-stream', () => 
           const d = i % DEVICES;
           const ts = start + Math.floor(i / DEVICES) * 60;
           return publishers[d]!.publishAsync(
-            `souffle/v1/capteur-${d}/readings`,
+            nativeTopic(`capteur-${d}`),
             JSON.stringify({ ts, seq: i, values: valuesOf(i) }),
             { qos: 1 },
           );

@@ -2,6 +2,7 @@
 // entirely when healthy, rejected with reasons when broken, and history sent through the native
 // topic lands in the same series (phenomenon × sensor) with the same values as live data.
 import { describe, expect, it } from 'vitest';
+import { airgradientTopic, airrohrTopic, nativeTopic } from '../../data/topics.js';
 import { decodeAirGradient } from '../../ingest/decoders/airgradient.js';
 import { decodeAirrohr } from '../../ingest/decoders/airrohr.js';
 import { decodeNative } from '../../ingest/decoders/native.js';
@@ -10,9 +11,9 @@ import { composeLive, newDeviceState, type Outgoing } from '../../sensors-sim/co
 import { buildFleet, type SimDevice } from '../../sensors-sim/fleet.js';
 import { malformedAirGradient, malformedAirrohr, malformedNative } from '../../sensors-sim/malformed.js';
 import { historyReadings, sample } from '../../sensors-sim/sample.js';
-import { airgradientPayload, airgradientTopic } from '../../sensors-sim/wire/airgradient.js';
+import { airgradientPayload } from '../../sensors-sim/wire/airgradient.js';
 import { airrohrRequest } from '../../sensors-sim/wire/airrohr.js';
-import { encodeNative, nativeReading, nativeTopic } from '../../sensors-sim/wire/native.js';
+import { encodeNative, nativeReading } from '../../sensors-sim/wire/native.js';
 
 const SEED = 1;
 const T = Date.UTC(2026, 10, 24, 7, 30); // a humid November morning rush hour
@@ -53,7 +54,7 @@ function decodeLive(device: SimDevice, t = T): DecodeResult {
     intervalMs: 60_000,
     credentials: creds,
   });
-  if (out!.via === 'http') return decodeAirrohr(message(`souffle/v1/${device.id}/airrohr`, out!.body));
+  if (out!.via === 'http') return decodeAirrohr(message(airrohrTopic(device.id), out!.body));
   return device.format === 'native'
     ? decodeNative(message(out!.topic, out!.payload))
     : decodeAirGradient(message(out!.topic, out!.payload));
@@ -191,7 +192,7 @@ describe('the airrohr format', () => {
     ]);
     const pa = Number(body.sensordatavalues.find((v) => v.value_type === 'BME280_pressure')!.value);
     expect(pa).toBeGreaterThan(95_000);
-    const readings = accepted(decodeAirrohr(message(`souffle/v1/${bme.id}/airrohr`, request.body)));
+    const readings = accepted(decodeAirrohr(message(airrohrTopic(bme.id), request.body)));
     expect(series(readings)).toEqual([
       'humidity@BME280',
       'pm10@SDS011',
@@ -211,7 +212,7 @@ describe('the airrohr format', () => {
     );
     expect(request.body).toContain('"value":"-59 dBm"');
     expect(request.headers['User-Agent']).toMatch(/^NRZ-2020-133\//);
-    expect(series(accepted(decodeAirrohr(message(`souffle/v1/${dht.id}/airrohr`, request.body))))).toEqual([
+    expect(series(accepted(decodeAirrohr(message(airrohrTopic(dht.id), request.body))))).toEqual([
       'humidity@DHT22',
       'pm10@SDS011',
       'pm25@SDS011',
@@ -269,7 +270,7 @@ describe('malformed payloads', () => {
           variant,
         );
         expect(
-          decodeAirrohr(message(`souffle/v1/${device.id}/airrohr`, bad.payload)).rejections.length,
+          decodeAirrohr(message(airrohrTopic(device.id), bad.payload)).rejections.length,
           `${device.model}: ${bad.what}`,
         ).toBeGreaterThan(0);
       }

@@ -1,7 +1,23 @@
-// Response schemas: the OpenAPI document's description of data/api-types.ts. The route handlers
-// return values typed by api-types.ts, and OpenAPIHono type-checks them against these schemas, so
-// the document and the types cannot drift apart silently.
+// The response shapes of the public API (/api/v1) as zod schemas: the one source of the OpenAPI
+// document (api/ registers its routes with them), of the TypeScript types the API produces and the
+// widgets consume (data/api-types.ts infers them from here), and so of the compiler's check that
+// every route answers what the document says. Value lists come from the registries that define
+// them (data/schema.ts, data/indices.ts, data/store/read-series.ts). Node only: the browser imports
+// data/api-types.ts, types only, so neither zod nor this file enters the widget bundle.
 import { z } from '@hono/zod-openapi';
+import { FLAG_NAMES } from './flags.js';
+import { INDEX_LEVELS, INDEX_SCHEMES, POLLUTANTS, type IndexLevel } from './indices.js';
+import { DEVICE_FORMATS, EXPOSURES, STATION_SOURCES } from './schema.js';
+import { STEPS } from './store/read-series.js';
+
+/** online: heard recently; offline: heard before; never: no reading yet. */
+export const STATION_STATUSES = ['online', 'offline', 'never'] as const;
+
+/**
+ * Which day a current ATMO index describes. ATMO is a daily index (18 hourly values per pollutant):
+ * without a date the API gives today's (UTC) when today has enough hours, else yesterday's.
+ */
+export const INDEX_DAYS = ['today', 'yesterday'] as const;
 
 export const ErrorSchema = z
   .object({
@@ -12,14 +28,17 @@ export const ErrorSchema = z
   })
   .openapi('Error');
 
-export const errorResponse = (description: string) => ({
-  content: { 'application/json': { schema: ErrorSchema } },
-  description,
-});
-
 const LabelSchema = z.object({ fr: z.string(), en: z.string() });
 
-const dayField = z.enum(['today', 'yesterday']).optional().openapi({
+/** An index level, typed as the registries' IndexLevel and documented as its integer range. */
+const levelField = z
+  .number()
+  .int()
+  .min(INDEX_LEVELS[0])
+  .max(INDEX_LEVELS[INDEX_LEVELS.length - 1]!)
+  .refine((level): level is IndexLevel => (INDEX_LEVELS as readonly number[]).includes(level));
+
+const dayField = z.enum(INDEX_DAYS).optional().openapi({
   description:
     'ATMO without `date`: `today` when today (UTC) has enough hours (18 per pollutant), else `yesterday`.',
 });
@@ -28,35 +47,36 @@ const dateField = z.string().nullable().openapi({
   description: 'ATMO: the UTC day (YYYY-MM-DD) the daily index describes; null for EAQI and US AQI (now).',
 });
 
-const pollutantField = z.enum(['pm25', 'pm10', 'no2', 'o3', 'so2']);
-
+/** A station's current index in the station list (`GET /stations?index=`): the badge, no sub-indices. */
 export const StationIndexSummarySchema = z
   .object({
-    scheme: z.enum(['atmo', 'eaqi', 'usaqi']),
+    scheme: z.enum(INDEX_SCHEMES),
     available: z.boolean(),
     value: z.number().nullable(),
-    level: z.number().int().min(0).max(6).openapi({ description: '0 unavailable, 1 best … 6 worst.' }),
+    level: levelField.openapi({ description: '0 unavailable, 1 best … 6 worst.' }),
     label: LabelSchema,
     colour: z.string(),
-    dominant: pollutantField.nullable(),
+    dominant: z.enum(POLLUTANTS).nullable(),
     date: dateField,
     day: dayField,
   })
   .openapi('StationIndexSummary');
 
+/** A station as the public API shows it: public location only. */
 export const StationSummarySchema = z
   .object({
     id: z.string(),
-    source: z.enum(['citizen', 'atmosud']),
+    source: z.enum(STATION_SOURCES),
     name: z.string(),
     lat: z.number().openapi({ description: 'Public latitude: a ~200 m cell centre for citizen stations.' }),
     lon: z.number().openapi({ description: 'Public longitude.' }),
     exactLocation: z.boolean(),
-    exposure: z.enum(['outdoor', 'indoor']),
+    exposure: z.enum(EXPOSURES),
     address: z.string().nullable(),
     commune: z.string().nullable().openapi({ description: 'INSEE code of the commune, where known.' }),
+    /** Phenomena this station has series for. */
     phenomena: z.array(z.string()),
-    status: z.enum(['online', 'offline', 'never']).openapi({
+    status: z.enum(STATION_STATUSES).openapi({
       description:
         'online: a reading in the last hour (citizen), or an hourly mean that ended in the last 3 hours (AtmoSud, which publishes hourly means one to two hours late); offline: older; never: no reading.',
     }),
@@ -76,6 +96,7 @@ export const StationsSchema = z
   .object({ stations: z.array(StationSummarySchema), count: z.number().int() })
   .openapi('Stations');
 
+/** format=geojson: the properties are StationSummary without lat/lon. */
 export const StationsGeoJsonSchema = z
   .object({
     type: z.literal('FeatureCollection'),
@@ -92,10 +113,10 @@ export const StationsGeoJsonSchema = z
 
 export const SubIndexSchema = z
   .object({
-    pollutant: z.string(),
+    pollutant: z.enum(POLLUTANTS),
     concentration: z.number().nullable().openapi({ description: 'The concentration classed (µg/m³).' }),
     value: z.number().nullable(),
-    level: z.number().int().min(0).max(6),
+    level: levelField,
     label: LabelSchema,
     colour: z.string(),
     available: z.boolean(),
@@ -104,19 +125,20 @@ export const SubIndexSchema = z
   .openapi('SubIndex');
 
 const indexFields = {
-  scheme: z.enum(['atmo', 'eaqi', 'usaqi']),
+  scheme: z.enum(INDEX_SCHEMES),
   available: z.boolean(),
   value: z.number().nullable(),
-  level: z.number().int().min(0).max(6).openapi({ description: '0 unavailable, 1 best … 6 worst.' }),
+  level: levelField.openapi({ description: '0 unavailable, 1 best … 6 worst.' }),
   label: LabelSchema,
   colour: z.string(),
-  dominant: z.string().nullable(),
+  dominant: z.enum(POLLUTANTS).nullable(),
   subIndices: z.array(SubIndexSchema),
   beyondIndex: z.boolean().optional(),
 };
 
 export const IndexResultSchema = z.object(indexFields).openapi('IndexResult');
 
+/** An index "now" (no date asked): `date` and `day` say which day an ATMO index describes. */
 export const CurrentIndexSchema = z
   .object({ ...indexFields, date: dateField, day: dayField })
   .openapi('CurrentIndex');
@@ -129,11 +151,12 @@ export const LatestValueSchema = z
     value: z.number(),
     t: z.number().int().openapi({ description: 'Epoch milliseconds.' }),
     time: z.string().openapi({ description: 'ISO 8601 UTC.' }),
-    flags: z.array(z.string()),
+    flags: z.array(z.enum(FLAG_NAMES)),
     validation: z.string().nullable(),
   })
   .openapi('LatestValue');
 
+/** GET /api/v1/stations/{id}/latest */
 export const LatestSchema = z
   .object({
     station: StationSummarySchema,
@@ -150,17 +173,19 @@ export const SeriesPointSchema = z
     min: z.number(),
     max: z.number(),
     n: z.number().int(),
-    flags: z.array(z.string()).optional(),
+    flags: z.array(z.enum(FLAG_NAMES)).optional(),
   })
   .openapi('SeriesPoint');
 
+/** GET /api/v1/stations/{id}/series */
 export const SeriesSchema = z
   .object({
     station: z.string(),
     phenomenon: z.string(),
+    /** The sensor series shown (a station may carry several for one phenomenon; `sensor=` picks one). */
     sensor: z.string(),
     unit: z.string(),
-    step: z.enum(['raw', '1h', '1d']),
+    step: z.enum(STEPS),
     from: z.string(),
     to: z.string(),
     points: z.array(SeriesPointSchema),
@@ -171,6 +196,7 @@ export const SeriesSchema = z
   })
   .openapi('Series');
 
+/** GET /api/v1/stations/{id}/index */
 export const IndexSchema = z
   .object({
     ...indexFields,
@@ -184,6 +210,8 @@ export const IndexSchema = z
   })
   .openapi('StationIndex');
 
+/** GET /api/v1/stations/{id}/compare: hourly means, bucket start `t`; either side null where it
+ * has no data for that hour. */
 export const CompareSchema = z
   .object({
     station: z.string(),
@@ -196,14 +224,18 @@ export const CompareSchema = z
   })
   .openapi('Compare');
 
+/** GET /api/v1/communes/{insee}/index: the official ATMO index published by AtmoSud. */
 export const CommuneIndexSchema = z
   .object({
     insee: z.string(),
+    /** Day of the index, YYYY-MM-DD (the local day AtmoSud publishes it for). */
     date: z.string(),
     zone: z.string().nullable(),
+    /** ATMO code 0..6 (7, 8: incident states declared by AtmoSud). */
     level: z.number().int(),
     label: LabelSchema,
     colour: z.string(),
+    /** Sub-index (ATMO code) per pollutant, null when not published. */
     pollutants: z.object({
       no2: z.number().int().nullable(),
       so2: z.number().int().nullable(),
@@ -219,15 +251,20 @@ export const CommuneIndexSchema = z
   })
   .openapi('CommuneIndex');
 
+/** GET /api/v1/devices/{id}/status (device owner: Basic id:token or Bearer token). */
 export const DeviceStatusSchema = z
   .object({
     device: z.string(),
     station: z.string(),
-    format: z.enum(['native', 'airgradient', 'airrohr']),
-    status: z.enum(['online', 'offline', 'never']),
+    format: z.enum(DEVICE_FORMATS),
+    status: z.enum(STATION_STATUSES),
+    /** Last message the ingest worker accepted from the device, ISO 8601, or null. */
     lastSeen: z.string().nullable(),
+    /** Newest stored reading, ISO 8601, or null. */
     lastReading: z.string().nullable(),
+    /** Values stored since 00:00 UTC today. */
     valuesToday: z.number().int(),
+    /** Newest first: why values or messages were rejected. */
     errors: z.array(
       z.object({
         time: z.string(),
@@ -239,12 +276,14 @@ export const DeviceStatusSchema = z
   })
   .openapi('DeviceStatus');
 
+/** How a device connects (data/device-connection.ts): the token appears once, here. */
 export const DeviceConnectionSchema = z
   .object({
     id: z.string(),
     station: z.string(),
-    format: z.enum(['native', 'airgradient', 'airrohr']),
+    format: z.enum(DEVICE_FORMATS),
     token: z.string().openapi({ description: 'Shown once: store it in the device.' }),
+    /** The topic the device publishes to. */
     topic: z.string(),
     mqtt: z.object({
       url: z.string(),
@@ -255,6 +294,7 @@ export const DeviceConnectionSchema = z
       qos: z.literal(1),
     }),
     serial: z.string().nullable(),
+    /** For Sensor.Community kits: the "Send data to own API" settings. */
     airrohr: z
       .object({
         server: z.string(),
@@ -275,7 +315,7 @@ export const DeviceListSchema = z
         id: z.string(),
         station: z.string(),
         name: z.string(),
-        format: z.enum(['native', 'airgradient', 'airrohr']),
+        format: z.enum(DEVICE_FORMATS),
         serial: z.string().nullable(),
         createdAt: z.string(),
         lastSeen: z.string().nullable(),
@@ -283,7 +323,7 @@ export const DeviceListSchema = z
         lon: z.number(),
         publicLat: z.number(),
         publicLon: z.number(),
-        exposure: z.enum(['outdoor', 'indoor']),
+        exposure: z.enum(EXPOSURES),
         exactLocation: z.boolean(),
       }),
     ),
