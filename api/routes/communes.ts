@@ -7,9 +7,9 @@ import type { CommuneIndex } from '../../data/schema.js';
 import { notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { cachedJson } from '../http-cache.js';
+import { iso } from '../iso.js';
 import { dateParam } from '../schemas/params.js';
 import { CommuneIndexSchema, errorResponse } from '../schemas/responses.js';
-import { iso } from '../station-summaries.js';
 
 const route = createRoute({
   method: 'get',

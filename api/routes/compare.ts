@@ -5,14 +5,15 @@ import type { Kysely } from 'kysely';
 import { distanceMetres } from '../../data/location-privacy.js';
 import { getPhenomenon } from '../../data/phenomena.js';
 import { DAY_MS } from '../../data/store/rollups.js';
-import { listStations } from '../../data/store/stations.js';
+import { findStation, listStations } from '../../data/store/stations.js';
 import type { Database, Station } from '../../data/schema.js';
 import { badRequest, notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { cachedJson } from '../http-cache.js';
+import { iso } from '../iso.js';
 import { phenomenonParam, stationPath, timeParam } from '../schemas/params.js';
 import { CompareSchema, errorResponse } from '../schemas/responses.js';
-import { findStation, iso, summaryOf } from '../station-summaries.js';
+import { summaryOf } from '../station-summaries.js';
 
 export const COMPARE_DEFAULT_DAYS = 7;
 export const COMPARE_MAX_DAYS = 366;

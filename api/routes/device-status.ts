@@ -7,9 +7,10 @@ import { bucketOf, DAY_MS } from '../../data/store/rollups.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { authenticateRequestDevice } from '../auth.js';
 import { noStore } from '../http-cache.js';
+import { iso } from '../iso.js';
 import { idParam } from '../schemas/params.js';
 import { DeviceStatusSchema, errorResponse } from '../schemas/responses.js';
-import { iso, statusOf } from '../station-summaries.js';
+import { statusOf } from '../station-status.js';
 
 export const STATUS_ERRORS_SHOWN = 20;
 

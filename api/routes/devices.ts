@@ -17,9 +17,9 @@ import { ApiError, badRequest, notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { adminAuth } from '../auth.js';
 import { noStore } from '../http-cache.js';
+import { iso } from '../iso.js';
 import { booleanParam, idParam } from '../schemas/params.js';
 import { DeviceConnectionSchema, DeviceListSchema, errorResponse } from '../schemas/responses.js';
-import { iso } from '../station-summaries.js';
 
 export const ADMIN_BODY_LIMIT = 16 * 1024;
 

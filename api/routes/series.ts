@@ -6,15 +6,16 @@ import type { SeriesPoint } from '../../data/api-types.js';
 import { flagNames } from '../../data/flags.js';
 import { readSeries, type Step } from '../../data/store/read-series.js';
 import { DAY_MS } from '../../data/store/rollups.js';
+import { findStation } from '../../data/store/stations.js';
 import type { Database } from '../../data/schema.js';
 import { badRequest, notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { csvLine, csvNumber, csvText } from '../export/csv.js';
 import { DATA_LICENCE } from '../export/export-formats.js';
 import { cachedBody, cachedJson } from '../http-cache.js';
+import { iso } from '../iso.js';
 import { intParam, phenomenonParam, stationPath, stepParam, timeParam } from '../schemas/params.js';
 import { errorResponse, SeriesSchema } from '../schemas/responses.js';
-import { findStation, iso } from '../station-summaries.js';
 
 export const DEFAULT_WINDOW: Record<Step, number> = { raw: DAY_MS, '1h': 7 * DAY_MS, '1d': 365 * DAY_MS };
 export const DEFAULT_LIMIT = 10_000;

@@ -7,7 +7,7 @@ import { cachedJson } from '../http-cache.js';
 import { dateParam, stationPath } from '../schemas/params.js';
 import { errorResponse, IndexSchema } from '../schemas/responses.js';
 import { stationIndex } from '../station-indices.js';
-import { findStation } from '../station-summaries.js';
+import { findStation } from '../../data/store/stations.js';
 
 const route = createRoute({
   method: 'get',

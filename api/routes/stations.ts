@@ -4,7 +4,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { StationSummary } from '../../data/api-types.js';
 import { distanceMetres } from '../../data/location-privacy.js';
-import { listStations } from '../../data/store/stations.js';
+import { findStation, listStations } from '../../data/store/stations.js';
 import { badRequest, notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { cachedJson } from '../http-cache.js';
@@ -23,7 +23,7 @@ import {
   StationSummarySchema,
 } from '../schemas/responses.js';
 import { currentIndexByStation } from '../station-list-indices.js';
-import { findStation, stationSummaries, summaryOf } from '../station-summaries.js';
+import { stationSummaries, summaryOf } from '../station-summaries.js';
 
 export const DEFAULT_RADIUS_METRES = 5000;
 

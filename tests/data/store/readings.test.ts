@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDevice, getDevice } from '../../../data/store/devices.js';
 import { insertReadings, upsertReadings, type NewReading } from '../../../data/store/readings.js';
 import { readSeries } from '../../../data/store/read-series.js';
-import { latestReadings, lastReadingTimes } from '../../../data/store/latest.js';
+import { lastReadingTimes, seriesWithLatest } from '../../../data/store/latest.js';
 import { ensureSeries } from '../../../data/store/series.js';
 import { upsertStation } from '../../../data/store/stations.js';
 import { DAY_MS, HOUR_MS, type RollupTable } from '../../../data/store/rollups.js';
@@ -214,13 +214,15 @@ describe('storing readings', () => {
   });
 
   it('finds the latest value of each series and when each station was last heard from', async () => {
+    await ensureSeries(t.db, { stationId: 'ecole', phenomenon: 'no2', sensor: 'x', unit: 'µg/m³' });
     await insertReadings(t.db, [
       { seriesId: pm25, time: T0, value: 1 },
       { seriesId: pm25, time: T0 + 60_000, value: 2 },
       { seriesId: pm10, time: T0, value: 3 },
     ]);
-    const latest = await latestReadings(t.db, { stationId: 'ecole' });
+    const latest = await seriesWithLatest(t.db, 'ecole');
     expect(latest.map((l) => [l.phenomenon, l.value, l.time])).toEqual([
+      ['no2', null, null], // a series without a reading yet
       ['pm10', 3, T0],
       ['pm25', 2, T0 + 60_000],
     ]);
