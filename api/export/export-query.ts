@@ -33,7 +33,6 @@ export const ExportQuerySchema = z.strictObject({
   step: stepParam,
 });
 
-export type ExportQueryInput = z.input<typeof ExportQuerySchema>;
 export type ExportQuery = z.output<typeof ExportQuerySchema>;
 
 /** The export's settled parameters: defaults applied, range checked. */
