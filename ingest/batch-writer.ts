@@ -14,7 +14,7 @@ import { isForeignKeyError, storeMessages } from './store-messages.js';
 import { isTransientDatabaseError, retryDelayMs, untilAvailable } from './transient-error.js';
 
 /** Attempts before a message that fails for another reason is given up (a poison message). */
-export const MAX_ATTEMPTS = 3;
+const MAX_ATTEMPTS = 3;
 
 export type BatchWriterOptions = {
   db: Db;

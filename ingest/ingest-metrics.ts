@@ -5,7 +5,7 @@ import type { Db } from '../data/db.js';
 import { bumpCounters, type CounterDelta } from '../data/store/counters.js';
 import type { Rejection, RejectionCode } from './decoders/types.js';
 
-export const METRICS = {
+const METRICS = {
   received: 'souffle_ingest_messages_received_total',
   stored: 'souffle_ingest_messages_stored_total',
   /** Messages of which nothing was stored, by the reason of their first rejection. */

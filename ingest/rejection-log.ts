@@ -14,7 +14,7 @@ import { untilAvailable } from './transient-error.js';
  * null, next to AtmoSud's) at most once per topic per this interval, so a flood cannot bury it;
  * every one is still counted in the metrics.
  */
-export const UNKNOWN_DEVICE_LOG_INTERVAL_MS = 10 * 60_000;
+const UNKNOWN_DEVICE_LOG_INTERVAL_MS = 10 * 60_000;
 
 export type RejectionLogOptions = {
   db: Db;

@@ -3,7 +3,7 @@
 import { z } from '@hono/zod-openapi';
 import { bboxParam, phenomenonParam, sourceParam, stepParam, timeParam } from '../schemas/params.js';
 
-export const EXPORT_FORMATS = ['csv', 'ndjson', 'geojson'] as const;
+const EXPORT_FORMATS = ['csv', 'ndjson', 'geojson'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 const stationList = z

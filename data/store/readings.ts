@@ -57,7 +57,7 @@ export async function insertReadings(
   // In id order: two writers committing at once then lock the device rows in the same order and
   // cannot deadlock on them (PostgreSQL).
   const touched = [...lastSeen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const [id, time] of touched) await touchDevice(db, id, time);
+  for (const [id, time] of touched) await moveLastSeen(db, id, time);
   return { inserted: fresh.length, replaced: 0, unchanged: readings.length - fresh.length };
 }
 
@@ -104,7 +104,7 @@ async function insertRows(trx: Executor, readings: readonly NewReading[]): Promi
 }
 
 /** Moves a device's last-seen time forward (compiled once: it runs for every device of every batch). */
-async function touchDevice(trx: Executor, id: string, time: number): Promise<void> {
+async function moveLastSeen(trx: Executor, id: string, time: number): Promise<void> {
   await executeCompiled(
     trx,
     'touch-device',
