@@ -48,7 +48,7 @@ const parisDay = new Intl.DateTimeFormat('en-CA', {
   day: '2-digit',
 });
 
-export function communeIndexResponse(row: CommuneIndex): CommuneIndexResponse {
+function communeIndexResponse(row: CommuneIndex): CommuneIndexResponse {
   const level = ATMO_LEVELS.find((l) => l.code === row.code_qual);
   const incident = row.code_qual === 7 || row.code_qual === 8;
   const label = level?.label ?? (incident ? { fr: 'Événement', en: 'Incident' } : UNAVAILABLE.label);

@@ -15,8 +15,8 @@ import { phenomenonParam, stationPath, timeParam } from '../schemas/params.js';
 import { CompareSchema, errorResponse } from '../schemas/responses.js';
 import { summaryOf } from '../station-summaries.js';
 
-export const COMPARE_DEFAULT_DAYS = 7;
-export const COMPARE_MAX_DAYS = 366;
+const COMPARE_DEFAULT_DAYS = 7;
+const COMPARE_MAX_DAYS = 366;
 
 const route = createRoute({
   method: 'get',

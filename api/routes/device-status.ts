@@ -12,7 +12,7 @@ import { idParam } from '../schemas/params.js';
 import { DeviceStatusSchema, errorResponse } from '../schemas/responses.js';
 import { statusOf } from '../station-status.js';
 
-export const STATUS_ERRORS_SHOWN = 20;
+const STATUS_ERRORS_SHOWN = 20;
 
 const route = createRoute({
   method: 'get',

@@ -21,9 +21,9 @@ import { iso } from '../iso.js';
 import { booleanParam, idParam } from '../schemas/params.js';
 import { DeviceConnectionSchema, DeviceListSchema, errorResponse } from '../schemas/responses.js';
 
-export const ADMIN_BODY_LIMIT = 16 * 1024;
+const ADMIN_BODY_LIMIT = 16 * 1024;
 
-export const NewDeviceSchema = z
+const NewDeviceSchema = z
   .strictObject({
     name: z.string().trim().min(1).max(100).openapi({ example: 'École Saint-Charles' }),
     lat: z.number().min(-90).max(90).openapi({ example: 43.3046 }),

@@ -12,8 +12,8 @@ import { noStore } from '../http-cache.js';
 import { errorResponse } from '../schemas/responses.js';
 
 /** An airrohr message is ~1 KB; 64 KiB leaves room for every sensor a kit can carry. */
-export const PUSH_BODY_LIMIT = 64 * 1024;
-export const PUSH_PATH = '/api/v1/push/airrohr';
+const PUSH_BODY_LIMIT = 64 * 1024;
+const PUSH_PATH = '/api/v1/push/airrohr';
 
 const unavailable = (message: string) =>
   new ApiError(503, 'broker_unavailable', message, { 'Retry-After': '30' });

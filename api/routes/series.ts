@@ -17,9 +17,9 @@ import { iso } from '../iso.js';
 import { intParam, phenomenonParam, stationPath, stepParam, timeParam } from '../schemas/params.js';
 import { errorResponse, SeriesSchema } from '../schemas/responses.js';
 
-export const DEFAULT_WINDOW: Record<Step, number> = { raw: DAY_MS, '1h': 7 * DAY_MS, '1d': 365 * DAY_MS };
-export const DEFAULT_LIMIT = 10_000;
-export const MAX_LIMIT = 100_000;
+const DEFAULT_WINDOW: Record<Step, number> = { raw: DAY_MS, '1h': 7 * DAY_MS, '1d': 365 * DAY_MS };
+const DEFAULT_LIMIT = 10_000;
+const MAX_LIMIT = 100_000;
 
 const route = createRoute({
   method: 'get',
@@ -61,9 +61,9 @@ const route = createRoute({
   },
 });
 
-export const encodeCursor = (t: number) => Buffer.from(`t:${t}`).toString('base64url');
+const encodeCursor = (t: number) => Buffer.from(`t:${t}`).toString('base64url');
 
-export function decodeCursor(cursor: string): number {
+function decodeCursor(cursor: string): number {
   const m = /^t:(-?\d{1,16})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!m)
     throw badRequest(

@@ -25,7 +25,7 @@ import {
 import { currentIndexByStation } from '../station-list-indices.js';
 import { stationSummaries, summaryOf } from '../station-summaries.js';
 
-export const DEFAULT_RADIUS_METRES = 5000;
+const DEFAULT_RADIUS_METRES = 5000;
 
 const listRoute = createRoute({
   method: 'get',
