@@ -22,7 +22,7 @@ export class ApiError extends Error {
 export const badRequest = (code: string, message: string) => new ApiError(400, code, message);
 export const notFound = (message: string) => new ApiError(404, 'not_found', message);
 
-export function errorBody(code: string, message: string): ErrorResponse {
+function errorBody(code: string, message: string): ErrorResponse {
   return { error: { code, message } };
 }
 
@@ -36,7 +36,7 @@ const TARGET_NAMES: Record<string, string> = {
 };
 
 /** One sentence per zod issue, naming the parameter and the value that was given. */
-export function describeIssues(error: ZodError, target: string, input: unknown): string {
+function describeIssues(error: ZodError, target: string, input: unknown): string {
   const kind = TARGET_NAMES[target] ?? target;
   return error.issues
     .map((issue) => {

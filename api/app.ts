@@ -48,7 +48,7 @@ export type AppOptions = {
   now?: () => number;
 };
 
-export const APP_DEFAULTS = {
+const APP_DEFAULTS = {
   // dist/web of this checkout or package, wherever `souffle` is started from.
   webDir: packagePath('dist', 'web'),
   pushPerMinute: 60,

@@ -10,16 +10,16 @@ import { ApiError } from './api-error.js';
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /** Constant-time equality: compares fixed-length digests, so neither content nor length leaks. */
-export function safeEqual(a: string, b: string): boolean {
+function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
-export function bearerToken(header: string | undefined): string | undefined {
+function bearerToken(header: string | undefined): string | undefined {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   return m?.[1];
 }
 
-export function basicCredentials(header: string | undefined): { user: string; password: string } | undefined {
+function basicCredentials(header: string | undefined): { user: string; password: string } | undefined {
   const m = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header ?? '');
   if (!m) return undefined;
   const text = Buffer.from(m[1]!, 'base64').toString('utf8');

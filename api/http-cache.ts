@@ -16,7 +16,7 @@ export const GZIP_MIN_BYTES = 1024;
 const GZIP_SYNC_MAX_BYTES = 64 * 1024;
 
 /** Whether Accept-Encoding allows gzip (RFC 9110 §12.5.3: "gzip" or "*" with q > 0). */
-export function acceptsGzip(header: string | undefined): boolean {
+function acceptsGzip(header: string | undefined): boolean {
   if (!header) return false;
   let wildcard = false;
   for (const part of header.split(',')) {

@@ -23,7 +23,7 @@ export type MqttPublisher = {
   close: () => Promise<void>;
 };
 
-export const PUBLISHER_DEFAULTS = { reconnectPeriodMs: 2000, connectTimeoutMs: 10_000 } as const;
+const PUBLISHER_DEFAULTS = { reconnectPeriodMs: 2000, connectTimeoutMs: 10_000 } as const;
 
 /** A client id of at most 23 characters, as MQTT 3.1.1 guarantees brokers accept (MQTT-3.1.3-5). */
 export const publisherClientId = (prefix = 'souffle-api') =>

@@ -8,7 +8,7 @@ const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as con
 export type RequestMetrics = { middleware: MiddlewareHandler; render: () => string };
 
 /** Escapes a label value as the exposition format requires (backslash, quote, newline). */
-export const label = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+const label = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
 export function createRequestMetrics(): RequestMetrics {
   const requests = new Map<string, number>();

@@ -29,7 +29,7 @@ const TYPES: Record<string, string> = {
 /** Vite's default chunk names: name-<8+ chars of base64url hash>.ext. */
 const HASHED = /-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/;
 const IMMUTABLE = 'public, max-age=31536000, immutable';
-export const ENTRY_CACHE = 'public, max-age=300';
+const ENTRY_CACHE = 'public, max-age=300';
 
 const MISSING_BUILD = (dir: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Souffle: web build missing</title></head>

@@ -24,9 +24,9 @@ import type { Database } from '../data/schema.js';
 export type HourlyMeans = Map<Pollutant, Map<number, number>>;
 
 /** The EAQI uses the newest hourly mean no older than this (current hour and the two before). */
-export const EAQI_MAX_AGE_HOURS = 2;
+const EAQI_MAX_AGE_HOURS = 2;
 
-export async function hourlyMeans(
+async function hourlyMeans(
   db: Kysely<Database>,
   stationId: string,
   from: number,
@@ -71,7 +71,7 @@ export async function hourlyMeans(
 const series = (hours: Map<number, number> | undefined) =>
   [...(hours ?? new Map<number, number>())].map(([t, value]) => ({ t, value }));
 
-export function atmoOfDay(means: HourlyMeans, day: string): IndexResult {
+function atmoOfDay(means: HourlyMeans, day: string): IndexResult {
   return atmoDaily(Object.fromEntries(POLLUTANTS.map((p) => [p, series(means.get(p))])), day);
 }
 
@@ -90,7 +90,7 @@ function mayHaveAtmo(means: HourlyMeans, dayStart: number): boolean {
 export const todayMayHaveAtmo = (now: number) =>
   bucketOf(now, HOUR_MS) - bucketOf(now, DAY_MS) >= (ATMO_MIN_HOURS - 1) * HOUR_MS;
 
-export const utcDay = (t: number) => new Date(t).toISOString().slice(0, 10);
+const utcDay = (t: number) => new Date(t).toISOString().slice(0, 10);
 
 /** The hours currentAtmo needs: yesterday 00:00 UTC onwards. */
 export const atmoWindowStart = (now: number) => bucketOf(now, DAY_MS) - DAY_MS;
@@ -101,7 +101,7 @@ export const atmoWindowStart = (now: number) => bucketOf(now, DAY_MS) - DAY_MS;
  * index is today's when today has enough hours, else yesterday's, and says which day it is.
  * When neither is available it is today's "Indisponible".
  */
-export function currentAtmo(means: HourlyMeans, now: number): CurrentIndex & { date: string; day: IndexDay } {
+function currentAtmo(means: HourlyMeans, now: number): CurrentIndex & { date: string; day: IndexDay } {
   const todayStart = bucketOf(now, DAY_MS);
   const today = utcDay(now);
   if (mayHaveAtmo(means, todayStart)) {
@@ -116,7 +116,7 @@ export function currentAtmo(means: HourlyMeans, now: number): CurrentIndex & { d
   return { ...atmoOfDay(means, today), date: today, day: 'today' };
 }
 
-export function eaqiNow(means: HourlyMeans, now: number): IndexResult {
+function eaqiNow(means: HourlyMeans, now: number): IndexResult {
   const hour = bucketOf(now, HOUR_MS);
   const concentrations: Partial<Record<Pollutant, number>> = {};
   for (const p of POLLUTANTS) {
@@ -131,7 +131,7 @@ export function eaqiNow(means: HourlyMeans, now: number): IndexResult {
   return eaqi(concentrations);
 }
 
-export function usAqiNow(means: HourlyMeans, now: number): IndexResult {
+function usAqiNow(means: HourlyMeans, now: number): IndexResult {
   const hour = bucketOf(now, HOUR_MS);
   const last12 = (p: Pollutant) =>
     Array.from({ length: 12 }, (_, i) => means.get(p)?.get(hour - i * HOUR_MS) ?? null);
@@ -151,7 +151,7 @@ function dailyMeans(means: HourlyMeans, dayStart: number): Partial<Record<Pollut
 }
 
 /** Where the hours that every current index needs start: yesterday (ATMO), 11 hours ago (NowCast). */
-export const currentWindowStart = (now: number) =>
+const currentWindowStart = (now: number) =>
   Math.min(atmoWindowStart(now), bucketOf(now, HOUR_MS) - 11 * HOUR_MS);
 
 /** One scheme's current index from the station's hourly means (see currentIndices). */

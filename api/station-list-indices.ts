@@ -14,7 +14,7 @@ import { atmoWindowStart, currentIndexOf, todayMayHaveAtmo, type HourlyMeans } f
 const IN_LIST_LIMIT = 500;
 
 /** Pooled hourly means (Σsum / Σn over a pollutant's sensors) of each station in [from, to). */
-export async function hourlyMeansByStation(
+async function hourlyMeansByStation(
   db: Kysely<Database>,
   stationIds: readonly string[],
   from: number,

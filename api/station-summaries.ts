@@ -1,55 +1,19 @@
 // Stations as the public API shows them: public location only (publicStation never reads the
 // exact lat/lon of a citizen station), the phenomena they measure, and whether they are online.
 import type { Kysely } from 'kysely';
-import type { StationStatus, StationSummary } from '../data/api-types.js';
-import { executeCompiled } from '../data/store/compiled.js';
-import { lastReadingTimes } from '../data/store/latest.js';
+import type { StationSummary } from '../data/api-types.js';
+import { lastReadingTimes, seriesWithLatest } from '../data/store/latest.js';
 import { publicStation } from '../data/store/stations.js';
-import type { Database, Station, StationSource } from '../data/schema.js';
-
-/** A citizen station is online if it sent a reading within this window. */
-export const ONLINE_WINDOW_MS = 3_600_000;
-
-/**
- * A reference (AtmoSud) station publishes hourly means late: the mean of 08:00–09:00 is stored
- * with the hour's start (t = 08:00) and arrives after 09:00, often one to two hours later. Such a
- * station is online while its newest hourly mean ended (t + 1 h) within this window, i.e. while
- * t is at most 4 h old: "online if seen in the last hour" would call every official station offline.
- */
-export const REFERENCE_ONLINE_WINDOW_MS = 3 * 3_600_000;
-const REFERENCE_VALUE_SPAN_MS = 3_600_000;
-
-export function statusOf(
-  lastSeen: number | null | undefined,
-  now: number,
-  source: StationSource = 'citizen',
-): StationStatus {
-  if (lastSeen === null || lastSeen === undefined) return 'never';
-  const age = source === 'atmosud' ? now - (lastSeen + REFERENCE_VALUE_SPAN_MS) : now - lastSeen;
-  const window = source === 'atmosud' ? REFERENCE_ONLINE_WINDOW_MS : ONLINE_WINDOW_MS;
-  return age <= window ? 'online' : 'offline';
-}
-
-export const iso = (t: number) => new Date(t).toISOString();
+import type { Database, Station } from '../data/schema.js';
+import { iso } from './iso.js';
+import { statusOf } from './station-status.js';
 
 /** An INSEE commune code: five characters, Corsica's 2A/2B included (13055 Marseille, 2A004 Ajaccio). */
 const INSEE = /^(?:\d{5}|2[AB]\d{3})$/;
 
 /** The commune only when it is an INSEE code: databases pulled before the fix may still hold a
  * bare department number ("13"), which is not a place a reader can use. */
-export const communeOf = (commune: string | null) =>
-  commune !== null && INSEE.test(commune) ? commune : null;
-
-/** The station with this id (compiled once: every station route starts with it). */
-export async function findStation(db: Kysely<Database>, id: string): Promise<Station | undefined> {
-  const rows = await executeCompiled<Station>(
-    db,
-    'api:station-by-id',
-    () => db.selectFrom('stations').selectAll().where('id', '=', ''),
-    [id],
-  );
-  return rows[0];
-}
+const communeOf = (commune: string | null) => (commune !== null && INSEE.test(commune) ? commune : null);
 
 export function toSummary(
   station: Station,
@@ -80,7 +44,7 @@ export function toSummary(
 /** Above this many stations, read every station's series once rather than binding a long IN list. */
 const IN_LIST_LIMIT = 500;
 
-export async function phenomenaByStation(
+async function phenomenaByStation(
   db: Kysely<Database>,
   stationIds: readonly string[],
 ): Promise<Map<string, string[]>> {
@@ -114,40 +78,6 @@ export async function stationSummaries(
     lastReadingTimes(db, ids.length <= IN_LIST_LIMIT ? ids : undefined),
   ]);
   return stations.map((s) => toSummary(s, phenomena.get(s.id) ?? [], last.get(s.id), now));
-}
-
-export type SeriesLatest = {
-  phenomenon: string;
-  sensor: string;
-  unit: string;
-  time: number | null;
-  value: number | null;
-  flags: number | null;
-  validation: string | null;
-};
-
-/** Every series of the station with its newest reading (null for a series without one yet). */
-export async function seriesWithLatest(db: Kysely<Database>, stationId: string): Promise<SeriesLatest[]> {
-  return executeCompiled<SeriesLatest>(
-    db,
-    'api:series-with-latest',
-    () =>
-      db
-        .selectFrom('series as s')
-        .leftJoin('readings as r', (join) =>
-          join.onRef('r.series_id', '=', 's.id').on('r.time', '=', (eb) =>
-            eb
-              .selectFrom('readings as m')
-              .select((m) => m.fn.max('m.time').as('t'))
-              .whereRef('m.series_id', '=', 's.id'),
-          ),
-        )
-        .select(['s.phenomenon', 's.sensor', 's.unit', 'r.time', 'r.value', 'r.flags', 'r.validation'])
-        .where('s.station_id', '=', '')
-        .orderBy('s.phenomenon')
-        .orderBy('s.sensor'),
-    [stationId],
-  );
 }
 
 /** One station's summary from its series (one compiled query instead of two list queries). */

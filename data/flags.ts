@@ -22,7 +22,3 @@ export const HUMID_THRESHOLD = 75;
 export function flagNames(bits: number): FlagName[] {
   return (Object.keys(FLAGS) as FlagName[]).filter((name) => (bits & FLAGS[name]) !== 0);
 }
-
-export function flagBits(names: readonly FlagName[]): number {
-  return names.reduce((bits, name) => bits | FLAGS[name], 0);
-}

@@ -2,7 +2,7 @@
 // holding the exact location, unless the owner opted in to exact publication. The grid is fixed
 // (not centred on the station), so repeated registrations reveal nothing more than the cell.
 
-export const GRID_METRES = 200;
+const GRID_METRES = 200;
 const METRES_PER_DEGREE_LAT = 111_320;
 
 export type LatLon = { lat: number; lon: number };

@@ -34,7 +34,7 @@ function find(): { root: string; version: string } {
 }
 
 /** The absolute path of the folder holding Souffle's package.json (read once, then remembered). */
-export function packageRoot(): string {
+function packageRoot(): string {
   found ??= find();
   return found.root;
 }

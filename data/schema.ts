@@ -1,6 +1,6 @@
 // Kysely table types: the shape of the database as the code sees it. Times are epoch milliseconds
 // UTC (DESIGN.md, Storage); booleans are 0/1 integers because SQLite has no boolean type.
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 /** A column the database fills (default or autoincrement) but that may be given on insert. */
 type Defaulted<T> = ColumnType<T, T | undefined, T>;
@@ -143,10 +143,7 @@ export interface Database {
 }
 
 export type Station = Selectable<StationsTable>;
-export type NewStation = Insertable<StationsTable>;
 export type Device = Selectable<DevicesTable>;
 export type Series = Selectable<SeriesTable>;
-export type Reading = Selectable<ReadingsTable>;
-export type Rollup = Selectable<RollupsTable>;
 export type IngestError = Selectable<IngestErrorsTable>;
 export type CommuneIndex = Selectable<CommuneIndicesTable>;

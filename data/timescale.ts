@@ -12,7 +12,7 @@ import { sql, type QueryExecutorProvider } from 'kysely';
 import { dialectOf } from './dialect.js';
 
 /** Chunk width of the readings hypertable, in the unit of `time` (epoch ms): one week. */
-export const READINGS_CHUNK_MS = 7 * 86_400_000;
+const READINGS_CHUNK_MS = 7 * 86_400_000;
 
 export type TimescaleStatus = {
   /** The server ships the extension (it could be created). */

@@ -1,107 +1,120 @@
-// Decodes and stores one batch of received messages, with the retry rules that keep "nothing
-// acknowledged is lost" and "a bad message never stops the worker" both true: an unavailable
-// database is waited for (the batch stays unacknowledged), a vanished series is looked up again,
-// and a message that fails for any other reason is isolated and, after a few attempts, dropped
-// and counted rather than allowed to block every message behind it.
+// Stores the readings of one decoded batch, with the retry rules that keep "nothing acknowledged
+// is lost" and "a bad message never stops the worker" both true: an unavailable database is
+// waited for (the batch stays unacknowledged), a vanished series or device is looked up again,
+// and a message that fails for any other reason is isolated and, after a few attempts, given up
+// rather than allowed to block every message behind it. A retry runs the write transaction again
+// on the rows already decoded; it never decodes again.
 import type { Db } from '../data/db.js';
-import { recordIngestErrors } from '../data/store/ingest-errors.js';
 import type { SeriesCache } from '../data/store/series.js';
-import { decodeMessage, type DecodedMessage } from './decode-message.js';
-import type { RawMessage } from './decoders/types.js';
-import { DeviceCache } from './device-cache.js';
+import { lookUpDeviceAgain, rejected, type DecodedMessage } from './decode-message.js';
+import type { DeviceCache } from './device-cache.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import type { Logger } from './logger.js';
 import { isForeignKeyError, storeMessages } from './store-messages.js';
-import { isTransientDatabaseError } from './transient-error.js';
+import { isTransientDatabaseError, retryDelayMs, untilAvailable } from './transient-error.js';
 
 /** Attempts before a message that fails for another reason is given up (a poison message). */
-export const MAX_ATTEMPTS = 3;
+const MAX_ATTEMPTS = 3;
+
+export type BatchWriterOptions = {
+  db: Db;
+  metrics: IngestMetrics;
+  /** The devices the batch was decoded with: cleared and asked again when one vanished. */
+  devices: DeviceCache;
+  log: Logger;
+  /** True once the worker is stopping: an unavailable database is then not waited for. */
+  stopping: () => boolean;
+};
 
 export class BatchWriter {
-  private readonly devices: DeviceCache;
   private readonly series: SeriesCache = new Map();
-  private readonly unknownLogged = new Map<string, number>();
   /** Transactions committed (received / transactions is the mean batch size). */
   transactions = 0;
 
-  constructor(
-    private readonly db: Db,
-    private readonly metrics: IngestMetrics,
-    private readonly log: Logger,
-    /** True once the worker is stopping: an unavailable database is then not waited for. */
-    private readonly stopping: () => boolean,
-  ) {
-    this.devices = new DeviceCache(db);
-  }
+  constructor(private readonly options: BatchWriterOptions) {}
 
-  /** True once the batch is committed (or its poison dropped); false if abandoned on stop. */
-  async write(batch: readonly RawMessage[]): Promise<boolean> {
+  /**
+   * Resolves once the batch is committed, to the batch as stored: a message given up, or whose
+   * device vanished meanwhile, is replaced by its rejection, for the caller to record. Undefined
+   * if abandoned on stop while the database was unavailable.
+   */
+  async write(batch: readonly DecodedMessage[]): Promise<readonly DecodedMessage[] | undefined> {
     return this.attempt(batch, 1, false);
   }
 
-  private async attempt(batch: readonly RawMessage[], attempt: number, refreshed: boolean): Promise<boolean> {
-    const decoded: DecodedMessage[] = [];
+  private async attempt(
+    batch: readonly DecodedMessage[],
+    attempt: number,
+    refreshed: boolean,
+  ): Promise<readonly DecodedMessage[] | undefined> {
+    const { db, metrics, log, stopping } = this.options;
     try {
-      for (const message of batch) decoded.push(await decodeMessage(message, this.devices));
-      const outcome = await storeMessages(this.db, decoded, {
-        series: this.series,
-        unknownLogged: this.unknownLogged,
-      });
-      this.metrics.committed(decoded, outcome, Date.now());
+      const outcome = await storeMessages(db, batch, this.series);
+      metrics.committed(batch, outcome, Date.now());
       this.transactions += 1;
-      return true;
+      return batch;
     } catch (e) {
       if (isForeignKeyError(e) && !refreshed) {
         // A device was removed with --purge under our caches: forget them and look again.
-        this.log.info('a series or device vanished (removed with --purge?): caches cleared, retrying');
+        log.info('a series or device vanished (removed with --purge?): caches cleared, retrying');
         this.series.clear();
-        this.devices.clear();
-        return this.attempt(batch, attempt, true);
+        const again = await this.lookUpDevicesAgain(batch);
+        return again && this.attempt(again, attempt, true);
       }
       if (isTransientDatabaseError(e)) {
         // Busy, locked, unreachable, or (PostgreSQL) a deadlock with another worker: wait, retry.
-        if (this.stopping()) return false;
-        this.log.warn(`database unavailable (${(e as Error).message}); retrying`);
+        if (stopping()) return undefined;
+        log.warn(`database unavailable (${(e as Error).message}); retrying`);
         // The rolled-back transaction may have created series that the cache now names.
         this.series.clear();
-        await sleep(Math.min(5000, 100 * 2 ** Math.min(attempt, 6)));
+        await sleep(retryDelayMs(attempt));
         return this.attempt(batch, attempt + 1, refreshed);
       }
       if (batch.length > 1) {
         // Find the culprit: store the messages one by one so that the good ones still land.
-        for (const message of batch) if (!(await this.write([message]))) return false;
-        return true;
+        const stored: DecodedMessage[] = [];
+        for (const m of batch) {
+          const one = await this.write([m]);
+          if (!one) return undefined;
+          stored.push(...one);
+        }
+        return stored;
       }
       if (attempt < MAX_ATTEMPTS) {
         await sleep(100 * attempt);
         return this.attempt(batch, attempt + 1, refreshed);
       }
-      await this.giveUp(batch[0]!, decoded[0], e as Error);
-      return true;
+      return [this.giveUp(batch[0]!, e as Error)];
     }
   }
 
-  private async giveUp(message: RawMessage, decoded: DecodedMessage | undefined, e: Error): Promise<void> {
-    this.log.error(
-      `could not store the message on ${message.topic}, dropped after ${MAX_ATTEMPTS} attempts: ${e.stack ?? e.message}`,
+  private async lookUpDevicesAgain(batch: readonly DecodedMessage[]) {
+    const { devices } = this.options;
+    devices.clear();
+    try {
+      const again = await untilAvailable(async () => {
+        const out: DecodedMessage[] = [];
+        for (const m of batch) out.push(await lookUpDeviceAgain(m, devices));
+        return out;
+      }, this.options);
+      return again?.value;
+    } catch {
+      return batch; // the write fails again and the culprit is isolated as for any other error
+    }
+  }
+
+  /** The message as an `internal` rejection of all its values; the operator gets the stack. */
+  private giveUp(m: DecodedMessage, e: Error): DecodedMessage {
+    this.options.log.error(
+      `could not store the message on ${m.message.topic}, dropped after ${MAX_ATTEMPTS} attempts: ${e.stack ?? e.message}`,
     );
-    const rejected = { code: 'internal' as const, values: decoded?.readings.length || 1 };
-    this.metrics.committed(
-      [{ readings: [], rejections: [rejected] }],
-      { inserted: 0, duplicates: 0 },
-      Date.now(),
+    const reason = `the message could not be stored (${e.message}); the operator has the details in the log`;
+    return rejected(
+      m.message,
+      m.format,
+      { code: 'internal', reason, values: m.readings.length || 1 },
+      m.device,
     );
-    // Best effort: tell the citizen too (the database may be what failed).
-    await recordIngestErrors(this.db, [
-      {
-        deviceId: decoded?.device?.id ?? null,
-        source: decoded?.format ?? 'mqtt',
-        time: message.receivedAt,
-        topic: message.topic,
-        reason: `the message could not be stored (${e.message}); the operator has the details in the log`,
-        payload: message.payload,
-      },
-    ]).catch(() => {});
   }
 }
 

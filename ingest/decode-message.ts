@@ -1,5 +1,6 @@
 // From a delivered MQTT message to what will be stored: route the topic, find the device, decode
-// with the format's decoder. Everything but the device lookup is pure.
+// with the format's decoder. Everything but the device lookup is pure. The worker decodes each
+// message once, before its batch is written: retrying a write reuses what was decoded.
 import { routeTopic } from '../data/topics.js';
 import { decodeAirGradient } from './decoders/airgradient.js';
 import { decodeAirrohr } from './decoders/airrohr.js';
@@ -7,7 +8,9 @@ import { decodeNative } from './decoders/native.js';
 import type { DecodedReading, Decoder, RawMessage, Rejection } from './decoders/types.js';
 import type { DeviceCache, DeviceRef } from './device-cache.js';
 
-const DECODERS: Record<'native' | 'airgradient' | 'airrohr', Decoder> = {
+type Format = 'native' | 'airgradient' | 'airrohr';
+
+const DECODERS: Record<Format, Decoder> = {
   native: decodeNative,
   airgradient: decodeAirGradient,
   airrohr: decodeAirrohr,
@@ -23,34 +26,61 @@ export type DecodedMessage = {
 };
 
 export async function decodeMessage(message: RawMessage, devices: DeviceCache): Promise<DecodedMessage> {
+  const found = await findDevice(message, devices);
+  if (!found.device) return rejected(message, found.format, found.rejection);
+  const { readings, rejections } = DECODERS[found.format](message);
+  return { message, device: found.device, format: found.format, readings, rejections };
+}
+
+/**
+ * The message with its device looked up again, for a writer told by the database that a device
+ * vanished (removed with --purge) after the message was decoded: a device gone since turns the
+ * message into an unknown-device rejection, as if it had been decoded now.
+ */
+export async function lookUpDeviceAgain(
+  decoded: DecodedMessage,
+  devices: DeviceCache,
+): Promise<DecodedMessage> {
+  if (!decoded.device) return decoded;
+  const found = await findDevice(decoded.message, devices);
+  return found.device
+    ? { ...decoded, device: found.device }
+    : rejected(decoded.message, found.format, found.rejection);
+}
+
+/** The message rejected as a whole for one reason: nothing of it is stored. */
+export function rejected(
+  message: RawMessage,
+  format: string,
+  rejection: Rejection,
+  device?: DeviceRef,
+): DecodedMessage {
+  return { message, device, format, readings: [], rejections: [rejection] };
+}
+
+type Found =
+  | { format: Format; device: DeviceRef; rejection?: undefined }
+  | { format: string; device: undefined; rejection: Rejection };
+
+/** The device a message comes from, or the rejection saying why there is none. */
+async function findDevice(message: RawMessage, devices: DeviceCache): Promise<Found> {
   const route = routeTopic(message.topic);
   if (!route) {
-    return reject(message, undefined, 'mqtt', {
-      code: 'malformed',
-      reason: `topic ${message.topic} is not a Souffle topic`,
-      values: 1,
-    });
+    const reason = `topic ${message.topic} is not a Souffle topic`;
+    return { format: 'mqtt', device: undefined, rejection: { code: 'malformed', reason, values: 1 } };
   }
   const device =
     route.format === 'airgradient'
       ? await devices.bySerial(route.serial, message.receivedAt)
       : await devices.byId(route.deviceId, message.receivedAt);
-  if (!device) {
-    const reason =
-      route.format === 'airgradient'
-        ? `unknown AirGradient serial "${route.serial}": register it with \`souffle device add --format airgradient --serial ${route.serial}\``
-        : `unknown device "${route.deviceId}"`;
-    return reject(message, undefined, route.format, { code: 'unknown_device', reason, values: 1 });
-  }
-  const { readings, rejections } = DECODERS[route.format](message);
-  return { message, device, format: route.format, readings, rejections };
-}
-
-function reject(
-  message: RawMessage,
-  device: DeviceRef | undefined,
-  format: string,
-  rejection: Rejection,
-): DecodedMessage {
-  return { message, device, format, readings: [], rejections: [rejection] };
+  if (device) return { format: route.format, device };
+  const reason =
+    route.format === 'airgradient'
+      ? `unknown AirGradient serial "${route.serial}": register it with \`souffle device add --format airgradient --serial ${route.serial}\``
+      : `unknown device "${route.deviceId}"`;
+  return {
+    format: route.format,
+    device: undefined,
+    rejection: { code: 'unknown_device', reason, values: 1 },
+  };
 }

@@ -5,7 +5,7 @@ import type { Db } from '../data/db.js';
 import { bumpCounters, type CounterDelta } from '../data/store/counters.js';
 import type { Rejection, RejectionCode } from './decoders/types.js';
 
-export const METRICS = {
+const METRICS = {
   received: 'souffle_ingest_messages_received_total',
   stored: 'souffle_ingest_messages_stored_total',
   /** Messages of which nothing was stored, by the reason of their first rejection. */
@@ -50,27 +50,35 @@ export class IngestMetrics {
     this.pending.received += 1;
   }
 
-  /**
-   * Records a committed batch: each message with a valid value counts as stored, the others as
-   * rejected by their first reason; values are counted across the batch.
-   */
+  /** Records a committed batch: each message with a valid value counts as stored. */
   committed(
-    messages: readonly {
-      readings: readonly unknown[];
-      rejections: readonly Pick<Rejection, 'code' | 'values'>[];
-    }[],
+    messages: readonly { readings: readonly unknown[] }[],
     values: { inserted: number; duplicates: number },
     at: number,
   ): void {
     for (const c of [this.totals, this.pending]) {
-      for (const m of messages) {
-        if (m.readings.length > 0) c.stored += 1;
-        else if (m.rejections[0]) add(c.messagesRejected, m.rejections[0].code, 1);
-        for (const r of m.rejections) add(c.valuesRejected, r.code, r.values);
-      }
+      for (const m of messages) if (m.readings.length > 0) c.stored += 1;
       c.valuesStored += values.inserted;
       c.valuesDuplicate += values.duplicates;
       c.lastCommitAt = at;
+    }
+  }
+
+  /**
+   * Records rejections (ingest/rejection-log.ts): a message without a valid value counts as
+   * rejected by its first reason; values are counted by reason.
+   */
+  rejected(
+    messages: readonly {
+      readings: readonly unknown[];
+      rejections: readonly Pick<Rejection, 'code' | 'values'>[];
+    }[],
+  ): void {
+    for (const c of [this.totals, this.pending]) {
+      for (const m of messages) {
+        if (m.readings.length === 0 && m.rejections[0]) add(c.messagesRejected, m.rejections[0].code, 1);
+        for (const r of m.rejections) add(c.valuesRejected, r.code, r.values);
+      }
     }
   }
 

@@ -13,7 +13,7 @@ export class PacketTooLargeError extends Error {
  * Scans MQTT fixed headers across chunk boundaries: a type byte, a variable-length "remaining
  * length" of 1–4 bytes, 7 bits each (MQTT-2.2.3), then that many bytes to skip.
  */
-export function packetSizeScanner(maxPacketSize: number) {
+function packetSizeScanner(maxPacketSize: number) {
   let state: 'type' | 'length' | 'body' = 'type';
   let remaining = 0;
   let multiplier = 1;

@@ -1,7 +1,8 @@
 // Errors that say the database cannot take the batch *now* (busy, locked, full, restarting,
 // unreachable, or a concurrent writer won a lock), as opposed to errors about the batch itself.
-// The batch writer waits and retries the former without acknowledging anything, so that nothing
-// is dropped while the database is away; only the latter can make it give a message up.
+// The worker waits and retries the former without acknowledging anything, so that nothing is
+// dropped while the database is away; only the latter can make it give a message up.
+import type { Logger } from './logger.js';
 
 /** SQLite result codes (better-sqlite3 `code`). */
 const SQLITE = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN|READONLY|PROTOCOL)/;
@@ -27,4 +28,34 @@ export function isTransientDatabaseError(e: unknown): boolean {
   const code = String((e as { code?: unknown } | null)?.code ?? '');
   if (SQLITE.test(code) || POSTGRES.test(code) || NETWORK.test(code)) return true;
   return POSTGRES_MESSAGE.test(String((e as { message?: unknown } | null)?.message ?? ''));
+}
+
+/** The wait before retrying after the `attempt`-th failure: 200 ms, doubling, at most 5 s. */
+export function retryDelayMs(attempt: number): number {
+  return Math.min(5000, 100 * 2 ** Math.min(attempt, 6));
+}
+
+/**
+ * Runs `task` until it does not fail with a transient database error, waiting longer after each
+ * failure. Resolves to its result, or to undefined once `stopping()` while the database is
+ * unavailable (what is in hand then stays unacknowledged). Other errors are thrown.
+ */
+export async function untilAvailable<T>(
+  task: () => Promise<T>,
+  options: { stopping: () => boolean; log: Logger },
+): Promise<{ value: T } | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return { value: await task() };
+    } catch (e) {
+      if (!isTransientDatabaseError(e)) throw e;
+      if (options.stopping()) return undefined;
+      options.log.warn(`database unavailable (${(e as Error).message}); retrying`);
+      await sleep(retryDelayMs(attempt));
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,15 +1,20 @@
 // The ingest worker: subscribes (QoS 1, fixed client id, persistent session) to the devices'
-// topics, decodes each message, commits its readings and acknowledges it only after the commit
-// (DESIGN.md, Delivery). A crash before the commit makes the broker redeliver; the (series, time)
-// key makes the duplicate harmless. A class because it has a lifecycle: start, run, stop.
+// topics and takes what arrives in batches: decodes each message once, commits the batch's
+// readings, records its rejections, and acknowledges its messages only then (docs/ingest.md,
+// Delivery). A crash before the commit makes the broker redeliver; the (series, time) key makes
+// the duplicate harmless. A class because it has a lifecycle: start, run, stop.
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Db } from '../data/db.js';
 import { INGEST_FILTERS, sharedFilter } from '../data/topics.js';
 import { ackAfterCommit, type Ack } from './ack-after-commit.js';
 import { BatchWriter } from './batch-writer.js';
+import { decodeMessage, rejected, type DecodedMessage } from './decode-message.js';
 import type { RawMessage } from './decoders/types.js';
+import { DeviceCache } from './device-cache.js';
 import { IngestMetrics, type IngestCounts } from './ingest-metrics.js';
 import { silentLogger, type Logger } from './logger.js';
+import { RejectionLog } from './rejection-log.js';
+import { untilAvailable } from './transient-error.js';
 
 export type IngestWorkerOptions = {
   db: Db;
@@ -70,7 +75,11 @@ export class IngestWorker {
     IngestWorkerOptions;
   private readonly log: Logger;
   private readonly metrics = new IngestMetrics();
+  private readonly devices: DeviceCache;
   private readonly writer: BatchWriter;
+  private readonly rejections: RejectionLog;
+  /** How an unavailable database is waited for (ingest/transient-error.ts). */
+  private readonly retry: { log: Logger; stopping: () => boolean };
   private readonly lastStamp = new Map<string, number>();
   private client: MqttClient | null = null;
   private queue: Pending[] = [];
@@ -88,7 +97,11 @@ export class IngestWorker {
   constructor(options: IngestWorkerOptions) {
     this.options = { ...defaults, ...options };
     this.log = this.options.logger;
-    this.writer = new BatchWriter(options.db, this.metrics, this.log, () => this.stopping);
+    this.devices = new DeviceCache(options.db);
+    this.retry = { log: this.log, stopping: () => this.stopping };
+    const common = { ...this.retry, db: options.db, metrics: this.metrics };
+    this.writer = new BatchWriter({ ...common, devices: this.devices });
+    this.rejections = new RejectionLog(common);
   }
 
   /** Counters since start and the connection state (read-only snapshot). */
@@ -256,11 +269,33 @@ export class IngestWorker {
   private async drain(): Promise<void> {
     while (this.queue.length > 0 && !this.stopping) {
       const batch = this.queue.splice(0, this.options.maxBatch);
-      const done = await this.writer.write(batch.map((p) => p.message));
-      if (!done) return; // stopping while the database was unavailable: leave unacknowledged
+      const decoded = await this.decode(batch.map((p) => p.message));
+      // Readings first, rejections after: a batch stopped in between is delivered again, its
+      // readings are then no-ops and its rejections are written once.
+      const stored = decoded && (await this.writer.write(decoded));
+      // Undefined: stopping while the database was unavailable; leave the batch unacknowledged.
+      if (!stored || !(await this.rejections.record(stored))) return;
       for (const p of batch) p.ack();
       this.resume();
     }
+  }
+
+  /** Each message decoded once, its device looked up (undefined: stopping while unavailable). */
+  private async decode(messages: readonly RawMessage[]): Promise<DecodedMessage[] | undefined> {
+    const decoded: DecodedMessage[] = [];
+    for (const message of messages) {
+      try {
+        const one = await untilAvailable(() => decodeMessage(message, this.devices), this.retry);
+        if (!one) return undefined;
+        decoded.push(one.value);
+      } catch (e) {
+        // Decoders do not throw (tests/ingest/fuzz.test.ts); a device lookup may, on a broken database.
+        this.log.error(`could not decode the message on ${message.topic}: ${(e as Error).stack ?? e}`);
+        const reason = `the message could not be decoded (${(e as Error).message}); the operator has the details in the log`;
+        decoded.push(rejected(message, 'mqtt', { code: 'internal', reason, values: 1 }));
+      }
+    }
+    return decoded;
   }
 
   private flushMetrics(): Promise<void> {

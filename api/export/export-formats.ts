@@ -40,7 +40,7 @@ export type Encoder = {
 const DAY_MS = 86_400_000;
 
 /** ISO 8601 UTC like Date#toISOString, with the date part cached: rows of a series come in order. */
-export function isoTimeFormatter(): (t: number) => string {
+function isoTimeFormatter(): (t: number) => string {
   let day = Number.NaN;
   let prefix = '';
   const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);

@@ -3,7 +3,7 @@
 import { z } from '@hono/zod-openapi';
 import { bboxParam, phenomenonParam, sourceParam, stepParam, timeParam } from '../schemas/params.js';
 
-export const EXPORT_FORMATS = ['csv', 'ndjson', 'geojson'] as const;
+const EXPORT_FORMATS = ['csv', 'ndjson', 'geojson'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 const stationList = z
@@ -33,7 +33,6 @@ export const ExportQuerySchema = z.strictObject({
   step: stepParam,
 });
 
-export type ExportQueryInput = z.input<typeof ExportQuerySchema>;
 export type ExportQuery = z.output<typeof ExportQuerySchema>;
 
 /** The export's settled parameters: defaults applied, range checked. */

@@ -33,7 +33,7 @@ export type ExportRow = {
 export const EXPORT_PAGE_ROWS = 5000;
 
 /** The series an export covers, in output order (station, phenomenon, sensor). */
-export async function exportSeries(db: Kysely<Database>, plan: ExportPlan): Promise<ExportSeries[]> {
+async function exportSeries(db: Kysely<Database>, plan: ExportPlan): Promise<ExportSeries[]> {
   let q = db
     .selectFrom('series as s')
     .innerJoin('stations as st', 'st.id', 's.station_id')
@@ -66,7 +66,7 @@ export async function exportSeries(db: Kysely<Database>, plan: ExportPlan): Prom
 }
 
 /** Rows of one series with time in (after, to), oldest first, at most `limit`. */
-export async function readExportPage(
+async function readExportPage(
   db: Kysely<Database>,
   seriesId: number,
   step: ExportPlan['step'],

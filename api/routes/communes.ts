@@ -10,7 +10,7 @@ import type { ApiApp, AppDeps } from '../app-deps.js';
 import { cachedJson } from '../http-cache.js';
 import { errorResponse } from '../schemas/error-response.js';
 import { dateParam } from '../schemas/params.js';
-import { iso } from '../station-summaries.js';
+import { iso } from '../iso.js';
 
 const route = createRoute({
   method: 'get',
@@ -49,7 +49,7 @@ const parisDay = new Intl.DateTimeFormat('en-CA', {
   day: '2-digit',
 });
 
-export function communeIndexResponse(row: CommuneIndex): CommuneIndexResponse {
+function communeIndexResponse(row: CommuneIndex): CommuneIndexResponse {
   const level = ATMO_LEVELS.find((l) => l.code === row.code_qual);
   const incident = row.code_qual === 7 || row.code_qual === 8;
   const label = level?.label ?? (incident ? { fr: 'Événement', en: 'Incident' } : UNAVAILABLE.label);

@@ -7,17 +7,18 @@ import type { CompareResponse } from '../../data/api-types.js';
 import { distanceMetres } from '../../data/location-privacy.js';
 import { getPhenomenon } from '../../data/phenomena.js';
 import { DAY_MS } from '../../data/store/rollups.js';
-import { listStations } from '../../data/store/stations.js';
+import { findStation, listStations } from '../../data/store/stations.js';
 import type { Database, Station } from '../../data/schema.js';
 import { badRequest, notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { cachedJson } from '../http-cache.js';
 import { errorResponse } from '../schemas/error-response.js';
 import { phenomenonParam, stationPath, timeParam } from '../schemas/params.js';
-import { findStation, iso, summaryOf } from '../station-summaries.js';
+import { summaryOf } from '../station-summaries.js';
+import { iso } from '../iso.js';
 
-export const COMPARE_DEFAULT_DAYS = 7;
-export const COMPARE_MAX_DAYS = 366;
+const COMPARE_DEFAULT_DAYS = 7;
+const COMPARE_MAX_DAYS = 366;
 
 const route = createRoute({
   method: 'get',

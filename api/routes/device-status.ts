@@ -11,9 +11,10 @@ import { noStore } from '../http-cache.js';
 import { jsonAnswer } from '../json-answer.js';
 import { errorResponse } from '../schemas/error-response.js';
 import { idParam } from '../schemas/params.js';
-import { iso, statusOf } from '../station-summaries.js';
+import { iso } from '../iso.js';
+import { statusOf } from '../station-status.js';
 
-export const STATUS_ERRORS_SHOWN = 20;
+const STATUS_ERRORS_SHOWN = 20;
 
 const route = createRoute({
   method: 'get',

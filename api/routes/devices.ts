@@ -22,11 +22,11 @@ import { noStore } from '../http-cache.js';
 import { jsonAnswer } from '../json-answer.js';
 import { errorResponse } from '../schemas/error-response.js';
 import { booleanParam, idParam } from '../schemas/params.js';
-import { iso } from '../station-summaries.js';
+import { iso } from '../iso.js';
 
-export const ADMIN_BODY_LIMIT = 16 * 1024;
+const ADMIN_BODY_LIMIT = 16 * 1024;
 
-export const NewDeviceSchema = z
+const NewDeviceSchema = z
   .strictObject({
     name: z.string().trim().min(1).max(100).openapi({ example: 'École Saint-Charles' }),
     lat: z.number().min(-90).max(90).openapi({ example: 43.3046 }),

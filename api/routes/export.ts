@@ -33,12 +33,12 @@ const route = createRoute({
   },
 });
 
-export function exportFileName(plan: ExportPlan, extension: string): string {
+function exportFileName(plan: ExportPlan, extension: string): string {
   const day = (t: number) => new Date(t).toISOString().slice(0, 10);
   return `souffle-${plan.phenomenon ?? 'all'}-${plan.step}-${day(plan.from)}-${day(plan.to)}.${extension}`;
 }
 
-export function exportHeaders(plan: ExportPlan): Record<string, string> {
+function exportHeaders(plan: ExportPlan): Record<string, string> {
   const { contentType, extension } = createEncoder(plan.format, plan.step);
   return {
     'Content-Type': contentType,

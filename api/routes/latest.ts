@@ -5,13 +5,16 @@ import { createRoute } from '@hono/zod-openapi';
 import { LatestSchema } from '../../data/api-schemas.js';
 import type { LatestValue } from '../../data/api-types.js';
 import { flagNames } from '../../data/flags.js';
+import { seriesWithLatest } from '../../data/store/latest.js';
+import { findStation } from '../../data/store/stations.js';
 import { notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { cachedJson } from '../http-cache.js';
 import { errorResponse } from '../schemas/error-response.js';
+import { iso } from '../iso.js';
 import { stationPath } from '../schemas/params.js';
 import { currentIndices } from '../station-indices.js';
-import { findStation, iso, seriesWithLatest, toSummary } from '../station-summaries.js';
+import { toSummary } from '../station-summaries.js';
 
 const route = createRoute({
   method: 'get',

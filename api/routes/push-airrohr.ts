@@ -13,8 +13,8 @@ import { jsonAnswer } from '../json-answer.js';
 import { errorResponse } from '../schemas/error-response.js';
 
 /** An airrohr message is ~1 KB; 64 KiB leaves room for every sensor a kit can carry. */
-export const PUSH_BODY_LIMIT = 64 * 1024;
-export const PUSH_PATH = '/api/v1/push/airrohr';
+const PUSH_BODY_LIMIT = 64 * 1024;
+const PUSH_PATH = '/api/v1/push/airrohr';
 
 const PushAcceptedSchema = z.object({ ok: z.literal(true), topic: z.string() });
 

@@ -6,6 +6,7 @@ import { SeriesSchema } from '../../data/api-schemas.js';
 import { flagNames } from '../../data/flags.js';
 import { readSeries, type Step } from '../../data/store/read-series.js';
 import { DAY_MS } from '../../data/store/rollups.js';
+import { findStation } from '../../data/store/stations.js';
 import type { Database } from '../../data/schema.js';
 import { badRequest, notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
@@ -14,11 +15,11 @@ import { DATA_LICENCE } from '../export/export-formats.js';
 import { cachedBody, cachedJson } from '../http-cache.js';
 import { errorResponse } from '../schemas/error-response.js';
 import { intParam, phenomenonParam, stationPath, stepParam, timeParam } from '../schemas/params.js';
-import { findStation, iso } from '../station-summaries.js';
+import { iso } from '../iso.js';
 
-export const DEFAULT_WINDOW: Record<Step, number> = { raw: DAY_MS, '1h': 7 * DAY_MS, '1d': 365 * DAY_MS };
-export const DEFAULT_LIMIT = 10_000;
-export const MAX_LIMIT = 100_000;
+const DEFAULT_WINDOW: Record<Step, number> = { raw: DAY_MS, '1h': 7 * DAY_MS, '1d': 365 * DAY_MS };
+const DEFAULT_LIMIT = 10_000;
+const MAX_LIMIT = 100_000;
 
 const route = createRoute({
   method: 'get',
@@ -60,9 +61,9 @@ const route = createRoute({
   },
 });
 
-export const encodeCursor = (t: number) => Buffer.from(`t:${t}`).toString('base64url');
+const encodeCursor = (t: number) => Buffer.from(`t:${t}`).toString('base64url');
 
-export function decodeCursor(cursor: string): number {
+function decodeCursor(cursor: string): number {
   const m = /^t:(-?\d{1,16})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!m)
     throw badRequest(

@@ -9,7 +9,7 @@ import { cachedJson } from '../http-cache.js';
 import { errorResponse } from '../schemas/error-response.js';
 import { dateParam, stationPath } from '../schemas/params.js';
 import { stationIndex } from '../station-indices.js';
-import { findStation } from '../station-summaries.js';
+import { findStation } from '../../data/store/stations.js';
 
 const route = createRoute({
   method: 'get',

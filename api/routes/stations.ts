@@ -6,7 +6,7 @@ import { StationsGeoJsonSchema, StationsSchema, StationSummarySchema } from '../
 import type { StationSummary } from '../../data/api-types.js';
 import { INDEX_SCHEMES } from '../../data/indices.js';
 import { distanceMetres } from '../../data/location-privacy.js';
-import { listStations } from '../../data/store/stations.js';
+import { findStation, listStations } from '../../data/store/stations.js';
 import { badRequest, notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { cachedJson } from '../http-cache.js';
@@ -20,9 +20,9 @@ import {
   stationPath,
 } from '../schemas/params.js';
 import { currentIndexByStation } from '../station-list-indices.js';
-import { findStation, stationSummaries, summaryOf } from '../station-summaries.js';
+import { stationSummaries, summaryOf } from '../station-summaries.js';
 
-export const DEFAULT_RADIUS_METRES = 5000;
+const DEFAULT_RADIUS_METRES = 5000;
 
 const listRoute = createRoute({
   method: 'get',

@@ -9,7 +9,7 @@
 // it on every CONNECT.
 import { pbkdf2, randomBytes } from 'node:crypto';
 
-export const BROKER_HASH_ITERATIONS = 101;
+const BROKER_HASH_ITERATIONS = 101;
 
 export function brokerPasswordHash(token: string, iterations = BROKER_HASH_ITERATIONS): Promise<string> {
   const salt = randomBytes(12);

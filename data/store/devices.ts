@@ -178,12 +178,3 @@ export async function authenticateDevice(
   }
   return (await verifyToken(token, device.token_hash)) ? device : undefined;
 }
-
-export async function touchDevice(db: Kysely<Database>, id: string, time: number): Promise<void> {
-  await db
-    .updateTable('devices')
-    .set({ last_seen: time })
-    .where('id', '=', id)
-    .where((eb) => eb.or([eb('last_seen', 'is', null), eb('last_seen', '<', time)]))
-    .execute();
-}

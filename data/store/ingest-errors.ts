@@ -3,8 +3,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, IngestError } from '../schema.js';
 
-export const ERRORS_KEPT_PER_DEVICE = 100;
-export const PAYLOAD_KEPT_BYTES = 2048;
+const ERRORS_KEPT_PER_DEVICE = 100;
+const PAYLOAD_KEPT_BYTES = 2048;
 
 export type NewIngestError = {
   deviceId: string | null;
@@ -16,7 +16,7 @@ export type NewIngestError = {
 };
 
 /** Truncates a payload to a readable copy: text as text, bytes decoded leniently. */
-export function truncatePayload(
+function truncatePayload(
   payload: string | Uint8Array | null | undefined,
   max = PAYLOAD_KEPT_BYTES,
 ): string | null {

@@ -2,50 +2,43 @@
 // readings primary key (series, time) to find a series' newest row in O(log n), never a scan.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
+import { executeCompiled } from './compiled.js';
 
-export type LatestReading = {
-  seriesId: number;
-  stationId: string;
+export type SeriesLatest = {
   phenomenon: string;
   sensor: string;
   unit: string;
-  time: number;
-  value: number;
-  flags: number;
+  time: number | null;
+  value: number | null;
+  flags: number | null;
   validation: string | null;
 };
 
-export async function latestReadings(
-  db: Kysely<Database>,
-  filter: { stationId?: string; phenomenon?: string } = {},
-): Promise<LatestReading[]> {
-  let q = db
-    .selectFrom('series as s')
-    .innerJoin('readings as r', (join) =>
-      join.onRef('r.series_id', '=', 's.id').on('r.time', '=', (eb) =>
-        eb
-          .selectFrom('readings as m')
-          .select((m) => m.fn.max('m.time').as('t'))
-          .whereRef('m.series_id', '=', 's.id'),
-      ),
-    )
-    .select([
-      's.id as seriesId',
-      's.station_id as stationId',
-      's.phenomenon',
-      's.sensor',
-      's.unit',
-      'r.time',
-      'r.value',
-      'r.flags',
-      'r.validation',
-    ])
-    .orderBy('s.station_id')
-    .orderBy('s.phenomenon')
-    .orderBy('s.sensor');
-  if (filter.stationId) q = q.where('s.station_id', '=', filter.stationId);
-  if (filter.phenomenon) q = q.where('s.phenomenon', '=', filter.phenomenon);
-  return q.execute();
+/**
+ * Every series of the station with its newest reading (null for a series without one yet), by
+ * phenomenon and sensor. Compiled once: the API's station pages run it on every request.
+ */
+export async function seriesWithLatest(db: Kysely<Database>, stationId: string): Promise<SeriesLatest[]> {
+  return executeCompiled<SeriesLatest>(
+    db,
+    'series-with-latest',
+    () =>
+      db
+        .selectFrom('series as s')
+        .leftJoin('readings as r', (join) =>
+          join.onRef('r.series_id', '=', 's.id').on('r.time', '=', (eb) =>
+            eb
+              .selectFrom('readings as m')
+              .select((m) => m.fn.max('m.time').as('t'))
+              .whereRef('m.series_id', '=', 's.id'),
+          ),
+        )
+        .select(['s.phenomenon', 's.sensor', 's.unit', 'r.time', 'r.value', 'r.flags', 'r.validation'])
+        .where('s.station_id', '=', '')
+        .orderBy('s.phenomenon')
+        .orderBy('s.sensor'),
+    [stationId],
+  );
 }
 
 /** Time of the newest reading of each station that has any (station id → epoch ms). */

@@ -10,7 +10,7 @@ export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
 export type RollupTable = 'rollups_hourly' | 'rollups_daily';
-export const ROLLUP_TABLES: readonly { table: RollupTable; width: number }[] = [
+const ROLLUP_TABLES: readonly { table: RollupTable; width: number }[] = [
   { table: 'rollups_hourly', width: HOUR_MS },
   { table: 'rollups_daily', width: DAY_MS },
 ];

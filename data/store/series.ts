@@ -2,7 +2,7 @@
 // a writer passes a SeriesCache and each series is looked up once. Clear the cache when a foreign
 // key error says a series was deleted under it (device removed with --purge).
 import type { Kysely, Transaction } from 'kysely';
-import type { Database, Series } from '../schema.js';
+import type { Database } from '../schema.js';
 
 export type SeriesKey = { stationId: string; phenomenon: string; sensor: string; unit: string };
 
@@ -32,14 +32,4 @@ export async function ensureSeries(
     .executeTakeFirstOrThrow();
   cache.set(k, row.id);
   return row.id;
-}
-
-export async function listSeries(
-  db: Kysely<Database>,
-  filter: { stationId?: string; phenomenon?: string } = {},
-): Promise<Series[]> {
-  let q = db.selectFrom('series').selectAll().orderBy('station_id').orderBy('phenomenon').orderBy('sensor');
-  if (filter.stationId) q = q.where('station_id', '=', filter.stationId);
-  if (filter.phenomenon) q = q.where('phenomenon', '=', filter.phenomenon);
-  return q.execute();
 }

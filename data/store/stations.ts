@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import { publicLocation } from '../location-privacy.js';
 import type { Database, Exposure, Station, StationSource } from '../schema.js';
+import { executeCompiled } from './compiled.js';
 
 export type StationInput = {
   id: string;
@@ -52,8 +53,15 @@ export async function upsertStation(
     .execute();
 }
 
-export async function getStation(db: Kysely<Database>, id: string): Promise<Station | undefined> {
-  return db.selectFrom('stations').selectAll().where('id', '=', id).executeTakeFirst();
+/** The station with this id (compiled once: every station route of the API starts with it). */
+export async function findStation(db: Kysely<Database>, id: string): Promise<Station | undefined> {
+  const rows = await executeCompiled<Station>(
+    db,
+    'station-by-id',
+    () => db.selectFrom('stations').selectAll().where('id', '=', ''),
+    [id],
+  );
+  return rows[0];
 }
 
 export type StationFilter = {

@@ -13,7 +13,7 @@ import { consoleLogger, type AtmosudLogger, type PullContext } from './pull-cont
 import { fetchStations, inArea, storeStations, type ReferenceStation } from './stations.js';
 import { ceilHour, MAX_WINDOW_MS, splitWindows, type TimeWindow } from './time-windows.js';
 
-export const BACKFILL_KEY = 'backfill';
+const BACKFILL_KEY = 'backfill';
 
 export type BackfillOptions = {
   db: Db;

@@ -67,7 +67,7 @@ export async function pullCommuneIndices(
 }
 
 /** Upserts the records that differ from what is stored; returns how many were written. */
-export async function storeCommuneIndices(
+async function storeCommuneIndices(
   db: Db,
   records: readonly CommuneIndexRecord[],
   now: number,

@@ -23,7 +23,7 @@ export type HttpClientOptions = {
   random?: () => number;
 };
 
-export const HTTP_DEFAULTS = { retries: 3, backoffMs: 1000, maxBackoffMs: 30_000, retryAfterCapMs: 120_000 };
+const HTTP_DEFAULTS = { retries: 3, backoffMs: 1000, maxBackoffMs: 30_000, retryAfterCapMs: 120_000 };
 
 const HEADERS = {
   accept: 'application/json',

@@ -15,7 +15,7 @@ import { parseInstant, type ReferenceStation } from './stations.js';
 import { floorHour, isoParam, type TimeWindow } from './time-windows.js';
 import type { Db } from '../../data/db.js';
 
-export const REFERENCE_SENSOR = 'reference';
+const REFERENCE_SENSOR = 'reference';
 const UNIT = 'µg/m³';
 const MEASURES_PATH = '/observations/stations/mesures';
 
@@ -44,7 +44,7 @@ export function addMeasureStats(into: MeasureStats, add: MeasureStats): MeasureS
   return into;
 }
 
-export const cursorKey = (stationId: string, phenomenon: string) => `${stationId}:${phenomenon}`;
+const cursorKey = (stationId: string, phenomenon: string) => `${stationId}:${phenomenon}`;
 
 /**
  * Where the regular pull of a station starts: its oldest station × pollutant cursor minus the
@@ -80,7 +80,7 @@ export type WindowOptions = {
 };
 
 /** "validée" (any case or accent) is validated; anything else, including nothing, is provisional. */
-export function validationOf(text: string | null | undefined): 'validated' | 'provisional' {
+function validationOf(text: string | null | undefined): 'validated' | 'provisional' {
   const t = (text ?? '')
     .normalize('NFD')
     .replace(/\p{Diacritic}/gu, '')

@@ -37,7 +37,6 @@ export const variableSchema = z.object({
   date_fin: z.string().nullish(),
   en_service: flag,
 });
-export type AtmosudVariable = z.output<typeof variableSchema>;
 
 export const stationSchema = z.object({
   id_station: z.string().trim().min(1),
@@ -56,7 +55,6 @@ export const stationSchema = z.object({
   code_insee: code,
   code_commune: code,
 });
-export type AtmosudStation = z.output<typeof stationSchema>;
 
 /** `{ "stations": [...] }`; a bare array is accepted too. Items are checked one by one. */
 export const stationListSchema = z
@@ -77,7 +75,6 @@ export const measureSchema = z.object({
   validation: z.string().nullish(),
   temporalite: z.string().nullish(),
 });
-export type AtmosudMeasure = z.output<typeof measureSchema>;
 
 /** `{ "mesures": [...] }`; a bare array is accepted too. Items are checked one by one. */
 export const measureListSchema = z

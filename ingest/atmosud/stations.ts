@@ -10,8 +10,8 @@ import { ATMOSUD_PHENOMENA, lookupPollutant, type AtmosudPhenomenon } from './po
 import { check, describeZodError, stationListSchema, stationSchema, variableSchema } from './schemas.js';
 
 /** AtmoSud's data is open under the ODbL: attribute "AtmoSud" wherever it is shown or exported. */
-export const ATMOSUD_ATTRIBUTION = 'AtmoSud';
-export const ATMOSUD_LICENCE = 'ODbL-1.0';
+const ATMOSUD_ATTRIBUTION = 'AtmoSud';
+const ATMOSUD_LICENCE = 'ODbL-1.0';
 
 export type PollutantPeriod = { phenomenon: AtmosudPhenomenon; from: number | null; to: number | null };
 
@@ -37,7 +37,7 @@ export type ReferenceStation = {
 
 export type Area = { departments: readonly string[]; bbox?: readonly [number, number, number, number] };
 
-export const stationId = (code: string) => `atmosud-${code}`;
+const stationId = (code: string) => `atmosud-${code}`;
 
 const STATIONS_PATH = '/observations/stations';
 const STATIONS_QUERY = { format: 'json', download: 'false', metadata: 'true', station_en_service: 'true' };
@@ -108,12 +108,12 @@ function toReferenceStation(
 }
 
 /** An INSEE commune code: five digits, or Corsica's 2A/2B and three digits. */
-export function isInseeCode(text: string): boolean {
+function isInseeCode(text: string): boolean {
   return /^(?:\d{5}|2[AB]\d{3})$/.test(text);
 }
 
 /** "6" and "06" are the same department; "2A" stays "2A". */
-export function normaliseDepartment(text: string): string {
+function normaliseDepartment(text: string): string {
   const t = text.trim().toUpperCase();
   return /^\d$/.test(t) ? `0${t}` : t;
 }

@@ -6,7 +6,7 @@ import type { DecodedReading, DecodeResult, RawMessage, Rejection } from './type
 import { checkTime, checkValue, parsePayload } from './validation.js';
 
 /** Sensor name of native values when the payload names none. */
-export const NATIVE_SENSOR = 'native';
+const NATIVE_SENSOR = 'native';
 
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
 

@@ -4,11 +4,11 @@ import { getPhenomenon, isPhenomenonCode, toCanonical, type PhenomenonCode } fro
 import type { DecodedReading, Rejection } from './types.js';
 
 /** Payloads above this are rejected unread: no sensor sends more than a few hundred bytes. */
-export const MAX_PAYLOAD_BYTES = 64 * 1024;
+const MAX_PAYLOAD_BYTES = 64 * 1024;
 /** Device clocks drift; beyond this a timestamp is wrong, not early. */
-export const FUTURE_TOLERANCE_MS = 5 * 60_000;
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
 /** Before this, a device clock was never set (an ESP boots at 1970 until NTP answers). */
-export const EARLIEST_TIME_MS = Date.UTC(2010, 0, 1);
+const EARLIEST_TIME_MS = Date.UTC(2010, 0, 1);
 
 export type Parsed = { ok: true; json: unknown } | { ok: false; rejection: Rejection };
 

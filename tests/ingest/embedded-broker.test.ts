@@ -142,7 +142,7 @@ describe('the embedded broker', () => {
     );
   });
 
-  it('waits for a locked database without acknowledging, then stores', async () => {
+  it('waits for a locked database without acknowledging, then stores, recording each rejection once', async () => {
     const logs: string[] = [];
     const own = await openDatabase(db.path, { busyTimeoutMs: 50 });
     const patient = new IngestWorker({
@@ -152,21 +152,32 @@ describe('the embedded broker', () => {
       ...SERVICE,
       logger: createLogger({ write: (line) => logs.push(line) }),
     });
-    await worker.stop(); // one worker on the topics, so that the message can only go to this one
+    await worker.stop(); // one worker on the topics, so that the messages can only go to this one
     await patient.start();
+    const unavailable = () => logs.filter((l) => l.includes('database unavailable')).length;
     try {
       db.sqlite.exec('BEGIN IMMEDIATE'); // another writer holds the lock
       const ts = minuteAgo(30);
+      await publishAs(url, SERVICE, 'souffle/v1/fantome/readings', '{"values":{"pm25":1}}');
       await publishAs(
         url,
         as('ecole'),
         'souffle/v1/ecole/readings',
-        JSON.stringify({ ts, values: { pm25: 31 } }),
+        JSON.stringify({ ts, values: { pm25: 31, pm10: 5000 } }),
       );
-      await waitFor(() => logs.some((l) => l.includes('database unavailable')));
+      await waitFor(() => unavailable() >= 3); // retried more than once
       expect(patient.status.stored).toBe(0);
       db.sqlite.exec('COMMIT');
       await waitFor(async () => (await storedValues(db.db, 'ecole')).some((r) => r.value === 31));
+      await waitFor(() => patient.status.idle);
+      const logged = [
+        ...(await listIngestErrors(db.db, { deviceId: null })),
+        ...(await listIngestErrors(db.db, { deviceId: 'ecole' })),
+      ].map((e) => e.reason);
+      expect(logged.filter((r) => r === 'unknown device "fantome"')).toHaveLength(1);
+      expect(logged.filter((r) => r.startsWith('pm10: 5000'))).toHaveLength(1);
+      expect(patient.status.messagesRejected).toEqual({ unknown_device: 1 });
+      expect(patient.status.valuesRejected).toEqual({ unknown_device: 1, range: 1 });
     } finally {
       if (db.sqlite.inTransaction) db.sqlite.exec('ROLLBACK');
       await patient.stop();

@@ -11,7 +11,7 @@ import {
 import { listIngestErrors, recordIngestErrors } from '../../../data/store/ingest-errors.js';
 import { insertReadings } from '../../../data/store/readings.js';
 import { ensureSeries } from '../../../data/store/series.js';
-import { getStation } from '../../../data/store/stations.js';
+import { findStation } from '../../../data/store/stations.js';
 import { tempDb, type TempDb } from '../../helpers/temp-db.js';
 
 describe('devices', () => {
@@ -34,7 +34,7 @@ describe('devices', () => {
     expect(token.length).toBeGreaterThanOrEqual(32);
     expect(device.token_hash).not.toContain(token);
     expect(device.token_hash).toMatch(/^scrypt\$/);
-    const station = await getStation(t.db, device.id);
+    const station = await findStation(t.db, device.id);
     expect(station).toMatchObject({ source: 'citizen', lat: 43.305123, lon: 5.380987, exact_location: 0 });
     expect([station!.public_lat, station!.public_lon]).not.toEqual([43.305123, 5.380987]);
   });
@@ -82,8 +82,8 @@ describe('devices', () => {
     expect(await removeDevice(t.db, 'purge', { purge: true })).toBe(true);
     expect(await removeDevice(t.db, 'nobody')).toBe(false);
     expect(await listDevices(t.db)).toEqual([]);
-    expect(await getStation(t.db, 'keep')).toBeDefined();
-    expect(await getStation(t.db, 'purge')).toBeUndefined();
+    expect(await findStation(t.db, 'keep')).toBeDefined();
+    expect(await findStation(t.db, 'purge')).toBeUndefined();
     for (const table of ['readings', 'rollups_hourly'] as const) {
       const rows = await t.db.selectFrom(table).select('series_id').execute();
       expect(rows, table).toHaveLength(1);

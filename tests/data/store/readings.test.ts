@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDevice, getDevice } from '../../../data/store/devices.js';
 import { insertReadings, upsertReadings, type NewReading } from '../../../data/store/readings.js';
 import { readSeries } from '../../../data/store/read-series.js';
-import { latestReadings, lastReadingTimes } from '../../../data/store/latest.js';
+import { lastReadingTimes, seriesWithLatest } from '../../../data/store/latest.js';
 import { ensureSeries } from '../../../data/store/series.js';
 import { upsertStation } from '../../../data/store/stations.js';
 import { DAY_MS, HOUR_MS, type RollupTable } from '../../../data/store/rollups.js';
@@ -102,6 +103,36 @@ describe('storing readings', () => {
     expect([await stored(t, 'rollups_hourly'), await stored(t, 'rollups_daily')]).toEqual(rollupsBefore);
   });
 
+  it("stores a batch of any size at once, and moves its devices' last-seen times forward only", async () => {
+    await createDevice(t.db, { id: 'capteur', name: 'Capteur', lat: 43.3, lon: 5.4 });
+    await createDevice(t.db, { id: 'balcon', name: 'Balcon', lat: 43.3, lon: 5.4 });
+    const rows = Array.from({ length: 1100 }, (_, i) => ({
+      seriesId: i % 2 ? pm25 : pm10,
+      time: T0 + Math.floor(i / 2) * 60_000,
+      value: i % 97,
+    }));
+    const heard = (capteur: number, balcon: number) => ({
+      lastSeen: new Map([
+        ['capteur', capteur],
+        ['balcon', balcon],
+      ]),
+    });
+    expect(await insertReadings(t.db, rows.slice(0, 700).reverse(), heard(T0 + 5, T0))).toEqual({
+      inserted: 700,
+      replaced: 0,
+      unchanged: 0,
+    });
+    expect(await insertReadings(t.db, rows, heard(T0, T0 + 9))).toEqual({
+      inserted: 400,
+      replaced: 0,
+      unchanged: 700,
+    });
+    expect(await count(t, 'readings')).toBe(1100);
+    await expectRollupsMatchRawRows(t);
+    expect((await getDevice(t.db, 'capteur'))?.last_seen).toBe(T0 + 5);
+    expect((await getDevice(t.db, 'balcon'))?.last_seen).toBe(T0 + 9);
+  });
+
   it('keeps rollups equal to aggregates recomputed from the raw rows, whatever arrives (property)', async () => {
     const reading = fc.record({
       series: fc.constantFrom(0, 1),
@@ -183,13 +214,15 @@ describe('storing readings', () => {
   });
 
   it('finds the latest value of each series and when each station was last heard from', async () => {
+    await ensureSeries(t.db, { stationId: 'ecole', phenomenon: 'no2', sensor: 'x', unit: 'µg/m³' });
     await insertReadings(t.db, [
       { seriesId: pm25, time: T0, value: 1 },
       { seriesId: pm25, time: T0 + 60_000, value: 2 },
       { seriesId: pm10, time: T0, value: 3 },
     ]);
-    const latest = await latestReadings(t.db, { stationId: 'ecole' });
+    const latest = await seriesWithLatest(t.db, 'ecole');
     expect(latest.map((l) => [l.phenomenon, l.value, l.time])).toEqual([
+      ['no2', null, null], // a series without a reading yet
       ['pm10', 3, T0],
       ['pm25', 2, T0 + 60_000],
     ]);
