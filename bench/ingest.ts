@@ -27,7 +27,7 @@ const MEMORY_RUN_MS = 120_000;
 const WARM_UP_MS = 10_000;
 const MIB = 1024 * 1024;
 
-/** The tuning `souffle mosquitto-config` writes (cli/mosquitto-files.ts). */
+/** The tuning `souffle mosquitto-config` writes (ingest/mosquitto-files.ts). */
 const BROKER_TUNING = [
   'max_inflight_messages 1000',
   'max_queued_messages 200000',

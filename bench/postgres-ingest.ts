@@ -15,7 +15,7 @@ import { FLEET_DEVICES } from './ingest-fleet.js';
 
 export const INGEST_MESSAGES = 20_000;
 
-/** The tuning `souffle mosquitto-config` writes (cli/mosquitto-files.ts), as in bench/ingest.ts. */
+/** The tuning `souffle mosquitto-config` writes (ingest/mosquitto-files.ts), as in bench/ingest.ts. */
 const BROKER_TUNING = [
   'max_inflight_messages 1000',
   'max_queued_messages 200000',

@@ -20,7 +20,7 @@ import {
   type BrokerOptions,
   type FleetDevice,
   type QueueSizing,
-} from './mosquitto-files.js';
+} from '../ingest/mosquitto-files.js';
 
 export const usage = `souffle mosquitto-config <dir> [options]
   Writes <dir>/passwd, <dir>/acl and <dir>/mosquitto.conf for the registered devices: each device
