@@ -3,7 +3,7 @@
 import { chmodSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Db } from '../../data/db.js';
-import { writeMosquittoConfig, type MosquittoConfigResult } from '../../cli/mosquitto-config.js';
+import { writeMosquittoConfig, type MosquittoConfigResult } from '../../ingest/mosquitto-config.js';
 import type { BrokerOptions } from '../../ingest/mosquitto-files.js';
 import { freePort } from '../helpers/free-port.js';
 import { mosquittoProcess } from '../helpers/mosquitto.js';
