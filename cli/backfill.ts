@@ -12,6 +12,7 @@ import type { AtmosudLogger } from '../ingest/atmosud/pull-context.js';
 import { output, parseCommandArgs, UsageError } from './args.js';
 import type { Config } from './config.js';
 import { openConfiguredDatabase } from './open-database.js';
+import { abortOnStopSignal } from './stop-on-signal.js';
 
 export const usage = `souffle backfill atmosud [--days N] [--restart] [--json]
   Fills the history of the AtmoSud reference stations of the configured area (ATMOSUD_DEPARTMENTS,
@@ -43,12 +44,9 @@ export async function run(argv: string[], config: Config): Promise<void> {
   const handle = await openConfiguredDatabase(config);
   const progress = createProgress(process.stderr);
   const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    progress.note('stopping after the requests in flight (Ctrl-C again to quit now)…');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const release = abortOnStopSignal(controller, () =>
+    progress.note('stopping after the requests in flight (Ctrl-C again to quit now)…'),
+  );
   let summary: BackfillSummary;
   try {
     summary = await backfillAtmosud({
@@ -71,7 +69,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
     throw e;
   } finally {
     progress.end();
-    process.off('SIGINT', onSigint);
+    release();
     await handle.close();
   }
   output(values.json, summary, () => describe(summary));

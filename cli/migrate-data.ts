@@ -8,6 +8,7 @@ import { openDatabase } from '../data/db.js';
 import { openPostgres } from '../data/db-postgres.js';
 import { output, parseCommandArgs, UsageError } from './args.js';
 import type { Config } from './config.js';
+import { abortOnStopSignal } from './stop-on-signal.js';
 
 export const usage = `souffle migrate-data [--from <file|url>] [--to <url|file>] [--batch <rows>] [--json]
   Copies every table of one Souffle database into another: a SQLite file (default --from:
@@ -38,15 +39,13 @@ export async function run(argv: string[], config: Config): Promise<void> {
 
   const source = await open(from);
   const controller = new AbortController();
-  const onSigint = () => {
-    process.stderr.write('migrate-data: stopping after the current batch (run again to resume)\n');
-    controller.abort();
-  };
   let summary: CopySummary;
   const started = performance.now();
   try {
     const target = await open(to);
-    process.once('SIGINT', onSigint);
+    const release = abortOnStopSignal(controller, () =>
+      process.stderr.write('migrate-data: stopping after the current batch (run again to resume)\n'),
+    );
     try {
       process.stderr.write(`migrate-data: copying ${show(from)} into ${show(to)}\n`);
       summary = await copyDatabase(source.db, target.db, {
@@ -56,7 +55,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
         onProgress: progressPrinter(),
       });
     } finally {
-      process.off('SIGINT', onSigint);
+      release();
       await target.close();
     }
   } finally {

@@ -13,6 +13,7 @@ import { parseCommandArgs } from './args.js';
 import { startAtmosudPuller } from './atmosud-puller.js';
 import type { Config } from './config.js';
 import { startIngest } from './ingest.js';
+import { runUntilStopped } from './stop-on-signal.js';
 
 export const usage = `souffle start
   Migrates the database (SOUFFLE_DB, or SOUFFLE_DATABASE_URL) and runs, in one process: the
@@ -85,22 +86,9 @@ export async function run(argv: string[], config: Config): Promise<void> {
     throw e;
   }
 
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) {
-        logger.warn(`${signal} again: exiting now`);
-        process.exit(1);
-      }
-      stopping = true;
-      logger.info(`${signal}: stopping (the message in hand is finished first)`);
-      void stopAll().then(() => {
-        process.off('SIGTERM', onSignal);
-        process.off('SIGINT', onSignal);
-        resolve();
-      });
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
+  await runUntilStopped({
+    announce: (signal) => logger.info(`${signal}: stopping (the message in hand is finished first)`),
+    warn: (line) => logger.warn(line),
+    stop: stopAll,
   });
 }
