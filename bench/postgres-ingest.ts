@@ -9,11 +9,15 @@ import { setPriority } from 'node:os';
 import mqtt from 'mqtt';
 import type { Db } from '../data/db.js';
 import { createDevice } from '../data/store/devices.js';
-import { isReadyMessage, SOUFFLE_BIN } from '../cli/ingest-supervisor.js';
+import { packagePath } from '../data/package-root.js';
+import { isReadyMessage } from '../ingest/ingest-supervisor.js';
 import { startMosquitto } from '../tests/helpers/mosquitto.js';
 import { FLEET_DEVICES } from './ingest-fleet.js';
 
 export const INGEST_MESSAGES = 20_000;
+
+/** The command-line entry point `souffle ingest` is started with. */
+const SOUFFLE_BIN = packagePath('bin', 'souffle.mjs');
 
 /** The tuning `souffle mosquitto-config` writes (ingest/mosquitto-files.ts), as in bench/ingest.ts. */
 const BROKER_TUNING = [

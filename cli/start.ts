@@ -12,7 +12,7 @@ import { openConfiguredDatabase } from './open-database.js';
 import { parseCommandArgs } from './args.js';
 import { startAtmosudPuller } from './atmosud-puller.js';
 import type { Config } from './config.js';
-import { startIngest } from './ingest.js';
+import { startConfiguredIngest } from './configured-ingest.js';
 import { runUntilStopped } from './stop-on-signal.js';
 
 export const usage = `souffle start
@@ -38,7 +38,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
   };
 
   try {
-    const ingest = await startIngest({ config, db: handle.db, logger });
+    const ingest = await startConfiguredIngest({ config, db: handle.db, logger });
     stops.push(ingest.stop);
     const puller = startAtmosudPuller(config, handle.db, logger);
     if (puller) stops.push(puller.stop);
