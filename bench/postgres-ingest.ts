@@ -7,10 +7,8 @@
 import { spawn } from 'node:child_process';
 import { setPriority } from 'node:os';
 import mqtt from 'mqtt';
-import type { Db } from '../data/db.js';
-import { createDevice } from '../data/store/devices.js';
-import { packagePath } from '../data/package-root.js';
-import { isReadyMessage } from '../ingest/ingest-supervisor.js';
+import { createDevice, packagePath, type Db } from '../data/index.js';
+import { isReadyMessage } from '../ingest/index.js';
 import { startMosquitto } from '../tests/helpers/mosquitto.js';
 import { FLEET_DEVICES } from './ingest-fleet.js';
 

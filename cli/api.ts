@@ -1,8 +1,12 @@
 // `souffle api`: the API, widgets and dashboard alone (production runs it beside `souffle ingest`
 // and Mosquitto). `souffle start` wires the same pieces with the functions exported here.
-import { createApp } from '../api/app.js';
-import { createMqttPublisher, publisherClientId, type MqttPublisher } from '../api/mqtt-publisher.js';
-import { startApiServer } from '../api/server.js';
+import {
+  createApp,
+  createMqttPublisher,
+  publisherClientId,
+  startApiServer,
+  type MqttPublisher,
+} from '../api/index.js';
 import { openConfiguredDatabase } from './open-database.js';
 import { resolveAdminToken, serviceCredentials } from './admin-token.js';
 import { parseCommandArgs } from './args.js';

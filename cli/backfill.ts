@@ -1,14 +1,14 @@
 // `souffle backfill atmosud`: fills the history of the AtmoSud reference stations, with a
 // progress bar on stderr (plain lines when stderr is not a terminal) and a summary. Ctrl-C stops
 // after the requests in flight; the same command resumes, skipping the windows already done.
-import { AtmosudError } from '../ingest/atmosud/atmosud-error.js';
 import {
-  BackfillConflictError,
+  AtmosudError,
   backfillAtmosud,
+  BackfillConflictError,
+  type AtmosudLogger,
   type BackfillProgress,
   type BackfillSummary,
-} from '../ingest/atmosud/backfill.js';
-import type { AtmosudLogger } from '../ingest/atmosud/pull-context.js';
+} from '../ingest/index.js';
 import { output, parseCommandArgs, UsageError } from './args.js';
 import type { Config } from './config.js';
 import { openConfiguredDatabase } from './open-database.js';

@@ -1,12 +1,14 @@
 // The ingest side as configured: the broker settings taken from the environment, the command the
 // supervisor starts each child worker with, and the area's refusals turned into usage errors.
 // `souffle ingest` and `souffle start` both start the ingest side here.
-import type { Db } from '../data/db.js';
-import { packagePath } from '../data/package-root.js';
-import { startIngest, type IngestServices } from '../ingest/ingest-services.js';
-import type { Logger } from '../ingest/logger.js';
-import type { IngestBroker } from '../ingest/worker-connection.js';
-import { WorkerTopologyError } from '../ingest/worker-topology.js';
+import { packagePath, type Db } from '../data/index.js';
+import {
+  startIngest,
+  WorkerTopologyError,
+  type IngestBroker,
+  type IngestServices,
+  type Logger,
+} from '../ingest/index.js';
 import { serviceCredentials } from './admin-token.js';
 import { UsageError } from './args.js';
 import type { Config } from './config.js';

@@ -1,18 +1,20 @@
 // `souffle device add|list|rotate-token|remove`: the citizen devices, through the same store
 // functions and the same connection document as the admin API, so `--json` prints what the API
 // answers. With SOUFFLE_MOSQUITTO_DIR set, Mosquitto's passwd and ACL are rewritten on each change.
-import type { Db } from '../data/db.js';
-import { deviceConnection, type DeviceConnection } from '../data/device-connection.js';
-import type { DeviceFormat, Exposure } from '../data/schema.js';
 import {
   createDevice,
   DeviceConflictError,
+  deviceConnection,
   getDevice,
   listDevices,
   removeDevice,
   rotateDeviceToken,
   slugify,
-} from '../data/store/devices.js';
+  type Db,
+  type DeviceConnection,
+  type DeviceFormat,
+  type Exposure,
+} from '../data/index.js';
 import { output, parseCommandArgs, requireNumber, UsageError } from './args.js';
 import { connectionSettings } from './connection-settings.js';
 import { openConfiguredDatabase } from './open-database.js';

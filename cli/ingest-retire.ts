@@ -1,15 +1,16 @@
 // `souffle ingest --retire <k,...|single>`: after running fewer workers than before, stores what
 // the broker sessions of the slots that no longer run still hold, then ends those sessions
 // (ingest/retire-session.ts), so that Mosquitto stops routing messages to them.
-import { retireSession, type RetiredSession } from '../ingest/retire-session.js';
-import { createLogger } from '../ingest/logger.js';
-import { workerConnection } from '../ingest/worker-connection.js';
 import {
+  createLogger,
   MAX_SLOTS,
   requireSharedSubscriptions,
+  retireSession,
   SHARE_GROUP,
   slotClientId,
-} from '../ingest/worker-topology.js';
+  workerConnection,
+  type RetiredSession,
+} from '../ingest/index.js';
 import { output, UsageError } from './args.js';
 import type { Config } from './config.js';
 import { asUsage, ingestBroker } from './configured-ingest.js';

@@ -3,10 +3,13 @@
 // several workers in child processes sharing the subscription (ingest/ingest-supervisor.ts), each
 // of which is `souffle ingest --slot K`. `souffle start` starts the same through
 // startConfiguredIngest() (cli/configured-ingest.ts); ingest/ingest-services.ts does the work.
-import { reportReady } from '../ingest/ingest-supervisor.js';
-import type { IngestServices } from '../ingest/ingest-services.js';
-import { createLogger } from '../ingest/logger.js';
-import { MAX_SLOTS, requireSharedSubscriptions } from '../ingest/worker-topology.js';
+import {
+  createLogger,
+  MAX_SLOTS,
+  reportReady,
+  requireSharedSubscriptions,
+  type IngestServices,
+} from '../ingest/index.js';
 import { parseCommandArgs, UsageError } from './args.js';
 import { startAtmosudPuller } from './atmosud-puller.js';
 import type { Config } from './config.js';

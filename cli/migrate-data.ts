@@ -3,8 +3,7 @@
 // verified by counting every table on both sides at the end (data/copy-database.ts).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { copyDatabase, type CopyProgress, type CopySummary } from '../data/copy-database.js';
-import { openDatabase } from '../data/db.js';
+import { copyDatabase, openDatabase, type CopyProgress, type CopySummary } from '../data/index.js';
 import { openPostgres } from '../data/db-postgres.js';
 import { output, parseCommandArgs, UsageError } from './args.js';
 import type { Config } from './config.js';

@@ -2,11 +2,11 @@
 // registered fleet (ingest/mosquitto-config.ts), with the options given here or remembered from the
 // previous run, and says how to start Mosquitto and point Souffle at it.
 import { join } from 'node:path';
-import type { Db } from '../data/db.js';
-import type { BrokerOptions } from '../ingest/mosquitto-files.js';
+import type { Db } from '../data/index.js';
 import {
   savedOptions,
   writeMosquittoConfig,
+  type BrokerOptions,
   type MosquittoConfigResult,
 } from '../ingest/mosquitto-config.js';
 import { serviceCredentials } from './admin-token.js';

@@ -1,18 +1,20 @@
 // The options of `souffle sim`, checked and turned into a simulation run's options
 // (sensors-sim/run-simulation.ts): every mistake is a usage error that names its option.
-import { DEFAULT_BACKFILL } from '../sensors-sim/backfill.js';
-import { DEFAULT_CREDENTIALS_FILE } from '../sensors-sim/credential-store.js';
-import { DEFAULT_FAULT_RATE, parseFaults, type FaultKind } from '../sensors-sim/faults.js';
 import {
   buildFleet,
+  DEFAULT_BACKFILL,
+  DEFAULT_CREDENTIALS_FILE,
+  DEFAULT_FAULT_RATE,
   DEFAULT_FLEET,
+  DEFAULT_LOAD,
   FLEET_FORMATS,
+  intervals as intervalsFor,
+  parseFaults,
+  type FaultKind,
   type FleetFormat,
   type SimDevice,
-} from '../sensors-sim/fleet.js';
-import { DEFAULT_LOAD } from '../sensors-sim/load.js';
-import type { SimulationOptions } from '../sensors-sim/run-simulation.js';
-import { intervals as intervalsFor } from '../sensors-sim/schedule.js';
+  type SimulationOptions,
+} from '../sensors-sim/index.js';
 import { resolveAdminToken } from './admin-token.js';
 import { parseCommandArgs, UsageError } from './args.js';
 import { parseDuration, type Config } from './config.js';

@@ -1,12 +1,15 @@
 // `souffle sim`: a simulated fleet of citizen sensors around Marseille publishing to the platform
 // (live, with history first, or as a load for benchmarks). The options are read by
 // cli/sim-options.ts; the run is sensors-sim/run-simulation.ts's, stopped by SIGTERM or SIGINT.
-import { DEFAULT_BACKFILL } from '../sensors-sim/backfill.js';
-import { DEFAULT_CREDENTIALS_FILE } from '../sensors-sim/credential-store.js';
-import { DEFAULT_FAULT_RATE } from '../sensors-sim/faults.js';
-import { DEFAULT_FLEET } from '../sensors-sim/fleet.js';
-import { runSimulation } from '../sensors-sim/run-simulation.js';
-import { describeSummary, type SimSummary } from '../sensors-sim/summary.js';
+import {
+  DEFAULT_BACKFILL,
+  DEFAULT_CREDENTIALS_FILE,
+  DEFAULT_FAULT_RATE,
+  DEFAULT_FLEET,
+  describeSummary,
+  runSimulation,
+  type SimSummary,
+} from '../sensors-sim/index.js';
 import { output } from './args.js';
 import type { Config } from './config.js';
 import { parseSimArgs } from './sim-options.js';

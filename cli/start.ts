@@ -2,10 +2,9 @@
 // database, the embedded broker (unless MQTT_URL is set), the ingest worker, the AtmoSud puller
 // and the API with the widgets and pages, stopped in the reverse order on SIGTERM or SIGINT.
 import { existsSync } from 'node:fs';
-import { createApp } from '../api/app.js';
-import { startApiServer } from '../api/server.js';
-import { packagePath } from '../data/package-root.js';
-import { createLogger } from '../ingest/logger.js';
+import { createApp, startApiServer } from '../api/index.js';
+import { packagePath } from '../data/index.js';
+import { createLogger } from '../ingest/index.js';
 import { resolveAdminToken } from './admin-token.js';
 import { connectionSettings, createApiPublisher } from './api.js';
 import { openConfiguredDatabase } from './open-database.js';

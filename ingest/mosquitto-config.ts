@@ -4,6 +4,9 @@
 // rewritten from the database at any time: `souffle device` does it on every change when
 // SOUFFLE_MOSQUITTO_DIR is set. The options used are kept in <dir>/souffle-mosquitto.json for
 // those rewrites. The text of each file is ingest/mosquitto-files.ts's.
+//
+// A door of the ingest area of its own (beside ingest/index.ts): `souffle mosquitto-config` and
+// `souffle device` write these files without loading the broker and the worker.
 import { chownSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Db } from '../data/db.js';
@@ -17,6 +20,8 @@ import {
   type BrokerOptions,
   type QueueSizing,
 } from './mosquitto-files.js';
+
+export type { BrokerOptions, FleetDevice, QueueSizing } from './mosquitto-files.js';
 
 const OPTIONS_FILE = 'souffle-mosquitto.json';
 
