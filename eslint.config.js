@@ -25,6 +25,39 @@ function isolate(area) {
   };
 }
 
+// souffle.ts, cli/ and bench/ use an area through its door, the module that says what the area
+// offers (docs/architecture.md, "Areas and their doors"), never through its internal files; tests
+// may import internals, they test units. Two areas have a second door, for a part used alone:
+// PostgreSQL (its driver loads only when used) and Mosquitto's files (written without loading the
+// broker). The browser bundle (web-components/) is built by vite, never imported.
+const doors = {
+  data: ['index.js', 'db-postgres.js'],
+  ingest: ['index.js', 'mosquitto-config.js'],
+  api: ['index.js'],
+  'sensors-sim': ['index.js'],
+};
+
+const throughDoors = {
+  files: ['souffle.ts', 'cli/**/*.ts', 'bench/**/*.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          ...Object.entries(doors).map(([area, files]) => ({
+            regex: `(^|/)${area}/(?!(${files.map((f) => f.replace(/\./g, '\\.')).join('|')})$)`,
+            message: `use ${area}/ through its door (${files.map((f) => `${area}/${f}`).join(' or ')}), not its internal files.`,
+          })),
+          {
+            regex: '(^|/)web-components/',
+            message: 'web-components/ is the browser bundle: vite builds it, nothing imports it.',
+          },
+        ],
+      },
+    ],
+  },
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'data/*.db*', 'test-output/', 'coverage/'] },
   js.configs.recommended,
@@ -46,6 +79,7 @@ export default tseslint.config(
     },
   },
   ...areas.map(isolate),
+  throughDoors,
   {
     // Every JSON answer of a route is checked against its response schema (api/json-answer.ts).
     files: ['api/routes/**/*.ts'],
@@ -85,7 +119,13 @@ export default tseslint.config(
               message: 'web-components/ imports from data/ only.',
             },
             {
-              group: ['**/data/db*', '**/data/store/**', '**/data/schema*', '**/data/migrations/**'],
+              group: [
+                '**/data/index*',
+                '**/data/db*',
+                '**/data/store/**',
+                '**/data/schema*',
+                '**/data/migrations/**',
+              ],
               message: 'Only browser-safe data/ modules here.',
             },
           ],

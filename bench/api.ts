@@ -8,9 +8,8 @@ import http from 'node:http';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Hono } from 'hono';
-import { createApp } from '../api/app.js';
-import { startApiServer } from '../api/server.js';
-import { openDatabase } from '../data/db.js';
+import { createApp, startApiServer } from '../api/index.js';
+import { openDatabase } from '../data/index.js';
 import { result, type BenchContext, type BenchResult, type BenchSuite } from './bench-types.js';
 
 const STATIONS = 1000;

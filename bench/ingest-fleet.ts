@@ -3,7 +3,7 @@
 // at full speed over a few connections (QoS 1), as separate devices would, from its own process.
 import { pathToFileURL } from 'node:url';
 import mqtt from 'mqtt';
-import { nativeTopic } from '../data/topics.js';
+import { nativeTopic } from '../data/index.js';
 
 export const FLEET_DEVICES = 50;
 

@@ -14,10 +14,8 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import mqtt from 'mqtt';
-import { openDatabase } from '../data/db.js';
-import { createDevice } from '../data/store/devices.js';
-import { ANY_LEVEL, nativeTopic } from '../data/topics.js';
-import { IngestWorker, type IngestWorkerOptions } from '../ingest/worker.js';
+import { ANY_LEVEL, createDevice, nativeTopic, openDatabase } from '../data/index.js';
+import { IngestWorker, type IngestWorkerOptions } from '../ingest/index.js';
 import { startMosquitto } from '../testing/mosquitto.js';
 import { result, type BenchSuite } from './bench-types.js';
 import { FLEET_DEVICES, fleetMessage } from './ingest-fleet.js';
@@ -28,7 +26,7 @@ const MEMORY_RUN_MS = 120_000;
 const WARM_UP_MS = 10_000;
 const MIB = 1024 * 1024;
 
-/** The tuning `souffle mosquitto-config` writes (cli/mosquitto-files.ts). */
+/** The tuning `souffle mosquitto-config` writes (ingest/mosquitto-files.ts). */
 const BROKER_TUNING = [
   'max_inflight_messages 1000',
   'max_queued_messages 200000',

@@ -7,15 +7,17 @@
 import { spawn } from 'node:child_process';
 import { setPriority } from 'node:os';
 import mqtt from 'mqtt';
-import type { Db } from '../data/db.js';
-import { createDevice } from '../data/store/devices.js';
-import { isReadyMessage, SOUFFLE_BIN } from '../cli/ingest-supervisor.js';
+import { createDevice, packagePath, type Db } from '../data/index.js';
+import { isReadyMessage } from '../ingest/index.js';
 import { startMosquitto } from '../testing/mosquitto.js';
 import { FLEET_DEVICES } from './ingest-fleet.js';
 
 export const INGEST_MESSAGES = 20_000;
 
-/** The tuning `souffle mosquitto-config` writes (cli/mosquitto-files.ts), as in bench/ingest.ts. */
+/** The command-line entry point `souffle ingest` is started with. */
+const SOUFFLE_BIN = packagePath('bin', 'souffle.mjs');
+
+/** The tuning `souffle mosquitto-config` writes (ingest/mosquitto-files.ts), as in bench/ingest.ts. */
 const BROKER_TUNING = [
   'max_inflight_messages 1000',
   'max_queued_messages 200000',

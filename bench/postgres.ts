@@ -5,13 +5,16 @@
 // drops it. Without a reachable server the suite says so and reports nothing.
 import { join } from 'node:path';
 import pg from 'pg';
-import type { Db } from '../data/db.js';
-import { openDatabase } from '../data/db.js';
+import {
+  ensureSeries,
+  insertReadings,
+  openDatabase,
+  readSeries,
+  upsertStation,
+  type Db,
+  type NewReading,
+} from '../data/index.js';
 import { dropPostgresSchema, openPostgres } from '../data/db-postgres.js';
-import { readSeries } from '../data/store/read-series.js';
-import { insertReadings, type NewReading } from '../data/store/readings.js';
-import { ensureSeries } from '../data/store/series.js';
-import { upsertStation } from '../data/store/stations.js';
 import { withSearchPath } from '../testing/search-path.js';
 import { result, type BenchSuite } from './bench-types.js';
 import { INGEST_MESSAGES, ingestRates } from './postgres-ingest.js';

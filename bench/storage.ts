@@ -2,10 +2,7 @@
 // included) beside a bare better-sqlite3 insert of the same rows without rollups.
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { openDatabase } from '../data/db.js';
-import { insertReadings, type NewReading } from '../data/store/readings.js';
-import { ensureSeries } from '../data/store/series.js';
-import { upsertStation } from '../data/store/stations.js';
+import { ensureSeries, insertReadings, openDatabase, upsertStation, type NewReading } from '../data/index.js';
 import { result, type BenchSuite } from './bench-types.js';
 
 const PHENOMENA = ['pm1', 'pm25', 'pm10', 'temperature', 'humidity', 'pressure'] as const;

@@ -42,3 +42,12 @@ export function serviceCredentials(config: Config): { username: string; password
   }
   return { username: 'souffle', password: resolveAdminToken(config).token };
 }
+
+/** The service account's user name, without reading (or creating) the admin token. */
+export function serviceUsername(
+  config: Pick<Config, 'SOUFFLE_MQTT_USERNAME' | 'SOUFFLE_MQTT_PASSWORD'>,
+): string {
+  return config.SOUFFLE_MQTT_USERNAME && config.SOUFFLE_MQTT_PASSWORD
+    ? config.SOUFFLE_MQTT_USERNAME
+    : 'souffle';
+}

@@ -1,13 +1,18 @@
 // `souffle api`: the API, widgets and dashboard alone (production runs it beside `souffle ingest`
 // and Mosquitto). `souffle start` wires the same pieces with the functions exported here.
-import { createApp } from '../api/app.js';
-import { createMqttPublisher, publisherClientId, type MqttPublisher } from '../api/mqtt-publisher.js';
-import { startApiServer } from '../api/server.js';
+import {
+  createApp,
+  createMqttPublisher,
+  publisherClientId,
+  startApiServer,
+  type MqttPublisher,
+} from '../api/index.js';
 import { openConfiguredDatabase } from './open-database.js';
 import { resolveAdminToken, serviceCredentials } from './admin-token.js';
 import { parseCommandArgs } from './args.js';
 import type { Config } from './config.js';
 import { connectionSettings } from './connection-settings.js';
+import { runUntilStopped } from './stop-on-signal.js';
 
 export const usage = `souffle api
   Runs the HTTP API (/api/v1, /healthz, /metrics), the widgets and the dashboard on HOST:PORT
@@ -80,21 +85,13 @@ export async function run(argv: string[], config: Config): Promise<void> {
     `souffle api: listening on http://${config.HOST}:${server.port} (public URL ${settings.publicUrl}; reference at /api/v1/docs)`,
   );
 
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      process.off('SIGTERM', onTerm);
-      process.off('SIGINT', onInt);
-      log(`souffle api: ${signal}, shutting down`);
-      void (async () => {
-        await server.close().catch(() => {});
-        await publisher.close().catch(() => {});
-        await handle.close().catch(() => {});
-        resolve();
-      })();
-    };
-    const onTerm = () => stop('SIGTERM');
-    const onInt = () => stop('SIGINT');
-    process.on('SIGTERM', onTerm);
-    process.on('SIGINT', onInt);
+  await runUntilStopped({
+    announce: (signal) => log(`souffle api: ${signal}, shutting down`),
+    warn: (line) => log(`souffle api: ${line}`),
+    stop: async () => {
+      await server.close().catch(() => {});
+      await publisher.close().catch(() => {});
+      await handle.close().catch(() => {});
+    },
   });
 }

@@ -1,7 +1,6 @@
 // Starts the AtmoSud puller from the configuration, for `souffle start` and `souffle ingest`.
-import type { Db } from '../data/db.js';
-import { createAtmosudPuller } from '../ingest/atmosud/puller.js';
-import type { Logger } from '../ingest/logger.js';
+import type { Db } from '../data/index.js';
+import { createAtmosudPuller, type Logger } from '../ingest/index.js';
 import type { Config } from './config.js';
 
 export type RunningPuller = { stop: () => Promise<void> } | null;

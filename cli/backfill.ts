@@ -1,17 +1,17 @@
 // `souffle backfill atmosud`: fills the history of the AtmoSud reference stations, with a
 // progress bar on stderr (plain lines when stderr is not a terminal) and a summary. Ctrl-C stops
 // after the requests in flight; the same command resumes, skipping the windows already done.
-import { AtmosudError } from '../ingest/atmosud/atmosud-error.js';
 import {
-  BackfillConflictError,
+  AtmosudError,
   backfillAtmosud,
-  type BackfillProgress,
+  BackfillConflictError,
   type BackfillSummary,
-} from '../ingest/atmosud/backfill.js';
-import type { AtmosudLogger } from '../ingest/atmosud/pull-context.js';
+} from '../ingest/index.js';
 import { output, parseCommandArgs, UsageError } from './args.js';
+import { createProgress } from './backfill-progress.js';
 import type { Config } from './config.js';
 import { openConfiguredDatabase } from './open-database.js';
+import { abortOnStopSignal } from './stop-on-signal.js';
 
 export const usage = `souffle backfill atmosud [--days N] [--restart] [--json]
   Fills the history of the AtmoSud reference stations of the configured area (ATMOSUD_DEPARTMENTS,
@@ -43,12 +43,9 @@ export async function run(argv: string[], config: Config): Promise<void> {
   const handle = await openConfiguredDatabase(config);
   const progress = createProgress(process.stderr);
   const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    progress.note('stopping after the requests in flight (Ctrl-C again to quit now)…');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const release = abortOnStopSignal(controller, () =>
+    progress.note('stopping after the requests in flight (Ctrl-C again to quit now)…'),
+  );
   let summary: BackfillSummary;
   try {
     summary = await backfillAtmosud({
@@ -71,7 +68,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
     throw e;
   } finally {
     progress.end();
-    process.off('SIGINT', onSigint);
+    release();
     await handle.close();
   }
   output(values.json, summary, () => describe(summary));
@@ -95,46 +92,4 @@ function describe(s: BackfillSummary): string {
   ];
   for (const f of s.failures.slice(0, 3)) lines.push(`  failed    ${f}`);
   return lines.join('\n');
-}
-
-/** A progress bar when stderr is a terminal, else a line at every tenth of the work. */
-function createProgress(stream: NodeJS.WriteStream) {
-  const tty = stream.isTTY === true;
-  let lastTenth = -1;
-  let drawn = false;
-  const clear = () => {
-    if (drawn) stream.write('\r\x1b[2K');
-    drawn = false;
-  };
-  const note = (message: string) => {
-    clear();
-    stream.write(`${message}\n`);
-  };
-  return {
-    note,
-    update(p: BackfillProgress) {
-      const ratio = p.total === 0 ? 1 : p.done / p.total;
-      const text = `${p.done}/${p.total} windows · ${p.values.inserted + p.values.replaced} values written · ${p.errors} errors`;
-      if (tty) {
-        const width = 30;
-        const full = Math.round(ratio * width);
-        stream.write(
-          `\r\x1b[2K[${'#'.repeat(full)}${'.'.repeat(width - full)}] ${Math.floor(ratio * 100)}% ${text}`,
-        );
-        drawn = true;
-      } else if (Math.floor(ratio * 10) > lastTenth) {
-        lastTenth = Math.floor(ratio * 10);
-        stream.write(`backfill: ${Math.floor(ratio * 100)}% (${text})\n`);
-      }
-    },
-    end: clear,
-    logger(debug: boolean): AtmosudLogger {
-      return {
-        debug: (m) => (debug ? note(`atmosud: ${m}`) : undefined),
-        info: (m) => note(`atmosud: ${m}`),
-        warn: (m) => note(`atmosud: ${m}`),
-        error: (m) => note(`atmosud: ${m}`),
-      };
-    },
-  };
 }

@@ -1,7 +1,7 @@
 // What devices are told about this installation: its public web address and the broker they
 // reach. The same computation as cli/api.ts's, so `souffle device --json` prints what the admin API
 // answers; kept in a module of its own so the device commands do not load the whole API.
-import type { ConnectionSettings } from '../data/device-connection.js';
+import type { ConnectionSettings } from '../data/index.js';
 import type { Config } from './config.js';
 
 export function connectionSettings(config: Config): ConnectionSettings {

@@ -1,20 +1,23 @@
 // `souffle device add|list|rotate-token|remove`: the citizen devices, through the same store
 // functions and the same connection document as the admin API, so `--json` prints what the API
 // answers. With SOUFFLE_MOSQUITTO_DIR set, Mosquitto's passwd and ACL are rewritten on each change.
-import type { Db } from '../data/db.js';
-import { deviceConnection, type DeviceConnection } from '../data/device-connection.js';
-import type { DeviceFormat, Exposure } from '../data/schema.js';
 import {
   createDevice,
   DeviceConflictError,
+  deviceConnection,
   getDevice,
   listDevices,
   removeDevice,
   rotateDeviceToken,
   slugify,
-} from '../data/store/devices.js';
+  type Db,
+  type DeviceFormat,
+  type Exposure,
+} from '../data/index.js';
+import { serviceUsername } from './admin-token.js';
 import { output, parseCommandArgs, requireNumber, UsageError } from './args.js';
 import { connectionSettings } from './connection-settings.js';
+import { howToConnect, table } from './device-text.js';
 import { openConfiguredDatabase } from './open-database.js';
 import type { Config } from './config.js';
 import { refreshMosquittoConfig } from './mosquitto-config.js';
@@ -166,34 +169,6 @@ async function remove(argv: string[], config: Config): Promise<void> {
   });
 }
 
-/** The human version of the connection document: what to type into the device. */
-export function howToConnect(c: DeviceConnection): string {
-  const lines = [`Token (shown once, keep it): ${c.token}`, ''];
-  if (c.format === 'airrohr' && c.airrohr) {
-    const a = c.airrohr;
-    lines.push(
-      'On the kit\'s configuration page, "Send data to own API":',
-      `  server ${a.server}   path ${a.path}   port ${a.port}   HTTPS ${a.https ? 'on' : 'off'}`,
-      `  user ${a.username}   password ${a.password}`,
-    );
-  } else if (c.format === 'airgradient') {
-    const auth = `mqtt://${c.mqtt.username}:${c.mqtt.password}@${c.mqtt.host}:${c.mqtt.port}`;
-    lines.push(
-      `On the monitor, set the MQTT broker URL to ${auth}`,
-      `It publishes as serial ${c.serial} to ${c.topic}.`,
-    );
-  } else {
-    lines.push(
-      `  broker    ${c.mqtt.url}`,
-      `  user      ${c.mqtt.username}`,
-      `  password  ${c.mqtt.password}`,
-      `  topic     ${c.topic}   (QoS 1)`,
-      `  payload   {"ts":"2026-11-28T08:00:00Z","values":{"pm25":12.3,"pm10":20.1,"temperature":21.5,"humidity":55}}`,
-    );
-  }
-  return lines.join('\n');
-}
-
 async function refreshBroker(db: Db, config: Config, json?: boolean) {
   const dir = config.SOUFFLE_MOSQUITTO_DIR;
   if (!dir) return;
@@ -211,12 +186,6 @@ async function withDatabase(config: Config, fn: (db: Db) => Promise<void>) {
   }
 }
 
-function serviceUsername(config: Config): string {
-  return config.SOUFFLE_MQTT_USERNAME && config.SOUFFLE_MQTT_PASSWORD
-    ? config.SOUFFLE_MQTT_USERNAME
-    : 'souffle';
-}
-
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
   if (!allowed.includes(value as T)) {
     throw new UsageError(`--${name} "${value}" must be one of ${allowed.join(', ')}`);
@@ -227,14 +196,4 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
 function onlyId(positionals: string[], command: string): string {
   if (positionals.length !== 1) throw new UsageError(`souffle device ${command} takes one device id`);
   return positionals[0]!;
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

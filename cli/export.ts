@@ -4,13 +4,10 @@ import { createWriteStream, existsSync, renameSync, rmSync } from 'node:fs';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ZodError } from 'zod';
-import { DATA_LICENCE } from '../api/export/export-formats.js';
-import { ExportQuerySchema, planExport } from '../api/export/export-query.js';
-import { createExportStream } from '../api/export/export-stream.js';
-import { openDatabase } from '../data/db.js';
-import { openPostgres } from '../data/db-postgres.js';
+import { createExportStream, DATA_LICENCE, ExportQuerySchema, planExport } from '../api/index.js';
 import { parseCommandArgs, UsageError } from './args.js';
 import type { Config } from './config.js';
+import { openConfiguredDatabase } from './open-database.js';
 
 export const usage = `souffle export [--format csv|ndjson|geojson] [--phenomenon pm25] [--from DATE] [--to DATE]
                 [--source citizen|atmosud] [--station id,id] [--bbox minLon,minLat,maxLon,maxLat]
@@ -56,9 +53,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
   if (!config.SOUFFLE_DATABASE_URL && !existsSync(config.SOUFFLE_DB)) {
     throw new Error(`no database at ${config.SOUFFLE_DB} (set SOUFFLE_DB, or run \`souffle start\` first)`);
   }
-  const handle = config.SOUFFLE_DATABASE_URL
-    ? await openPostgres(config.SOUFFLE_DATABASE_URL, { migrate: false })
-    : await openDatabase(config.SOUFFLE_DB, { migrate: false });
+  const handle = await openConfiguredDatabase(config, { migrate: false });
 
   const started = performance.now();
   const tty = process.stderr.isTTY === true;

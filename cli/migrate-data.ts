@@ -3,11 +3,11 @@
 // verified by counting every table on both sides at the end (data/copy-database.ts).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { copyDatabase, type CopyProgress, type CopySummary } from '../data/copy-database.js';
-import { openDatabase } from '../data/db.js';
+import { copyDatabase, openDatabase, type CopyProgress, type CopySummary } from '../data/index.js';
 import { openPostgres } from '../data/db-postgres.js';
 import { output, parseCommandArgs, UsageError } from './args.js';
 import type { Config } from './config.js';
+import { abortOnStopSignal } from './stop-on-signal.js';
 
 export const usage = `souffle migrate-data [--from <file|url>] [--to <url|file>] [--batch <rows>] [--json]
   Copies every table of one Souffle database into another: a SQLite file (default --from:
@@ -38,15 +38,13 @@ export async function run(argv: string[], config: Config): Promise<void> {
 
   const source = await open(from);
   const controller = new AbortController();
-  const onSigint = () => {
-    process.stderr.write('migrate-data: stopping after the current batch (run again to resume)\n');
-    controller.abort();
-  };
   let summary: CopySummary;
   const started = performance.now();
   try {
     const target = await open(to);
-    process.once('SIGINT', onSigint);
+    const release = abortOnStopSignal(controller, () =>
+      process.stderr.write('migrate-data: stopping after the current batch (run again to resume)\n'),
+    );
     try {
       process.stderr.write(`migrate-data: copying ${show(from)} into ${show(to)}\n`);
       summary = await copyDatabase(source.db, target.db, {
@@ -56,7 +54,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
         onProgress: progressPrinter(),
       });
     } finally {
-      process.off('SIGINT', onSigint);
+      release();
       await target.close();
     }
   } finally {

@@ -1,6 +1,6 @@
 // `souffle migrate`: creates or upgrades the configured database (the SQLite file, or PostgreSQL
 // when SOUFFLE_DATABASE_URL is set) and says what it did.
-import { migrate } from '../data/db.js';
+import { migrate } from '../data/index.js';
 import { output, parseCommandArgs } from './args.js';
 import type { Config } from './config.js';
 import { openConfiguredDatabase } from './open-database.js';

@@ -1,26 +1,18 @@
 // `souffle mosquitto-config <dir>`: writes Mosquitto's password file, ACL and configuration for the
-// registered fleet. Tokens are shown once and stored hashed, but each device also keeps its
-// token's Mosquitto hash (data/store/broker-password.ts), so these files can be rewritten from the
-// database at any time; with SOUFFLE_MOSQUITTO_DIR set, `souffle device` rewrites them on every
-// change. The options used are kept in <dir>/souffle-mosquitto.json for those rewrites.
-import { chownSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { Db } from '../data/db.js';
-import { brokerPasswordHash } from '../data/store/broker-password.js';
-import { rotateDeviceToken } from '../data/store/devices.js';
+// registered fleet (ingest/mosquitto-config.ts), with the options given here or remembered from the
+// previous run, and says how to start Mosquitto and point Souffle at it.
+import { join } from 'node:path';
+import type { Db } from '../data/index.js';
+import {
+  savedOptions,
+  writeMosquittoConfig,
+  type BrokerOptions,
+  type MosquittoConfigResult,
+} from '../ingest/mosquitto-config.js';
 import { serviceCredentials } from './admin-token.js';
 import { output, parseCommandArgs, UsageError } from './args.js';
-import { openConfiguredDatabase } from './open-database.js';
 import { parseDuration, type Config } from './config.js';
-import {
-  aclFile,
-  mosquittoConf,
-  passwordFile,
-  queueSizing,
-  type BrokerOptions,
-  type FleetDevice,
-  type QueueSizing,
-} from './mosquitto-files.js';
+import { openConfiguredDatabase } from './open-database.js';
 
 export const usage = `souffle mosquitto-config <dir> [options]
   Writes <dir>/passwd, <dir>/acl and <dir>/mosquitto.conf for the registered devices: each device
@@ -40,110 +32,9 @@ Options:
   --rotate-missing       issue new tokens (printed once) to devices that have no Mosquitto hash
   --json                 print the summary as JSON`;
 
-const OPTIONS_FILE = 'souffle-mosquitto.json';
-
-export type MosquittoConfigResult = {
-  dir: string;
-  files: { passwd: string; acl: string; conf: string };
-  devices: number;
-  sizing: QueueSizing;
-  /** Devices left out of the password file: their token predates the Mosquitto hash. */
-  skipped: string[];
-  /** New tokens issued with --rotate-missing, shown this once. */
-  rotated: { id: string; token: string }[];
-  serviceUsername: string;
-};
-
-/** The options of a previous run, or the defaults for `dir`. */
-export function savedOptions(dir: string): BrokerOptions {
-  const defaults: BrokerOptions = {
-    port: 1883,
-    outageMs: 3_600_000,
-    plannedDevices: 0,
-    nativeIntervalMs: 60_000,
-    brokerPath: resolve(dir),
-  };
-  const file = join(dir, OPTIONS_FILE);
-  if (!existsSync(file)) return defaults;
-  return { ...defaults, ...(JSON.parse(readFileSync(file, 'utf8')) as Partial<BrokerOptions>) };
-}
-
-/** Writes the three files (atomically: Mosquitto may reload at any moment) and the options. */
-export async function writeMosquittoConfig(
-  db: Db,
-  dir: string,
-  options: BrokerOptions,
-  service: { username: string; password: string },
-  { rotateMissing = false } = {},
-): Promise<MosquittoConfigResult> {
-  const rotated: { id: string; token: string }[] = [];
-  let devices = await fleet(db);
-  if (devices.some((d) => d.id === service.username)) {
-    throw new Error(`device "${service.username}" has the service account's user name: rename one of them`);
-  }
-  if (rotateMissing) {
-    for (const d of devices.filter((x) => !x.broker_hash)) {
-      const token = await rotateDeviceToken(db, d.id);
-      if (token) rotated.push({ id: d.id, token });
-    }
-    if (rotated.length > 0) devices = await fleet(db);
-  }
-  const sizing = queueSizing(devices, options);
-  const passwd = passwordFile(
-    { username: service.username, hash: await brokerPasswordHash(service.password) },
-    devices,
-  );
-  mkdirSync(join(dir, 'data'), { recursive: true });
-  const files = {
-    passwd: join(dir, 'passwd'),
-    acl: join(dir, 'acl'),
-    conf: join(dir, 'mosquitto.conf'),
-  };
-  writeAtomically(files.passwd, passwd.text, 0o640);
-  writeAtomically(files.acl, aclFile(service.username, devices), 0o644);
-  writeAtomically(files.conf, mosquittoConf(options, sizing), 0o644);
-  writeAtomically(join(dir, OPTIONS_FILE), `${JSON.stringify(options, null, 2)}\n`, 0o644);
-  // Started as root, Mosquitto drops to its own user before reading the password file and writing
-  // its persistence: give that user the group of the one and the ownership of the other.
-  const account = mosquittoAccount();
-  if (account) {
-    chownSync(files.passwd, 0, account.gid);
-    chownSync(join(dir, 'data'), account.uid, account.gid);
-  }
-  return {
-    dir,
-    files,
-    devices: devices.length,
-    sizing,
-    skipped: passwd.skipped,
-    rotated,
-    serviceUsername: service.username,
-  };
-}
-
 /** Rewrites the files of `dir` with its remembered options (after a device changed). */
 export function refreshMosquittoConfig(db: Db, dir: string, config: Config): Promise<MosquittoConfigResult> {
   return writeMosquittoConfig(db, dir, savedOptions(dir), serviceCredentials(config));
-}
-
-async function fleet(db: Db): Promise<FleetDevice[]> {
-  return db.selectFrom('devices').select(['id', 'format', 'serial', 'broker_hash']).orderBy('id').execute();
-}
-
-/** The `mosquitto` system account when we run as root (Debian's package creates it), else null. */
-function mosquittoAccount(): { uid: number; gid: number } | null {
-  if (process.getuid?.() !== 0 || !existsSync('/etc/passwd')) return null;
-  const line = readFileSync('/etc/passwd', 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('mosquitto:'));
-  const [, , uid, gid] = line?.split(':') ?? [];
-  return uid && gid ? { uid: Number(uid), gid: Number(gid) } : null;
-}
-
-function writeAtomically(path: string, text: string, mode: number): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text, { mode });
-  renameSync(tmp, path);
 }
 
 export async function run(argv: string[], config: Config): Promise<void> {

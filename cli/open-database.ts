@@ -2,7 +2,7 @@
 // SOUFFLE_DB (as cli/api.ts opens it), without loading the API. Every command that works on "the"
 // database opens it here, so that none of them silently uses the SQLite file while the
 // platform runs on PostgreSQL.
-import { openDatabase, type Db } from '../data/db.js';
+import { openDatabase, type Db } from '../data/index.js';
 import type { Config } from './config.js';
 
 export type ConfiguredDatabase = {

@@ -2,17 +2,17 @@
 // database, the embedded broker (unless MQTT_URL is set), the ingest worker, the AtmoSud puller
 // and the API with the widgets and pages, stopped in the reverse order on SIGTERM or SIGINT.
 import { existsSync } from 'node:fs';
-import { createApp } from '../api/app.js';
-import { startApiServer } from '../api/server.js';
-import { packagePath } from '../data/package-root.js';
-import { createLogger } from '../ingest/logger.js';
+import { createApp, startApiServer } from '../api/index.js';
+import { packagePath } from '../data/index.js';
+import { createLogger } from '../ingest/index.js';
 import { resolveAdminToken } from './admin-token.js';
 import { connectionSettings, createApiPublisher } from './api.js';
 import { openConfiguredDatabase } from './open-database.js';
 import { parseCommandArgs } from './args.js';
 import { startAtmosudPuller } from './atmosud-puller.js';
 import type { Config } from './config.js';
-import { startIngest } from './ingest.js';
+import { startConfiguredIngest } from './configured-ingest.js';
+import { runUntilStopped } from './stop-on-signal.js';
 
 export const usage = `souffle start
   Migrates the database (SOUFFLE_DB, or SOUFFLE_DATABASE_URL) and runs, in one process: the
@@ -37,7 +37,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
   };
 
   try {
-    const ingest = await startIngest({ config, db: handle.db, logger });
+    const ingest = await startConfiguredIngest({ config, db: handle.db, logger });
     stops.push(ingest.stop);
     const puller = startAtmosudPuller(config, handle.db, logger);
     if (puller) stops.push(puller.stop);
@@ -85,22 +85,9 @@ export async function run(argv: string[], config: Config): Promise<void> {
     throw e;
   }
 
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) {
-        logger.warn(`${signal} again: exiting now`);
-        process.exit(1);
-      }
-      stopping = true;
-      logger.info(`${signal}: stopping (the message in hand is finished first)`);
-      void stopAll().then(() => {
-        process.off('SIGTERM', onSignal);
-        process.off('SIGINT', onSignal);
-        resolve();
-      });
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
+  await runUntilStopped({
+    announce: (signal) => logger.info(`${signal}: stopping (the message in hand is finished first)`),
+    warn: (line) => logger.warn(line),
+    stop: stopAll,
   });
 }

@@ -124,6 +124,17 @@ export async function listDevices(db: Kysely<Database>) {
     .execute();
 }
 
+/**
+ * Every device's broker login, by id: its user name (the id), what it may publish to (format,
+ * serial) and its token's Mosquitto hash (null for a token issued before the hash was kept). What
+ * Mosquitto's password file and ACL are written from.
+ */
+export async function listBrokerLogins(
+  db: Kysely<Database>,
+): Promise<Pick<Device, 'id' | 'format' | 'serial' | 'broker_hash'>[]> {
+  return db.selectFrom('devices').select(['id', 'format', 'serial', 'broker_hash']).orderBy('id').execute();
+}
+
 /** Issues a new token; the old one stops working at once. Returns undefined for an unknown id. */
 export async function rotateDeviceToken(db: Kysely<Database>, id: string): Promise<string | undefined> {
   const token = generateToken();

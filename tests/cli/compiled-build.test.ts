@@ -158,11 +158,9 @@ describe('the compiled build', () => {
     writeFileSync(added, 'export const scratch = 1;\n');
     expect((await souffle(['--help'], debug)).stderr).toContain('cli/scratch.ts was added after the build');
     rmSync(added);
-    const moved = join(copy, 'cli/mosquitto-files.ts');
+    const moved = join(copy, 'cli/export.ts');
     renameSync(moved, `${moved}.away`);
-    expect((await souffle(['--help'], debug)).stderr).toContain(
-      'cli/mosquitto-files.ts was removed after the build',
-    );
+    expect((await souffle(['--help'], debug)).stderr).toContain('cli/export.ts was removed after the build');
     renameSync(`${moved}.away`, moved);
     expect((await souffle(['--help'], debug)).stderr).toContain('running the compiled build');
   });

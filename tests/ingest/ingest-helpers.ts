@@ -3,8 +3,8 @@
 import { chmodSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Db } from '../../data/db.js';
-import { writeMosquittoConfig, type MosquittoConfigResult } from '../../cli/mosquitto-config.js';
-import type { BrokerOptions } from '../../cli/mosquitto-files.js';
+import { writeMosquittoConfig, type MosquittoConfigResult } from '../../ingest/mosquitto-config.js';
+import type { BrokerOptions } from '../../ingest/mosquitto-files.js';
 import { freePort } from '../../testing/free-port.js';
 import { mosquittoProcess } from '../../testing/mosquitto.js';
 import { tempDir } from '../helpers/temp-db.js';

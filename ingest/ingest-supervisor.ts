@@ -1,18 +1,15 @@
-// Several ingest workers on one machine (SOUFFLE_INGEST_WORKERS=N > 1): N child processes
-// `souffle ingest --slot 1..N`, each with its fixed client id and persistent session on the shared
-// subscription. A worker that dies is restarted with back-off, on the same slot: its session holds
-// what Mosquitto routed to it meanwhile (docs/ingest.md, "Several workers"), so it must come back
-// for those messages to be stored. SIGTERM is forwarded; a worker whose supervisor dies stops on
-// its own (the IPC channel closes), so that a restarted supervisor never races an orphan for its
-// client id. A class because it has a lifecycle.
+// Several ingest workers on one machine (SOUFFLE_INGEST_WORKERS=N > 1): N child processes, one
+// per slot 1..N (`souffle ingest --slot K`), each with its fixed client id and persistent session on
+// the shared subscription (ingest/worker-topology.ts). A worker that dies is restarted with
+// back-off, on the same slot: its session holds what Mosquitto routed to it meanwhile
+// (docs/ingest.md, "Several workers"), so it must come back for those messages to be stored.
+// SIGTERM is forwarded; a worker whose supervisor dies stops on its own (the IPC channel closes,
+// see reportReady), so that a restarted supervisor never races an orphan for its client id. A
+// class because it has a lifecycle.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { packagePath } from '../data/package-root.js';
-import type { Logger } from '../ingest/logger.js';
+import type { Logger } from './logger.js';
 
-/** The command-line entry point the workers are started with. */
-export const SOUFFLE_BIN = packagePath('bin', 'souffle.mjs');
-
-/** What `souffle ingest` sends its parent over IPC once connected and subscribed. */
+/** What a worker sends its supervisor over IPC once connected and subscribed. */
 export const READY_MESSAGE = { souffle: 'ingest-ready' } as const;
 
 /** Whether an IPC message is READY_MESSAGE. */
@@ -22,8 +19,24 @@ export function isReadyMessage(m: unknown): boolean {
   );
 }
 
+/**
+ * The worker's end, in a process a supervisor started (nothing otherwise): tells the supervisor the
+ * worker is subscribed, and calls `gone` when the supervisor's IPC channel closes. A worker must
+ * then stop: a supervisor started again would otherwise find it holding its slot's client id, and
+ * the two would take the session from each other in turn. Returns the function that stops
+ * listening.
+ */
+export function reportReady(gone: () => void): () => void {
+  if (!process.send) return () => {};
+  process.on('disconnect', gone);
+  process.send(READY_MESSAGE);
+  return () => process.off('disconnect', gone);
+}
+
 export type SupervisorOptions = {
   workers: number;
+  /** The arguments Node starts the worker of a slot with (the CLI's `souffle ingest --slot K`). */
+  workerArgs: (slot: number) => string[];
   logger: Logger;
   /** Environment of the workers, over this process's. */
   env?: Record<string, string>;
@@ -117,7 +130,7 @@ export class IngestSupervisor {
 
   /** Starts the worker of a slot; with `initial`, resolves when it is ready and rejects if it dies first. */
   private spawn(s: Slot, initial: boolean): Promise<void> {
-    const child = spawn(process.execPath, [SOUFFLE_BIN, 'ingest', '--slot', String(s.slot)], {
+    const child = spawn(process.execPath, this.options.workerArgs(s.slot), {
       env: { ...process.env, ...this.options.env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       // Its own process group: Ctrl-C in a terminal reaches the supervisor only, which passes on

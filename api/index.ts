@@ -1,0 +1,25 @@
+// The API area's door. The API is the platform's HTTP surface as one Hono app (docs/api.md): the
+// public reads the widgets use (stations, latest values, series, indices, communes, exports), the
+// admin endpoints for devices, the airrohr push endpoint, the OpenAPI document and reference,
+// /healthz and /metrics, and the built widgets and pages. It offers
+//   - createApp, which builds the app from a database and its settings and starts nothing, and
+//     startApiServer, which listens;
+//   - the MQTT publisher the push endpoint forwards airrohr bodies through;
+//   - the streamed export, shared by GET /api/v1/export and `souffle export`.
+export { createApp, type AppOptions, type Publish } from './app.js';
+export { startApiServer, type ApiServer } from './server.js';
+export {
+  createMqttPublisher,
+  publisherClientId,
+  type MqttPublisher,
+  type MqttPublisherOptions,
+} from './mqtt-publisher.js';
+export { DATA_LICENCE } from './export/export-formats.js';
+export {
+  ExportQuerySchema,
+  planExport,
+  type ExportFormat,
+  type ExportPlan,
+  type ExportQuery,
+} from './export/export-query.js';
+export { createExportStream, type ExportStreamOptions } from './export/export-stream.js';

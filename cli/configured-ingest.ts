@@ -1,0 +1,61 @@
+// The ingest side as configured: the broker settings taken from the environment, the command the
+// supervisor starts each child worker with, and the area's refusals turned into usage errors.
+// `souffle ingest` and `souffle start` both start the ingest side here.
+import { packagePath, type Db } from '../data/index.js';
+import {
+  startIngest,
+  WorkerTopologyError,
+  type IngestBroker,
+  type IngestServices,
+  type Logger,
+} from '../ingest/index.js';
+import { serviceCredentials } from './admin-token.js';
+import { UsageError } from './args.js';
+import type { Config } from './config.js';
+
+/** The ingest side's broker, from the configuration. */
+export function ingestBroker(config: Config): IngestBroker {
+  return {
+    url: config.MQTT_URL,
+    username: config.SOUFFLE_MQTT_USERNAME,
+    password: config.SOUFFLE_MQTT_PASSWORD,
+    host: config.SOUFFLE_MQTT_HOST,
+    port: config.SOUFFLE_MQTT_PORT,
+    serviceCredentials: () => serviceCredentials(config),
+  };
+}
+
+/** A worker layout the broker cannot run is a usage error (exit code 2), named as the area names it. */
+export async function asUsage<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw e instanceof WorkerTopologyError ? new UsageError(e.message) : e;
+  }
+}
+
+/** Starts the ingest side as configured (ingest/ingest-services.ts): one worker, a slot's, or several. */
+export function startConfiguredIngest(options: {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  slot?: number;
+}): Promise<IngestServices> {
+  const { config, db, logger, slot } = options;
+  return asUsage(() =>
+    startIngest({
+      db,
+      logger,
+      slot,
+      broker: ingestBroker(config),
+      clientId: config.SOUFFLE_MQTT_CLIENT_ID,
+      workers: config.SOUFFLE_INGEST_WORKERS,
+      // Each child is `souffle ingest --slot K`, and never runs the AtmoSud puller: the caller
+      // does, once.
+      children: {
+        workerArgs: (k) => [packagePath('bin', 'souffle.mjs'), 'ingest', '--slot', String(k)],
+        env: { ATMOSUD_ENABLED: 'false' },
+      },
+    }),
+  );
+}

@@ -1,0 +1,35 @@
+// The data area's door for Node: the shared domain every other area builds on. It offers
+//   - the database: opening SQLite and migrating (db.ts), the tables' types (schema.ts), and
+//     copying one database into another (copy-database.ts);
+//   - the store: every read and write of stations, devices, series, readings, rollups, the
+//     ingest error log, pull cursors and counters (store/);
+//   - the MQTT topic layout (topics.ts), how a device connects (device-connection.ts), and where the package's files are
+//     (package-root.ts);
+//   - the browser-safe domain: phenomena and units, quality flags, air-quality indices, location
+//     privacy and the API's response types.
+// PostgreSQL has a door of its own, data/db-postgres.ts, imported only when used, so that a SQLite
+// installation never loads its driver. The browser (web-components/) must not import this door:
+// it re-exports database code. It imports the browser-safe modules directly (eslint.config.js).
+export * from './db.js';
+export * from './schema.js';
+export * from './copy-database.js';
+export * from './store/broker-password.js';
+export * from './store/counters.js';
+export * from './store/cursors.js';
+export * from './store/device-token.js';
+export * from './store/devices.js';
+export * from './store/ingest-errors.js';
+export * from './store/latest.js';
+export * from './store/read-series.js';
+export * from './store/readings.js';
+export * from './store/rollups.js';
+export * from './store/series.js';
+export * from './store/stations.js';
+export * from './topics.js';
+export * from './device-connection.js';
+export * from './package-root.js';
+export * from './phenomena.js';
+export * from './flags.js';
+export * from './indices.js';
+export * from './location-privacy.js';
+export type * from './api-types.js';

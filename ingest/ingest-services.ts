@@ -1,0 +1,90 @@
+// The ingest side of an installation, started in one call: the embedded broker (when no external
+// broker is given) and one worker in this process; the worker of one slot; or several workers in
+// child processes under a supervisor. `souffle ingest` and `souffle start` both start it here.
+import type { Db } from '../data/db.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.js';
+import { IngestSupervisor, type SupervisorOptions } from './ingest-supervisor.js';
+import type { Logger } from './logger.js';
+import { IngestWorker } from './worker.js';
+import { workerConnection, type IngestBroker } from './worker-connection.js';
+import {
+  requireSharedSubscriptions,
+  SHARE_GROUP,
+  SHARED_RECONNECT_MS,
+  slotClientId,
+} from './worker-topology.js';
+
+export type IngestServices = {
+  worker: IngestWorker | null;
+  broker: EmbeddedBroker | null;
+  /** The child workers, when several run. */
+  supervisor: IngestSupervisor | null;
+  /** Stops the worker (finishing the batch in hand), then the broker; or every child worker. */
+  stop: () => Promise<void>;
+};
+
+export type StartIngestOptions = {
+  db: Db;
+  logger: Logger;
+  broker: IngestBroker;
+  /** The lone worker's client id, and the stem of the slots' ones. */
+  clientId: string;
+  /** How many workers run: more than one (and no slot) runs them as child processes. */
+  workers: number;
+  /** Runs the worker of this slot only, in this process. */
+  slot?: number;
+  /** How the supervisor starts the worker of a slot, and the environment it gives it. */
+  children: Pick<SupervisorOptions, 'workerArgs' | 'env'>;
+};
+
+/**
+ * Starts the ingest side: the embedded broker (without `broker.url`) and one worker in this
+ * process; the worker of one slot (`slot`); or, with `workers` > 1 and no slot, that many workers
+ * in child processes. Throws a WorkerTopologyError for a layout the broker cannot run.
+ */
+export async function startIngest(options: StartIngestOptions): Promise<IngestServices> {
+  const { db, logger, broker: settings, clientId, workers, slot } = options;
+  if (slot === undefined && workers > 1) {
+    requireSharedSubscriptions(settings.url, `SOUFFLE_INGEST_WORKERS=${workers}`);
+    slotClientId(clientId, workers); // the longest client id: refused here rather than in every worker
+    const supervisor = new IngestSupervisor({ workers, logger, ...options.children });
+    await supervisor.start();
+    return { worker: null, broker: null, supervisor, stop: () => supervisor.stop() };
+  }
+  if (slot !== undefined) requireSharedSubscriptions(settings.url, `--slot ${slot}`);
+  let broker: EmbeddedBroker | null = null;
+  if (!settings.url) {
+    broker = await startEmbeddedBroker({
+      db,
+      port: settings.port,
+      host: settings.host,
+      serviceCredentials: settings.serviceCredentials(),
+      logger,
+    });
+  }
+  const worker = new IngestWorker({
+    db,
+    ...workerConnection(settings, broker?.port),
+    clientId: slot === undefined ? clientId : slotClientId(clientId, slot),
+    // Mosquitto 2.0 does not save $share subscriptions: after it restarts, a message published
+    // before any worker has subscribed again matches nothing and is dropped. Retrying often keeps
+    // that moment short (docs/ingest.md, "Several workers").
+    ...(slot === undefined ? {} : { shareGroup: SHARE_GROUP, reconnectPeriodMs: SHARED_RECONNECT_MS }),
+    logger,
+  });
+  try {
+    await worker.start();
+  } catch (e) {
+    await broker?.close();
+    throw e;
+  }
+  return {
+    worker,
+    broker,
+    supervisor: null,
+    stop: async () => {
+      await worker.stop();
+      await broker?.close();
+    },
+  };
+}

@@ -1,0 +1,26 @@
+// Where and as whom an ingest worker connects: the external broker (Mosquitto) with the login it
+// was given, or the embedded broker of this process as the installation's service account.
+
+export type IngestBroker = {
+  /** The external broker's URL, or undefined: the embedded broker runs in this process. */
+  url?: string;
+  /** The login on the external broker; without a user name, the URL's credentials if any, else anonymous. */
+  username?: string;
+  password?: string;
+  /** Where the embedded broker listens. */
+  host: string;
+  port: number;
+  /** The service account on the embedded broker: asked for only when that broker runs. */
+  serviceCredentials: () => { username: string; password: string };
+};
+
+export type WorkerConnection = { mqttUrl: string; username?: string; password?: string };
+
+/** The worker's connection: to the embedded broker when it listens on `embeddedPort`, else to `broker.url`. */
+export function workerConnection(broker: IngestBroker, embeddedPort?: number): WorkerConnection {
+  if (embeddedPort !== undefined) {
+    return { mqttUrl: `mqtt://127.0.0.1:${embeddedPort}`, ...broker.serviceCredentials() };
+  }
+  const creds = broker.username !== undefined ? { username: broker.username, password: broker.password } : {}; // credentials in the URL, if any, are used by mqtt.js; else anonymous
+  return { mqttUrl: broker.url!, ...creds };
+}
