@@ -1,4 +1,4 @@
-// Lint rules. The import restrictions enforce DESIGN.md's dependency direction: api, ingest,
+// Lint rules. The import restrictions enforce the dependency direction of docs/architecture.md: api, ingest,
 // sensors-sim and web-components import from data/ and never from each other; souffle.ts and
 // cli/ wire them together.
 import js from '@eslint/js';
@@ -17,7 +17,7 @@ function isolate(area) {
         {
           patterns: others.map((other) => ({
             group: [`**/${other}/**`, `../${other}`, `../../${other}`],
-            message: `${area}/ must not import from ${other}/: share code through data/ (DESIGN.md, Layout).`,
+            message: `${area}/ must not import from ${other}/: share code through data/ (docs/architecture.md, Areas and their doors).`,
           })),
         },
       ],
@@ -73,7 +73,7 @@ export default tseslint.config(
         'error',
         {
           selector: 'TSEnumDeclaration',
-          message: 'Use an `as const` registry instead of enum (DESIGN.md, Style 6).',
+          message: 'Use an `as const` registry instead of enum (docs/architecture.md, Conventions).',
         },
       ],
     },

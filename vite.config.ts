@@ -1,4 +1,4 @@
-// Builds the widgets and the two pages into dist/web/, which the API serves (issue 6):
+// Builds the widgets and the two pages into dist/web/, which the API serves (docs/widgets.md):
 //   widgets/souffle.js        the stable entry URL schools paste (ES module, self-contained)
 //   widgets/*-[hash].js       lazy chunks: <souffle-chart> with chart.js, <souffle-map> with Leaflet
 //   index.html, embed.html    the dashboard (/) and the embed builder (/embed)

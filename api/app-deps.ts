@@ -1,5 +1,5 @@
 // What the route files receive from createApp: the database and the few services the API uses.
-// Passed explicitly (DESIGN.md, Style 2): no route reads the environment or a module singleton.
+// Passed explicitly (docs/architecture.md, Areas and their doors): no route reads the environment or a module singleton.
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Kysely } from 'kysely';
 import type { ConnectionSettings } from '../data/device-connection.js';

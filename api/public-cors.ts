@@ -1,4 +1,4 @@
-// CORS for the public reads: any origin, never credentials (issue 5). Hono's cors() sets its
+// CORS for the public reads: any origin, never credentials (docs/api.md). Hono's cors() sets its
 // headers on `c.res` before the handler runs, which makes Hono copy the handler's response into a
 // new one (`set res`), and with @hono/node-server that turns every JSON body into a stream
 // (measured: a fifth of /latest's server time). These headers are set after the handler instead,

@@ -1,5 +1,5 @@
 // What every benchmark suite returns: a figure beside a baseline measured in the same run, because
-// absolute times on shared machines drift (DESIGN.md, Tests and benchmarks).
+// absolute times on shared machines drift (docs/architecture.md, Conventions).
 
 export type BenchResult = {
   name: string;

@@ -1,4 +1,4 @@
-// Widget sizes (issue 6): the entry script a school pastes, with <souffle-index> and <souffle-card>,
+// Widget sizes (docs/widgets.md): the entry script a school pastes, with <souffle-index> and <souffle-card>,
 // must stay ≤ 15 kB gzip; chart.js and Leaflet must load only with a chart or a map. Each figure is
 // measured beside its library alone, built the same way in the same run: a Vite (rolldown) library
 // build of a file that just re-exports it, minified, then gzip (node:zlib, level 9).

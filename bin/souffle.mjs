@@ -3,9 +3,9 @@
 // plain Node when that build is up to date with the sources (bin/node-build.mjs), else the
 // TypeScript sources through tsx, as before any build: a fresh `npm install` needs no build step.
 // Why both: on Node 20, which cannot strip types, tsx's loader runs in a second V8 isolate and
-// costs ~50 MB per process (`souffle api` idles at ~157 MB under tsx, ~105 MB compiled; issue 5
-// wants it under 150 MB). A developer who edits a .ts file never runs stale code: any source
-// changed, added or removed since the build sends the run to tsx until the next build.
+// costs ~50 MB per process (`souffle api` idles at ~157 MB under tsx, ~105 MB compiled, against
+// its 150 MB target: docs/api.md, Memory). A developer who edits a .ts file never runs stale code:
+// any source changed, added or removed since the build sends the run to tsx until the next build.
 // SOUFFLE_RUN_FROM_SOURCE=1 forces tsx. Which one ran is said on stderr at LOG_LEVEL=debug only.
 import { fileURLToPath } from 'node:url';
 import { staleReason } from './node-build.mjs';

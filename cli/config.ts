@@ -1,5 +1,5 @@
 // Configuration: every environment variable Souffle reads, validated once at the entry point and
-// passed down (DESIGN.md, Style 2). The README's configuration table mirrors this file.
+// passed down (docs/architecture.md, Areas and their doors). The README's configuration table mirrors this file.
 import { z } from 'zod';
 
 /** "15m", "48h", "30s", "500ms", "7d" or a number of milliseconds. */

@@ -16,7 +16,7 @@ export type FlagName = keyof typeof FLAGS;
 /** Every flag name, in bit order: what the API's `flags` lists may hold. */
 export const FLAG_NAMES = Object.keys(FLAGS) as [FlagName, ...FlagName[]];
 
-/** Relative humidity from which optical PM readings are flagged `humid` (sensor-payloads.md). */
+/** Relative humidity from which optical PM readings are flagged `humid` (docs/ingest.md, "Validation"). */
 export const HUMID_THRESHOLD = 75;
 
 export function flagNames(bits: number): FlagName[] {

@@ -1,5 +1,5 @@
 // Kysely table types: the shape of the database as the code sees it. Times are epoch milliseconds
-// UTC (DESIGN.md, Storage); booleans are 0/1 integers because SQLite has no boolean type.
+// UTC (docs/architecture.md, Storage); booleans are 0/1 integers because SQLite has no boolean type.
 import type { ColumnType, Generated, Selectable } from 'kysely';
 
 /** A column the database fills (default or autoincrement) but that may be given on insert. */

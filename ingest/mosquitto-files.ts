@@ -44,7 +44,7 @@ export type QueueSizing = {
 /**
  * max_queued_messages for the worker's session: every message the fleet publishes during the
  * outage, times the headroom, rounded up to a thousand. Mosquitto queues per client, and drops QoS
- * 1 messages beyond this limit silently (DESIGN.md, Delivery).
+ * 1 messages beyond this limit silently (docs/architecture.md, Delivery).
  */
 export function queueSizing(devices: readonly FleetDevice[], options: BrokerOptions): QueueSizing {
   const extra = Math.max(0, options.plannedDevices - devices.length);

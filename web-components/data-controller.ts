@@ -1,5 +1,5 @@
 // Loads a widget's data, refreshes it on a period, and cleans up: the one lifecycle every element
-// shares (DESIGN.md, Style 9). A refresh is skipped while the page is hidden and made as soon as it
+// shares (docs/architecture.md, Conventions). A refresh is skipped while the page is hidden and made as soon as it
 // is visible again; a fetch in flight is aborted when its element leaves the page or its inputs
 // change; a failed refresh keeps the last good data on screen (marked stale) instead of breaking.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';

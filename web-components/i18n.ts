@@ -1,5 +1,5 @@
 // The widgets' words in French and English. French is the default: Souffle serves the
-// Aix-Marseille-Provence metropolis (issue 6: `lang=fr|en`, default the page's language, then French).
+// Aix-Marseille-Provence metropolis (docs/widgets.md: `lang=fr|en`, default the page's language, then French).
 import { getPhenomenon } from '../data/phenomena.js';
 
 export type Lang = 'fr' | 'en';

@@ -1,5 +1,5 @@
 // Elements whose libraries are heavy (chart.js, Leaflet) load only when one appears on the page
-// (issue 6: code splitting). The entry watches the document for their tags; code that renders them
+// (code splitting, docs/widgets.md). The entry watches the document for their tags; code that renders them
 // inside its own shadow root (where the watcher cannot see) calls `loadElement` first.
 
 const LOADERS = {

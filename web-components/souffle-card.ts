@@ -1,5 +1,5 @@
 // <souffle-card station="…">: a station at a glance: name, latest values with units, the index, a
-// 24 h sparkline, the time of the last reading, and a clear "no data since …" when offline (issue 6).
+// 24 h sparkline, the time of the last reading, and a clear "no data since …" when offline.
 import { LitElement, html, nothing, svg } from 'lit';
 import type { LatestResponse, LatestValue, SeriesResponse } from '../data/api-types.js';
 import { DISPLAY_ORDER } from '../data/phenomena.js';

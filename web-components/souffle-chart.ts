@@ -1,6 +1,6 @@
 // <souffle-chart station="…" phenomenon="pm25" range="24h|7d|30d|1y" compare>: a time series of
 // hourly (24 h, 7 days) or daily (30 days, 1 year) means, with the WHO guideline as a line, the
-// index bands as background, and with `compare` the nearest AtmoSud station (issue 6). chart.js is
+// index bands as background, and with `compare` the nearest AtmoSud station. chart.js is
 // imported when the first chart renders; the data are also given as a table for screen readers
 // and anyone who prefers numbers.
 import { LitElement, html, nothing } from 'lit';

@@ -1,5 +1,5 @@
 // <souffle-index station="…" scheme="atmo|eaqi|usaqi">: the station's current air-quality index as
-// a coloured badge, with its dominant pollutant and "indicative" for citizen stations (issue 6).
+// a coloured badge, with its dominant pollutant and "indicative" for citizen stations.
 import { LitElement, css, html } from 'lit';
 import type { IndexResponse } from '../data/api-types.js';
 import type { IndexScheme } from '../data/indices.js';

@@ -1,5 +1,5 @@
 // <souffle-map>: stations on a Leaflet map, coloured by their current index, with a popup holding a
-// <souffle-card> (issue 6). Markers are vector circles, not images, so they show without tiles
+// <souffle-card>. Markers are vector circles, not images, so they show without tiles
 // (offline, or a tile server that is down). Leaflet and its CSS live in this lazily loaded module,
 // the CSS inside the shadow root. The only third-party requests any widget makes are these tiles.
 import leafletCss from 'leaflet/dist/leaflet.css?inline';

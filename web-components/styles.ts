@@ -75,7 +75,7 @@ export function errorMessage(error: Error, lang: Lang, station?: string): string
   return t(lang, 'errorNetwork');
 }
 
-/** A readable error box in place of the widget (issue 6: never a broken widget). */
+/** A readable error box in place of the widget (never a broken widget: docs/widgets.md). */
 export function renderError(error: Error, lang: Lang, station?: string): TemplateResult {
   return html`<div class="error" part="error" role="status">
     <strong>${t(lang, 'errorTitle')}<span class="sr-only">.</span></strong>

@@ -1,5 +1,5 @@
 // Parses AtmoSud's daily ATMO index per commune into Atmo France's standard record. The nesting
-// of /iqa2021/commune/indices/journalier is not documented (atmosud-api.md), so the answer is
+// of /iqa2021/commune/indices/journalier is not documented (docs/atmosud.md), so the answer is
 // walked rather than matched against one schema. Accepted shapes (fixtures in
 // tests/ingest/atmosud/fixtures/):
 //   - keyed by INSEE then date: { "13055": { "commune": "Marseille", "valeurs": { "2024-06-10":

@@ -1,7 +1,7 @@
-// zod schemas of AtmoSud's answers, from the shapes in atmosud-api.md. There is no public
-// Swagger, so every field may be missing or null: the schemas require only what the puller
-// cannot do without (a station's id and position, a measure's time and value), accept numbers
-// sent as strings, and ignore unknown extra fields. Lists are validated item by item by the
+// zod schemas of AtmoSud's answers, from the shapes AtmoSud documents (docs/atmosud.md). There is
+// no public Swagger, so every field may be missing or null: the schemas require only what the
+// puller cannot do without (a station's id and position, a measure's time and value), accept
+// numbers sent as strings, and ignore unknown extra fields. Lists are validated item by item by the
 // callers, so that one bad station or value is rejected alone.
 import { z } from 'zod';
 

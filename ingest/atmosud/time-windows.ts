@@ -1,5 +1,5 @@
 // Time windows for measure requests. AtmoSud has no paging: its own map splits history into
-// requests of at most 30 days to avoid server timeouts (atmosud-api.md), and so do we.
+// requests of at most 30 days to avoid server timeouts (docs/atmosud.md), and so do we.
 import { DAY_MS, HOUR_MS } from '../../data/store/rollups.js';
 
 export const MAX_WINDOW_MS = 30 * DAY_MS;

@@ -1,6 +1,6 @@
-// AirGradient firmware on `airgradient/readings/<serial>` (sensor-payloads.md §2): flat JSON, no
-// timestamp (the receive time is used). Outdoor dual-sensor models nest PM, temperature and
-// humidity per channel under `channels`; both channels are stored as separate sensors
+// AirGradient firmware on `airgradient/readings/<serial>` (docs/ingest.md, "Wire formats"): flat
+// JSON, no timestamp (the receive time is used). Outdoor dual-sensor models nest PM, temperature
+// and humidity per channel under `channels`; both channels are stored as separate sensors
 // ("PMS5003:1", "PMS5003:2") and their disagreement is flagged.
 import { flagChannelDisagreement, flagHumid } from './quality-flags.js';
 import type { DecodedReading, DecodeResult, RawMessage, Rejection } from './types.js';

@@ -1,5 +1,5 @@
-// Sensor.Community "airrohr" firmware (sensor-payloads.md §3): the JSON body the kit POSTs to the
-// API, forwarded unchanged on `souffle/v1/<deviceId>/airrohr`. Every value is a string; the
+// Sensor.Community "airrohr" firmware (docs/ingest.md, "Wire formats"): the JSON body the kit POSTs
+// to the API, forwarded unchanged on `souffle/v1/<deviceId>/airrohr`. Every value is a string; the
 // value_type's prefix names the sensor; there is no timestamp (the receive time is used).
 import { flagHumid } from './quality-flags.js';
 import type { DecodedReading, DecodeResult, RawMessage, Rejection } from './types.js';

@@ -1,5 +1,5 @@
-// Souffle's own wire format on `souffle/v1/<deviceId>/readings` (sensor-payloads.md §1): one
-// reading or an array of readings, each `{ts?, seq?, sensor?, values: {code: number}, units?}`.
+// Souffle's own wire format on `souffle/v1/<deviceId>/readings` (docs/ingest.md, "Wire formats"):
+// one reading or an array of readings, each `{ts?, seq?, sensor?, values: {code: number}, units?}`.
 import { z } from 'zod';
 import { flagHumid } from './quality-flags.js';
 import type { DecodedReading, DecodeResult, RawMessage, Rejection } from './types.js';

@@ -6,7 +6,7 @@ import type { DecodedReading } from './types.js';
 
 /**
  * Flags optical PM readings `humid` when relative humidity measured at the same time is ≥ 75 %
- * (hygroscopic growth; sensor-payloads.md). The humidity of the same sensor (a PMS5003T channel)
+ * (hygroscopic growth; docs/ingest.md, "Validation"). The humidity of the same sensor (a PMS5003T channel)
  * is preferred; otherwise the highest humidity the device reported at that time.
  */
 export function flagHumid(readings: DecodedReading[]): void {

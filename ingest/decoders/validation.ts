@@ -1,4 +1,4 @@
-// The checks every decoder applies (issue 3, "Validation"): payload size, JSON, phenomenon, number,
+// The checks every decoder applies (docs/ingest.md, "Validation"): payload size, JSON, phenomenon, number,
 // unit, physical range, and time. Each failure becomes a Rejection whose reason names the value.
 import { getPhenomenon, isPhenomenonCode, toCanonical, type PhenomenonCode } from '../../data/phenomena.js';
 import type { DecodedReading, Rejection } from './types.js';

@@ -1,7 +1,8 @@
-// AirGradient Open Air firmware (sensor-payloads.md §2; airgradienthq/arduino, src/AgValue.cpp
-// `Measurements::toString(localServer = true, …)`, which is what the firmware publishes over MQTT):
-// flat JSON on `airgradient/readings/<serial>` at QoS 0, every 60 s, no timestamp. The dual model
-// (O-1PPT) averages its two PMS5003T channels at the top level and nests each under `channels`.
+// AirGradient Open Air firmware (docs/ingest.md, "Wire formats"; airgradienthq/arduino,
+// src/AgValue.cpp `Measurements::toString(localServer = true, …)`, which is what the firmware
+// publishes over MQTT): flat JSON on `airgradient/readings/<serial>` at QoS 0, every 60 s, no
+// timestamp. The dual model (O-1PPT) averages its two PMS5003T channels at the top level and nests
+// each under `channels`.
 import type { SimDevice } from '../fleet.js';
 import { round } from '../random.js';
 import type { Measured } from '../sensor-model.js';

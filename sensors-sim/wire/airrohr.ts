@@ -1,4 +1,4 @@
-// Sensor.Community "airrohr" firmware, "Send data to own API" (sensor-payloads.md §3;
+// Sensor.Community "airrohr" firmware, "Send data to own API" (docs/ingest.md, "Wire formats";
 // opendata-stuttgart/sensors-software, airrohr-firmware.ino `sendData`): every 145 s an HTTP POST
 // with Basic auth and the X-Sensor / X-MAC-ID / User-Agent headers, a JSON body whose values are
 // all strings printed with two decimals (`Float2String`), pressure in Pa, and no timestamp.

@@ -1,6 +1,7 @@
-// Souffle's own wire format (sensor-payloads.md §1): JSON on `souffle/v1/<id>/readings`, QoS 1,
-// one reading or an array of readings, each with its time (`ts`), the device's counter (`seq`) and
-// values in canonical units unless `units` says otherwise. Devices whose gas cells report ppb say so.
+// Souffle's own wire format (docs/ingest.md, "Wire formats"): JSON on `souffle/v1/<id>/readings`,
+// QoS 1, one reading or an array of readings, each with its time (`ts`), the device's counter
+// (`seq`) and values in canonical units unless `units` says otherwise. Devices whose gas cells
+// report ppb say so.
 import { MOLAR_VOLUME_L } from '../../data/phenomena.js';
 import type { SimDevice } from '../fleet.js';
 import { round } from '../random.js';

@@ -1,8 +1,8 @@
-// A fake AtmoSud open-data API (Hono on a real port) serving the shapes of atmosud-api.md, with
-// faults a test can queue: an HTML page with status 200, a status (500, 429 + Retry-After), a
-// request that never answers, malformed JSON. It records every request, so tests assert what
-// the puller asked for. It serves every station it holds, whatever `station_en_service` says,
-// so that the handling of a station out of service is exercised.
+// A fake AtmoSud open-data API (Hono on a real port) serving the shapes AtmoSud documents
+// (summarised in docs/atmosud.md), with faults a test can queue: an HTML page with status 200, a
+// status (500, 429 + Retry-After), a request that never answers, malformed JSON. It records every
+// request, so tests assert what the puller asked for. It serves every station it holds, whatever
+// `station_en_service` says, so that the handling of a station out of service is exercised.
 //
 // Standalone, it serves a plausible Marseille dataset for demos (`souffle start` against it):
 //   npx tsx tests/helpers/fake-atmosud.ts --port 9999
@@ -284,7 +284,7 @@ export function fakeCommuneIndices(insee: string, commune: string, days: DaySpec
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-/** The five stations of atmosud-api.md. Rabatau's position is approximate (boulevard Rabatau). */
+/** Five Marseille stations as AtmoSud lists them. Rabatau's position is approximate (boulevard Rabatau). */
 export function marseilleStations(): Json[] {
   return [
     fakeStation('FR03043', {
