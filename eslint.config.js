@@ -1,10 +1,18 @@
-// Lint rules. The import restrictions enforce the dependency direction of docs/architecture.md: api, ingest,
-// sensors-sim and web-components import from data/ and never from each other; souffle.ts and
-// cli/ wire them together.
+// Lint rules. The import restrictions enforce the dependency direction of docs/architecture.md:
+// api, ingest, sensors-sim and web-components import from data/ and never from each other;
+// souffle.ts and cli/ wire them together through the areas' doors; nothing but tests imports tests/.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const areas = ['api', 'ingest', 'sensors-sim', 'web-components'];
+
+// Tests import the code, never the other way round: what benchmarks and tests share is testing/.
+// Repeated in every block below that sets no-restricted-imports, because a later block's list
+// replaces an earlier one for the files both match.
+const noTests = {
+  regex: '(^|/)tests/',
+  message: 'only tests import tests/: move what is shared into testing/ (docs/architecture.md).',
+};
 
 /** For one area, forbid imports that reach into any other area. */
 function isolate(area) {
@@ -15,10 +23,13 @@ function isolate(area) {
       'no-restricted-imports': [
         'error',
         {
-          patterns: others.map((other) => ({
-            group: [`**/${other}/**`, `../${other}`, `../../${other}`],
-            message: `${area}/ must not import from ${other}/: share code through data/ (docs/architecture.md, Areas and their doors).`,
-          })),
+          patterns: [
+            ...others.map((other) => ({
+              group: [`**/${other}/**`, `../${other}`, `../../${other}`],
+              message: `${area}/ must not import from ${other}/: share code through data/ (docs/architecture.md, Areas and their doors).`,
+            })),
+            noTests,
+          ],
         },
       ],
     },
@@ -52,6 +63,7 @@ const throughDoors = {
             regex: '(^|/)web-components/',
             message: 'web-components/ is the browser bundle: vite builds it, nothing imports it.',
           },
+          noTests,
         ],
       },
     ],
@@ -77,6 +89,10 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    files: ['data/**/*.ts', 'testing/**/*.ts', '*.config.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noTests] }] },
   },
   ...areas.map(isolate),
   throughDoors,
@@ -114,6 +130,7 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['node:*'], message: 'Browser-safe code must not import Node built-ins.' },
+            noTests,
             {
               group: ['**/api/**', '**/ingest/**', '**/sensors-sim/**'],
               message: 'web-components/ imports from data/ only.',
