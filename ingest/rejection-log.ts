@@ -31,13 +31,13 @@ export class RejectionLog {
 
   /**
    * Records the rejections of `messages` (those without any are skipped). False if the worker
-   * stopped while the database was unavailable: the batch then stays unacknowledged.
+   * stopped while the database was unavailable: the batch then stays unacknowledged, and nothing
+   * of it is counted until it is delivered again.
    */
   async record(messages: readonly DecodedMessage[]): Promise<boolean> {
     const rejected = messages.filter((m) => m.rejections.length > 0);
     if (rejected.length === 0) return true;
     const { db, metrics, log } = this.options;
-    metrics.rejected(rejected);
     const errors: NewIngestError[] = [];
     for (const m of rejected) {
       if (!this.shouldLog(m)) continue;
@@ -52,15 +52,17 @@ export class RejectionLog {
         });
       }
     }
-    if (errors.length === 0) return true;
-    const append = () => db.transaction().execute((trx) => recordIngestErrors(trx, errors));
-    try {
-      return (await untilAvailable(append, this.options)) !== undefined;
-    } catch (e) {
-      // Counted, and the operator is told: the log is for citizens and must not stall the stream.
-      log.error(`rejections not written to the error log: ${(e as Error).message}`);
-      return true;
+    if (errors.length > 0) {
+      const append = () => db.transaction().execute((trx) => recordIngestErrors(trx, errors));
+      try {
+        if (!(await untilAvailable(append, this.options))) return false;
+      } catch (e) {
+        // The log is for citizens and must not stall the stream: counted, and the operator told.
+        log.error(`rejections not written to the error log: ${(e as Error).message}`);
+      }
     }
+    metrics.rejected(rejected);
+    return true;
   }
 
   private shouldLog(m: DecodedMessage): boolean {

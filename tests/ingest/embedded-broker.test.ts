@@ -3,7 +3,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../data/db.js';
-import { createDevice } from '../../data/store/devices.js';
+import { createDevice, removeDevice } from '../../data/store/devices.js';
 import { listIngestErrors } from '../../data/store/ingest-errors.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../ingest/embedded-broker.js';
 import { createLogger } from '../../ingest/logger.js';
@@ -127,6 +127,22 @@ describe('the embedded broker', () => {
     expect(error.reason).toMatch(/over the 64 KiB limit/);
     const huge = JSON.stringify({ values: { pm25: 1 }, note: 'x'.repeat(300 * 1024) });
     await expect(publishAs(url, as('ecole'), 'souffle/v1/ecole/readings', huge)).rejects.toThrow();
+  });
+
+  it('rejects as an unknown device the next message of a device purged while the worker holds it in cache', async () => {
+    await createDevice(db.db, { id: 'passager', name: 'passager', lat: 43.3, lon: 5.4 });
+    const topic = 'souffle/v1/passager/readings';
+    await publishAs(url, SERVICE, topic, JSON.stringify({ ts: minuteAgo(3), values: { pm25: 4 } }));
+    await waitFor(async () => (await storedValues(db.db, 'passager')).length === 1);
+    await removeDevice(db.db, 'passager', { purge: true });
+    await publishAs(url, SERVICE, topic, JSON.stringify({ ts: minuteAgo(2), values: { pm25: 5 } }));
+    await waitFor(async () =>
+      (await listIngestErrors(db.db, { deviceId: null })).some(
+        (e) => e.reason === 'unknown device "passager"',
+      ),
+    );
+    expect(await storedValues(db.db, 'passager')).toEqual([]);
+    expect(worker.status.messagesRejected.internal).toBeUndefined();
   });
 
   it('refuses a worker with the wrong service password, and the worker says so', async () => {
