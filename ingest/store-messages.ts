@@ -4,7 +4,7 @@
 // committed. Rejections are not written here: the worker records them once the batch is stored.
 import type { Db } from '../data/db.js';
 import { insertReadings, type NewReading } from '../data/store/readings.js';
-import { ensureSeries, type SeriesCache } from '../data/store/series.js';
+import { ensureSeries, seriesCacheKey, type SeriesCache } from '../data/store/series.js';
 import type { DecodedMessage } from './decode-message.js';
 
 /** Values newly stored, and values already stored (a redelivered message), across the batch. */
@@ -22,10 +22,10 @@ export async function storeMessages(
       if (!device || readings.length === 0) continue;
       const stationId = device.station_id;
       for (const r of readings) {
-        // The key ensureSeries caches under: a hit here saves a promise per value; a miss (or
-        // another key format) falls through to ensureSeries, which is always right.
+        // Reading the cache first saves an awaited promise per value on the hot path; a miss
+        // falls through to ensureSeries, which fills it.
         const seriesId =
-          series.get(`${stationId}\u0000${r.phenomenon}\u0000${r.sensor}`) ??
+          series.get(seriesCacheKey(stationId, r.phenomenon, r.sensor)) ??
           (await ensureSeries(
             trx,
             { stationId, phenomenon: r.phenomenon, sensor: r.sensor, unit: r.unit },

@@ -9,13 +9,18 @@ export type SeriesKey = { stationId: string; phenomenon: string; sensor: string;
 /** Series ids already resolved, owned by a long-lived writer (the ingest worker, the puller). */
 export type SeriesCache = Map<string, number>;
 
+/** The key a SeriesCache holds a series under. */
+export function seriesCacheKey(stationId: string, phenomenon: string, sensor: string): string {
+  return `${stationId}\u0000${phenomenon}\u0000${sensor}`;
+}
+
 /** Returns the id of the series, creating it if needed. */
 export async function ensureSeries(
   db: Kysely<Database> | Transaction<Database>,
   key: SeriesKey,
   cache: SeriesCache = new Map(),
 ): Promise<number> {
-  const k = `${key.stationId}\u0000${key.phenomenon}\u0000${key.sensor}`;
+  const k = seriesCacheKey(key.stationId, key.phenomenon, key.sensor);
   const cached = cache.get(k);
   if (cached !== undefined) return cached;
   await db
