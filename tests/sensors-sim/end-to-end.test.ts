@@ -210,7 +210,11 @@ describe('the simulator against a running platform', () => {
       faults,
     });
     await sim.start();
+    // Run until the injector has had its chances, not for a fixed time: on a loaded machine 2.5 s
+    // may hold too few readings for a malformed message to come up.
+    const events = () => Object.values(faults.counts).reduce((n, c) => n + c.events, 0);
     await new Promise((r) => setTimeout(r, 2500));
+    await until(async () => events() > 5 && faults.counts.malformed.events > 0, 'injected faults');
     const summary = await sim.stop();
     const injected = Object.values(summary.faults).reduce((n, c) => n + c.events, 0);
     expect(injected).toBeGreaterThan(5);
