@@ -1,9 +1,10 @@
 // Stores the readings of one decoded batch, with the retry rules that keep "nothing acknowledged
 // is lost" and "a bad message never stops the worker" both true: an unavailable database is
 // waited for (the batch stays unacknowledged), a vanished series or device is looked up again,
-// and a message that fails for any other reason is isolated and, after a few attempts, given up
-// rather than allowed to block every message behind it. A retry runs the write transaction again
-// on the rows already decoded; it never decodes again.
+// and a message that fails for any other reason is isolated and given up at once: such an error
+// would fail the same way again, and retrying it would only make every message behind it wait
+// (docs/security.md, "Poison messages"). A retry runs the write transaction again on the rows
+// already decoded; it never decodes again.
 import type { Db } from '../data/db.js';
 import type { SeriesCache } from '../data/store/series.js';
 import { lookUpDeviceAgain, rejected, type DecodedMessage } from './decode-message.js';
@@ -12,9 +13,6 @@ import type { IngestMetrics } from './ingest-metrics.js';
 import type { Logger } from './logger.js';
 import { isForeignKeyError, storeMessages } from './store-messages.js';
 import { isTransientDatabaseError, retryDelayMs, untilAvailable } from './transient-error.js';
-
-/** Attempts before a message that fails for another reason is given up (a poison message). */
-const MAX_ATTEMPTS = 3;
 
 export type BatchWriterOptions = {
   db: Db;
@@ -80,10 +78,7 @@ export class BatchWriter {
         }
         return stored;
       }
-      if (attempt < MAX_ATTEMPTS) {
-        await sleep(100 * attempt);
-        return this.attempt(batch, attempt + 1, refreshed);
-      }
+      // Only the database being unavailable is worth waiting out; this error is the message's.
       return [this.giveUp(batch[0]!, e as Error)];
     }
   }
@@ -106,7 +101,7 @@ export class BatchWriter {
   /** The message as an `internal` rejection of all its values; the operator gets the stack. */
   private giveUp(m: DecodedMessage, e: Error): DecodedMessage {
     this.options.log.error(
-      `could not store the message on ${m.message.topic}, dropped after ${MAX_ATTEMPTS} attempts: ${e.stack ?? e.message}`,
+      `could not store the message on ${m.message.topic}, dropped: ${e.stack ?? e.message}`,
     );
     const reason = `the message could not be stored (${e.message}); the operator has the details in the log`;
     return rejected(

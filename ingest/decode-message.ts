@@ -28,8 +28,15 @@ export type DecodedMessage = {
 export async function decodeMessage(message: RawMessage, devices: DeviceCache): Promise<DecodedMessage> {
   const found = await findDevice(message, devices);
   if (!found.device) return rejected(message, found.format, found.rejection);
-  const { readings, rejections } = DECODERS[found.format](message);
-  return { message, device: found.device, format: found.format, readings, rejections };
+  try {
+    const { readings, rejections } = DECODERS[found.format](message);
+    return { message, device: found.device, format: found.format, readings, rejections };
+  } catch (e) {
+    // Decoders do not throw (tests/ingest/fuzz.test.ts); should one ever, the message is still a
+    // rejection of the device that sent it, never an error that the worker would retry.
+    const reason = `the message could not be decoded (${(e as Error).name}: ${(e as Error).message})`;
+    return rejected(message, found.format, { code: 'malformed', reason, values: 1 }, found.device);
+  }
 }
 
 /**

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { flagHumid } from './quality-flags.js';
 import type { DecodedReading, DecodeResult, RawMessage, Rejection } from './types.js';
-import { checkTime, checkValue, parsePayload } from './validation.js';
+import { checkTime, checkValue, parsePayload, shownValue } from './validation.js';
 
 /** Sensor name of native values when the payload names none. */
 const NATIVE_SENSOR = 'native';
@@ -70,7 +70,7 @@ function decodeReading(
     rejections.push({ code: 'malformed', reason: time, values: entries.length });
     return;
   }
-  const late = checkTime(time, receivedAt, JSON.stringify(reading.ts), entries.length);
+  const late = checkTime(time, receivedAt, shownValue(reading.ts), entries.length);
   if (late) {
     rejections.push(late);
     return;
@@ -90,8 +90,8 @@ function readingTime(ts: string | number | undefined, receivedAt: number): numbe
     return Number.isFinite(ts) ? Math.round(ts * 1000) : `ts ${ts} is not a time`;
   }
   if (!ISO_WITH_OFFSET.test(ts)) {
-    return `ts ${JSON.stringify(ts)} is not an ISO 8601 time with an offset (e.g. "2026-11-28T08:00:00Z") nor epoch seconds`;
+    return `ts ${shownValue(ts)} is not an ISO 8601 time with an offset (e.g. "2026-11-28T08:00:00Z") nor epoch seconds`;
   }
   const ms = Date.parse(ts);
-  return Number.isNaN(ms) ? `ts ${JSON.stringify(ts)} is not a valid date` : ms;
+  return Number.isNaN(ms) ? `ts ${shownValue(ts)} is not a valid date` : ms;
 }

@@ -5,6 +5,14 @@ import type { DecodedReading, Rejection } from './types.js';
 
 /** Payloads above this are rejected unread: no sensor sends more than a few hundred bytes. */
 const MAX_PAYLOAD_BYTES = 64 * 1024;
+/**
+ * Deepest nesting of arrays and objects accepted. Every format needs 3 (an array of readings, a
+ * reading, its values); anything deeper is not a sensor's message, and a value nested thousands
+ * deep would overflow the stack of whatever recursion meets it next (JSON.stringify, zod).
+ */
+const MAX_DEPTH = 8;
+/** Characters of a rejected value quoted in its reason: enough to recognise it, never the payload. */
+const SHOWN_CHARS = 40;
 /** Device clocks drift; beyond this a timestamp is wrong, not early. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
 /** Before this, a device clock was never set (an ESP boots at 1970 until NTP answers). */
@@ -25,6 +33,11 @@ export function parsePayload(payload: Uint8Array): Parsed {
   } catch {
     return reject('malformed', 'payload is not valid UTF-8');
   }
+  // Checked on the text, before anything recursive sees the payload.
+  const depth = nestingDepth(text, MAX_DEPTH);
+  if (depth > MAX_DEPTH) {
+    return reject('malformed', `payload nests arrays or objects deeper than ${MAX_DEPTH} levels`);
+  }
   try {
     return { ok: true, json: JSON.parse(text) as unknown };
   } catch (e) {
@@ -34,6 +47,41 @@ export function parsePayload(payload: Uint8Array): Parsed {
       `payload ${JSON.stringify(shown)} is not valid JSON (${(e as Error).message})`,
     );
   }
+}
+
+/**
+ * How deep `[` and `{` nest in a JSON text, outside strings; stops counting once past `limit`.
+ * A loop over the characters, so that no payload can overflow the stack.
+ */
+function nestingDepth(text: string, limit: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return depth;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return depth;
+}
+
+/**
+ * A value as a reason quotes it: JSON, cut to SHOWN_CHARS. Never throws (a BigInt or a cycle
+ * cannot come from JSON.parse, but the contract is "every error a rejection").
+ */
+export function shownValue(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = Object.prototype.toString.call(value);
+  }
+  return text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS)}… (${text.length} characters)` : text;
 }
 
 function reject(code: Rejection['code'], reason: string): { ok: false; rejection: Rejection } {
@@ -58,10 +106,7 @@ export function checkValue(
   });
   if (!isPhenomenonCode(phenomenon)) return fail('unknown_phenomenon', `unknown phenomenon "${label}"`);
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    return fail(
-      'not_numeric',
-      `${label}: value ${JSON.stringify(value) ?? String(value)} is not a finite number`,
-    );
+    return fail('not_numeric', `${label}: value ${shownValue(value)} is not a finite number`);
   }
   const p = getPhenomenon(phenomenon)!;
   if (unit !== undefined && unit !== p.unit && !p.alternatives.some((u) => u.code === unit)) {

@@ -246,3 +246,45 @@ describe('the airrohr decoder', () => {
     expect(decodeAirrohr(msg(topic, { esp8266id: '1' })).rejections[0]!.code).toBe('malformed');
   });
 });
+
+describe('every decoder, given a value nested thousands deep', () => {
+  // 60 kB of brackets: under the 64 KiB limit, and deep enough to overflow any recursion.
+  const deep = '['.repeat(30_000) + ']'.repeat(30_000);
+  const cases = [
+    ['native', decodeNative, 'souffle/v1/a/readings', `{"values":{"pm25":${deep}}}`],
+    ['native (ts)', decodeNative, 'souffle/v1/a/readings', `{"ts":${deep},"values":{"pm25":1}}`],
+    ['native (array)', decodeNative, 'souffle/v1/a/readings', `[{"values":{"pm25":1}},${deep}]`],
+    [
+      'airrohr',
+      decodeAirrohr,
+      'souffle/v1/a/airrohr',
+      `{"sensordatavalues":[{"value_type":"SDS_P2","value":${deep}}]}`,
+    ],
+    ['airgradient', decodeAirGradient, 'airgradient/readings/x', `{"pm02":${deep}}`],
+    [
+      'airgradient (channel)',
+      decodeAirGradient,
+      'airgradient/readings/x',
+      `{"channels":{"1":{"pm02":${deep}}}}`,
+    ],
+  ] as const;
+
+  for (const [name, decode, topic, body] of cases) {
+    it(`${name}: returns a rejection with its reason instead of throwing`, () => {
+      const { readings, rejections } = decode(msg(topic, body));
+      expect(readings).toEqual([]);
+      expect(rejections).toEqual([
+        { code: 'malformed', reason: 'payload nests arrays or objects deeper than 8 levels', values: 1 },
+      ]);
+    });
+  }
+
+  it('quotes at most 40 characters of a huge rejected value in its reason', () => {
+    const wide = JSON.stringify({ values: { pm25: [[['x'.repeat(60_000)]]] } });
+    const { rejections } = decodeNative(msg('souffle/v1/a/readings', wide));
+    expect(rejections).toHaveLength(1);
+    expect(rejections[0]!.reason).toMatch(
+      /^pm25: value \[\[\["x{36}… \(60008 characters\) is not a finite number$/,
+    );
+  });
+});
