@@ -2,6 +2,7 @@
 // Passed explicitly (docs/architecture.md, Areas and their doors): no route reads the environment or a module singleton.
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Kysely } from 'kysely';
+import type { AuthThrottle } from '../data/auth-throttle.js';
 import type { ConnectionSettings } from '../data/device-connection.js';
 import type { Database } from '../data/schema.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -19,6 +20,8 @@ export type AppDeps = {
   /** How long the airrohr push waits for the broker's acknowledgement before answering 503. */
   publishTimeoutMs: number;
   pushLimiter: RateLimiter;
+  /** Failed device logins per address, counted before the token's scrypt hash. */
+  authThrottle: AuthThrottle;
   requestMetrics: RequestMetrics;
 };
 

@@ -5,6 +5,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { compress } from 'hono/compress';
 import { COMPRESSIBLE_CONTENT_TYPE_REGEX } from 'hono/utils/compress';
 import type { Kysely } from 'kysely';
+import { createAuthThrottle, type AuthThrottleOptions } from '../data/auth-throttle.js';
 import { packagePath, packageVersion } from '../data/package-root.js';
 import type { Database } from '../data/schema.js';
 import { errorHandler, notFoundHandler, validationHook } from './api-error.js';
@@ -43,6 +44,11 @@ export type AppOptions = {
   /** Folder of the built widgets and pages (default: dist/web beside api/). */
   webDir?: string;
   rateLimit?: { pushPerMinute?: number; pushBurst?: number };
+  /**
+   * Failed device logins allowed per source address and window before the API answers 429
+   * without checking the token (default: 10 per minute, data/auth-throttle.ts).
+   */
+  authThrottle?: Partial<Omit<AuthThrottleOptions, 'now'>>;
   /** How long a push waits for the broker's acknowledgement (ms). */
   publishTimeoutMs?: number;
   now?: () => number;
@@ -84,6 +90,7 @@ export function createApp(options: AppOptions): ApiApp {
       burst: options.rateLimit?.pushBurst,
       now,
     }),
+    authThrottle: createAuthThrottle({ ...options.authThrottle, now }),
     requestMetrics,
   };
 

@@ -1,8 +1,10 @@
 // Authentication for the admin endpoints (Bearer SOUFFLE_ADMIN_TOKEN) and for devices (Basic
 // id:token as the airrohr firmware sends it, or Bearer token with the device id in the path).
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Kysely } from 'kysely';
+import type { AuthThrottle } from '../data/auth-throttle.js';
 import { authenticateDevice } from '../data/store/devices.js';
 import type { Database, Device } from '../data/schema.js';
 import { ApiError } from './api-error.js';
@@ -52,12 +54,24 @@ export function adminAuth(adminToken: string): MiddlewareHandler {
 }
 
 /**
+ * The address the request came from: the socket's peer as @hono/node-server hands it over, or
+ * undefined for a request not served by a socket (`app.request()`), which the throttle then counts
+ * under one shared key. A reverse proxy in front makes every request come from the proxy: see
+ * docs/security.md, "Failed logins".
+ */
+function remoteAddress(c: Context): string | undefined {
+  const env = c.env as { incoming?: IncomingMessage } | undefined;
+  return env?.incoming?.socket?.remoteAddress;
+}
+
+/**
  * The device authenticated by the request: Basic id:token (the id must be `expectedId` when one
- * is given) or Bearer token for `expectedId`. Throws 401 otherwise.
+ * is given) or Bearer token for `expectedId`. Throws 401 otherwise, and 429 with Retry-After,
+ * without checking anything, once the request's address has failed too often (`throttle`).
  */
 export async function authenticateRequestDevice(
   c: Context,
-  db: Kysely<Database>,
+  { db, authThrottle }: { db: Kysely<Database>; authThrottle: AuthThrottle },
   expectedId?: string,
 ): Promise<Device> {
   const header = c.req.header('Authorization');
@@ -89,7 +103,18 @@ export async function authenticateRequestDevice(
       challenge,
     );
   }
+  // Counted before the scrypt hash, which is what a flood of wrong tokens would cost.
+  const attempt = authThrottle.attempt(remoteAddress(c));
+  if (!attempt.ok) {
+    throw new ApiError(
+      429,
+      'too_many_failed_logins',
+      `too many failed logins from this address; retry in ${attempt.retryAfterSeconds} s`,
+      { 'Retry-After': String(attempt.retryAfterSeconds) },
+    );
+  }
   const device = await authenticateDevice(db, id, token);
+  if (device) attempt.succeeded();
   if (!device) throw new ApiError(401, 'unauthorized', 'unknown device id or wrong token', challenge);
   return device;
 }

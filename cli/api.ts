@@ -10,7 +10,7 @@ import {
 import { openConfiguredDatabase } from './open-database.js';
 import { resolveAdminToken, serviceCredentials } from './admin-token.js';
 import { parseCommandArgs } from './args.js';
-import type { Config } from './config.js';
+import { authThrottleSettings, type Config } from './config.js';
 import { connectionSettings } from './connection-settings.js';
 import { runUntilStopped } from './stop-on-signal.js';
 
@@ -73,6 +73,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
       broker.publisher?.publish(topic, payload) ?? Promise.reject(new Error('not connected yet')),
     brokerConnected: () => broker.publisher?.connected() ?? false,
     rateLimit: { pushPerMinute: config.SOUFFLE_RATE_LIMIT },
+    authThrottle: authThrottleSettings(config),
   });
   const server = await startApiServer({ app, port: config.PORT, host: config.HOST }).catch(
     async (e: unknown) => {

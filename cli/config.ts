@@ -88,6 +88,9 @@ export const envSchema = z.object({
   ATMOSUD_TIMEOUT: duration('30s'),
   ATMOSUD_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
   SOUFFLE_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
+  /** Failed device logins per source address and window before logins are refused unchecked. */
+  SOUFFLE_AUTH_FAILURES: z.coerce.number().int().min(1).default(10),
+  SOUFFLE_AUTH_FAILURE_WINDOW: duration('1m'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -108,4 +111,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   return result.data;
+}
+
+/** The failed-login throttle of the API and the embedded broker (docs/security.md, "Failed logins"). */
+export function authThrottleSettings(config: Config): { limit: number; windowMs: number } {
+  return { limit: config.SOUFFLE_AUTH_FAILURES, windowMs: config.SOUFFLE_AUTH_FAILURE_WINDOW };
 }

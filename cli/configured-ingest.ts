@@ -11,7 +11,7 @@ import {
 } from '../ingest/index.js';
 import { serviceCredentials } from './admin-token.js';
 import { UsageError } from './args.js';
-import type { Config } from './config.js';
+import { authThrottleSettings, type Config } from './config.js';
 
 /** The ingest side's broker, from the configuration. */
 export function ingestBroker(config: Config): IngestBroker {
@@ -22,6 +22,7 @@ export function ingestBroker(config: Config): IngestBroker {
     host: config.SOUFFLE_MQTT_HOST,
     port: config.SOUFFLE_MQTT_PORT,
     serviceCredentials: () => serviceCredentials(config),
+    authThrottle: authThrottleSettings(config),
   };
 }
 

@@ -10,7 +10,7 @@ import { connectionSettings, createApiPublisher } from './api.js';
 import { openConfiguredDatabase } from './open-database.js';
 import { parseCommandArgs } from './args.js';
 import { startAtmosudPuller } from './atmosud-puller.js';
-import type { Config } from './config.js';
+import { authThrottleSettings, type Config } from './config.js';
 import { startConfiguredIngest } from './configured-ingest.js';
 import { runUntilStopped } from './stop-on-signal.js';
 
@@ -53,6 +53,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
       publish: publisher.publish,
       brokerConnected: publisher.connected,
       rateLimit: { pushPerMinute: config.SOUFFLE_RATE_LIMIT },
+      authThrottle: authThrottleSettings(config),
     });
     const server = await startApiServer({ app, port: config.PORT, host: config.HOST });
     stops.push(server.close);

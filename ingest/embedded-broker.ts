@@ -4,8 +4,9 @@
 // queued messages live in memory: a restart of the broker loses what was not yet delivered
 // (docs/ingest.md says so; production runs Mosquitto with persistence).
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { createAuthThrottle, type AuthThrottleOptions } from '../data/auth-throttle.js';
 import type { Db } from '../data/db.js';
 import type { Device } from '../data/schema.js';
 import { authenticateDevice } from '../data/store/devices.js';
@@ -23,6 +24,11 @@ export type EmbeddedBrokerOptions = {
    * payload between the two is delivered and its rejection shows in the device's error log. */
   maxPacketSize?: number;
   logger?: Logger;
+  /**
+   * Failed device logins allowed per source address and window before CONNECT is refused without
+   * checking the token (default: 10 per minute, data/auth-throttle.ts).
+   */
+  authThrottle?: Partial<AuthThrottleOptions>;
 };
 
 export type EmbeddedBroker = { port: number; close(): Promise<void> };
@@ -40,6 +46,7 @@ type Identity = { kind: 'service' } | { kind: 'device'; device: Pick<Device, 'id
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const { db, port, host, serviceCredentials, maxPacketSize, logger } = { ...defaults, ...options };
   const identities = new WeakMap<Client, Identity>();
+  const throttle = createAuthThrottle(options.authThrottle);
   const servicePassword = digest(serviceCredentials.password);
 
   const broker = await Aedes.createBroker({
@@ -56,12 +63,23 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
         logger.warn(`device "${username}" used the reserved client id "${client.id}"`);
         return done(authError(`client ids starting "${SERVICE_CLIENT_ID_PREFIX}" are reserved`, 2), false);
       }
+      // Counted before the scrypt hash. The service account is not throttled: its check is a cheap
+      // digest, and the worker and the API forwarder share the address of whoever floods locally.
+      const address = (client.conn as Partial<Socket>).remoteAddress;
+      const attempt = throttle.attempt(address);
+      if (!attempt.ok) {
+        logger.warn(
+          `refused device "${username}" from ${address}: too many failed logins, for ${attempt.retryAfterSeconds} s`,
+        );
+        return done(authError('too many failed logins from this address; retry later', 3), false);
+      }
       authenticateDevice(db, username, token).then(
         (device) => {
           if (!device) {
             logger.warn(`device "${username}" failed to authenticate (unknown id or wrong token)`);
             return done(authError('bad user name or password', 4), false);
           }
+          attempt.succeeded();
           identities.set(client, { kind: 'device', device });
           done(null, true);
         },

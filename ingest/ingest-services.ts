@@ -59,6 +59,7 @@ export async function startIngest(options: StartIngestOptions): Promise<IngestSe
       port: settings.port,
       host: settings.host,
       serviceCredentials: settings.serviceCredentials(),
+      ...(settings.authThrottle ? { authThrottle: settings.authThrottle } : {}),
       logger,
     });
   }

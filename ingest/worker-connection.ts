@@ -12,6 +12,8 @@ export type IngestBroker = {
   port: number;
   /** The service account on the embedded broker: asked for only when that broker runs. */
   serviceCredentials: () => { username: string; password: string };
+  /** Failed device logins per address and window on the embedded broker (data/auth-throttle.ts). */
+  authThrottle?: { limit?: number; windowMs?: number };
 };
 
 export type WorkerConnection = { mqttUrl: string; username?: string; password?: string };

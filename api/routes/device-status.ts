@@ -28,13 +28,14 @@ const route = createRoute({
   responses: {
     200: { content: { 'application/json': { schema: DeviceStatusSchema } }, description: 'The status.' },
     401: errorResponse('Missing or wrong device credentials (an unknown id answers 401 too).'),
+    429: errorResponse('Too many failed logins from this address; see Retry-After.'),
   },
 });
 
 export function registerDeviceStatusRoute(app: ApiApp, deps: AppDeps): void {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid('param');
-    const device = await authenticateRequestDevice(c, deps.db, id);
+    const device = await authenticateRequestDevice(c, deps, id);
     const now = deps.now();
     const [last, today, errors] = await Promise.all([
       lastReadingTimes(deps.db, [device.station_id]),

@@ -66,7 +66,9 @@ export function registerPushRoute(app: ApiApp, deps: AppDeps): void {
       401: errorResponse('Missing or wrong device credentials.'),
       403: errorResponse('The device is not registered with the airrohr format.'),
       413: errorResponse(`Body larger than ${PUSH_BODY_LIMIT} bytes.`),
-      429: errorResponse('Too many pushes from this device; see Retry-After.'),
+      429: errorResponse(
+        'Too many pushes from this device, or too many failed logins from this address; see Retry-After.',
+      ),
       503: errorResponse('The broker is unavailable or did not acknowledge in time; retry later.'),
     },
   });
@@ -81,7 +83,7 @@ export function registerPushRoute(app: ApiApp, deps: AppDeps): void {
       },
     }),
     async (c) => {
-      const device = await authenticateRequestDevice(c, deps.db);
+      const device = await authenticateRequestDevice(c, deps);
       if (device.format !== 'airrohr') {
         throw new ApiError(
           403,
