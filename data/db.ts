@@ -1,6 +1,6 @@
 // Opens the database: a SQLite file through better-sqlite3, wrapped in Kysely. This is the only
 // module that knows which engine is underneath; everything else takes a `Db`.
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type MigrationResultSet } from 'kysely';
@@ -47,7 +47,10 @@ export type OpenDatabase = {
  */
 export async function openDatabase(path: string, options: OpenOptions = {}): Promise<OpenDatabase> {
   const opts = { ...defaults, ...options };
-  if (path !== ':memory:' && !opts.readonly) mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:' && !opts.readonly) {
+    mkdirSync(dirname(path), { recursive: true });
+    createOwnerOnly(path);
+  }
   const sqlite = new BetterSqlite3(path, { readonly: opts.readonly, fileMustExist: opts.readonly });
   sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs))}`);
   if (!opts.readonly) {
@@ -77,6 +80,20 @@ export async function openDatabase(path: string, options: OpenOptions = {}): Pro
       await db.destroy(); // closes the better-sqlite3 handle through the dialect
     },
   };
+}
+
+/**
+ * Creates the database file, if missing, readable and writable by its owner only (0600, as
+ * `.admin-token`): it holds token hashes and exact locations (docs/security.md, Database files).
+ * SQLite treats an empty file as a new database, and creates the -wal and -shm files with the
+ * main file's permissions. An existing file keeps the mode its operator gave it.
+ */
+function createOwnerOnly(path: string): void {
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
 }
 
 /**
