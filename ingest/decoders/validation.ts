@@ -40,6 +40,18 @@ function reject(code: Rejection['code'], reason: string): { ok: false; rejection
   return { ok: false, rejection: { code, reason, values: 1 } };
 }
 
+/**
+ * A rejected value as the device's owner can recognise it. JSON.stringify writes a non-finite
+ * number as `null`: a JSON number too large for a double (1e309) parses as Infinity, and a reason
+ * saying "value null" would point at the wrong mistake.
+ */
+function showValue(value: unknown): string {
+  if (typeof value === 'number') {
+    return Number.isNaN(value) ? 'NaN' : `${String(value)} (too large to represent)`;
+  }
+  return JSON.stringify(value) ?? String(value);
+}
+
 export type Checked = { ok: true; reading: DecodedReading } | { ok: false; rejection: Rejection };
 
 /**
@@ -58,10 +70,7 @@ export function checkValue(
   });
   if (!isPhenomenonCode(phenomenon)) return fail('unknown_phenomenon', `unknown phenomenon "${label}"`);
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    return fail(
-      'not_numeric',
-      `${label}: value ${JSON.stringify(value) ?? String(value)} is not a finite number`,
-    );
+    return fail('not_numeric', `${label}: value ${showValue(value)} is not a finite number`);
   }
   const p = getPhenomenon(phenomenon)!;
   if (unit !== undefined && unit !== p.unit && !p.alternatives.some((u) => u.code === unit)) {
