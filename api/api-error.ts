@@ -84,6 +84,10 @@ async function rawInput(c: Context, target: string): Promise<unknown> {
   return undefined;
 }
 
+/** better-sqlite3's codes for a lock still held after the busy timeout. */
+const SQLITE_BUSY = /^SQLITE_(BUSY|LOCKED)/;
+const BUSY_RETRY_AFTER_S = 2;
+
 export const errorHandler: ErrorHandler = (err, c) => {
   if (err instanceof ApiError) {
     return c.json(errorBody(err.code, err.message), err.status, err.headers);
@@ -106,6 +110,13 @@ export const errorHandler: ErrorHandler = (err, c) => {
           ? 'send the body as JSON, with Content-Type: application/json'
           : err.message || 'the request could not be read';
     return c.json(errorBody(code, message), status as ContentfulStatusCode);
+  }
+  if (SQLITE_BUSY.test(String((err as { code?: unknown }).code ?? ''))) {
+    // Another process held SQLite's write lock beyond busy_timeout: nothing is wrong with the
+    // request, so it may be sent again (docs/security.md, Busy database).
+    return c.json(errorBody('busy', 'the database is busy with another write; try again shortly'), 503, {
+      'Retry-After': String(BUSY_RETRY_AFTER_S),
+    });
   }
   console.error(`souffle api: ${c.req.method} ${c.req.path} failed:`, err);
   return c.json(

@@ -15,6 +15,8 @@ export type AppDeps = {
   now: () => number;
   adminToken: string;
   settings: ConnectionSettings;
+  /** The broker's service user name: no device may be registered under it. */
+  serviceUsername?: string;
   publish?: Publish;
   brokerConnected?: () => boolean;
   /** How long the airrohr push waits for the broker's acknowledgement before answering 503. */

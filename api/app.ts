@@ -38,6 +38,8 @@ export type AppOptions = {
   publicUrl: string;
   /** The broker URL shown to devices. */
   mqttUrl: string;
+  /** The broker's service user name (SOUFFLE_MQTT_USERNAME, default "souffle"): reserved as a device id. */
+  serviceUsername?: string;
   /** Publishes with QoS 1; resolves once the broker acknowledged. Without it, pushes answer 503. */
   publish?: Publish;
   brokerConnected?: () => boolean;
@@ -82,6 +84,7 @@ export function createApp(options: AppOptions): ApiApp {
     now,
     adminToken: options.adminToken,
     settings: { mqttUrl: options.mqttUrl, publicUrl: options.publicUrl },
+    serviceUsername: options.serviceUsername,
     publish: options.publish,
     brokerConnected: options.brokerConnected,
     publishTimeoutMs: options.publishTimeoutMs ?? APP_DEFAULTS.publishTimeoutMs,

@@ -8,7 +8,7 @@ import {
   type MqttPublisher,
 } from '../api/index.js';
 import { openConfiguredDatabase } from './open-database.js';
-import { resolveAdminToken, serviceCredentials } from './admin-token.js';
+import { resolveAdminToken, serviceCredentials, serviceUsername } from './admin-token.js';
 import { parseCommandArgs } from './args.js';
 import { authThrottleSettings, type Config } from './config.js';
 import { connectionSettings } from './connection-settings.js';
@@ -68,6 +68,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
   const app = createApp({
     db: handle.db,
     adminToken: admin.token,
+    serviceUsername: serviceUsername(config),
     ...settings,
     publish: (topic, payload) =>
       broker.publisher?.publish(topic, payload) ?? Promise.reject(new Error('not connected yet')),

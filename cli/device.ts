@@ -9,10 +9,8 @@ import {
   listDevices,
   removeDevice,
   rotateDeviceToken,
-  slugify,
+  deviceRegistrationSchema,
   type Db,
-  type DeviceFormat,
-  type Exposure,
 } from '../data/index.js';
 import { serviceUsername } from './admin-token.js';
 import { output, parseCommandArgs, requireNumber, UsageError } from './args.js';
@@ -35,10 +33,25 @@ export const usage = `souffle device <command> [options]
 
 Every command accepts --json (add and rotate-token print the admin API's connection document).`;
 
-const FORMATS: readonly DeviceFormat[] = ['native', 'airgradient', 'airrohr'];
-const EXPOSURES: readonly Exposure[] = ['outdoor', 'indoor'];
-/** Topic-safe: an AirGradient serial becomes a topic level. */
-const SERIAL_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** The options of `device add`, by the schema's field names. */
+const FLAGS: Record<string, string> = { exactLocation: '--exact-location' };
+
+/** One sentence per issue, naming the option and the value given, as the admin API names the field. */
+function describeRegistrationIssues(
+  issues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string; code: string; keys?: string[] }>,
+  values: Record<string, unknown>,
+): string {
+  return issues
+    .map((issue) => {
+      const field = String(issue.path[0] ?? '');
+      const flag = FLAGS[field] ?? `--${field}`;
+      const given = values[field === 'exactLocation' ? 'exact-location' : field];
+      return given === undefined
+        ? `${flag} ${issue.message}`
+        : `${flag} ${JSON.stringify(given).slice(0, 80)}: ${issue.message}`;
+    })
+    .join('; ');
+}
 
 export async function run(argv: string[], config: Config): Promise<void> {
   const [command, ...rest] = argv;
@@ -67,35 +80,24 @@ async function add(argv: string[], config: Config): Promise<void> {
     'exact-location': { type: 'boolean' },
     id: { type: 'string' },
   });
-  if (!values.name?.trim()) throw new UsageError('--name is required');
-  const format = oneOf('format', values.format ?? 'native', FORMATS);
-  const exposure = oneOf('exposure', values.exposure ?? 'outdoor', EXPOSURES);
-  if (format === 'airgradient' && !values.serial) {
-    throw new UsageError('AirGradient monitors need --serial <serialno> (the "serialno" of their readings)');
-  }
-  if (values.serial !== undefined && format !== 'airgradient') {
-    throw new UsageError('--serial applies to --format airgradient only');
-  }
-  if (values.serial !== undefined && !SERIAL_PATTERN.test(values.serial)) {
-    throw new UsageError(`--serial "${values.serial}" must be 1–64 letters, digits, "_" or "-"`);
-  }
-  const id = values.id ?? slugify(values.name);
-  if (id === serviceUsername(config)) {
-    throw new UsageError(`"${id}" is the broker's service account: choose another --id`);
-  }
+  if (values.name === undefined) throw new UsageError('--name is required');
+  // The admin API's schema (docs/security.md, Registration): both refuse the same, with one reason.
+  const parsed = deviceRegistrationSchema({ serviceUsername: serviceUsername(config) }).safeParse({
+    name: values.name,
+    lat: requireNumber('lat', values.lat),
+    lon: requireNumber('lon', values.lon),
+    id: values.id,
+    format: values.format ?? 'native',
+    exposure: values.exposure ?? 'outdoor',
+    exactLocation: values['exact-location'] === true,
+    serial: values.serial,
+  });
+  if (!parsed.success) throw new UsageError(describeRegistrationIssues(parsed.error.issues, values));
+  const registration = parsed.data;
   await withDatabase(config, async (db) => {
     let created;
     try {
-      created = await createDevice(db, {
-        name: values.name!.trim(),
-        lat: requireNumber('lat', values.lat),
-        lon: requireNumber('lon', values.lon),
-        id,
-        format,
-        exposure,
-        exactLocation: values['exact-location'] === true,
-        serial: values.serial ?? null,
-      });
+      created = await createDevice(db, registration);
     } catch (e) {
       if (e instanceof DeviceConflictError || e instanceof RangeError) throw new UsageError(e.message);
       throw e;
@@ -184,13 +186,6 @@ async function withDatabase(config: Config, fn: (db: Db) => Promise<void>) {
   } finally {
     await handle.close();
   }
-}
-
-function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T)) {
-    throw new UsageError(`--${name} "${value}" must be one of ${allowed.join(', ')}`);
-  }
-  return value as T;
 }
 
 function onlyId(positionals: string[], command: string): string {

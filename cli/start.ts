@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { createApp, startApiServer } from '../api/index.js';
 import { packagePath } from '../data/index.js';
 import { createLogger } from '../ingest/index.js';
-import { resolveAdminToken } from './admin-token.js';
+import { resolveAdminToken, serviceUsername } from './admin-token.js';
 import { connectionSettings, createApiPublisher } from './api.js';
 import { openConfiguredDatabase } from './open-database.js';
 import { parseCommandArgs } from './args.js';
@@ -48,6 +48,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
     const app = createApp({
       db: handle.db,
       adminToken: admin.token,
+      serviceUsername: serviceUsername(config),
       ...connectionSettings(config),
       webDir: WEB_DIR,
       publish: publisher.publish,

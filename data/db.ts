@@ -1,9 +1,19 @@
 // Opens the database: a SQLite file through better-sqlite3, wrapped in Kysely. This is the only
 // module that knows which engine is underneath; everything else takes a `Db`.
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type MigrationResultSet } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  Migrator,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type MigrationResultSet,
+  type SqliteDialectConfig,
+} from 'kysely';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -47,7 +57,10 @@ export type OpenDatabase = {
  */
 export async function openDatabase(path: string, options: OpenOptions = {}): Promise<OpenDatabase> {
   const opts = { ...defaults, ...options };
-  if (path !== ':memory:' && !opts.readonly) mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:' && !opts.readonly) {
+    mkdirSync(dirname(path), { recursive: true });
+    createOwnerOnly(path);
+  }
   const sqlite = new BetterSqlite3(path, { readonly: opts.readonly, fileMustExist: opts.readonly });
   sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs))}`);
   if (!opts.readonly) {
@@ -66,7 +79,7 @@ export async function openDatabase(path: string, options: OpenOptions = {}): Pro
   sqlite.pragma('foreign_keys = ON');
 
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite, opts.statementCacheSize) }),
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite, opts.statementCacheSize) }),
   });
   if (opts.migrate && !opts.readonly) await migrate(db);
   return {
@@ -77,6 +90,45 @@ export async function openDatabase(path: string, options: OpenOptions = {}): Pro
       await db.destroy(); // closes the better-sqlite3 handle through the dialect
     },
   };
+}
+
+/**
+ * Every transaction of the store writes, so it begins IMMEDIATE: it takes the write lock at BEGIN,
+ * where SQLite waits for another process's lock up to busy_timeout. A deferred BEGIN takes it at
+ * the first write instead, after a read, and a connection that already reads is refused the lock
+ * at once (SQLITE_BUSY without calling the busy handler, to avoid a deadlock): an admin write
+ * during another process's write answered 500 within milliseconds (docs/security.md, Busy
+ * database).
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+/**
+ * Creates the database file, if missing, readable and writable by its owner only (0600, as
+ * `.admin-token`): it holds token hashes and exact locations (docs/security.md, Database files).
+ * SQLite treats an empty file as a new database, and creates the -wal and -shm files with the
+ * main file's permissions. An existing file keeps the mode its operator gave it.
+ */
+function createOwnerOnly(path: string): void {
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
 }
 
 /**

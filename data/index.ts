@@ -27,6 +27,7 @@ export * from './store/series.js';
 export * from './store/stations.js';
 export * from './topics.js';
 export * from './device-connection.js';
+export * from './device-registration.js';
 export * from './package-root.js';
 export * from './phenomena.js';
 export * from './flags.js';

@@ -208,7 +208,11 @@ export class SouffleMap extends LitElement {
         fillOpacity: 0.95,
         className: `souffle-marker ${s.source}`,
       });
-      marker.bindTooltip(this.#describe(s, lang), { direction: 'top', offset: [0, -8] });
+      // Leaflet parses a string content as HTML; a station's name is data (a citizen's, or
+      // AtmoSud's), so it reaches the DOM only as a text node (docs/security.md, Names).
+      const tip = document.createElement('span');
+      tip.textContent = this.#describe(s, lang);
+      marker.bindTooltip(tip, { direction: 'top', offset: [0, -8] });
       if (this.popup !== 'none') {
         marker.bindPopup(() => this.#popupCard(s.id, lang), {
           minWidth: 280,

@@ -5,10 +5,9 @@ import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { DeviceConnectionSchema, DeviceListSchema } from '../../data/api-schemas.js';
 import { deviceConnection } from '../../data/device-connection.js';
-import { DEVICE_FORMATS, EXPOSURES } from '../../data/schema.js';
+import { deviceRegistrationSchema } from '../../data/device-registration.js';
 import {
   createDevice,
-  DEVICE_ID_PATTERN,
   DeviceConflictError,
   getDevice,
   listDevices,
@@ -26,26 +25,6 @@ import { iso } from '../iso.js';
 
 const ADMIN_BODY_LIMIT = 16 * 1024;
 
-const NewDeviceSchema = z
-  .strictObject({
-    name: z.string().trim().min(1).max(100).openapi({ example: 'École Saint-Charles' }),
-    lat: z.number().min(-90).max(90).openapi({ example: 43.3046 }),
-    lon: z.number().min(-180).max(180).openapi({ example: 5.3806 }),
-    id: z
-      .string()
-      .regex(DEVICE_ID_PATTERN, 'expected 1–64 lowercase letters, digits or dashes')
-      .optional()
-      .openapi({ description: 'Default: the name as a slug.', example: 'ecole-saint-charles' }),
-    format: z.enum(DEVICE_FORMATS).optional().openapi({ description: 'Wire format (default native).' }),
-    exposure: z.enum(EXPOSURES).optional(),
-    exactLocation: z
-      .boolean()
-      .optional()
-      .openapi({ description: 'Publish the exact location (default: a ~200 m cell).' }),
-    serial: z.string().min(1).max(64).optional().openapi({ description: 'AirGradient serial number.' }),
-  })
-  .openapi('NewDevice');
-
 const security: Array<Record<string, string[]>> = [{ adminToken: [] }];
 const admin = (deps: AppDeps): MiddlewareHandler[] => [
   adminAuth(deps.adminToken),
@@ -62,6 +41,8 @@ const devicePath = z.object({ id: idParam('id', 'Device id.') });
 
 export function registerDeviceRoutes(app: ApiApp, deps: AppDeps): void {
   const middleware = admin(deps);
+  // The same rules as `souffle device add` (docs/security.md, Registration).
+  const NewDeviceSchema = deviceRegistrationSchema({ serviceUsername: deps.serviceUsername });
 
   app.openapi(
     createRoute({

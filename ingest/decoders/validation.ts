@@ -72,9 +72,14 @@ function nestingDepth(text: string, limit: number): number {
 
 /**
  * A value as a reason quotes it: JSON, cut to SHOWN_CHARS. Never throws (a BigInt or a cycle
- * cannot come from JSON.parse, but the contract is "every error a rejection").
+ * cannot come from JSON.parse, but the contract is "every error a rejection"). JSON.stringify
+ * writes a non-finite number as `null`: a JSON number too large for a double (1e309) parses as
+ * Infinity, and a reason saying "value null" would point at the wrong mistake.
  */
 export function shownValue(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    return Number.isNaN(value) ? 'NaN' : `${String(value)} (too large to represent)`;
+  }
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);

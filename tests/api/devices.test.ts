@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceStatusResponse } from '../../data/api-types.js';
 import { deviceConnection, type DeviceConnection } from '../../data/device-connection.js';
+import { NAME_MESSAGE, SERIAL_MESSAGE } from '../../data/device-registration.js';
 import { getDevice } from '../../data/store/devices.js';
 import { recordIngestErrors } from '../../data/store/ingest-errors.js';
 import { ADMIN_TOKEN, fixture, hourly, HOUR, json, NOW, readings, TODAY, type Fixture } from './fixtures.js';
@@ -59,6 +60,50 @@ describe('admin: POST /api/v1/devices', () => {
     const res = await create(body);
     expect(res.status).toBe(400);
     expect((await json<{ error: { message: string } }>(res)).error.message).toContain(expected);
+  });
+
+  // The CLI refuses the same, with the same reason (tests/cli/device.test.ts): one schema,
+  // data/device-registration.ts (docs/security.md, Registration).
+  it.each([
+    // Wildcards and levels in an AirGradient serial would become wildcard ACL lines on Mosquitto.
+    [{ serial: '+', format: 'airgradient' }, `body field "serial" "+": ${SERIAL_MESSAGE}`],
+    [{ serial: '#', format: 'airgradient' }, `body field "serial" "#": ${SERIAL_MESSAGE}`],
+    [{ serial: 'a/b', format: 'airgradient' }, `body field "serial" "a/b": ${SERIAL_MESSAGE}`],
+    [{ serial: 'abc123' }, 'body field "serial" "abc123": applies to format airgradient only'],
+    [{ format: 'airgradient' }, 'body field "serial" is required'],
+    // The broker's service account.
+    [{ id: 'souffle' }, `body field "id" "souffle": "souffle" is reserved for the broker's service account`],
+    [
+      { name: 'Souffle', id: undefined },
+      'body field "name" "Souffle": becomes the id "souffle", reserved for the broker\'s service account: give another id',
+    ],
+    // Markup and control characters in a name.
+    [
+      { name: '<img src=x onerror=alert(1)>' },
+      `body field "name" "<img src=x onerror=alert(1)>": ${NAME_MESSAGE}`,
+    ],
+    [{ name: 'Balcon\nChave' }, `body field "name" "Balcon\\nChave": ${NAME_MESSAGE}`],
+  ])('refuses %j with 400 naming the field, as the CLI does', async (fields, expected) => {
+    const res = await create({ name: 'Station', lat: 43, lon: 5, id: 'station-x', ...fields });
+    expect(res.status).toBe(400);
+    expect((await json<{ error: { message: string } }>(res)).error.message).toBe(expected);
+  });
+
+  it('refuses the configured service user name as an id', async () => {
+    const other = await fixture({ serviceUsername: 'broker-service' });
+    try {
+      const res = await other.app.request('/api/v1/devices', {
+        method: 'POST',
+        headers: admin,
+        body: JSON.stringify({ name: 'Broker service', lat: 43, lon: 5 }),
+      });
+      expect(res.status).toBe(400);
+      expect((await json<{ error: { message: string } }>(res)).error.message).toContain(
+        'becomes the id "broker-service", reserved',
+      );
+    } finally {
+      await other.cleanup();
+    }
   });
 
   it('rejects malformed JSON and oversized bodies', async () => {

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenDatabase } from '../../data/db.js';
+import { NAME_MESSAGE, SERIAL_MESSAGE } from '../../data/device-registration.js';
 import { authenticateDevice } from '../../data/store/devices.js';
 import { tempDir } from '../helpers/temp-db.js';
 
@@ -138,12 +139,26 @@ describe('souffle device and souffle mosquitto-config', () => {
       'airgradient',
     );
     expect(noSerial.code).toBe(2);
-    expect(noSerial.stderr).toContain('AirGradient monitors need --serial');
+    expect(noSerial.stderr).toContain('--serial is required for format airgradient');
     const taken = await souffle('device', 'add', '--name', 'École Saint-Charles', '--lat', '1', '--lon', '2');
     expect(taken.code).toBe(2);
     expect(taken.stderr).toContain('a station or device with id "ecole-saint-charles" already exists');
     const badLat = await souffle('device', 'add', '--name', 'X', '--lat', 'north', '--lon', '2');
     expect(badLat.stderr).toContain('--lat "north" is not a number');
+  });
+
+  // The admin API refuses the same, with the same reason (tests/api/devices.test.ts): one schema,
+  // data/device-registration.ts (docs/security.md, Registration).
+  it.each([
+    [['--format', 'airgradient', '--serial', '+'], `--serial "+": ${SERIAL_MESSAGE}`],
+    [['--format', 'airgradient', '--serial', '#'], `--serial "#": ${SERIAL_MESSAGE}`],
+    [['--format', 'airgradient', '--serial', 'a/b'], `--serial "a/b": ${SERIAL_MESSAGE}`],
+    [['--id', 'souffle'], `--id "souffle": "souffle" is reserved for the broker's service account`],
+    [['--name', '<img src=x onerror=alert(1)>'], `--name "<img src=x onerror=alert(1)>": ${NAME_MESSAGE}`],
+  ])("refuses %j with the admin API's reason", async (args, expected) => {
+    const r = await souffle('device', 'add', '--name', 'Station', '--lat', '43', '--lon', '5', ...args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(expected);
   });
 
   it('lists devices in the admin API shape', async () => {

@@ -49,6 +49,18 @@ describe('the native decoder', () => {
     expect(readings[1]).toMatchObject({ phenomenon: 'pressure', value: 1013.25, time: NOW, unit: 'hPa' });
   });
 
+  it('says that a number too large to represent (1e309) is not a finite number, not "null"', () => {
+    // JSON.parse reads 1e309 as Infinity, which JSON.stringify writes as null.
+    const { readings, rejections } = decodeNative(
+      msg(topic, '{"values":{"pm25":1e309,"pm10":-1e309,"co2":400}}'),
+    );
+    expect(byCode(readings)).toEqual({ 'co2@native': 400 });
+    expect(rejections.map((r) => [r.code, r.reason])).toEqual([
+      ['not_numeric', 'pm25: value Infinity (too large to represent) is not a finite number'],
+      ['not_numeric', 'pm10: value -Infinity (too large to represent) is not a finite number'],
+    ]);
+  });
+
   it('keeps the good values of a partly bad message and names each bad one', () => {
     const { readings, rejections } = decodeNative(
       msg(topic, { values: { pm25: 12, pm2_5: 3, pm10: 'high', temperature: 300, co2: 400 } }),

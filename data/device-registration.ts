@@ -1,0 +1,108 @@
+// What a device registration may contain: one schema for the admin API (POST /api/v1/devices) and
+// `souffle device add`, so that neither accepts what the other refuses (docs/security.md,
+// Registration). Its rules guard the broker and the pages: an id and a serial become MQTT topic
+// levels and Mosquitto ACL lines (a "+", "#" or "/" there is a wildcard or another level), the
+// service account's user name must stay the service's, and a name reaches every page that embeds
+// a widget.
+import { z } from '@hono/zod-openapi';
+import { DEVICE_FORMATS, EXPOSURES } from './schema.js';
+import { DEVICE_ID_PATTERN, slugify } from './store/devices.js';
+
+/** Topic-safe: an AirGradient serial becomes a topic level and an ACL line on Mosquitto. */
+export const SERIAL_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The broker's default service account (SOUFFLE_MQTT_USERNAME unset): never a device's id. */
+export const DEFAULT_SERVICE_USERNAME = 'souffle';
+
+/**
+ * Markup and invisible control characters: "<" and ">" (a name is shown on other sites; the
+ * widgets render it as text, this keeps it text everywhere else too), C0/C1 controls (line
+ * breaks split the CLI's table and logs), and the bidirectional overrides that can make a name
+ * read as another.
+ */
+const NAME_FORBIDDEN = /[<>\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
+
+export const NAME_MESSAGE = 'must not contain "<", ">" or control characters';
+export const ID_MESSAGE = 'expected 1–64 lowercase letters, digits or dashes';
+export const SERIAL_MESSAGE = 'must be 1–64 letters, digits, "_" or "-"';
+
+export type RegistrationRules = {
+  /** The broker's service user name (SOUFFLE_MQTT_USERNAME): reserved, with "souffle". */
+  serviceUsername?: string;
+};
+
+/** The ids no device may take: the broker's service account(s). */
+export function reservedDeviceIds(rules: RegistrationRules = {}): string[] {
+  return [...new Set([DEFAULT_SERVICE_USERNAME, rules.serviceUsername ?? DEFAULT_SERVICE_USERNAME])];
+}
+
+/** The registration schema under `rules`; its issues name the field (`path`) and the reason. */
+export function deviceRegistrationSchema(rules: RegistrationRules = {}) {
+  const reserved = reservedDeviceIds(rules);
+  return z
+    .strictObject({
+      name: z
+        .string()
+        .trim()
+        .min(1)
+        .max(100)
+        .refine((name) => !NAME_FORBIDDEN.test(name), NAME_MESSAGE)
+        .openapi({ example: 'École Saint-Charles' }),
+      lat: z.number().min(-90).max(90).openapi({ example: 43.3046 }),
+      lon: z.number().min(-180).max(180).openapi({ example: 5.3806 }),
+      id: z
+        .string()
+        .regex(DEVICE_ID_PATTERN, ID_MESSAGE)
+        .optional()
+        .openapi({ description: 'Default: the name as a slug.', example: 'ecole-saint-charles' }),
+      format: z.enum(DEVICE_FORMATS).optional().openapi({ description: 'Wire format (default native).' }),
+      exposure: z.enum(EXPOSURES).optional(),
+      exactLocation: z
+        .boolean()
+        .optional()
+        .openapi({ description: 'Publish the exact location (default: a ~200 m cell).' }),
+      serial: z
+        .string()
+        .regex(SERIAL_PATTERN, SERIAL_MESSAGE)
+        .optional()
+        .openapi({ description: 'AirGradient serial number (format airgradient only).' }),
+    })
+    .superRefine((device, ctx) => {
+      if (device.id !== undefined && reserved.includes(device.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['id'],
+          message: `"${device.id}" is reserved for the broker's service account`,
+        });
+      }
+      const slug = slugify(device.name);
+      if (device.id === undefined && reserved.includes(slug)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['name'],
+          message: `becomes the id "${slug}", reserved for the broker's service account: give another id`,
+        });
+      }
+      if (device.id === undefined && !DEVICE_ID_PATTERN.test(slug)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['name'],
+          message: `has no letter or digit to make a device id of: give an id (${ID_MESSAGE})`,
+        });
+      }
+      const format = device.format ?? 'native';
+      if (format === 'airgradient' && device.serial === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['serial'],
+          message: 'is required for format airgradient (the "serialno" of its readings)',
+        });
+      }
+      if (format !== 'airgradient' && device.serial !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['serial'], message: 'applies to format airgradient only' });
+      }
+    })
+    .openapi('NewDevice');
+}
+
+export type DeviceRegistration = z.infer<ReturnType<typeof deviceRegistrationSchema>>;
