@@ -207,6 +207,9 @@ export class IngestWorker {
     if (this.flushTimer) clearInterval(this.flushTimer);
     await this.draining;
     this.queue = [];
+    // A full queue has mqtt.js waiting to hand over its next message (backpressure), and it does
+    // not close the connection until it can: let it go on (what arrives now is not acknowledged).
+    this.resume();
     await this.flushMetrics();
     await this.client.endAsync(false);
     this.client = null;

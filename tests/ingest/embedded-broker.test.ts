@@ -201,6 +201,62 @@ describe('the embedded broker', () => {
     }
   });
 
+  it('stops at once with a full queue behind a locked database, and the next worker stores it all', async () => {
+    const own = await openDatabase(db.path, { busyTimeoutMs: 50 });
+    const options = { db: own.db, mqttUrl: url, clientId: 'souffle-backlog', ...SERVICE };
+    const first = new IngestWorker(options);
+    await first.start(); // creates the session, which queues what is published while it is away
+    await first.stop();
+    const publisher = await connectAs(url, { ...SERVICE, clientId: 'backlog-publisher' });
+    const start = Date.parse(minuteAgo(24 * 60));
+    const count = 4000;
+    await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        publisher.publishAsync(
+          'souffle/v1/voisin/readings',
+          JSON.stringify({ ts: new Date(start + i * 1000).toISOString(), values: { co2: 400 + i } }),
+          { qos: 1 },
+        ),
+      ),
+    );
+    await publisher.endAsync();
+    const busy = new IngestWorker(options);
+    try {
+      db.sqlite.exec('BEGIN IMMEDIATE'); // another writer holds the lock
+      await busy.start();
+      // Past the worker's high-water mark (2000 queued, 1000 at most in hand) mqtt.js is not handed
+      // the next message: what it received stops growing short of what the session holds.
+      let seen = 0;
+      await waitFor(async () => {
+        const before = busy.status.received;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        seen = busy.status.received;
+        return before >= 2000 && seen === before;
+      });
+      expect(seen).toBeLessThan(count);
+      const stopped = await Promise.race([
+        busy.stop().then(() => 'stopped'),
+        new Promise((resolve) => setTimeout(() => resolve('still stopping after 10 s'), 10_000)),
+      ]);
+      expect(stopped).toBe('stopped');
+      expect(busy.status.stored).toBe(0);
+    } finally {
+      if (db.sqlite.inTransaction) db.sqlite.exec('ROLLBACK');
+    }
+    const next = new IngestWorker(options);
+    try {
+      await next.start();
+      const stored = async () =>
+        (await storedValues(db.db, 'voisin')).filter((r) => r.phenomenon === 'co2').length;
+      await waitFor(async () => (await stored()) === count, {
+        what: async () => `${count} values (have ${await stored()}; ${JSON.stringify(next.status)})`,
+      });
+    } finally {
+      await next.stop();
+      await own.close();
+    }
+  });
+
   it('fails with a clear message when its port is taken', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
