@@ -91,6 +91,8 @@ export const envSchema = z.object({
   /** Failed device logins per source address and window before logins are refused unchecked. */
   SOUFFLE_AUTH_FAILURES: z.coerce.number().int().min(1).default(10),
   SOUFFLE_AUTH_FAILURE_WINDOW: duration('1m'),
+  /** How often the embedded broker checks connected devices against the database (removal, rotation). */
+  SOUFFLE_DEVICE_CHECK_INTERVAL: duration('2s'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

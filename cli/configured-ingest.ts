@@ -23,6 +23,7 @@ export function ingestBroker(config: Config): IngestBroker {
     port: config.SOUFFLE_MQTT_PORT,
     serviceCredentials: () => serviceCredentials(config),
     authThrottle: authThrottleSettings(config),
+    revocationCheckMs: config.SOUFFLE_DEVICE_CHECK_INTERVAL,
   };
 }
 

@@ -9,7 +9,7 @@ import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { createAuthThrottle, type AuthThrottleOptions } from '../data/auth-throttle.js';
 import type { Db } from '../data/db.js';
 import type { Device } from '../data/schema.js';
-import { authenticateDevice } from '../data/store/devices.js';
+import { authenticateDevice, currentTokenHashes } from '../data/store/devices.js';
 import { deviceMayPublish, deviceMaySubscribe } from '../data/topics.js';
 import { silentLogger, type Logger } from './logger.js';
 import { limitPacketSize } from './packet-size-limit.js';
@@ -29,6 +29,12 @@ export type EmbeddedBrokerOptions = {
    * checking the token (default: 10 per minute, data/auth-throttle.ts).
    */
   authThrottle?: Partial<AuthThrottleOptions>;
+  /**
+   * How often the connected devices are checked against the database, ms (default 2000): a device
+   * removed or whose token was rotated, by any process (the admin API, `souffle device`), is
+   * disconnected within this time even if it publishes nothing (docs/security.md, Revoked devices).
+   */
+  revocationCheckMs?: number;
 };
 
 export type EmbeddedBroker = { port: number; close(): Promise<void> };
@@ -39,13 +45,26 @@ export type EmbeddedBroker = { port: number; close(): Promise<void> };
  */
 const SERVICE_CLIENT_ID_PREFIX = 'souffle';
 
-const defaults = { host: '0.0.0.0', maxPacketSize: 128 * 1024, logger: silentLogger };
+const defaults = {
+  host: '0.0.0.0',
+  maxPacketSize: 128 * 1024,
+  logger: silentLogger,
+  revocationCheckMs: 2000,
+};
 
-type Identity = { kind: 'service' } | { kind: 'device'; device: Pick<Device, 'id' | 'format' | 'serial'> };
+/** A device keeps the token hash it logged in with: the row it must still match to stay connected. */
+type Identity =
+  | { kind: 'service' }
+  | { kind: 'device'; device: Pick<Device, 'id' | 'format' | 'serial' | 'token_hash'>; revoked: boolean };
 
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
-  const { db, port, host, serviceCredentials, maxPacketSize, logger } = { ...defaults, ...options };
+  const { db, port, host, serviceCredentials, maxPacketSize, logger, revocationCheckMs } = {
+    ...defaults,
+    ...options,
+  };
   const identities = new WeakMap<Client, Identity>();
+  /** Connected (or connecting) device clients, checked by the revocation sweep. */
+  const deviceClients = new Set<Client>();
   const throttle = createAuthThrottle(options.authThrottle);
   const servicePassword = digest(serviceCredentials.password);
 
@@ -80,7 +99,8 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
             return done(authError('bad user name or password', 4), false);
           }
           attempt.succeeded();
-          identities.set(client, { kind: 'device', device });
+          identities.set(client, { kind: 'device', device, revoked: false });
+          deviceClients.add(client);
           done(null, true);
         },
         (e: Error) => done(authError(`authentication failed: ${e.message}`, 3), false),
@@ -90,7 +110,21 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       if (!client) return done(null); // published by the broker itself
       const who = identities.get(client);
       if (who?.kind === 'service') return done(null);
-      if (who?.kind === 'device' && deviceMayPublish(who.device, packet.topic)) return done(null);
+      if (who?.kind === 'device' && deviceMayPublish(who.device, packet.topic)) {
+        // Checked against the database on every publish (one indexed read), so that a device removed
+        // or rotated by another process cannot publish between two sweeps: a re-registration of the
+        // same id would otherwise receive the old owner's readings. Refusing closes the connection.
+        if (who.revoked) return done(new Error(`device "${who.device.id}" was removed or its token rotated`));
+        currentTokenHashes(db, [who.device.id]).then(
+          (hashes) => {
+            if (hashes.get(who.device.id) === who.device.token_hash) return done(null);
+            revoke(client, who);
+            done(new Error(`device "${who.device.id}" was removed or its token rotated`));
+          },
+          (e: Error) => done(new Error(`cannot check device "${who.device.id}": ${e.message}`)),
+        );
+        return;
+      }
       const name = who?.kind === 'device' ? who.device.id : client.id;
       logger.warn(`refused: device "${name}" may not publish to ${packet.topic}`);
       done(new Error(`device "${name}" may not publish to ${packet.topic}`));
@@ -106,6 +140,40 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     },
   });
   broker.on('clientError', (client, e) => logger.debug(`client ${client.id}: ${e.message}`));
+  broker.on('clientDisconnect', (client) => deviceClients.delete(client));
+
+  function revoke(client: Client, who: Identity & { kind: 'device' }): void {
+    if (who.revoked) return;
+    who.revoked = true;
+    deviceClients.delete(client);
+    logger.warn(`disconnected device "${who.device.id}": removed or its token rotated`);
+    client.close();
+  }
+
+  // The admin API and `souffle device` may run in other processes: the database is the only place
+  // a removal or a rotation shows, so the connected devices are compared with it periodically.
+  let sweeping = false;
+  const sweep = async () => {
+    if (sweeping || deviceClients.size === 0) return;
+    sweeping = true;
+    try {
+      const connected = [...deviceClients].flatMap((client) => {
+        const who = identities.get(client);
+        if (client.closed) deviceClients.delete(client);
+        return who?.kind === 'device' && !client.closed ? [{ client, who }] : [];
+      });
+      const hashes = await currentTokenHashes(db, [...new Set(connected.map(({ who }) => who.device.id))]);
+      for (const { client, who } of connected) {
+        if (hashes.get(who.device.id) !== who.device.token_hash) revoke(client, who);
+      }
+    } catch (e) {
+      logger.warn(`cannot check connected devices against the database: ${(e as Error).message}`);
+    } finally {
+      sweeping = false;
+    }
+  };
+  const sweeper = setInterval(() => void sweep(), revocationCheckMs);
+  sweeper.unref();
 
   const server = createServer((socket) =>
     broker.handle(
@@ -117,6 +185,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   try {
     await listen(server, port, host);
   } catch (e) {
+    clearInterval(sweeper);
     await new Promise<void>((resolve) => broker.close(() => resolve()));
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new Error(`port ${port} is in use: set SOUFFLE_MQTT_PORT or MQTT_URL`, { cause: e });
@@ -130,6 +199,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     port: actualPort,
     close: async () => {
       // Aedes closes its clients; the server then has no connection left to wait for.
+      clearInterval(sweeper);
       await new Promise<void>((resolve) => broker.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -60,6 +60,7 @@ export async function startIngest(options: StartIngestOptions): Promise<IngestSe
       host: settings.host,
       serviceCredentials: settings.serviceCredentials(),
       ...(settings.authThrottle ? { authThrottle: settings.authThrottle } : {}),
+      ...(settings.revocationCheckMs ? { revocationCheckMs: settings.revocationCheckMs } : {}),
       logger,
     });
   }

@@ -14,6 +14,8 @@ export type IngestBroker = {
   serviceCredentials: () => { username: string; password: string };
   /** Failed device logins per address and window on the embedded broker (data/auth-throttle.ts). */
   authThrottle?: { limit?: number; windowMs?: number };
+  /** How often the embedded broker checks connected devices against the database, ms. */
+  revocationCheckMs?: number;
 };
 
 export type WorkerConnection = { mqttUrl: string; username?: string; password?: string };

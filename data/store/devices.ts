@@ -176,6 +176,28 @@ export async function removeDevice(
   });
 }
 
+/**
+ * The current token hash of each of `ids` still registered, by id: what a broker checks a device's
+ * open connection against. Rotation changes the hash (a new salt and token), removal deletes the
+ * row, and a re-registration under the same id has a hash of its own, so a connection that logged
+ * in with anything else must be closed. One indexed query per 500 ids.
+ */
+export async function currentTokenHashes(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  const hashes = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('devices')
+      .select(['id', 'token_hash'])
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const row of rows) hashes.set(row.id, row.token_hash);
+  }
+  return hashes;
+}
+
 /** The device if `token` is its current token, else undefined (unknown id or wrong token alike). */
 export async function authenticateDevice(
   db: Kysely<Database>,

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   authenticateDevice,
   createDevice,
+  currentTokenHashes,
   DeviceConflictError,
   listDevices,
   removeDevice,
@@ -48,6 +49,20 @@ describe('devices', () => {
     expect(await authenticateDevice(t.db, 'toit', token)).toBeUndefined();
     expect(await authenticateDevice(t.db, 'toit', fresh!)).toMatchObject({ id: 'toit' });
     expect(await rotateDeviceToken(t.db, 'nobody')).toBeUndefined();
+  });
+
+  it('gives the current token hash of each registered id, which rotation changes and removal drops', async () => {
+    const ids = ['un', 'deux', 'absent'];
+    for (const id of ids.slice(0, 2)) await createDevice(t.db, { name: id, lat: 43.3, lon: 5.4, id });
+    const before = await currentTokenHashes(t.db, ids);
+    expect([...before.keys()].sort()).toEqual(['deux', 'un']);
+    await rotateDeviceToken(t.db, 'un');
+    await removeDevice(t.db, 'deux');
+    const after = await currentTokenHashes(t.db, ids);
+    expect(after.get('un')).toBeDefined();
+    expect(after.get('un')).not.toBe(before.get('un'));
+    expect(after.has('deux')).toBe(false);
+    expect(await currentTokenHashes(t.db, [])).toEqual(new Map());
   });
 
   it('refuses a taken id or serial, and an id that would not fit in a topic', async () => {
