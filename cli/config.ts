@@ -91,6 +91,9 @@ export const envSchema = z.object({
   /** Failed device logins per source address and window before logins are refused unchecked. */
   SOUFFLE_AUTH_FAILURES: z.coerce.number().int().min(1).default(10),
   SOUFFLE_AUTH_FAILURE_WINDOW: duration('1m'),
+  /** Exports streaming at once, in all and per client address (docs/security.md). */
+  SOUFFLE_EXPORTS: z.coerce.number().int().min(1).default(4),
+  SOUFFLE_EXPORTS_PER_ADDRESS: z.coerce.number().int().min(1).default(2),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -116,4 +119,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 /** The failed-login throttle of the API and the embedded broker (docs/security.md, "Failed logins"). */
 export function authThrottleSettings(config: Config): { limit: number; windowMs: number } {
   return { limit: config.SOUFFLE_AUTH_FAILURES, windowMs: config.SOUFFLE_AUTH_FAILURE_WINDOW };
+}
+
+/** The concurrent export limits of the API (docs/security.md, "Public reads and ingest"). */
+export function exportLimitSettings(config: Config): { concurrent: number; perAddress: number } {
+  return { concurrent: config.SOUFFLE_EXPORTS, perAddress: config.SOUFFLE_EXPORTS_PER_ADDRESS };
 }
