@@ -10,6 +10,7 @@ import { packagePath, packageVersion } from '../data/package-root.js';
 import type { Database } from '../data/schema.js';
 import { errorHandler, notFoundHandler, validationHook } from './api-error.js';
 import type { ApiApp, AppDeps, Publish } from './app-deps.js';
+import { createExportLimiter, EXPORT_LIMIT_DEFAULTS, type ExportLimits } from './export/export-limiter.js';
 import { GZIP_MIN_BYTES } from './http-cache.js';
 import { publicCors } from './public-cors.js';
 import { createRateLimiter } from './rate-limiter.js';
@@ -53,6 +54,8 @@ export type AppOptions = {
   authThrottle?: Partial<Omit<AuthThrottleOptions, 'now'>>;
   /** How long a push waits for the broker's acknowledgement (ms). */
   publishTimeoutMs?: number;
+  /** Exports streaming at once, in all and per client address (default 4 and 2). */
+  exports?: Partial<ExportLimits>;
   now?: () => number;
 };
 
@@ -95,6 +98,7 @@ export function createApp(options: AppOptions): ApiApp {
     }),
     authThrottle: createAuthThrottle({ ...options.authThrottle, now }),
     requestMetrics,
+    exportLimiter: createExportLimiter({ ...EXPORT_LIMIT_DEFAULTS, ...options.exports }),
   };
 
   const app: ApiApp = new OpenAPIHono({ defaultHook: validationHook });

@@ -59,7 +59,7 @@ export function adminAuth(adminToken: string): MiddlewareHandler {
  * under one shared key. A reverse proxy in front makes every request come from the proxy: see
  * docs/security.md, "Failed logins".
  */
-function remoteAddress(c: Context): string | undefined {
+export function remoteAddress(c: Context): string | undefined {
   const env = c.env as { incoming?: IncomingMessage } | undefined;
   return env?.incoming?.socket?.remoteAddress;
 }

@@ -93,6 +93,9 @@ export const envSchema = z.object({
   SOUFFLE_AUTH_FAILURE_WINDOW: duration('1m'),
   /** How often the embedded broker checks connected devices against the database (removal, rotation). */
   SOUFFLE_DEVICE_CHECK_INTERVAL: duration('2s'),
+  /** Exports streaming at once, in all and per client address (docs/security.md). */
+  SOUFFLE_EXPORTS: z.coerce.number().int().min(1).default(4),
+  SOUFFLE_EXPORTS_PER_ADDRESS: z.coerce.number().int().min(1).default(2),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -118,4 +121,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 /** The failed-login throttle of the API and the embedded broker (docs/security.md, "Failed logins"). */
 export function authThrottleSettings(config: Config): { limit: number; windowMs: number } {
   return { limit: config.SOUFFLE_AUTH_FAILURES, windowMs: config.SOUFFLE_AUTH_FAILURE_WINDOW };
+}
+
+/** The concurrent export limits of the API (docs/security.md, "Public reads and ingest"). */
+export function exportLimitSettings(config: Config): { concurrent: number; perAddress: number } {
+  return { concurrent: config.SOUFFLE_EXPORTS, perAddress: config.SOUFFLE_EXPORTS_PER_ADDRESS };
 }

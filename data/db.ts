@@ -79,7 +79,10 @@ export async function openDatabase(path: string, options: OpenOptions = {}): Pro
   sqlite.pragma('foreign_keys = ON');
 
   const db = new Kysely<Database>({
-    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite, opts.statementCacheSize) }),
+    dialect: new ImmediateSqliteDialect(
+      { database: withStatementCache(sqlite, opts.statementCacheSize) },
+      sqlite,
+    ),
   });
   if (opts.migrate && !opts.readonly) await migrate(db);
   return {
@@ -102,18 +105,37 @@ export async function openDatabase(path: string, options: OpenOptions = {}): Pro
  */
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
-  constructor(config: SqliteDialectConfig) {
+  readonly #sqlite: BetterSqlite3.Database;
+  constructor(config: SqliteDialectConfig, sqlite: BetterSqlite3.Database) {
     super(config);
     this.#config = config;
+    this.#sqlite = sqlite;
   }
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config);
+    return new ImmediateSqliteDriver(this.#config, this.#sqlite);
   }
 }
 
 class ImmediateSqliteDriver extends SqliteDriver {
+  readonly #sqlite: BetterSqlite3.Database;
+  constructor(config: SqliteDialectConfig, sqlite: BetterSqlite3.Database) {
+    super(config);
+    this.#sqlite = sqlite;
+  }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+  /**
+   * Rolls back only a transaction that is still open. On SQLITE_FULL, SQLITE_IOERR and some
+   * SQLITE_BUSY, SQLite has already rolled the transaction back itself
+   * (https://www.sqlite.org/lang_transaction.html, "Response To Errors Within A Transaction");
+   * Kysely's ROLLBACK then fails with "cannot rollback - no transaction is active", and that
+   * error replaces the original one: a full disk looked like a bug in the batch, which the
+   * ingest worker gave up and acknowledged (docs/security.md, Full disk).
+   */
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (!this.#sqlite.inTransaction) return;
+    await super.rollbackTransaction(connection);
   }
 }
 

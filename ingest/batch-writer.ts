@@ -28,6 +28,8 @@ export class BatchWriter {
   private readonly series: SeriesCache = new Map();
   /** Transactions committed (received / transactions is the mean batch size). */
   transactions = 0;
+  /** When the database became unavailable, while it is: one warning per outage, not per retry. */
+  private unavailableSince: number | undefined;
 
   constructor(private readonly options: BatchWriterOptions) {}
 
@@ -50,6 +52,11 @@ export class BatchWriter {
       const outcome = await storeMessages(db, batch, this.series);
       metrics.committed(batch, outcome, Date.now());
       this.transactions += 1;
+      if (this.unavailableSince !== undefined) {
+        const s = ((Date.now() - this.unavailableSince) / 1000).toFixed(1);
+        log.info(`database available again after ${s} s; nothing was acknowledged meanwhile`);
+        this.unavailableSince = undefined;
+      }
       return batch;
     } catch (e) {
       if (isForeignKeyError(e) && !refreshed) {
@@ -60,9 +67,17 @@ export class BatchWriter {
         return again && this.attempt(again, attempt, true);
       }
       if (isTransientDatabaseError(e)) {
-        // Busy, locked, unreachable, or (PostgreSQL) a deadlock with another worker: wait, retry.
+        // Busy, locked, full, an I/O error, unreachable, or (PostgreSQL) a deadlock with another
+        // worker: wait with back-off and retry, holding the batch unacknowledged however long it
+        // takes (docs/security.md, Full disk).
         if (stopping()) return undefined;
-        log.warn(`database unavailable (${(e as Error).message}); retrying`);
+        if (this.unavailableSince === undefined) {
+          this.unavailableSince = Date.now();
+          log.warn(
+            `database unavailable (${(e as Error).message}); holding the batch unacknowledged and retrying`,
+          );
+        }
+        log.debug(`database still unavailable (attempt ${attempt}: ${(e as Error).message})`);
         // The rolled-back transaction may have created series that the cache now names.
         this.series.clear();
         await sleep(retryDelayMs(attempt));

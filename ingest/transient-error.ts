@@ -50,7 +50,8 @@ export async function untilAvailable<T>(
     } catch (e) {
       if (!isTransientDatabaseError(e)) throw e;
       if (options.stopping()) return undefined;
-      options.log.warn(`database unavailable (${(e as Error).message}); retrying`);
+      // Once per outage, not per retry: a full disk can last hours.
+      if (attempt === 1) options.log.warn(`database unavailable (${(e as Error).message}); retrying`);
       await sleep(retryDelayMs(attempt));
     }
   }

@@ -1,5 +1,6 @@
 // An export as a byte stream that reads the next page only when the consumer asks for more
 // (ReadableStream pull): a slow client or a full pipe holds the export, not the memory.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../data/schema.js';
 import { createEncoder } from './export-formats.js';
@@ -10,6 +11,8 @@ export type ExportStreamOptions = {
   pageRows?: number;
   /** Called after each page with the total rows so far, and once more with `done`. */
   onProgress?: (rows: number, done: boolean) => void;
+  /** Called once when the stream ends: read to the end, cancelled by the client, or failed. */
+  onEnd?: () => void;
 };
 
 export function createExportStream(
@@ -25,14 +28,26 @@ export function createExportStream(
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
+        // Between pages, let the event loop run what waits (health checks, other requests, the
+        // ingest worker of `souffle start`): a page is read synchronously by better-sqlite3, and a
+        // fast client would otherwise have the next one read at once (docs/security.md, Public
+        // reads and ingest).
+        if (started) await nextTurn();
         let text = started ? '' : encoder.header();
         started = true;
-        const next = await pages.next();
+        let next: Awaited<ReturnType<typeof pages.next>>;
+        try {
+          next = await pages.next();
+        } catch (e) {
+          options.onEnd?.();
+          throw e;
+        }
         if (next.done) {
           text += encoder.footer();
           if (text) controller.enqueue(bytes.encode(text));
           options.onProgress?.(rows, true);
           controller.close();
+          options.onEnd?.();
           return;
         }
         rows += next.value.rows.length;
@@ -41,6 +56,7 @@ export function createExportStream(
         options.onProgress?.(rows, false);
       },
       async cancel() {
+        options.onEnd?.();
         await pages.return(undefined);
       },
     },
