@@ -6,14 +6,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
 import { startApiServer } from '../../api/server.js';
-import { tempDb, testDatabaseUrl, type TempDb } from '../helpers/temp-db.js';
+import { tempDb, type TempDb } from '../helpers/temp-db.js';
 
 const ADMIN = 'admin-busy-token';
 let handle: TempDb;
 let server: Awaited<ReturnType<typeof startApiServer>>;
 
 beforeAll(async () => {
-  if (testDatabaseUrl()) return;
   handle = await tempDb({ dialect: 'sqlite' });
   const app = createApp({
     db: handle.db,
@@ -51,8 +50,8 @@ function holdWriteLock(path: string, ms: number): Promise<{ done: Promise<void> 
   });
 }
 
-// SQLite's locks: the postgres project would run the same SQLite test a second time.
-describe.skipIf(testDatabaseUrl())('an admin write while another process writes', () => {
+// SQLite's locks: the file is in vitest.config.ts's SQLITE_ONLY list.
+describe('an admin write while another process writes', () => {
   it('waits for the lock and succeeds instead of answering 500', async () => {
     const holder = await holdWriteLock(join(handle.dir, 'souffle.db'), 1000);
     const started = Date.now();
