@@ -81,7 +81,7 @@ export async function publishAs(
 ): Promise<void> {
   const client = await connectAs(url, {
     ...credentials,
-    clientId: `test-${Math.random().toString(16).slice(2, 10)}`,
+    clientId: `${credentials.username}-test-${Math.random().toString(16).slice(2, 10)}`,
   });
   // A broker that refuses a publish closes the connection (MQTT 3.1.1 has no negative PUBACK):
   // mqtt.js then neither resolves nor rejects the publish, so the close is raced against it.
