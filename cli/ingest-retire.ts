@@ -45,7 +45,7 @@ export async function retire(config: Config, text: string, json: boolean | undef
       retired.push(
         await retireSession({
           db: handle.db,
-          ...workerConnection(ingestBroker(config)),
+          ...workerConnection(ingestBroker(config), undefined, clientId),
           clientId,
           shareGroup: SHARE_GROUP,
           logger,

@@ -17,7 +17,9 @@ import { openConfiguredDatabase } from './open-database.js';
 export const usage = `souffle mosquitto-config <dir> [options]
   Writes <dir>/passwd, <dir>/acl and <dir>/mosquitto.conf for the registered devices: each device
   (user = its id, password = its token) may publish only to its own topics; the service account
-  (SOUFFLE_MQTT_USERNAME/PASSWORD, else "souffle" with the admin token) reads everything. Persistence
+  (SOUFFLE_MQTT_USERNAME/PASSWORD, else "souffle" with the admin token) reads everything, as do the
+  workers' users (SOUFFLE_MQTT_CLIENT_ID and its slots, same password): every client's id is its
+  user name (use_username_as_clientid), so no device can take over a worker's session. Persistence
   is on and max_queued_messages is sized for the worker's outage. Run again (or set
   SOUFFLE_MOSQUITTO_DIR=<dir> so that \`souffle device\` does it) after devices change, then reload
   Mosquitto. Options are remembered in <dir>/souffle-mosquitto.json.
@@ -34,7 +36,10 @@ Options:
 
 /** Rewrites the files of `dir` with its remembered options (after a device changed). */
 export function refreshMosquittoConfig(db: Db, dir: string, config: Config): Promise<MosquittoConfigResult> {
-  return writeMosquittoConfig(db, dir, savedOptions(dir), serviceCredentials(config));
+  return writeMosquittoConfig(db, dir, savedOptions(dir), {
+    ...serviceCredentials(config),
+    clientId: config.SOUFFLE_MQTT_CLIENT_ID,
+  });
 }
 
 export async function run(argv: string[], config: Config): Promise<void> {
@@ -65,7 +70,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
       values.interval !== undefined ? duration('interval', values.interval) : saved.nativeIntervalMs,
     brokerPath: values['broker-path'] ?? saved.brokerPath,
   };
-  const service = serviceCredentials(config);
+  const service = { ...serviceCredentials(config), clientId: config.SOUFFLE_MQTT_CLIENT_ID };
   const handle = await openConfiguredDatabase(config);
   try {
     const result = await writeMosquittoConfig(handle.db, dir, options, service, {

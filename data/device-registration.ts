@@ -31,9 +31,24 @@ export type RegistrationRules = {
   serviceUsername?: string;
 };
 
-/** The ids no device may take: the broker's service account(s). */
+/**
+ * The default client ids of the ingest workers (SOUFFLE_MQTT_CLIENT_ID unset): the lone worker's
+ * and slots 1 to 64. On the generated Mosquitto each is a service user (client id = user name).
+ */
+const DEFAULT_WORKER_USERS = [
+  'souffle-ingest',
+  ...Array.from({ length: 64 }, (_, i) => `souffle-ingest-${i + 1}`),
+];
+
+/** The ids no device may take: the broker's service account(s) and the workers' users. */
 export function reservedDeviceIds(rules: RegistrationRules = {}): string[] {
-  return [...new Set([DEFAULT_SERVICE_USERNAME, rules.serviceUsername ?? DEFAULT_SERVICE_USERNAME])];
+  return [
+    ...new Set([
+      DEFAULT_SERVICE_USERNAME,
+      rules.serviceUsername ?? DEFAULT_SERVICE_USERNAME,
+      ...DEFAULT_WORKER_USERS,
+    ]),
+  ];
 }
 
 /** The registration schema under `rules`; its issues name the field (`path`) and the reason. */

@@ -99,6 +99,12 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
             return done(authError('bad user name or password', 4), false);
           }
           attempt.succeeded();
+          // A persistent session belongs to its client id: a device using another device's id
+          // would take over that session and receive what was queued for it (docs/security.md).
+          if (!deviceMayUseClientId(device, client.id)) {
+            logger.warn(`device "${device.id}" used the client id "${client.id}", not its own`);
+            return done(authError(`a device's client id is its id or "${device.id}-…"`, 2), false);
+          }
           identities.set(client, { kind: 'device', device, revoked: false });
           deviceClients.add(client);
           done(null, true);
@@ -214,6 +220,15 @@ function listen(server: Server, port: number, host: string): Promise<void> {
       resolve();
     });
   });
+}
+
+/**
+ * A device's client id is its id, or its id followed by `-` and anything (several connections of
+ * one device); an AirGradient monitor may also use `airgradient-<serial>`, as its firmware does.
+ */
+function deviceMayUseClientId(device: Pick<Device, 'id' | 'format' | 'serial'>, clientId: string): boolean {
+  if (clientId === device.id || clientId.startsWith(`${device.id}-`)) return true;
+  return device.format === 'airgradient' && !!device.serial && clientId === `airgradient-${device.serial}`;
 }
 
 function digest(text: string): Buffer {

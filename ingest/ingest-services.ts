@@ -64,10 +64,11 @@ export async function startIngest(options: StartIngestOptions): Promise<IngestSe
       logger,
     });
   }
+  const workerClientId = slot === undefined ? clientId : slotClientId(clientId, slot);
   const worker = new IngestWorker({
     db,
-    ...workerConnection(settings, broker?.port),
-    clientId: slot === undefined ? clientId : slotClientId(clientId, slot),
+    ...workerConnection(settings, broker?.port, workerClientId),
+    clientId: workerClientId,
     // Mosquitto 2.0 does not save $share subscriptions: after it restarts, a message published
     // before any worker has subscribed again matches nothing and is dropped. Retrying often keeps
     // that moment short (docs/ingest.md, "Several workers").

@@ -20,6 +20,10 @@ import {
   type BrokerOptions,
   type QueueSizing,
 } from './mosquitto-files.js';
+import { serviceClientIds } from './worker-topology.js';
+
+/** SOUFFLE_MQTT_CLIENT_ID's default: the lone worker's client id, and the stem of the slots' ones. */
+const DEFAULT_WORKER_CLIENT_ID = 'souffle-ingest';
 
 export type { BrokerOptions, FleetDevice, QueueSizing } from './mosquitto-files.js';
 
@@ -56,13 +60,19 @@ export async function writeMosquittoConfig(
   db: Db,
   dir: string,
   options: BrokerOptions,
-  service: { username: string; password: string },
+  service: { username: string; password: string; clientId?: string },
   { rotateMissing = false } = {},
 ): Promise<MosquittoConfigResult> {
   const rotated: { id: string; token: string }[] = [];
   let devices = await listBrokerLogins(db);
-  if (devices.some((d) => d.id === service.username)) {
-    throw new Error(`device "${service.username}" has the service account's user name: rename one of them`);
+  // The API's forwarder logs in as the service user; each worker as its client id.
+  const serviceUsers = [
+    service.username,
+    ...serviceClientIds(service.clientId ?? DEFAULT_WORKER_CLIENT_ID).filter((id) => id !== service.username),
+  ];
+  const clash = devices.find((d) => serviceUsers.includes(d.id));
+  if (clash) {
+    throw new Error(`device "${clash.id}" has the user name of a service account: rename it`);
   }
   if (rotateMissing) {
     for (const d of devices.filter((x) => !x.broker_hash)) {
@@ -73,7 +83,7 @@ export async function writeMosquittoConfig(
   }
   const sizing = queueSizing(devices, options);
   const passwd = passwordFile(
-    { username: service.username, hash: await brokerPasswordHash(service.password) },
+    { users: serviceUsers, hash: await brokerPasswordHash(service.password) },
     devices,
   );
   mkdirSync(join(dir, 'data'), { recursive: true });
@@ -83,7 +93,7 @@ export async function writeMosquittoConfig(
     conf: join(dir, 'mosquitto.conf'),
   };
   writeAtomically(files.passwd, passwd.text, 0o640);
-  writeAtomically(files.acl, aclFile(service.username, devices), 0o644);
+  writeAtomically(files.acl, aclFile(serviceUsers, devices), 0o644);
   writeAtomically(files.conf, mosquittoConf(options, sizing), 0o644);
   writeAtomically(join(dir, OPTIONS_FILE), `${JSON.stringify(options, null, 2)}\n`, 0o644);
   // Started as root, Mosquitto drops to its own user before reading the password file and writing

@@ -67,12 +67,15 @@ export function queueSizing(devices: readonly FleetDevice[], options: BrokerOpti
   return { devices: count, messagesPerHour, maxQueued, explanation };
 }
 
-/** `user:hash` lines; devices without a broker hash are left out (returned for the report). */
+/**
+ * `user:hash` lines; devices without a broker hash are left out (returned for the report). The
+ * service users (`users`: the API's forwarder, then each worker client id) share the service hash.
+ */
 export function passwordFile(
-  service: { username: string; hash: string },
+  service: { users: readonly string[]; hash: string },
   devices: readonly FleetDevice[],
 ): { text: string; skipped: string[] } {
-  const lines = [`${service.username}:${service.hash}`];
+  const lines = service.users.map((user) => `${user}:${service.hash}`);
   const skipped: string[] = [];
   for (const d of devices) {
     if (d.broker_hash) lines.push(`${d.id}:${d.broker_hash}`);
@@ -81,18 +84,20 @@ export function passwordFile(
   return { text: `${lines.join('\n')}\n`, skipped };
 }
 
-export function aclFile(serviceUsername: string, devices: readonly FleetDevice[]): string {
+export function aclFile(serviceUsers: readonly string[], devices: readonly FleetDevice[]): string {
   const lines = [
     '# Written by `souffle mosquitto-config` from the device registry: regenerate, do not edit.',
     '# Pattern lines apply to every user: a device (user = its id) reads and writes only under its',
     '# own prefix, so it can neither publish as nor subscribe to another device.',
     `pattern readwrite ${MOSQUITTO_ACL.devicePattern}`,
     '',
-    "# The ingest worker reads everything; the API forwards airrohr bodies on the devices' behalf.",
-    `user ${serviceUsername}`,
-    'topic read #',
-    `topic write ${MOSQUITTO_ACL.serviceWrite}`,
+    "# The ingest workers read everything; the API forwards airrohr bodies on the devices' behalf.",
+    '# One service user per client id (the API, the lone worker, each slot): the client id is the',
+    '# user name (use_username_as_clientid), so each needs its own.',
   ];
+  for (const user of serviceUsers) {
+    lines.push(`user ${user}`, 'topic read #', `topic write ${MOSQUITTO_ACL.serviceWrite}`);
+  }
   for (const d of devices) {
     if (d.format === 'airgradient' && d.serial) {
       lines.push('', `# AirGradient ${d.serial}: its firmware publishes to a topic named after its serial.`);
@@ -111,6 +116,9 @@ export function mosquittoConf(options: BrokerOptions, sizing: QueueSizing, now =
 per_listener_settings false
 listener ${options.port}${options.bind ? ` ${options.bind}` : ''}
 allow_anonymous false
+# A client's id is its user name, whatever it asks for: a device cannot take over the session of
+# the ingest worker or of another device (docs/security.md). Each worker slot has its own user.
+use_username_as_clientid true
 password_file ${path}/passwd
 acl_file ${path}/acl
 

@@ -20,11 +20,21 @@ export type IngestBroker = {
 
 export type WorkerConnection = { mqttUrl: string; username?: string; password?: string };
 
-/** The worker's connection: to the embedded broker when it listens on `embeddedPort`, else to `broker.url`. */
-export function workerConnection(broker: IngestBroker, embeddedPort?: number): WorkerConnection {
+/**
+ * The worker's connection: to the embedded broker when it listens on `embeddedPort`, else to
+ * `broker.url`. On the external broker a worker with a login logs in as its client id (with the
+ * service password): the generated Mosquitto makes every client's id its user name, so that no
+ * device can take the worker's session, and gives each worker client id a service user.
+ */
+export function workerConnection(
+  broker: IngestBroker,
+  embeddedPort?: number,
+  clientId?: string,
+): WorkerConnection {
   if (embeddedPort !== undefined) {
     return { mqttUrl: `mqtt://127.0.0.1:${embeddedPort}`, ...broker.serviceCredentials() };
   }
-  const creds = broker.username !== undefined ? { username: broker.username, password: broker.password } : {}; // credentials in the URL, if any, are used by mqtt.js; else anonymous
+  const username = clientId ?? broker.username;
+  const creds = broker.username !== undefined ? { username, password: broker.password } : {}; // credentials in the URL, if any, are used by mqtt.js; else anonymous
   return { mqttUrl: broker.url!, ...creds };
 }

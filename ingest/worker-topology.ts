@@ -30,6 +30,20 @@ export function slotClientId(clientId: string, slot: number): string {
 }
 
 /**
+ * Every client id an ingest worker of this installation may use: the lone worker's and each slot's
+ * that fits in 23 characters. On the generated Mosquitto each is a service user of its own, since
+ * there the client id is the user name (docs/security.md, "Client ids are tied to identities").
+ */
+export function serviceClientIds(clientId: string): string[] {
+  const ids = [clientId];
+  for (let slot = 1; slot <= MAX_SLOTS; slot++) {
+    const id = `${clientId}-${slot}`;
+    if (id.length <= MAX_CLIENT_ID_LENGTH) ids.push(id);
+  }
+  return ids;
+}
+
+/**
  * Several workers need a broker with shared subscriptions: refuses the embedded one (no external
  * broker URL), saying why. `what` names what asked for several workers.
  */

@@ -9,9 +9,9 @@ import { tempDb, type TempDb } from '../helpers/temp-db.js';
 import {
   connectAs,
   countReadings,
-  SERVICE,
   startGeneratedMosquitto,
   waitFor,
+  workerLogin,
   type GeneratedMosquitto,
 } from './ingest-helpers.js';
 
@@ -37,8 +37,7 @@ describe('a broker restart mid-stream', () => {
     worker = new IngestWorker({
       db: db.db,
       mqttUrl: broker.url,
-      clientId: 'souffle-ingest',
-      ...SERVICE,
+      ...workerLogin('souffle-ingest'),
       reconnectPeriodMs: 200,
       logger: createLogger({ write: (line) => logs.push(line) }),
     });

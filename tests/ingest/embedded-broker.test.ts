@@ -83,6 +83,29 @@ describe('the embedded broker', () => {
     );
   });
 
+  it("refuses a device connecting with another device's client id, and leaves that device's session alone", async () => {
+    // voisin holds a persistent session with a message queued for it while it is away.
+    const owner = await connectAs(url, { ...as('voisin'), clientId: 'voisin-cmd', clean: false });
+    await owner.subscribeAsync('souffle/v1/voisin/commands', { qos: 1 });
+    await owner.endAsync();
+    await publishAs(url, SERVICE, 'souffle/v1/voisin/commands', 'secret for voisin');
+    for (const clientId of ['voisin-cmd', 'voisin', 'ag-toit-x', 'voisinage']) {
+      await expect(connectAs(url, { ...as('ecole'), clientId, clean: false })).rejects.toThrow(
+        /Identifier rejected/i,
+      );
+    }
+    const back = await connectAs(url, { ...as('voisin'), clientId: 'voisin-cmd', clean: false });
+    const received = new Promise<string>((resolve) => back.once('message', (_t, p) => resolve(p.toString())));
+    try {
+      expect(await received).toBe('secret for voisin');
+    } finally {
+      await back.endAsync();
+    }
+    // Its own id and any "<id>-…" are the device's to use.
+    await (await connectAs(url, { ...as('ecole'), clientId: 'ecole' })).endAsync();
+    await (await connectAs(url, { ...as('ecole'), clientId: 'ecole-2' })).endAsync();
+  });
+
   it("closes the connection of a device publishing to another device's topic, and stores nothing", async () => {
     const forged = JSON.stringify({ ts: minuteAgo(2), values: { pm25: 999 } });
     await expect(publishAs(url, as('voisin'), 'souffle/v1/ecole/readings', forged)).rejects.toThrow();

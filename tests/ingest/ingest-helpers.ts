@@ -11,13 +11,26 @@ import { tempDir } from '../helpers/temp-db.js';
 
 export const SERVICE = { username: 'souffle', password: 'service-secret' };
 
+/**
+ * A worker's login on the generated Mosquitto: its client id is its user name there, and each
+ * worker client id (`souffle-ingest`, `souffle-ingest-<k>`) is a service user of its own.
+ */
+export const workerLogin = (clientId: string) => ({
+  clientId,
+  username: clientId,
+  password: SERVICE.password,
+});
+
 export type GeneratedMosquitto = {
   url: string;
   port: number;
   dir: string;
   config: MosquittoConfigResult;
-  /** Rewrites passwd/acl from the database and makes Mosquitto reload them (SIGHUP). */
-  reload: () => Promise<void>;
+  /**
+   * Rewrites passwd/acl from the database and makes Mosquitto reload them (SIGHUP); `clientId`
+   * (SOUFFLE_MQTT_CLIENT_ID) names the workers' service users from then on.
+   */
+  reload: (service?: { clientId?: string }) => Promise<void>;
   stop: () => Promise<void>;
   start: () => Promise<void>;
   cleanup: () => Promise<void>;
@@ -41,7 +54,8 @@ export async function startGeneratedMosquitto(
     brokerPath: dir,
     ...options,
   };
-  let config = await writeMosquittoConfig(db, dir, brokerOptions, SERVICE);
+  let service: typeof SERVICE & { clientId?: string } = SERVICE;
+  let config = await writeMosquittoConfig(db, dir, brokerOptions, service);
   const { start, stop, signal, log } = mosquittoProcess(config.files.conf, port);
   await start();
   return {
@@ -51,8 +65,9 @@ export async function startGeneratedMosquitto(
     get config() {
       return config;
     },
-    reload: async () => {
-      config = await writeMosquittoConfig(db, dir, brokerOptions, SERVICE);
+    reload: async (changes = {}) => {
+      service = { ...service, ...changes };
+      config = await writeMosquittoConfig(db, dir, brokerOptions, service);
       signal('SIGHUP');
       await new Promise((r) => setTimeout(r, 300));
     },
@@ -81,7 +96,7 @@ export async function publishAs(
 ): Promise<void> {
   const client = await connectAs(url, {
     ...credentials,
-    clientId: `test-${Math.random().toString(16).slice(2, 10)}`,
+    clientId: `${credentials.username}-test-${Math.random().toString(16).slice(2, 10)}`,
   });
   // A broker that refuses a publish closes the connection (MQTT 3.1.1 has no negative PUBACK):
   // mqtt.js then neither resolves nor rejects the publish, so the close is raced against it.

@@ -12,6 +12,7 @@ import {
   SERVICE,
   startGeneratedMosquitto,
   waitFor,
+  workerLogin,
   type GeneratedMosquitto,
 } from './ingest-helpers.js';
 
@@ -28,9 +29,8 @@ describe('retiring the session of a slot that no longer runs', () => {
     const w = new IngestWorker({
       db: db.db,
       mqttUrl: broker.url,
-      clientId,
+      ...workerLogin(clientId),
       ...(shareGroup ? { shareGroup } : {}),
-      ...SERVICE,
     });
     await w.start();
     workers.push(w);

@@ -9,9 +9,9 @@ import { tempDb, type TempDb } from '../helpers/temp-db.js';
 import {
   connectAs,
   countReadings,
-  SERVICE,
   startGeneratedMosquitto,
   waitFor,
+  workerLogin,
   type GeneratedMosquitto,
 } from './ingest-helpers.js';
 
@@ -27,10 +27,9 @@ describe('workers sharing a subscription, across a restart of Mosquitto', () => 
     new IngestWorker({
       db: db.db,
       mqttUrl: broker.url,
-      clientId: `souffle-ingest-${n}`,
+      ...workerLogin(`souffle-ingest-${n}`),
       shareGroup: 'souffle',
       reconnectPeriodMs: 200,
-      ...SERVICE,
     });
   const publish = async (count: number) => {
     const device = await connectAs(broker.url, { username: 'parc', password: token, clientId: 'parc' });

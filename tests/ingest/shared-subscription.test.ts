@@ -7,9 +7,9 @@ import { tempDb, type TempDb } from '../helpers/temp-db.js';
 import {
   connectAs,
   countReadings,
-  SERVICE,
   startGeneratedMosquitto,
   waitFor,
+  workerLogin,
   type GeneratedMosquitto,
 } from './ingest-helpers.js';
 
@@ -29,9 +29,8 @@ describe('workers sharing a subscription', () => {
       const worker = new IngestWorker({
         db: db.db,
         mqttUrl: broker.url,
-        clientId: `souffle-ingest-${n}`,
+        ...workerLogin(`souffle-ingest-${n}`),
         shareGroup: 'souffle',
-        ...SERVICE,
       });
       await worker.start();
       workers.push(worker);

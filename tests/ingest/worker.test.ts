@@ -15,6 +15,7 @@ import {
   startGeneratedMosquitto,
   storedValues,
   waitFor,
+  workerLogin,
   type GeneratedMosquitto,
 } from './ingest-helpers.js';
 
@@ -43,8 +44,7 @@ describe('the ingest worker on Mosquitto', () => {
     worker = new IngestWorker({
       db: db.db,
       mqttUrl: broker.url,
-      clientId: 'souffle-ingest-t',
-      ...SERVICE,
+      ...workerLogin('souffle-ingest'),
       logger: createLogger({ level: 'debug', write: (line) => logs.push(line) }),
     });
     await worker.start();
@@ -210,6 +210,45 @@ describe('the ingest worker on Mosquitto', () => {
     await waitFor(async () => (await storedValues(db.db, 'voisin')).some((r) => r.value === 7));
     const victims = [...(await storedValues(db.db, 'ecole')), ...(await storedValues(db.db, 'ag-toit'))];
     expect(victims.some((r) => r.value === 999)).toBe(false);
+  });
+
+  it("keeps the worker's session from a device using its client id: every other device's reading is stored", async () => {
+    // The intruder keeps reconnecting as the worker's client id (and a slot's) while other devices
+    // publish. Without use_username_as_clientid the two connections kicked each other off and
+    // Mosquitto dropped the worker's queued messages that the ACL forbids the intruder to read.
+    const N = 60;
+    const before = (await storedValues(db.db, 'voisin')).length;
+    let stop = false;
+    let intrusions = 0;
+    const intruder = (async () => {
+      while (!stop) {
+        for (const clientId of ['souffle-ingest', 'souffle-ingest-1']) {
+          const c = await connectAs(broker.url, { ...as('ecole'), clientId, clean: false }).catch(() => null);
+          if (c) intrusions++;
+          await new Promise((r) => setTimeout(r, 20));
+          await c?.endAsync(true);
+        }
+      }
+    })();
+    try {
+      const base = Math.floor(Date.now() / 60_000) * 60_000 - 3 * 3_600_000;
+      for (let i = 0; i < N; i++) {
+        await publishAs(
+          broker.url,
+          as('voisin'),
+          'souffle/v1/voisin/readings',
+          JSON.stringify({ ts: new Date(base + i * 1000).toISOString(), values: { pm10: i } }),
+        );
+      }
+      await waitFor(async () => (await storedValues(db.db, 'voisin')).length === before + N, {
+        what: `all ${N} readings of voisin stored`,
+      });
+    } finally {
+      stop = true;
+      await intruder;
+    }
+    expect(intrusions).toBeGreaterThan(0);
+    expect(worker.status.connected).toBe(true);
   });
 
   it('refuses a wrong token', async () => {
