@@ -224,11 +224,18 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 
 /**
  * A device's client id is its id, or its id followed by `-` and anything (several connections of
- * one device); an AirGradient monitor may also use `airgradient-<serial>`, as its firmware does.
+ * one device). An AirGradient monitor connects as its firmware names itself: `airgradient-<serial>`
+ * on the ESP8266 models (the examples' mqttHandle), and on the ESP32 models (MqttClient.cpp sets no
+ * client id) ESP-IDF's default, `ESP32_` and the last three bytes of the Wi-Fi MAC, which is the
+ * serial (esp-mqtt's platform_create_id_string prints them "%02x%02X%02X", hence any case).
  */
 function deviceMayUseClientId(device: Pick<Device, 'id' | 'format' | 'serial'>, clientId: string): boolean {
   if (clientId === device.id || clientId.startsWith(`${device.id}-`)) return true;
-  return device.format === 'airgradient' && !!device.serial && clientId === `airgradient-${device.serial}`;
+  if (device.format !== 'airgradient' || !device.serial) return false;
+  const serial = device.serial.toLowerCase();
+  return (
+    clientId === `airgradient-${device.serial}` || clientId.toLowerCase() === `esp32_${serial.slice(-6)}`
+  );
 }
 
 function digest(text: string): Buffer {

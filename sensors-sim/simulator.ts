@@ -107,7 +107,8 @@ export class FleetSimulator {
     const { device } = rt;
     const publisher = new MqttPublisher({
       url: this.options.mqttUrl,
-      // AirGradient firmware connects as "airgradient-<serial>" (MqttClient::connect in its source).
+      // AirGradient's ESP8266 firmware connects as "airgradient-<serial>" (its examples'
+      // mqttHandle); the ESP32 models use ESP-IDF's default id, which the brokers accept too.
       clientId: device.format === 'airgradient' ? `airgradient-${device.serial}` : device.id,
       username: device.id,
       password: rt.credentials.token,

@@ -104,6 +104,14 @@ describe('the embedded broker', () => {
     // Its own id and any "<id>-…" are the device's to use.
     await (await connectAs(url, { ...as('ecole'), clientId: 'ecole' })).endAsync();
     await (await connectAs(url, { ...as('ecole'), clientId: 'ecole-2' })).endAsync();
+    // An AirGradient monitor keeps the client id its firmware sets: "airgradient-<serial>" on
+    // ESP8266, ESP-IDF's "ESP32_" + the MAC's last three bytes (first lowercase) on ESP32.
+    for (const clientId of ['airgradient-ecda3b1eaaaf', 'ESP32_1eAAAF', 'ag-toit']) {
+      await (await connectAs(url, { ...as('ag-toit'), clientId })).endAsync();
+    }
+    for (const clientId of ['ESP32_1eaab0', 'airgradient-ecda3b1eaab0']) {
+      await expect(connectAs(url, { ...as('ag-toit'), clientId })).rejects.toThrow(/Identifier rejected/i);
+    }
   });
 
   it("closes the connection of a device publishing to another device's topic, and stores nothing", async () => {
