@@ -21,6 +21,8 @@ export function howToConnect(c: DeviceConnection): string {
   } else {
     lines.push(
       `  broker    ${c.mqtt.url}`,
+      // The embedded broker refuses another client id (docs/security.md), Mosquitto replaces it.
+      `  client id ${c.mqtt.username}   (or ${c.mqtt.username}-<anything>)`,
       `  user      ${c.mqtt.username}`,
       `  password  ${c.mqtt.password}`,
       `  topic     ${c.topic}   (QoS 1)`,

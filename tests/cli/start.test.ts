@@ -85,6 +85,7 @@ describe('souffle start', () => {
     expect(added.code).toBe(0);
     const device = JSON.parse(added.stdout) as { id: string; token: string; topic: string };
     const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${env.SOUFFLE_MQTT_PORT}`, {
+      clientId: device.id,
       username: device.id,
       password: device.token,
     });
