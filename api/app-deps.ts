@@ -14,6 +14,8 @@ export type Publish = (topic: string, payload: Uint8Array) => Promise<void>;
 export type AppDeps = {
   db: Kysely<Database>;
   now: () => number;
+  /** Zone of local days: daily values and the ATMO index are per local day (data/local-days.ts). */
+  timeZone: string;
   adminToken: string;
   settings: ConnectionSettings;
   /** The broker's service user name: no device may be registered under it. */

@@ -7,6 +7,7 @@ import { COMPRESSIBLE_CONTENT_TYPE_REGEX } from 'hono/utils/compress';
 import type { Kysely } from 'kysely';
 import { createAuthThrottle, type AuthThrottleOptions } from '../data/auth-throttle.js';
 import { packagePath, packageVersion } from '../data/package-root.js';
+import { DEFAULT_TIME_ZONE } from '../data/local-days.js';
 import type { Database } from '../data/schema.js';
 import { errorHandler, notFoundHandler, validationHook } from './api-error.js';
 import type { ApiApp, AppDeps, Publish } from './app-deps.js';
@@ -56,6 +57,8 @@ export type AppOptions = {
   publishTimeoutMs?: number;
   /** Exports streaming at once, in all and per client address (default 4 and 2). */
   exports?: Partial<ExportLimits>;
+  /** Zone of local days (daily values, ATMO): SOUFFLE_TIMEZONE, default Europe/Paris. */
+  timeZone?: string;
   now?: () => number;
 };
 
@@ -85,6 +88,7 @@ export function createApp(options: AppOptions): ApiApp {
   const deps: AppDeps = {
     db: options.db,
     now,
+    timeZone: options.timeZone ?? DEFAULT_TIME_ZONE,
     adminToken: options.adminToken,
     settings: { mqttUrl: options.mqttUrl, publicUrl: options.publicUrl },
     serviceUsername: options.serviceUsername,

@@ -76,6 +76,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
     rateLimit: { pushPerMinute: config.SOUFFLE_RATE_LIMIT },
     authThrottle: authThrottleSettings(config),
     exports: exportLimitSettings(config),
+    timeZone: config.SOUFFLE_TIMEZONE,
   });
   const server = await startApiServer({ app, port: config.PORT, host: config.HOST }).catch(
     async (e: unknown) => {

@@ -1,6 +1,7 @@
 // Configuration: every environment variable Souffle reads, validated once at the entry point and
 // passed down (docs/architecture.md, Areas and their doors). The README's configuration table mirrors this file.
 import { z } from 'zod';
+import { DEFAULT_TIME_ZONE, isTimeZone } from '../data/index.js';
 
 /** "15m", "48h", "30s", "500ms", "7d" or a number of milliseconds. */
 export function parseDuration(text: string): number {
@@ -96,6 +97,11 @@ export const envSchema = z.object({
   /** Exports streaming at once, in all and per client address (docs/security.md). */
   SOUFFLE_EXPORTS: z.coerce.number().int().min(1).default(4),
   SOUFFLE_EXPORTS_PER_ADDRESS: z.coerce.number().int().min(1).default(2),
+  /** Zone of the local days of daily values and the ATMO index (docs/methods.md, "Days"). */
+  SOUFFLE_TIMEZONE: z
+    .string()
+    .default(DEFAULT_TIME_ZONE)
+    .refine(isTimeZone, { message: 'not a time zone this Node.js knows (examples: Europe/Paris, UTC)' }),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

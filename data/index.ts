@@ -6,7 +6,7 @@
 //   - the MQTT topic layout (topics.ts), how a device connects (device-connection.ts), and where the package's files are
 //     (package-root.ts);
 //   - the browser-safe domain: phenomena and units, quality flags, air-quality indices, location
-//     privacy and the API's response types.
+//     privacy, local days and the API's response types.
 // PostgreSQL has a door of its own, data/db-postgres.ts, imported only when used, so that a SQLite
 // installation never loads its driver. The browser (web-components/) must not import this door:
 // it re-exports database code. It imports the browser-safe modules directly (eslint.config.js).
@@ -32,5 +32,6 @@ export * from './package-root.js';
 export * from './phenomena.js';
 export * from './flags.js';
 export * from './indices.js';
+export * from './local-days.js';
 export * from './location-privacy.js';
 export type * from './api-types.js';
