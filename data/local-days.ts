@@ -41,7 +41,8 @@ export function isTimeZone(timeZone: string): boolean {
 /** The wall-clock fields of `t` in `timeZone`. */
 function wallClock(t: number, timeZone: string) {
   const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(t)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  for (const p of formatter(timeZone).formatToParts(t))
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
   return parts as Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number>;
 }
 

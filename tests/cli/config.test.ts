@@ -8,7 +8,8 @@ describe('configuration', () => {
   });
 
   it('names every invalid variable at once, an unknown zone among them', () => {
-    const load = () => loadConfig({ SOUFFLE_TIMEZONE: 'Europe/Marseille', PORT: 'eighty', ATMOSUD_INTERVAL: 'soon' });
+    const load = () =>
+      loadConfig({ SOUFFLE_TIMEZONE: 'Europe/Marseille', PORT: 'eighty', ATMOSUD_INTERVAL: 'soon' });
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(/SOUFFLE_TIMEZONE="Europe\/Marseille": not a time zone/);
     expect(load).toThrow(/PORT="eighty"/);

@@ -57,7 +57,11 @@ describe('local days', () => {
   });
 
   it('lists the days overlapping a range, clock changes included', () => {
-    const days = localDaysBetween(Date.parse('2026-03-28T12:00:00Z'), Date.parse('2026-03-30T00:00:00Z'), PARIS);
+    const days = localDaysBetween(
+      Date.parse('2026-03-28T12:00:00Z'),
+      Date.parse('2026-03-30T00:00:00Z'),
+      PARIS,
+    );
     expect(days.map((d) => [d.date, hoursIn(d)])).toEqual([
       ['2026-03-28', 24],
       ['2026-03-29', 23],
