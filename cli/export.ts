@@ -44,7 +44,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
   );
   const parsed = ExportQuerySchema.safeParse(input);
   if (!parsed.success) throw new UsageError(describe(parsed.error, input));
-  const plan = planExport(parsed.data, Date.now());
+  const plan = planExport(parsed.data, { now: Date.now(), timeZone: config.SOUFFLE_TIMEZONE });
   if ('error' in plan)
     throw new UsageError(
       plan.error.replace(/query parameter "(\w+)"/g, '--$1').replace(/"(from|to)"/g, '--$1'),

@@ -168,12 +168,49 @@ export const LatestSchema = z
 
 export const SeriesPointSchema = z
   .object({
-    t: z.number().int(),
-    value: z.number(),
-    min: z.number(),
-    max: z.number(),
-    n: z.number().int(),
-    flags: z.array(z.enum(FLAG_NAMES)).optional(),
+    t: z
+      .number()
+      .int()
+      .openapi({ description: "Reading's time, or start of the hour / local day, epoch ms." }),
+    value: z.number().nullable().openapi({
+      description: 'The reading, or the mean; null when every reading of the bucket was left out (n = 0).',
+    }),
+    min: z.number().nullable(),
+    max: z.number().nullable(),
+    n: z.number().int().openapi({ description: 'Readings in the mean (raw: 1).' }),
+    flags: z.array(z.enum(FLAG_NAMES)).optional().openapi({ description: 'Raw readings: quality flags.' }),
+    sd: z.number().nullable().optional().openapi({
+      description: 'Means: sample standard deviation (1h: of the readings, 1d: of the valid hourly means).',
+    }),
+    coverage: z.number().optional().openapi({
+      description: 'Means: 1h, covered 5-minute slots / 12; 1d, valid hourly means / hours of the local day.',
+    }),
+    valid: z.boolean().optional().openapi({
+      description:
+        'Means: 1h, at least 45 minutes covered and the hour over; 1d, at least 75 % of the hours valid and the day over. Invalid points are returned for analysis; indices and charts ignore them.',
+    }),
+    nFlagged: z.number().int().optional().openapi({
+      description:
+        'Means: readings left out for a quality flag (channel_disagreement, stuck, spike); 1d: over every hour of the day.',
+    }),
+    nHumid: z.number().int().optional().openapi({
+      description: 'Means: readings in the mean flagged humid (over-read optical PM).',
+    }),
+    date: z
+      .string()
+      .optional()
+      .openapi({ description: '1d: the local date (SOUFFLE_TIMEZONE), YYYY-MM-DD.' }),
+    from: z.string().optional().openapi({ description: '1d: first instant of the local day, ISO 8601 UTC.' }),
+    to: z
+      .string()
+      .optional()
+      .openapi({ description: '1d: first instant of the next local day, ISO 8601 UTC.' }),
+    validHours: z.number().int().optional().openapi({ description: '1d: valid hourly means of the day.' }),
+    expectedHours: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: '1d: hours of the local day (23, 24 or 25).' }),
   })
   .openapi('SeriesPoint');
 

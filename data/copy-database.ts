@@ -24,7 +24,6 @@ export const COPY_TABLES: readonly CopyTable[] = [
   { table: 'series', key: ['id'], identity: 'id' },
   { table: 'readings', key: ['series_id', 'time'] },
   { table: 'rollups_hourly', key: ['series_id', 'bucket'] },
-  { table: 'rollups_daily', key: ['series_id', 'bucket'] },
   { table: 'ingest_errors', key: ['id'], identity: 'id' },
   { table: 'pull_cursors', key: ['source', 'key'] },
   { table: 'commune_indices', key: ['insee', 'date'] },

@@ -15,6 +15,7 @@ import {
   type SqliteDialectConfig,
 } from 'kysely';
 import { migrationProvider } from './migrations/index.js';
+import { rebuildQueuedRollups, type RebuildProgress } from './store/rollup-rebuild.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -153,17 +154,28 @@ function createOwnerOnly(path: string): void {
   }
 }
 
+export type MigrateOptions = {
+  /**
+   * PostgreSQL: where Kysely keeps its migration tables. Without it, Kysely looks for them in every
+   * schema of the database, and skips creating them when another schema has them
+   * (data/db-postgres.ts passes the connection's current schema).
+   */
+  migrationTableSchema?: string;
+  /** Progress of the rollup rebuild a migration queued (`souffle migrate` prints it). */
+  onRebuildProgress?: (progress: RebuildProgress) => void;
+};
+
 /**
- * Runs every pending migration; throws with the failing migration's name and cause.
- * `migrationTableSchema` (PostgreSQL): where Kysely keeps its migration tables. Without it, Kysely
- * looks for them in every schema of the database, and skips creating them when another schema has
- * them (data/db-postgres.ts passes the connection's current schema).
+ * Runs every pending migration, then finishes any rollup rebuild a migration queued (resumed where
+ * a killed run stopped: data/store/rollup-rebuild.ts); throws with the failing migration's name and
+ * cause. `rebuiltSeries`: series whose hourly rollups were recomputed by this call.
  */
 export async function migrate(
   db: Db,
-  options: { migrationTableSchema?: string } = {},
-): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider: migrationProvider, ...options });
+  options: MigrateOptions = {},
+): Promise<MigrationResultSet & { rebuiltSeries: number }> {
+  const { onRebuildProgress, ...migratorOptions } = options;
+  const migrator = new Migrator({ db, provider: migrationProvider, ...migratorOptions });
   const result = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
@@ -174,7 +186,8 @@ export async function migrate(
       },
     );
   }
-  return result;
+  const rebuiltSeries = await rebuildQueuedRollups(db, { onProgress: onRebuildProgress });
+  return { ...result, rebuiltSeries };
 }
 
 /**

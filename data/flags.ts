@@ -22,3 +22,12 @@ export const HUMID_THRESHOLD = 75;
 export function flagNames(bits: number): FlagName[] {
   return (Object.keys(FLAGS) as FlagName[]).filter((name) => (bits & FLAGS[name]) !== 0);
 }
+
+/**
+ * Flags that keep a reading out of every mean (hourly rollups, daily values, indices): the value is
+ * wrong, not merely biased. The reading stays in raw series and exports with its flags, and the
+ * hourly rollup counts it in `n_flagged`. `humid` is not here: humid optical PM over-reads but is a
+ * measurement, and in a humid month half of all readings carry it; its share is kept beside the
+ * mean instead (`n_humid`, docs/methods.md "How Souffle computes").
+ */
+export const EXCLUDED_FROM_MEANS = FLAGS.channel_disagreement | FLAGS.stuck | FLAGS.spike;

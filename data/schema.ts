@@ -57,6 +57,11 @@ export interface SeriesTable {
   /** Sensor model and channel, e.g. "SDS011", "PMS5003:2", or "reference" for AtmoSud analysers. */
   sensor: string;
   unit: string;
+  /**
+   * How long each reading of the series is a mean over, in ms from its time: 0 for instantaneous
+   * sensor readings, 3 600 000 for AtmoSud's hourly means (data/hourly-validity.ts).
+   */
+  covers: Defaulted<number>;
 }
 
 export interface ReadingsTable {
@@ -69,15 +74,28 @@ export interface ReadingsTable {
   validation: string | null;
 }
 
-export interface RollupsTable {
+export interface HourlyRollupsTable {
   series_id: number;
-  /** Start of the hour or day (UTC), epoch ms. */
+  /** Start of the hour (UTC), epoch ms. */
   bucket: number;
+  /** Readings counted in the mean: those without a flag of EXCLUDED_FROM_MEANS (data/flags.ts). */
   n: number;
   sum: number;
-  min: number;
-  max: number;
+  /** null when no reading of the hour counted (n = 0). */
+  min: number | null;
+  max: number | null;
   sum_sq: number;
+  /** Bit mask of the hour's 5-minute slots holding a counted reading (data/hourly-validity.ts). */
+  slots: number;
+  /** Readings of the hour left out of the mean for their flags. */
+  n_flagged: number;
+  /** Counted readings flagged humid (they stay in the mean). */
+  n_humid: number;
+}
+
+/** Series whose hourly rollups migration 0004 still has to recompute (data/store/rollup-rebuild.ts). */
+export interface RollupRebuildQueueTable {
+  series_id: number;
 }
 
 export interface IngestErrorsTable {
@@ -134,8 +152,8 @@ export interface Database {
   devices: DevicesTable;
   series: SeriesTable;
   readings: ReadingsTable;
-  rollups_hourly: RollupsTable;
-  rollups_daily: RollupsTable;
+  rollups_hourly: HourlyRollupsTable;
+  rollup_rebuild_queue: RollupRebuildQueueTable;
   ingest_errors: IngestErrorsTable;
   pull_cursors: PullCursorsTable;
   commune_indices: CommuneIndicesTable;

@@ -24,13 +24,12 @@ export function toRange(value: string | null | undefined): ChartRange {
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
-/** The interval a range shows, ending now: whole hours for hourly data, whole UTC days for daily
- * data (rollup buckets start at 00:00 UTC). */
+/** The interval a range shows, ending now, in whole hours: the API gives the daily values of the
+ * local days that start in it. */
 export function rangeWindow(range: ChartRange, now: number): { from: number; to: number; step: '1h' | '1d' } {
   const { ms, step } = RANGES[range];
-  const unit = step === '1h' ? HOUR_MS : DAY_MS;
   const to = Math.ceil(now / HOUR_MS) * HOUR_MS;
-  const from = Math.floor((to - ms) / unit) * unit;
+  const from = to - ms;
   return { from, to, step };
 }
 
@@ -48,23 +47,6 @@ export function withGaps(points: ReadonlyArray<{ t: number; value: number | null
     previous = p.t;
   }
   return out;
-}
-
-/** Means of hourly values per UTC day (bucket start), skipping nulls: the compare endpoint gives
- * hourly means, the 30-day and 1-year charts show daily ones. */
-export function dailyMeans(
-  points: ReadonlyArray<{ t: number; value: number | null }>,
-): { t: number; value: number }[] {
-  const days = new Map<number, { sum: number; n: number }>();
-  for (const p of points) {
-    if (p.value === null || !Number.isFinite(p.value)) continue;
-    const day = Math.floor(p.t / DAY_MS) * DAY_MS;
-    const d = days.get(day) ?? { sum: 0, n: 0 };
-    d.sum += p.value;
-    d.n += 1;
-    days.set(day, d);
-  }
-  return [...days].sort((a, b) => a[0] - b[0]).map(([t, d]) => ({ t, value: d.sum / d.n }));
 }
 
 /** The WHO guideline drawn as a line: the 24 h value where there is one (it matches hourly and

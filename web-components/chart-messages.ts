@@ -20,6 +20,7 @@ const fr = {
   table: 'Tableau des données',
   time: 'Date et heure',
   value: 'Valeur',
+  incomplete: 'incomplète',
   noData: 'Aucune donnée sur cette période.',
   chartSummary: '{p}, {range} ({means}) : minimum {min}, moyenne {mean}, maximum {max} {unit}.',
 } as const;
@@ -45,6 +46,7 @@ const en: Record<ChartMessageKey, string> = {
   table: 'Data table',
   time: 'Date and time',
   value: 'Value',
+  incomplete: 'incomplete',
   noData: 'No data for this period.',
   chartSummary: '{p}, {range} ({means}): minimum {min}, mean {mean}, maximum {max} {unit}.',
 };

@@ -163,9 +163,11 @@ export class SouffleCard extends LitElement {
   }
 
   #renderSparkline(spark: SeriesResponse, from: number, to: number, lang: Lang) {
-    const range = extent(spark.points);
+    // Hours whose readings were all left out for a quality flag have no mean.
+    const points = spark.points.flatMap((p) => (p.value === null ? [] : [{ t: p.t, value: p.value }]));
+    const range = extent(points);
     if (!range) return nothing;
-    const d = sparklinePath(spark.points, { width: 240, height: 40, from, to });
+    const d = sparklinePath(points, { width: 240, height: 40, from, to });
     const label = t(lang, 'sparkline', {
       p: shortLabel(spark.phenomenon, lang),
       min: formatNumber(range.min, lang),

@@ -1,6 +1,8 @@
 // <souffle-chart station="…" phenomenon="pm25" range="24h|7d|30d|1y" compare>: a time series of
 // hourly (24 h, 7 days) or daily (30 days, 1 year) means, with the WHO guideline as a line, the
-// index bands as background, and with `compare` the nearest AtmoSud station. chart.js is
+// index bands as background, and with `compare` the nearest AtmoSud station. Only valid means are
+// drawn (45 minutes of an hour, 75 % of a local day's hours: docs/methods.md); the table lists the
+// others marked incomplete. Daily means are the API's (step=1d), never averaged here. chart.js is
 // imported when the first chart renders; the data are also given as a table for screen readers
 // and anyone who prefers numbers.
 import { LitElement, html, nothing } from 'lit';
@@ -9,7 +11,6 @@ import { api, apiBaseFor } from './api-client.js';
 import {
   RANGE_NAMES,
   buildChartConfig,
-  dailyMeans,
   rangeWindow,
   summary,
   toRange,
@@ -31,7 +32,13 @@ type ChartData = {
   to: number;
   series: SeriesResponse;
   compare: CompareResponse | null;
+  /** Daily charts: the compared AtmoSud station's own daily values (step=1d). */
+  referenceDaily: SeriesResponse | null;
 };
+
+/** The points to draw: valid means only, a gap elsewhere. */
+const drawable = (points: SeriesResponse['points']) =>
+  points.map((p) => ({ t: p.t, value: p.valid === false ? null : p.value }));
 
 export class SouffleChart extends LitElement {
   static override properties = {
@@ -72,7 +79,18 @@ export class SouffleChart extends LitElement {
           ? api.compare(base, this.station!, { phenomenon: this.phenomenon, from, to }, signal)
           : null,
       ]);
-      return { range, from, to, series, compare };
+      // Daily charts compare with the reference station's own daily values, computed by the API
+      // under the same rules, rather than averaging hourly comparison points here.
+      const referenceDaily =
+        step === '1d' && compare?.reference
+          ? await api.series(
+              base,
+              compare.reference.station.id,
+              { phenomenon: this.phenomenon, from, to, step },
+              signal,
+            )
+          : null;
+      return { range, from, to, series, compare, referenceDaily };
     },
     refreshMs: () => parseRefresh(this.refresh),
   });
@@ -104,8 +122,9 @@ export class SouffleChart extends LitElement {
   #referencePoints(data: ChartData) {
     const c = data.compare;
     if (!c?.reference) return null;
-    const hourly = c.points.map((p) => ({ t: p.t, value: p.reference }));
-    const points = data.series.step === '1d' ? dailyMeans(hourly) : hourly;
+    const points = data.referenceDaily
+      ? drawable(data.referenceDaily.points)
+      : c.points.map((p) => ({ t: p.t, value: p.reference }));
     return { name: c.reference.station.name, distanceMetres: c.reference.distanceMetres, points };
   }
 
@@ -143,7 +162,7 @@ export class SouffleChart extends LitElement {
     if (state.status === 'error')
       return html`<section part="chart">${title}${renderError(state.error, lang, this.station)}</section>`;
     const data = state.data;
-    const stats = summary(data.series.points);
+    const stats = summary(drawable(data.series.points));
     const label = stats
       ? ct(lang, 'chartSummary', {
           p: shortLabel(this.phenomenon, lang),
@@ -196,7 +215,10 @@ export class SouffleChart extends LitElement {
               (p) =>
                 html`<tr>
                   <th scope="row">${formatTime(p.t, lang, style)}</th>
-                  <td>${formatReading(this.phenomenon, p.value, lang)}</td>
+                  <td>
+                    ${p.value === null ? '–' : formatReading(this.phenomenon, p.value, lang)}
+                    ${p.valid === false && p.value !== null ? html`<span class="muted">(${ct(lang, 'incomplete')})</span>` : nothing}
+                  </td>
                   ${
                     reference
                       ? html`<td>
@@ -235,7 +257,7 @@ export class SouffleChart extends LitElement {
       range: data.range,
       from: data.from,
       to: data.to,
-      points: data.series.points,
+      points: drawable(data.series.points),
       reference: this.#referencePoints(data),
       scheme: toScheme(this.scheme),
       lang: resolveLang(this),

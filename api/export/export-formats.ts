@@ -27,7 +27,10 @@ export const BASE_COLUMNS = [
   'flags',
   'validation',
 ];
-export const ROLLUP_COLUMNS = ['min', 'max', 'n'];
+/** Means (step 1h and 1d): their statistics (docs/api.md, "Export"). */
+export const ROLLUP_COLUMNS = ['min', 'max', 'n', 'sd', 'coverage', 'valid', 'n_flagged', 'n_humid'];
+/** Daily values (step 1d): the local date and the end of the local day. */
+export const DAILY_COLUMNS = ['date', 'end'];
 
 export type Encoder = {
   contentType: string;
@@ -61,6 +64,9 @@ function isoTimeFormatter(): (t: number) => string {
   };
 }
 
+/** ISO 8601 UTC of a day's end: the cached formatter of the rows expects times in order. */
+const isoTime = (t: number) => new Date(t).toISOString();
+
 /** Memoised per bit set: there are only a handful of flag combinations. */
 function memoFlags<T>(encode: (names: string[]) => T): (bits: number) => T {
   const cache = new Map<number, T>();
@@ -71,7 +77,12 @@ function memoFlags<T>(encode: (names: string[]) => T): (bits: number) => T {
   };
 }
 
-function csvEncoder(rollup: boolean): Encoder {
+const cell = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
+const json = (v: number | null | undefined) => (v === null || v === undefined ? 'null' : String(v));
+
+function csvEncoder(step: 'raw' | '1h' | '1d'): Encoder {
+  const rollup = step !== 'raw';
+  const daily = step === '1d';
   const time = isoTimeFormatter();
   const flags = memoFlags((names) => csvText(names.join('|')));
   let current: ExportSeries | undefined;
@@ -79,7 +90,8 @@ function csvEncoder(rollup: boolean): Encoder {
   return {
     contentType: 'text/csv; charset=utf-8; header=present',
     extension: 'csv',
-    header: () => csvLine(rollup ? [...BASE_COLUMNS, ...ROLLUP_COLUMNS] : BASE_COLUMNS),
+    header: () =>
+      csvLine([...BASE_COLUMNS, ...(rollup ? ROLLUP_COLUMNS : []), ...(daily ? DAILY_COLUMNS : [])]),
     page(series, rows) {
       if (series !== current) {
         current = series;
@@ -96,8 +108,11 @@ function csvEncoder(rollup: boolean): Encoder {
       }
       let out = '';
       for (const r of rows) {
-        out += `${prefix}${time(r.time)},${r.value},${flags(r.flags)},${r.validation === null ? '' : csvText(r.validation)}`;
-        out += rollup ? `,${r.min},${r.max},${r.n}\r\n` : '\r\n';
+        out += `${prefix}${time(r.time)},${cell(r.value)},${flags(r.flags)},${r.validation === null ? '' : csvText(r.validation)}`;
+        if (rollup)
+          out += `,${cell(r.min)},${cell(r.max)},${r.n},${cell(r.sd)},${cell(r.coverage)},${r.valid},${r.nFlagged},${r.nHumid}`;
+        if (daily) out += `,${r.date},${time(r.end ?? r.time)}`;
+        out += '\r\n';
       }
       return out;
     },
@@ -117,9 +132,13 @@ function seriesJson(series: ExportSeries): string {
   ].join(',');
 }
 
-function rowJson(r: ExportRow, time: string, flags: string): string {
-  const rollup = r.n === undefined ? '' : `,"min":${r.min},"max":${r.max},"n":${r.n}`;
-  return `"time":"${time}","value":${r.value},"flags":${flags},"validation":${r.validation === null ? 'null' : JSON.stringify(r.validation)}${rollup}`;
+function rowJson(r: ExportRow, time: string, flags: string, end: (t: number) => string): string {
+  let rollup = '';
+  if (r.n !== undefined) {
+    rollup = `,"min":${json(r.min)},"max":${json(r.max)},"n":${r.n},"sd":${json(r.sd)},"coverage":${json(r.coverage)},"valid":${r.valid},"n_flagged":${r.nFlagged},"n_humid":${r.nHumid}`;
+    if (r.date !== undefined) rollup += `,"date":"${r.date}","end":"${end(r.end ?? r.time)}"`;
+  }
+  return `"time":"${time}","value":${json(r.value)},"flags":${flags},"validation":${r.validation === null ? 'null' : JSON.stringify(r.validation)}${rollup}`;
 }
 
 function ndjsonEncoder(): Encoder {
@@ -137,7 +156,7 @@ function ndjsonEncoder(): Encoder {
         prefix = `{${seriesJson(series)},`;
       }
       let out = '';
-      for (const r of rows) out += `${prefix}${rowJson(r, time(r.time), flags(r.flags))}}\n`;
+      for (const r of rows) out += `${prefix}${rowJson(r, time(r.time), flags(r.flags), isoTime)}}\n`;
       return out;
     },
     footer: () => '',
@@ -163,7 +182,7 @@ function geojsonEncoder(): Encoder {
       }
       let out = '';
       for (const r of rows) {
-        out += `${first ? '' : ',\n'}${prefix}${rowJson(r, time(r.time), flags(r.flags))}}}`;
+        out += `${first ? '' : ',\n'}${prefix}${rowJson(r, time(r.time), flags(r.flags), isoTime)}}}`;
         first = false;
       }
       return out;
@@ -175,5 +194,5 @@ function geojsonEncoder(): Encoder {
 export function createEncoder(format: ExportFormat, step: 'raw' | '1h' | '1d'): Encoder {
   if (format === 'ndjson') return ndjsonEncoder();
   if (format === 'geojson') return geojsonEncoder();
-  return csvEncoder(step !== 'raw');
+  return csvEncoder(step);
 }

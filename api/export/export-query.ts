@@ -45,10 +45,17 @@ export type ExportPlan = {
   from: number;
   to: number;
   step: 'raw' | '1h' | '1d';
+  /** Zone of the local days of step 1d (SOUFFLE_TIMEZONE). */
+  timeZone: string;
+  /** When the export was asked for: the hour and day in progress are not valid means. */
+  now: number;
 };
 
 /** Applies defaults; returns an error message naming the parameter when the range is empty. */
-export function planExport(q: ExportQuery, now: number): ExportPlan | { error: string } {
+export function planExport(
+  q: ExportQuery,
+  { now, timeZone }: { now: number; timeZone: string },
+): ExportPlan | { error: string } {
   const from = q.from ?? 0;
   const to = q.to ?? now;
   if (from >= to) {
@@ -65,5 +72,7 @@ export function planExport(q: ExportQuery, now: number): ExportPlan | { error: s
     from,
     to,
     step: q.step ?? 'raw',
+    timeZone,
+    now,
   };
 }

@@ -5,6 +5,8 @@
 import type { Kysely } from 'kysely';
 import { executeCompiled } from '../../data/store/compiled.js';
 import type { Database, StationSource } from '../../data/schema.js';
+import { readDailyPoints } from '../../data/store/read-daily.js';
+import { HOUR_ROW_COLUMNS, hourPoint, type HourRow } from '../../data/store/series-points.js';
 import type { ExportPlan } from './export-query.js';
 
 /** A series with what every one of its rows repeats: public location only. */
@@ -19,15 +21,24 @@ export type ExportSeries = {
   unit: string;
 };
 
-/** One exported value: a raw reading, or an hourly/daily rollup (mean with min, max, n). */
+/** One exported value: a raw reading, or an hourly mean or daily value with its statistics. */
 export type ExportRow = {
   time: number;
-  value: number;
+  /** null for a mean with no counted reading (n = 0). */
+  value: number | null;
   flags: number;
   validation: string | null;
-  min?: number;
-  max?: number;
+  min?: number | null;
+  max?: number | null;
   n?: number;
+  sd?: number | null;
+  coverage?: number;
+  valid?: boolean;
+  nFlagged?: number;
+  nHumid?: number;
+  /** Daily values: the local date and the day's end (exclusive). */
+  date?: string;
+  end?: number;
 };
 
 export const EXPORT_PAGE_ROWS = 5000;
@@ -69,11 +80,12 @@ async function exportSeries(db: Kysely<Database>, plan: ExportPlan): Promise<Exp
 async function readExportPage(
   db: Kysely<Database>,
   seriesId: number,
-  step: ExportPlan['step'],
+  plan: ExportPlan,
   after: number,
   to: number,
   limit = EXPORT_PAGE_ROWS,
 ): Promise<ExportRow[]> {
+  const step = plan.step;
   if (step === 'raw') {
     return executeCompiled<ExportRow>(
       db,
@@ -90,29 +102,47 @@ async function readExportPage(
       [seriesId, after, to, limit],
     );
   }
-  const table = step === '1h' ? 'rollups_hourly' : 'rollups_daily';
-  const rows = await executeCompiled<{ bucket: number; n: number; sum: number; min: number; max: number }>(
-    db,
-    `export:${table}-page`,
-    () =>
-      db
-        .selectFrom(table)
-        .select(['bucket', 'n', 'sum', 'min', 'max'])
-        .where('series_id', '=', 0)
-        .where('bucket', '>', 0)
-        .where('bucket', '<', 0)
-        .orderBy('bucket')
-        .limit(1),
-    [seriesId, after, to, limit],
-  );
-  return rows.map((r) => ({
-    time: r.bucket,
-    value: r.sum / r.n,
+  const points =
+    step === '1h'
+      ? (
+          await executeCompiled<HourRow>(
+            db,
+            'export:rollups_hourly-page',
+            () =>
+              db
+                .selectFrom('rollups_hourly')
+                .select(HOUR_ROW_COLUMNS)
+                .where('series_id', '=', 0)
+                .where('bucket', '>', 0)
+                .where('bucket', '<', 0)
+                .orderBy('bucket')
+                .limit(1),
+            [seriesId, after, to, limit],
+          )
+        ).map((r) => hourPoint(r, plan.now))
+      : await readDailyPoints(db, {
+          seriesId,
+          from: after + 1,
+          to,
+          limit,
+          timeZone: plan.timeZone,
+          now: plan.now,
+        });
+  return points.map((p) => ({
+    time: p.t,
+    value: p.value,
     flags: 0,
     validation: null,
-    min: r.min,
-    max: r.max,
-    n: r.n,
+    min: p.min,
+    max: p.max,
+    n: p.n,
+    sd: p.sd ?? null,
+    coverage: p.coverage,
+    valid: p.valid,
+    nFlagged: p.nFlagged,
+    nHumid: p.nHumid,
+    date: p.date,
+    end: p.end,
   }));
 }
 
@@ -125,7 +155,7 @@ export async function* exportPages(
   for (const series of await exportSeries(db, plan)) {
     let after = plan.from - 1;
     for (;;) {
-      const rows = await readExportPage(db, series.id, plan.step, after, plan.to, pageRows);
+      const rows = await readExportPage(db, series.id, plan, after, plan.to, pageRows);
       if (rows.length > 0) yield { series, rows };
       if (rows.length < pageRows) break;
       after = rows[rows.length - 1]!.time;

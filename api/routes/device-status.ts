@@ -4,7 +4,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { DeviceStatusSchema } from '../../data/api-schemas.js';
 import { listIngestErrors } from '../../data/store/ingest-errors.js';
 import { lastReadingTimes } from '../../data/store/latest.js';
-import { bucketOf, DAY_MS } from '../../data/store/rollups.js';
+import { localDayOf } from '../../data/local-days.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { authenticateRequestDevice } from '../auth.js';
 import { noStore } from '../http-cache.js';
@@ -21,7 +21,7 @@ const route = createRoute({
   path: '/api/v1/devices/{id}/status',
   tags: ['devices'],
   summary: 'Status of my device',
-  description: `For the device's owner: Basic auth with the device id and token, or Bearer with the token. Last message and reading, values stored since 00:00 UTC, and the ${STATUS_ERRORS_SHOWN} most recent ingest errors with their reasons.`,
+  description: `For the device's owner: Basic auth with the device id and token, or Bearer with the token. Last message and reading, values stored since local midnight (SOUFFLE_TIMEZONE), including those left out of means for a quality flag, and the ${STATUS_ERRORS_SHOWN} most recent ingest errors with their reasons.`,
   security: [{ deviceBasic: [] }, { deviceBearer: [] }] as Array<Record<string, string[]>>,
   middleware: [noStore],
   request: { params: z.object({ id: idParam('id', 'Device id.') }) },
@@ -37,14 +37,17 @@ export function registerDeviceStatusRoute(app: ApiApp, deps: AppDeps): void {
     const { id } = c.req.valid('param');
     const device = await authenticateRequestDevice(c, deps, id);
     const now = deps.now();
+    const day = localDayOf(now, deps.timeZone);
     const [last, today, errors] = await Promise.all([
       lastReadingTimes(deps.db, [device.station_id]),
+      // The hours of today's local day: every stored value, counted in a mean or left out for a flag.
       deps.db
-        .selectFrom('rollups_daily as r')
+        .selectFrom('rollups_hourly as r')
         .innerJoin('series as s', 's.id', 'r.series_id')
-        .select((eb) => eb.fn.sum<number>('r.n').as('n'))
+        .select((eb) => eb.fn.sum<number>(eb(eb.ref('r.n'), '+', eb.ref('r.n_flagged'))).as('n'))
         .where('s.station_id', '=', device.station_id)
-        .where('r.bucket', '=', bucketOf(now, DAY_MS))
+        .where('r.bucket', '>=', day.start)
+        .where('r.bucket', '<', day.end)
         .executeTakeFirst(),
       listIngestErrors(deps.db, { deviceId: device.id, limit: STATUS_ERRORS_SHOWN }),
     ]);

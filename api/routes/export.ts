@@ -5,7 +5,13 @@ import { ApiError, badRequest } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { remoteAddress } from '../auth.js';
 import { EXPORT_RETRY_AFTER_S } from '../export/export-limiter.js';
-import { BASE_COLUMNS, createEncoder, DATA_LICENCE, ROLLUP_COLUMNS } from '../export/export-formats.js';
+import {
+  BASE_COLUMNS,
+  createEncoder,
+  DAILY_COLUMNS,
+  DATA_LICENCE,
+  ROLLUP_COLUMNS,
+} from '../export/export-formats.js';
 import { ExportQuerySchema, planExport, type ExportPlan } from '../export/export-query.js';
 import { createExportStream } from '../export/export-stream.js';
 import { errorResponse } from '../schemas/error-response.js';
@@ -15,7 +21,7 @@ const route = createRoute({
   path: '/api/v1/export',
   tags: ['export'],
   summary: 'Export readings (streamed)',
-  description: `One row per value, ordered by station, phenomenon, sensor and time, with the columns ${BASE_COLUMNS.join(', ')} (and ${ROLLUP_COLUMNS.join(', ')} for step=1h|1d, where value is the mean of the bucket starting at time). lat/lon are the public location. Any size: the export streams in constant memory. Licence: ${DATA_LICENCE.id} (${DATA_LICENCE.url}); attribution: ${DATA_LICENCE.attribution}. CSV text cells that start with = + - @ TAB or CR are prefixed with an apostrophe so that spreadsheets do not run them.`,
+  description: `One row per value, ordered by station, phenomenon, sensor and time, with the columns ${BASE_COLUMNS.join(', ')} (and ${ROLLUP_COLUMNS.join(', ')} for step=1h|1d, where value is the mean of the hour or local day starting at time, and ${DAILY_COLUMNS.join(', ')} for step=1d: the local date and the end of the day; invalid means are exported with valid=false). lat/lon are the public location. Any size: the export streams in constant memory. Licence: ${DATA_LICENCE.id} (${DATA_LICENCE.url}); attribution: ${DATA_LICENCE.attribution}. CSV text cells that start with = + - @ TAB or CR are prefixed with an apostrophe so that spreadsheets do not run them.`,
   request: { query: ExportQuerySchema },
   responses: {
     200: {
@@ -57,7 +63,7 @@ function exportHeaders(plan: ExportPlan): Record<string, string> {
 
 export function registerExportRoute(app: ApiApp, deps: AppDeps): void {
   app.openapi(route, async (c) => {
-    const plan = planExport(c.req.valid('query'), deps.now());
+    const plan = planExport(c.req.valid('query'), { now: deps.now(), timeZone: deps.timeZone });
     if ('error' in plan) throw badRequest('invalid_query', plan.error);
     const release = deps.exportLimiter.acquire(remoteAddress(c));
     if (!release) {

@@ -27,7 +27,7 @@ const route = createRoute({
   tags: ['stations'],
   summary: 'Time series of one phenomenon',
   description:
-    'Points {t, value, min, max, n}: raw readings (n = 1, with quality flags) or hourly/daily means from the rollups, for buckets starting in [from, to). Default range: the last day (raw), 7 days (1h) or 365 days (1d) before `to` (default now). At most `limit` points; `next` is the cursor of the following page.',
+    'Points {t, value, min, max, n}: raw readings (n = 1, with quality flags), hourly means with their statistics and validity (sd, coverage, valid, nFlagged, nHumid), or daily values of local days (SOUFFLE_TIMEZONE) computed from the valid hourly means, with the local date and UTC bounds; for buckets starting in [from, to). Invalid means are returned with valid: false. Default range: the last day (raw), 7 days (1h) or 365 days (1d) before `to` (default now). At most `limit` points; `next` is the cursor of the following page.',
   request: {
     params: stationPath,
     query: z.strictObject({
@@ -52,7 +52,11 @@ const route = createRoute({
     200: {
       content: {
         'application/json': { schema: SeriesSchema },
-        'text/csv': { schema: z.string().openapi({ example: 'time,value,min,max,n,flags\r\n' }) },
+        'text/csv': {
+          schema: z.string().openapi({
+            example: 'time,value,min,max,n,flags,sd,coverage,valid,n_flagged,n_humid,date,end\r\n',
+          }),
+        },
       },
       description: 'The points, oldest first.',
     },
@@ -60,6 +64,9 @@ const route = createRoute({
     404: errorResponse('Unknown station, or the station has no series of this phenomenon (or sensor).'),
   },
 });
+
+/** A number cell, or empty for null (a mean with no counted reading, an sd of one value). */
+const num = (v: number | null | undefined) => (v === null || v === undefined ? '' : csvNumber(v));
 
 const encodeCursor = (t: number) => Buffer.from(`t:${t}`).toString('base64url');
 
@@ -117,27 +124,66 @@ export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
         `station "${id}" has no ${q.phenomenon} series${q.sensor === undefined ? '' : ` from sensor "${q.sensor}"`}`,
       );
     }
-    const rows = await readSeries(deps.db, { seriesId: series.id, from, to, step, limit, after });
+    const rows = await readSeries(deps.db, {
+      seriesId: series.id,
+      from,
+      to,
+      step,
+      limit,
+      after,
+      timeZone: deps.timeZone,
+      now: deps.now(),
+    });
     // Inferred, not annotated: the answer below checks them against SeriesSchema, and an annotation
     // would hide a field the schema lacks.
-    const points = rows.map((p) =>
-      step === 'raw'
-        ? { t: p.t, value: p.value, min: p.min, max: p.max, n: p.n, flags: flagNames(p.flags ?? 0) }
-        : { t: p.t, value: p.value, min: p.min, max: p.max, n: p.n },
-    );
+    const points = rows.map((p) => {
+      const base = { t: p.t, value: p.value, min: p.min, max: p.max, n: p.n };
+      if (step === 'raw') return { ...base, flags: flagNames(p.flags ?? 0) };
+      const stats = {
+        ...base,
+        sd: p.sd ?? null,
+        coverage: p.coverage ?? 0,
+        valid: p.valid ?? false,
+        nFlagged: p.nFlagged ?? 0,
+        nHumid: p.nHumid ?? 0,
+      };
+      if (step === '1h') return stats;
+      return {
+        ...stats,
+        date: p.date ?? '',
+        from: iso(p.t),
+        to: iso(p.end ?? p.t),
+        validHours: p.validHours ?? 0,
+        expectedHours: p.expectedHours ?? 0,
+      };
+    });
     const next = points.length === limit ? encodeCursor(points[points.length - 1]!.t) : null;
 
     if (q.format === 'csv') {
-      let body = csvLine(['time', 'value', 'min', 'max', 'n', 'flags']);
+      const means = step !== 'raw';
+      let body = csvLine([
+        'time',
+        'value',
+        'min',
+        'max',
+        'n',
+        'flags',
+        ...(means ? ['sd', 'coverage', 'valid', 'n_flagged', 'n_humid'] : []),
+        ...(step === '1d' ? ['date', 'end'] : []),
+      ]);
       for (const p of points) {
-        body += csvLine([
+        const row = [
           iso(p.t),
-          csvNumber(p.value),
-          csvNumber(p.min),
-          csvNumber(p.max),
+          num(p.value),
+          num(p.min),
+          num(p.max),
           String(p.n),
-          csvText(p.flags?.join('|')),
-        ]);
+          csvText('flags' in p ? p.flags.join('|') : ''),
+        ];
+        if ('valid' in p)
+          row.push(num(p.sd), num(p.coverage), String(p.valid), String(p.nFlagged), String(p.nHumid));
+        if ('date' in p) row.push(p.date, p.to);
+        body += csvLine(row);
       }
       const headers: Record<string, string> = {
         'Content-Disposition': `attachment; filename="${id}-${q.phenomenon}-${step}.csv"`,

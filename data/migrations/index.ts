@@ -4,11 +4,13 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-device-broker-hash.js';
 import * as m0003 from './0003-timescale-readings.js';
+import * as m0004 from './0004-hourly-validity.js';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-device-broker-hash': m0002,
   '0003-timescale-readings': m0003,
+  '0004-hourly-validity': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -167,7 +167,7 @@ export async function removeDevice(
     if (options.purge) {
       const series = trx.selectFrom('series').select('id').where('station_id', '=', device.station_id);
       await trx.deleteFrom('rollups_hourly').where('series_id', 'in', series).execute();
-      await trx.deleteFrom('rollups_daily').where('series_id', 'in', series).execute();
+      await trx.deleteFrom('rollup_rebuild_queue').where('series_id', 'in', series).execute();
       await trx.deleteFrom('readings').where('series_id', 'in', series).execute();
       await trx.deleteFrom('series').where('station_id', '=', device.station_id).execute();
       await trx.deleteFrom('stations').where('id', '=', device.station_id).execute();

@@ -1,38 +1,37 @@
-// Reading a series back: raw rows, or hourly/daily rollups, as points {t, value, min, max, n}.
+// Reading a series back: raw rows, hourly means from the rollups, or daily values computed from the
+// valid hourly means of each local day (read-daily.ts). Every mean carries the statistics an
+// analyst needs to judge it: n, min, max, sd, coverage, validity, and the readings left out for
+// their flags or flagged humid (docs/methods.md, "How Souffle computes").
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
+import { readDailyPoints } from './read-daily.js';
+import { HOUR_ROW_COLUMNS, hourPoint, type Point } from './series-points.js';
+
+export type { Point };
 
 export const STEPS = ['raw', '1h', '1d'] as const;
 export type Step = (typeof STEPS)[number];
 
-export type Point = {
-  /** Start of the bucket (rollups) or the reading's time (raw), epoch ms UTC. */
-  t: number;
-  /** The reading (raw) or the bucket's mean. */
-  value: number;
-  min: number;
-  max: number;
-  n: number;
-  /** Raw points only. */
-  flags?: number;
-  validation?: string | null;
-};
-
 export type SeriesQuery = {
   seriesId: number;
-  /** Inclusive start, epoch ms. */
+  /** Inclusive start, epoch ms: buckets (hours, local days) starting at or after it. */
   from: number;
   /** Exclusive end, epoch ms. */
   to: number;
   step: Step;
-  /** At most this many points (raw paging); the next page starts after the last point's t. */
+  /** At most this many points (paging); the next page starts after the last point's t. */
   limit?: number;
   /** Keyset cursor: only points with t > after. */
   after?: number;
+  /** Zone of the local days of step 1d (SOUFFLE_TIMEZONE); default Europe/Paris. */
+  timeZone?: string;
+  /** Now, epoch ms: the hour and the day in progress are never valid. Default Date.now(). */
+  now?: number;
 };
 
 export async function readSeries(db: Kysely<Database>, q: SeriesQuery): Promise<Point[]> {
   const from = q.after !== undefined ? Math.max(q.from, q.after + 1) : q.from;
+  const now = q.now ?? Date.now();
   if (q.step === 'raw') {
     let query = db
       .selectFrom('readings')
@@ -53,15 +52,24 @@ export async function readSeries(db: Kysely<Database>, q: SeriesQuery): Promise<
       validation: r.validation,
     }));
   }
-  const table = q.step === '1h' ? 'rollups_hourly' : 'rollups_daily';
+  if (q.step === '1d') {
+    return readDailyPoints(db, {
+      seriesId: q.seriesId,
+      from,
+      to: q.to,
+      limit: q.limit,
+      timeZone: q.timeZone,
+      now,
+    });
+  }
   let query = db
-    .selectFrom(table)
-    .select(['bucket', 'n', 'sum', 'min', 'max'])
+    .selectFrom('rollups_hourly')
+    .select(HOUR_ROW_COLUMNS)
     .where('series_id', '=', q.seriesId)
     .where('bucket', '>=', from)
     .where('bucket', '<', q.to)
     .orderBy('bucket');
   if (q.limit !== undefined) query = query.limit(q.limit);
   const rows = await query.execute();
-  return rows.map((r) => ({ t: r.bucket, value: r.sum / r.n, min: r.min, max: r.max, n: r.n }));
+  return rows.map((r) => hourPoint(r, now));
 }

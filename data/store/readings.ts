@@ -5,7 +5,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../schema.js';
 import { executeCompiled } from './compiled.js';
-import { addToRollups, recomputeRollups } from './rollups.js';
+import { addToRollups, recomputeRollups, type RollupValue } from './rollups.js';
 
 export type NewReading = {
   seriesId: number;
@@ -14,6 +14,12 @@ export type NewReading = {
   flags?: number;
   /** "validated" | "provisional" for reference data; omit for citizen data. */
   validation?: string | null;
+  /**
+   * How long the value is a mean over, in ms from `time` (AtmoSud's hourly means: 3 600 000, so
+   * they cover their whole hour); omit for an instantaneous reading. Must equal the series' own
+   * `covers` (ensureSeries), which the recomputation of rollups reads (data/hourly-validity.ts).
+   */
+  covers?: number;
 };
 
 export type InsertResult = { inserted: number; replaced: number; unchanged: number };
@@ -28,7 +34,7 @@ export type InsertOptions = {
 
 type Executor = Transaction<Database> | Kysely<Database>;
 
-type Stored = { seriesId: number; time: number; value: number };
+type Stored = RollupValue;
 
 /**
  * Inserts readings, ignoring any whose (series, time) is already stored, adds the new ones to the
@@ -89,7 +95,7 @@ function* fixedChunks<T>(rows: readonly T[], largest: number): Generator<readonl
 /** Inserts the rows, ignoring those already stored, and returns the new ones. */
 async function insertRows(trx: Executor, readings: readonly NewReading[]): Promise<Stored[]> {
   // Compiled once per row count (a handful of counts, see fixedChunks).
-  const rows = await executeCompiled<{ series_id: number; time: number; value: number }>(
+  const rows = await executeCompiled<{ series_id: number; time: number; value: number; flags: number }>(
     trx,
     `insert-readings:${readings.length}`,
     () =>
@@ -97,10 +103,24 @@ async function insertRows(trx: Executor, readings: readonly NewReading[]): Promi
         .insertInto('readings')
         .values(readings.map(toRow))
         .onConflict((oc) => oc.columns(['series_id', 'time']).doNothing())
-        .returning(['series_id', 'time', 'value']),
+        .returning(['series_id', 'time', 'value', 'flags']),
     readings.flatMap((r) => [r.seriesId, r.time, r.value, r.flags ?? 0, r.validation ?? null]),
   );
-  return rows.map((r) => ({ seriesId: r.series_id, time: r.time, value: r.value }));
+  const covers = coversOf(readings);
+  return rows.map((r) => ({
+    seriesId: r.series_id,
+    time: r.time,
+    value: r.value,
+    flags: r.flags,
+    covers: covers(r.series_id, r.time),
+  }));
+}
+
+/** What each returned row covers: 0 for citizen readings (no map built on the hot path). */
+function coversOf(readings: readonly NewReading[]): (seriesId: number, time: number) => number {
+  if (!readings.some((r) => r.covers)) return () => 0;
+  const byKey = new Map(readings.map((r) => [`${r.seriesId}:${r.time}`, r.covers ?? 0]));
+  return (seriesId, time) => byKey.get(`${seriesId}:${time}`) ?? 0;
 }
 
 /** Moves a device's last-seen time forward (compiled once: it runs for every device of every batch). */

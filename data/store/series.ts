@@ -4,7 +4,14 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../schema.js';
 
-export type SeriesKey = { stationId: string; phenomenon: string; sensor: string; unit: string };
+export type SeriesKey = {
+  stationId: string;
+  phenomenon: string;
+  sensor: string;
+  unit: string;
+  /** ms each reading is a mean over (AtmoSud: an hour); default 0, instantaneous readings. */
+  covers?: number;
+};
 
 /** Series ids already resolved, owned by a long-lived writer (the ingest worker, the puller). */
 export type SeriesCache = Map<string, number>;
@@ -25,7 +32,13 @@ export async function ensureSeries(
   if (cached !== undefined) return cached;
   await db
     .insertInto('series')
-    .values({ station_id: key.stationId, phenomenon: key.phenomenon, sensor: key.sensor, unit: key.unit })
+    .values({
+      station_id: key.stationId,
+      phenomenon: key.phenomenon,
+      sensor: key.sensor,
+      unit: key.unit,
+      covers: key.covers ?? 0,
+    })
     .onConflict((oc) => oc.columns(['station_id', 'phenomenon', 'sensor']).doNothing())
     .execute();
   const row = await db

@@ -16,6 +16,9 @@ import { floorHour, isoParam, type TimeWindow } from './time-windows.js';
 import type { Db } from '../../data/db.js';
 
 const REFERENCE_SENSOR = 'reference';
+/** AtmoSud publishes hourly means (`date_debut` the start of the hour): each covers its whole hour,
+ * so it is a valid hourly mean as published (data/hourly-validity.ts). */
+const COVERS = 3_600_000;
 const UNIT = 'µg/m³';
 const MEASURES_PATH = '/observations/stations/mesures';
 
@@ -185,10 +188,16 @@ async function storeWindow(
       for (const v of values) {
         const seriesId = await ensureSeries(
           trx,
-          { stationId: station.id, phenomenon: v.phenomenon, sensor: REFERENCE_SENSOR, unit: UNIT },
+          {
+            stationId: station.id,
+            phenomenon: v.phenomenon,
+            sensor: REFERENCE_SENSOR,
+            unit: UNIT,
+            covers: COVERS,
+          },
           ctx.seriesCache,
         );
-        readings.push({ seriesId, time: v.time, value: v.value, validation: v.validation });
+        readings.push({ seriesId, time: v.time, value: v.value, validation: v.validation, covers: COVERS });
         seen.add(v.phenomenon);
         if (station.pollutants && !station.pollutants.includes(v.phenomenon)) stats.notInService += 1;
       }

@@ -229,7 +229,8 @@ describe('GET /api/v1/devices/{id}/status', () => {
       status: 'online',
       lastSeen: new Date(NOW - 60_000).toISOString(),
       lastReading: '2026-03-10T02:10:00.000Z',
-      valuesToday: 3,
+      // since local midnight (Paris, 23:00 UTC the day before): the value at 23:10 UTC counts
+      valuesToday: 4,
       errors: [
         {
           time: new Date(NOW - 120_000).toISOString(),

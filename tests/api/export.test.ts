@@ -70,7 +70,8 @@ beforeAll(async () => {
       { t: T1, value: 41, validation: 'validated' },
       { t: T2, value: 43, validation: 'provisional' },
     ],
-    { sensor: 'reference' },
+    // AtmoSud's values are hourly means: each covers its hour (ingest/atmosud/measures.ts)
+    { sensor: 'reference', covers: HOUR },
   );
   publicLat = (
     await f.db
@@ -173,10 +174,57 @@ describe('GET /api/v1/export', () => {
     ]);
   });
 
-  it('exports hourly means with min, max and n', async () => {
+  it('exports hourly means with their statistics and validity', async () => {
     const rows = parseCsv((await exportText('phenomenon=no2&step=1h')).text);
-    expect(rows[0]!.slice(-3)).toEqual(['min', 'max', 'n']);
-    expect(rows[1]!.slice(7)).toEqual(['2026-03-10T08:00:00.000Z', '41', '', '', '41', '41', '1']);
+    expect(rows[0]!.slice(-8)).toEqual([
+      'min',
+      'max',
+      'n',
+      'sd',
+      'coverage',
+      'valid',
+      'n_flagged',
+      'n_humid',
+    ]);
+    expect(rows[1]!.slice(7)).toEqual([
+      '2026-03-10T08:00:00.000Z',
+      '41',
+      '',
+      '',
+      '41',
+      '41',
+      '1',
+      '',
+      '1',
+      'true',
+      '0',
+      '0',
+    ]);
+    // A citizen hour: one counted reading covers one 5-minute slot, not a valid mean; the spike is left out.
+    const pm25 = parseCsv((await exportText('phenomenon=pm25&step=1h')).text);
+    expect(pm25.slice(1).map((r) => r.slice(8))).toEqual([
+      ['12.5', '', '', '12.5', '12.5', '1', '', String(1 / 12), 'false', '0', '0'],
+      ['', '', '', '', '', '0', '', '0', 'false', '1', '0'],
+    ]);
+  });
+
+  it('exports daily values of local days with the local date and the end of the day', async () => {
+    const lines = (await exportText('format=ndjson&phenomenon=no2&step=1d')).text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      station: 'FR-X',
+      time: '2026-03-09T23:00:00.000Z',
+      date: '2026-03-10',
+      end: '2026-03-10T23:00:00.000Z',
+      // the 08:00 mean is valid; the value stamped 09:30 covers only half of its hour
+      n: 1,
+      value: 41,
+      valid: false,
+      coverage: 1 / 24,
+    });
   });
 
   it('streams NDJSON, one JSON object per line', async () => {

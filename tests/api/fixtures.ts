@@ -78,17 +78,26 @@ export async function readings(
   stationId: string,
   phenomenon: string,
   points: readonly Point[],
-  options: { sensor?: string; unit?: string } = {},
+  /** covers: ms each value is a mean over (AtmoSud's hourly means: HOUR). */
+  options: { sensor?: string; unit?: string; covers?: number } = {},
 ): Promise<number> {
   const seriesId = await ensureSeries(db, {
     stationId,
     phenomenon,
     sensor: options.sensor ?? 'SDS011',
     unit: options.unit ?? 'µg/m³',
+    covers: options.covers,
   });
   await insertReadings(
     db,
-    points.map((p) => ({ seriesId, time: p.t, value: p.value, flags: p.flags, validation: p.validation })),
+    points.map((p) => ({
+      seriesId,
+      time: p.t,
+      value: p.value,
+      flags: p.flags,
+      validation: p.validation,
+      covers: options.covers,
+    })),
   );
   return seriesId;
 }

@@ -65,19 +65,66 @@ describe('GET /api/v1/stations/{id}/series', () => {
     expect(body.points.at(-1)!.t).toBeLessThan(NOW);
   });
 
-  it('gives hourly and daily means from the rollups', async () => {
+  it('gives hourly means with their statistics: a reading every 10 minutes covers half an hour, not a valid mean', async () => {
     const hourly = await series('phenomenon=pm25&step=1h&to=2026-03-11');
+    const sd = (values: number[]) => {
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      return Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1));
+    };
+    const hour = (h: number, values: number[], extra: object) => ({
+      t: TODAY + h * HOUR,
+      value: values.reduce((a, b) => a + b, 0) / values.length,
+      min: Math.min(...values),
+      max: Math.max(...values),
+      n: values.length,
+      sd: expect.closeTo(sd(values), 9),
+      valid: false,
+      nHumid: 0,
+      ...extra,
+    });
     expect(hourly.points).toEqual([
-      { t: TODAY + 18 * HOUR, value: 2.5, min: 0, max: 5, n: 6 },
-      { t: TODAY + 19 * HOUR, value: 8.5, min: 6, max: 11, n: 6 },
-      { t: TODAY + 20 * HOUR, value: 14.5, min: 12, max: 17, n: 6 },
+      // 18:50 is flagged spike (and humid): left out of the mean, counted in nFlagged
+      hour(18, [0, 1, 2, 3, 4], { coverage: 5 / 12, nFlagged: 1 }),
+      hour(19, [6, 7, 8, 9, 10, 11], { coverage: 6 / 12, nFlagged: 0 }),
+      hour(20, [12, 13, 14, 15, 16, 17], { coverage: 6 / 12, nFlagged: 0 }),
     ]);
+  });
+
+  it('gives daily values of local days from the valid hourly means, with the local date and UTC bounds', async () => {
     const daily = await series('phenomenon=pm25&step=1d&from=2026-03-01&to=2026-03-11');
-    expect(daily.points).toEqual([{ t: TODAY, value: 8.5, min: 0, max: 17, n: 18 }]);
+    // 10 March in Paris runs from 23:00 UTC on the 9th; none of its hours is a valid mean.
+    expect(daily.points).toEqual([
+      {
+        t: Date.UTC(2026, 2, 9, 23),
+        value: null,
+        min: null,
+        max: null,
+        n: 0,
+        sd: null,
+        coverage: 0,
+        valid: false,
+        nFlagged: 1,
+        nHumid: 0,
+        date: '2026-03-10',
+        from: '2026-03-09T23:00:00.000Z',
+        to: '2026-03-10T23:00:00.000Z',
+        validHours: 0,
+        expectedHours: 24,
+      },
+    ]);
+    const csv = await (
+      await f.app.request(
+        '/api/v1/stations/ecole-a/series?phenomenon=pm25&step=1d&from=2026-03-01&to=2026-03-11&format=csv',
+      )
+    ).text();
+    expect(csv).toBe(
+      'time,value,min,max,n,flags,sd,coverage,valid,n_flagged,n_humid,date,end\r\n' +
+        '2026-03-09T23:00:00.000Z,,,,0,,,0,false,1,0,2026-03-10,2026-03-10T23:00:00.000Z\r\n',
+    );
   });
 
   it('pages raw data with limit and cursor until next is null', async () => {
-    const seen: number[] = [];
+    const seen: Array<number | null> = [];
     let cursor: string | null = null;
     let pages = 0;
     do {

@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDevice, getDevice } from '../../../data/store/devices.js';
 import { insertReadings, upsertReadings, type NewReading } from '../../../data/store/readings.js';
@@ -7,30 +6,81 @@ import { readSeries } from '../../../data/store/read-series.js';
 import { lastReadingTimes, seriesWithLatest } from '../../../data/store/latest.js';
 import { ensureSeries } from '../../../data/store/series.js';
 import { upsertStation } from '../../../data/store/stations.js';
-import { DAY_MS, HOUR_MS, type RollupTable } from '../../../data/store/rollups.js';
+import { DAY_MS, HOUR_MS, recomputeRollups } from '../../../data/store/rollups.js';
+import { FLAGS } from '../../../data/flags.js';
 import { tempDb, type TempDb } from '../../helpers/temp-db.js';
 
 const T0 = Date.UTC(2026, 10, 28, 8, 0, 0);
+const ROLLUP_COLUMNS = [
+  'series_id',
+  'bucket',
+  'n',
+  'sum',
+  'min',
+  'max',
+  'sum_sq',
+  'slots',
+  'n_flagged',
+  'n_humid',
+] as const;
+type RollupRow = { [K in (typeof ROLLUP_COLUMNS)[number]]: number | null };
 
-/** Rollups recomputed from the raw rows with SQL, independently of the store's incremental path. */
-async function recomputed(t: TempDb, width: number) {
-  const { rows } = await sql<Record<string, number>>`
-    select series_id, (time / ${sql.lit(width)}) * ${sql.lit(width)} as bucket, count(*) as n,
-           sum(value) as sum, min(value) as min, max(value) as max, sum(value * value) as sum_sq
-      from readings group by series_id, bucket order by series_id, bucket`.execute(t.db);
-  return rows;
+/**
+ * Hourly rollups recomputed from the raw rows by a plain reading of the rules, independently of
+ * the store: readings with channel_disagreement, stuck or spike are left out (counted in
+ * n_flagged), humid ones stay (counted in n_humid), each counted reading covers the 5-minute slot
+ * of the hour it falls in, or, for a series whose readings are hourly means, the whole hour.
+ */
+async function recomputed(t: TempDb): Promise<RollupRow[]> {
+  const rows = await t.db
+    .selectFrom('readings as r')
+    .innerJoin('series as s', 's.id', 'r.series_id')
+    .select(['r.series_id', 'r.time', 'r.value', 'r.flags', 's.covers'])
+    .execute();
+  const byKey = new Map<string, RollupRow>();
+  for (const r of rows) {
+    const bucket = Math.floor(r.time / HOUR_MS) * HOUR_MS;
+    const key = `${r.series_id}:${bucket}`;
+    const a = byKey.get(key) ?? {
+      series_id: r.series_id,
+      bucket,
+      n: 0,
+      sum: 0,
+      min: null,
+      max: null,
+      sum_sq: 0,
+      slots: 0,
+      n_flagged: 0,
+      n_humid: 0,
+    };
+    byKey.set(key, a);
+    const excluded = r.flags & (FLAGS.channel_disagreement | FLAGS.stuck | FLAGS.spike);
+    if (excluded) {
+      a.n_flagged! += 1;
+      continue;
+    }
+    a.n! += 1;
+    a.sum! += r.value;
+    a.sum_sq! += r.value * r.value;
+    a.min = a.min === null ? r.value : Math.min(a.min, r.value);
+    a.max = a.max === null ? r.value : Math.max(a.max, r.value);
+    if (r.flags & FLAGS.humid) a.n_humid! += 1;
+    if (r.covers >= HOUR_MS) a.slots = 0xfff;
+    else a.slots! |= 1 << Math.floor((r.time - bucket) / 300_000);
+  }
+  return [...byKey.values()].sort((a, b) => a.series_id! - b.series_id! || a.bucket! - b.bucket!);
 }
 
-function stored(t: TempDb, table: RollupTable) {
+function stored(t: TempDb): Promise<RollupRow[]> {
   return t.db
-    .selectFrom(table)
-    .select(['series_id', 'bucket', 'n', 'sum', 'min', 'max', 'sum_sq'])
+    .selectFrom('rollups_hourly')
+    .select(ROLLUP_COLUMNS)
     .orderBy('series_id')
     .orderBy('bucket')
     .execute();
 }
 
-async function count(t: TempDb, table: 'readings' | RollupTable) {
+async function count(t: TempDb, table: 'readings' | 'rollups_hourly') {
   const row = await t.db
     .selectFrom(table)
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -38,27 +88,19 @@ async function count(t: TempDb, table: 'readings' | RollupTable) {
   return Number(row.n);
 }
 
+function expectSameRollups(a: RollupRow[], b: RollupRow[]) {
+  expect(a.length).toBe(b.length);
+  a.forEach((row, i) => {
+    const other = b[i]!;
+    const exact = ['series_id', 'bucket', 'n', 'min', 'max', 'slots', 'n_flagged', 'n_humid'] as const;
+    expect(exact.map((c) => row[c])).toEqual(exact.map((c) => other[c]));
+    expect(row.sum).toBeCloseTo(other.sum!, 6);
+    expect(row.sum_sq).toBeCloseTo(other.sum_sq!, 4);
+  });
+}
+
 async function expectRollupsMatchRawRows(t: TempDb) {
-  for (const [table, width] of [
-    ['rollups_hourly', HOUR_MS],
-    ['rollups_daily', DAY_MS],
-  ] as const) {
-    const a = await stored(t, table);
-    const b = await recomputed(t, width);
-    expect(a.length).toBe(b.length);
-    a.forEach((row, i) => {
-      const other = b[i]!;
-      expect([row.series_id, row.bucket, row.n, row.min, row.max]).toEqual([
-        other.series_id,
-        other.bucket,
-        other.n,
-        other.min,
-        other.max,
-      ]);
-      expect(row.sum).toBeCloseTo(other.sum!, 6);
-      expect(row.sum_sq).toBeCloseTo(other.sum_sq!, 4);
-    });
-  }
+  expectSameRollups(await stored(t), await recomputed(t));
 }
 
 describe('storing readings', () => {
@@ -97,10 +139,10 @@ describe('storing readings', () => {
       { seriesId: pm10, time: T0, value: 20.1 },
     ];
     expect(await insertReadings(t.db, message)).toEqual({ inserted: 2, replaced: 0, unchanged: 0 });
-    const rollupsBefore = [await stored(t, 'rollups_hourly'), await stored(t, 'rollups_daily')];
+    const rollupsBefore = await stored(t);
     expect(await insertReadings(t.db, message)).toEqual({ inserted: 0, replaced: 0, unchanged: 2 });
     expect(await count(t, 'readings')).toBe(2);
-    expect([await stored(t, 'rollups_hourly'), await stored(t, 'rollups_daily')]).toEqual(rollupsBefore);
+    expect(await stored(t)).toEqual(rollupsBefore);
   });
 
   it("stores a batch of any size at once, and moves its devices' last-seen times forward only", async () => {
@@ -133,34 +175,48 @@ describe('storing readings', () => {
     expect((await getDevice(t.db, 'balcon'))?.last_seen).toBe(T0 + 9);
   });
 
-  it('keeps rollups equal to aggregates recomputed from the raw rows, whatever arrives (property)', async () => {
-    const reading = fc.record({
-      series: fc.constantFrom(0, 1),
-      // three days of minutes, so buckets of both widths are crossed
-      minute: fc.integer({ min: 0, max: 3 * 24 * 60 }),
-      // Values as sensors report them (at most 3 decimals). Arbitrary doubles would include
-      // subnormals such as 5e-324, whose square underflows: PostgreSQL raises an error on that in
-      // the recomputing query's sum(value * value), where SQLite returns 0.
-      value: fc.integer({ min: 0, max: 999_000 }).map((v) => v / 1000),
+  it('keeps rollups equal to aggregates recomputed from the raw rows, whatever arrives, flags included (property)', async () => {
+    const hourly = await ensureSeries(t.db, {
+      stationId: 'ecole',
+      phenomenon: 'no2',
+      sensor: 'reference',
+      unit: 'µg/m³',
+      covers: HOUR_MS,
     });
+    const reading = fc.record({
+      series: fc.constantFrom(0, 1, 2),
+      // two days of seconds, so hours and slots are crossed at any offset
+      second: fc.integer({ min: 0, max: 2 * 24 * 3600 }),
+      // Values as sensors report them (at most 3 decimals). Arbitrary doubles would include
+      // subnormals such as 5e-324, whose square underflows.
+      value: fc.integer({ min: 0, max: 999_000 }).map((v) => v / 1000),
+      // any combination of the four flags, none most often
+      flags: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 15 })),
+    });
+    const seriesOf = [pm25, pm10, hourly];
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.array(reading, { minLength: 1, maxLength: 8 }), { maxLength: 30 }),
         async (messages) => {
-          for (const table of ['readings', 'rollups_hourly', 'rollups_daily'] as const) {
-            await t.db.deleteFrom(table).execute();
-          }
+          for (const table of ['readings', 'rollups_hourly'] as const) await t.db.deleteFrom(table).execute();
           for (const m of messages) {
             await insertReadings(
               t.db,
               m.map((r) => ({
-                seriesId: r.series === 0 ? pm25 : pm10,
-                time: T0 + r.minute * 60_000,
+                seriesId: seriesOf[r.series]!,
+                // the hourly series has one value per hour, at its start, as AtmoSud publishes
+                time: r.series === 2 ? T0 + Math.floor(r.second / 3600) * HOUR_MS : T0 + r.second * 1000,
                 value: r.value,
+                flags: r.flags,
+                ...(r.series === 2 ? { covers: HOUR_MS } : {}),
               })),
             );
           }
-          await expectRollupsMatchRawRows(t);
+          const incremental = await stored(t);
+          expectSameRollups(incremental, await recomputed(t));
+          // and the store's own recomputation agrees with its incremental path
+          for (const id of seriesOf) await recomputeRollups(t.db, id, T0 - HOUR_MS, T0 + 3 * DAY_MS);
+          expectSameRollups(await stored(t), incremental);
         },
       ),
       { numRuns: 60 },
@@ -180,12 +236,15 @@ describe('storing readings', () => {
     expect(
       await t.db.selectFrom('readings').select(['value', 'validation']).where('time', '=', T0).execute(),
     ).toEqual([{ value: 4, validation: 'validated' }]);
-    const [day] = await readSeries(t.db, { seriesId: pm25, from: T0 - DAY_MS, to: T0 + DAY_MS, step: '1d' });
-    expect(day).toMatchObject({ min: 4, max: 30, n: 2, value: 17 });
+    const hours = await readSeries(t.db, { seriesId: pm25, from: T0 - DAY_MS, to: T0 + DAY_MS, step: '1h' });
+    expect(hours.map((h) => [h.value, h.n])).toEqual([
+      [4, 1],
+      [30, 1],
+    ]);
     await expectRollupsMatchRawRows(t);
   });
 
-  it('reads a series raw with a keyset cursor, and rolled up by hour and day', async () => {
+  it('reads a series raw with a keyset cursor, and rolled up by hour with its statistics', async () => {
     const rows = Array.from({ length: 120 }, (_, i) => ({ seriesId: pm25, time: T0 + i * 60_000, value: i }));
     await insertReadings(t.db, rows);
     const page1 = await readSeries(t.db, {
@@ -207,10 +266,24 @@ describe('storing readings', () => {
     expect(page2).toHaveLength(70);
     expect(page2[0]!.t).toBe(T0 + 50 * 60_000);
     const hours = await readSeries(t.db, { seriesId: pm25, from: T0, to: T0 + DAY_MS, step: '1h' });
-    expect(hours).toEqual([
-      { t: T0, value: 29.5, min: 0, max: 59, n: 60 },
-      { t: T0 + HOUR_MS, value: 89.5, min: 60, max: 119, n: 60 },
-    ]);
+    const sd = Math.sqrt((60 * 61) / 12); // sample sd of 60 consecutive integers
+    expect(hours).toEqual(
+      [
+        { t: T0, value: 29.5, min: 0, max: 59, n: 60, sd, coverage: 1, valid: true, nFlagged: 0, nHumid: 0 },
+        {
+          t: T0 + HOUR_MS,
+          value: 89.5,
+          min: 60,
+          max: 119,
+          n: 60,
+          sd,
+          coverage: 1,
+          valid: true,
+          nFlagged: 0,
+          nHumid: 0,
+        },
+      ].map((h) => ({ ...h, sd: expect.closeTo(h.sd, 9) })),
+    );
   });
 
   it('finds the latest value of each series and when each station was last heard from', async () => {

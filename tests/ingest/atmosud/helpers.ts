@@ -89,7 +89,6 @@ export async function snapshot(db: Db) {
       .orderBy('series_id')
       .orderBy('bucket')
       .execute(),
-    daily: await db.selectFrom('rollups_daily').selectAll().orderBy('series_id').orderBy('bucket').execute(),
     indices: await db.selectFrom('commune_indices').selectAll().orderBy('insee').orderBy('date').execute(),
     errors: await db.selectFrom('ingest_errors').selectAll().orderBy('id').execute(),
   };
@@ -111,7 +110,7 @@ export async function recomputedRollups(db: Db, width: number) {
   return rows.rows;
 }
 
-export async function storedRollups(db: Db, table: 'rollups_hourly' | 'rollups_daily') {
+export async function storedRollups(db: Db, table: 'rollups_hourly' = 'rollups_hourly') {
   return db
     .selectFrom(table)
     .select(['series_id', 'bucket', 'n', 'sum', 'min', 'max'])
