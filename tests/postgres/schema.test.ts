@@ -13,7 +13,7 @@ const TABLES = [
   'ingest_errors',
   'pull_cursors',
   'readings',
-  'rollups_daily',
+  'rollup_rebuild_queue',
   'rollups_hourly',
   'series',
   'stations',
@@ -55,7 +55,10 @@ describe('the schema on PostgreSQL', () => {
     // get its own migration tables rather than mistake the first one's for its own.
     const a = await open();
     const b = await open();
-    expect(await migrate(a.db, { migrationTableSchema: await currentSchema(a.db) })).toEqual({ results: [] });
+    expect(await migrate(a.db, { migrationTableSchema: await currentSchema(a.db) })).toEqual({
+      results: [],
+      rebuiltSeries: 0,
+    });
     await b.db.insertInto('counters').values({ name: 'x', labels: '', value: 1, updated_at: 0 }).execute();
     expect(await a.db.selectFrom('counters').selectAll().execute()).toEqual([]);
   });

@@ -73,8 +73,14 @@ async function seed(handle: TempDb, options: SeedOptions = {}): Promise<void> {
     lon: 5.3902,
   });
 
+  // AtmoSud's values are hourly means covering their hour (ingest/atmosud/measures.ts).
+  const covers = (sensor: string) => (sensor === 'reference' ? H : 0);
   const series = async (stationId: string, phenomenon: string, sensor: string, unit: string) =>
-    ensureSeries(db, { stationId, phenomenon, sensor, unit });
+    ensureSeries(db, { stationId, phenomenon, sensor, unit, covers: covers(sensor) }).then((id) => {
+      coversOf.set(id, covers(sensor));
+      return id;
+    });
+  const coversOf = new Map<number, number>();
   const rows: NewReading[] = [];
   const hourly = (
     seriesId: number,
@@ -83,8 +89,16 @@ async function seed(handle: TempDb, options: SeedOptions = {}): Promise<void> {
     value: (t: number) => number,
     validation?: string,
   ) => {
-    for (let t = from; t <= to; t += H)
-      rows.push({ seriesId, time: t, value: Math.round(value(t) * 10) / 10, validation });
+    for (let t = from; t <= to; t += H) {
+      const v = Math.round(value(t) * 10) / 10;
+      if (coversOf.get(seriesId)) {
+        rows.push({ seriesId, time: t, value: v, validation, covers: H });
+        continue;
+      }
+      // A citizen sensor reports every 5 minutes, so its past hours are valid hourly means
+      // (docs/methods.md); the hour in progress has its first reading only.
+      for (let m = 0; m < (t === to ? 1 : 12); m++) rows.push({ seriesId, time: t + m * 300_000, value: v });
+    }
   };
   const lastHour = Math.floor(now / H) * H;
   const start = lastHour - 9 * 24 * H;

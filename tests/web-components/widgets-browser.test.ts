@@ -193,6 +193,10 @@ describe('widgets on a school page from another origin', () => {
       .toContain('moyennes journalières');
     await expect.poll(drawnPoints).toBeLessThan(40); // 10 daily means instead of 168 hourly ones
     expect(requests.some((r) => r.includes('step=1d'))).toBe(true);
+    // The comparison uses the reference station's own daily values, not hourly points averaged here.
+    expect(
+      requests.some((r) => r.includes(`/stations/${FLEET.official.id}/series?`) && r.includes('step=1d')),
+    ).toBe(true);
     const pressed = await chart.evaluate((el) =>
       el.shadowRoot!.querySelector('[aria-pressed="true"]')!.textContent!.trim(),
     );
