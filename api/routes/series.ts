@@ -65,9 +65,6 @@ const route = createRoute({
   },
 });
 
-/** A number cell, or empty for null (a mean with no counted reading, an sd of one value). */
-const num = (v: number | null | undefined) => (v === null || v === undefined ? '' : csvNumber(v));
-
 const encodeCursor = (t: number) => Buffer.from(`t:${t}`).toString('base64url');
 
 function decodeCursor(cursor: string): number {
@@ -174,14 +171,20 @@ export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
       for (const p of points) {
         const row = [
           iso(p.t),
-          num(p.value),
-          num(p.min),
-          num(p.max),
+          csvNumber(p.value),
+          csvNumber(p.min),
+          csvNumber(p.max),
           String(p.n),
           csvText('flags' in p ? p.flags.join('|') : ''),
         ];
         if ('valid' in p)
-          row.push(num(p.sd), num(p.coverage), String(p.valid), String(p.nFlagged), String(p.nHumid));
+          row.push(
+            csvNumber(p.sd),
+            csvNumber(p.coverage),
+            String(p.valid),
+            String(p.nFlagged),
+            String(p.nHumid),
+          );
         if ('date' in p) row.push(p.date, p.to);
         body += csvLine(row);
       }
