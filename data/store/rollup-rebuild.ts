@@ -45,7 +45,16 @@ export async function rebuildQueuedRollups(
       .executeTakeFirst();
     if (!next) break;
     const seriesId = next.series_id;
-    await db.transaction().execute(async (trx) => {
+    const took = await db.transaction().execute(async (trx) => {
+      // Taken off the queue first, in the same transaction: another process rebuilding at the same
+      // time (several workers starting on PostgreSQL) waits on this row, then finds it gone and
+      // skips the series instead of rebuilding it twice; a failure leaves it queued.
+      const taken = await trx
+        .deleteFrom('rollup_rebuild_queue')
+        .where('series_id', '=', seriesId)
+        .returning('series_id')
+        .execute();
+      if (taken.length === 0) return false;
       const range = await trx
         .selectFrom('readings')
         .select((eb) => [eb.fn.min('time').as('first'), eb.fn.max('time').as('last')])
@@ -56,8 +65,9 @@ export async function rebuildQueuedRollups(
           await recomputeRollups(trx, seriesId, w, w + windowMs - 1);
         }
       }
-      await trx.deleteFrom('rollup_rebuild_queue').where('series_id', '=', seriesId).execute();
+      return true;
     });
+    if (!took) continue;
     done = Math.min(total, done + 1);
     rebuilt += 1;
     options.onProgress?.({ done, total, seriesId });
