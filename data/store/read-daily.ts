@@ -7,7 +7,15 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { hoursNeededFor } from '../daily-sufficiency.js';
 import { isValidHour } from '../hourly-validity.js';
-import { DEFAULT_TIME_ZONE, hoursIn, localDay, localDayOf, nextDate, type LocalDay } from '../local-days.js';
+import {
+  DEFAULT_TIME_ZONE,
+  hoursIn,
+  localDay,
+  localDayOf,
+  localDayStart,
+  nextDate,
+  type LocalDay,
+} from '../local-days.js';
 import { HOUR_ROW_COLUMNS, sdOf, type HourRow, type Point } from './series-points.js';
 
 export type DailyQuery = {
@@ -77,6 +85,19 @@ export function dayPoint(day: LocalDay, hours: readonly HourRow[], now: number):
   };
 }
 
+/**
+ * The local day holding `t`: the day after `previous` when it does (one zone lookup instead of
+ * two; naming days is most of the cost of a year of daily values), else looked up.
+ */
+function dayHolding(t: number, previous: LocalDay | undefined, timeZone: string): LocalDay {
+  if (previous && t >= previous.end) {
+    const date = nextDate(previous.date);
+    const end = localDayStart(nextDate(date), timeZone);
+    if (t < end) return { date, start: previous.end, end };
+  }
+  return localDayOf(t, timeZone);
+}
+
 /** Daily values of the local days starting in [from, to) that have any hourly rollup, oldest first. */
 export async function readDailyPoints(db: Kysely<Database>, q: DailyQuery): Promise<Point[]> {
   const timeZone = q.timeZone ?? DEFAULT_TIME_ZONE;
@@ -93,7 +114,7 @@ export async function readDailyPoints(db: Kysely<Database>, q: DailyQuery): Prom
         points.push(dayPoint(day, hours, q.now));
         if (points.length >= limit) return points;
       }
-      day = localDayOf(row.bucket, timeZone);
+      day = dayHolding(row.bucket, day, timeZone);
       hours = [];
       if (day.start >= q.to) return points;
     }
