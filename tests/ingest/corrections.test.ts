@@ -57,7 +57,10 @@ describe('corrections of citizen readings', () => {
   const counter = async (name: string) =>
     (await readCounters(db.db)).find((c) => c.name === name && c.labels === '')?.value ?? 0;
 
-  const rows = async () => (await storedValues(db.db, 'ecole')).map((r) => [r.phenomenon, r.time, r.value]);
+  const rows = async () =>
+    (await storedValues(db.db, 'ecole'))
+      .map((r) => [r.phenomenon, r.time, r.value] as const)
+      .sort((a, b) => a[0].localeCompare(b[0]) || a[1] - b[1]);
 
   /** Rollups as stored, and as recomputed from the raw rows with SQL. */
   async function rollups(width: number, table: 'rollups_hourly' | 'rollups_daily') {
