@@ -11,6 +11,9 @@ const BOTH_ENGINES = [
   'tests/data/store/**/*.test.ts',
   'tests/api/**/*.test.ts',
   'tests/cli/export-and-api.test.ts',
+  // Corrections and invalidations rewrite and delete rows: their SQL must hold on both engines.
+  'tests/ingest/corrections.test.ts',
+  'tests/ingest/atmosud/invalidations.test.ts',
 ];
 // Suites about PostgreSQL itself: the postgres project only.
 const POSTGRES_ONLY = ['tests/postgres/**/*.test.ts', 'tests/cli/postgres-database.test.ts'];
