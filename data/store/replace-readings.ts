@@ -3,6 +3,7 @@
 // Rows are rewritten in place and their rollup buckets recomputed, in the caller's transaction.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../schema.js';
+import { executeCompiled } from './compiled.js';
 import type { NewReading } from './readings.js';
 import { recomputeBucketsOf } from './touched-buckets.js';
 
@@ -17,13 +18,20 @@ export async function replaceReadings(trx: Executor, readings: readonly NewReadi
   if (!trx.isTransaction) return trx.transaction().execute((t) => replaceReadings(t, readings));
   let replaced = 0;
   for (const r of readings) {
-    const result = await trx
-      .updateTable('readings')
-      .set({ value: r.value, flags: r.flags ?? 0, validation: r.validation ?? null })
-      .where('series_id', '=', r.seriesId)
-      .where('time', '=', r.time)
-      .executeTakeFirst();
-    replaced += Number(result.numUpdatedRows);
+    // Compiled once: a device re-sending a corrected buffer rewrites many rows in a row.
+    const rows = await executeCompiled<{ time: number }>(
+      trx,
+      'replace-reading',
+      () =>
+        trx
+          .updateTable('readings')
+          .set({ value: 0, flags: 0, validation: '' })
+          .where('series_id', '=', 0)
+          .where('time', '=', 0)
+          .returning('time'),
+      [r.value, r.flags ?? 0, r.validation ?? null, r.seriesId, r.time],
+    );
+    replaced += rows.length;
   }
   await recomputeBucketsOf(trx, readings);
   return replaced;
