@@ -103,6 +103,7 @@ export const StationIndexSummarySchema = z
     label: LabelSchema,
     colour: z.string(),
     dominant: z.enum(POLLUTANTS).nullable(),
+    beyondIndex: z.boolean().optional().openapi({ description: 'US AQI: capped at 500, beyond the index.' }),
     date: dateField,
     day: dayField,
     ...evidenceFields,
