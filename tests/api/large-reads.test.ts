@@ -13,7 +13,7 @@ let f: Fixture;
 let server: ApiServer;
 
 beforeAll(async () => {
-  f = await fixture({ exports: { concurrent: 10, perAddress: 2 } });
+  f = await fixture({ largeReads: { concurrent: 10, perAddress: 2 } });
   for (let s = 0; s < SERIES; s++) await reference(f.db, { id: `FR-${s}`, lat: 43 + s / 100, lon: 5 });
   const sqlite = f.handle.sqlite;
   const addSeries = sqlite.prepare(

@@ -1,0 +1,55 @@
+// A raw series read in chunks of 5 000 points (keyset on time: (series_id, time) is the readings'
+// key), letting the event loop run between chunks. better-sqlite3 reads synchronously: one
+// 100 000-point read held the process ~0.2 s, and its mapping and serialising as much again, so
+// twenty of them kept every other request, and on `souffle start` the ingest worker, waiting
+// (docs/security.md, "Public reads and ingest"). Between chunks, what waits gets its turn.
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Kysely } from 'kysely';
+import { readSeries, type Point } from '../data/store/read-series.js';
+import type { Database } from '../data/schema.js';
+
+/** Points per chunk; a read of more than one chunk is a large read (api/large-read-limiter.ts). */
+export const RAW_SERIES_CHUNK_POINTS = 5_000;
+
+export type RawSeriesRead = {
+  seriesId: number;
+  /** Inclusive start, epoch ms. */
+  from: number;
+  /** Exclusive end, epoch ms. */
+  to: number;
+  /** At most this many points in all. */
+  limit: number;
+  /** Only points with t > after (the request's cursor). */
+  after?: number;
+};
+
+export type RawSeriesChunkOptions = {
+  chunkPoints?: number;
+  /**
+   * Called once, before a second chunk is read: the read is large. May throw (a 429 when no
+   * large-read slot is free) to stop it.
+   */
+  onLarge?: () => void;
+};
+
+/** The points of `read`, oldest first, a chunk at a time; the last chunk may be empty. */
+export async function* rawSeriesChunks(
+  db: Kysely<Database>,
+  read: RawSeriesRead,
+  options: RawSeriesChunkOptions = {},
+): AsyncGenerator<Point[], void, undefined> {
+  const chunkPoints = options.chunkPoints ?? RAW_SERIES_CHUNK_POINTS;
+  let after = read.after;
+  let left = read.limit;
+  for (let chunk = 0; left > 0; chunk++) {
+    if (chunk === 1) options.onLarge?.();
+    // After the caller has handled the previous chunk (mapped, encoded it), before the next read.
+    if (chunk > 0) await nextTurn();
+    const limit = Math.min(chunkPoints, left);
+    const points = await readSeries(db, { ...read, step: 'raw', limit, after });
+    yield points;
+    if (points.length < limit) return;
+    left -= points.length;
+    after = points[points.length - 1]!.t;
+  }
+}
