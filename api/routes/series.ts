@@ -5,19 +5,18 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Kysely } from 'kysely';
 import { SeriesSchema } from '../../data/api-schemas.js';
-import { flagNames } from '../../data/flags.js';
-import { readSeries, type Point, type Step } from '../../data/store/read-series.js';
+import { readSeries, type Step } from '../../data/store/read-series.js';
 import { DAY_MS } from '../../data/store/rollups.js';
 import { findStation } from '../../data/store/stations.js';
 import type { Database } from '../../data/schema.js';
 import { badRequest, notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { remoteAddress } from '../auth.js';
-import { csvLine, csvNumber, csvText } from '../export/csv.js';
 import { DATA_LICENCE } from '../export/export-formats.js';
-import { cachedBody, cachedJson } from '../http-cache.js';
+import { cachedBody } from '../http-cache.js';
 import { acquireLargeRead } from '../large-read-limiter.js';
 import { RAW_SERIES_CHUNK_POINTS, rawSeriesChunks } from '../raw-series-chunks.js';
+import { seriesCsvBody, seriesJsonBody, type SeriesBody } from '../series-body.js';
 import { errorResponse } from '../schemas/error-response.js';
 import { intParam, phenomenonParam, stationPath, stepParam, timeParam } from '../schemas/params.js';
 import { iso } from '../iso.js';
@@ -103,11 +102,10 @@ async function pickSeries(db: Kysely<Database>, stationId: string, phenomenon: s
   return rows[0];
 }
 
-/** A point as the API shows it: raw points carry their flags' names, rollup points no flags. */
-function shownPoint(p: Point, step: Step) {
-  return step === 'raw'
-    ? { t: p.t, value: p.value, min: p.min, max: p.max, n: p.n, flags: flagNames(p.flags ?? 0) }
-    : { t: p.t, value: p.value, min: p.min, max: p.max, n: p.n };
+/** The cursor of the page after a full one. */
+function nextCursor(body: SeriesBody, limit: number): string | null {
+  const last = body.lastTime();
+  return body.count() === limit && last !== undefined ? encodeCursor(last) : null;
 }
 
 export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
@@ -141,30 +139,11 @@ export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
               onLarge: () => (release = acquireLargeRead(deps.largeReads, remoteAddress(c))),
             })
           : [await readSeries(deps.db, { ...read, step })];
-      // shownPoint's inferred type, not an annotation: the answer below checks it against
-      // SeriesSchema, and an annotation would hide a field the schema lacks.
-      const points: ReturnType<typeof shownPoint>[] = [];
-      let csv = q.format === 'csv' ? csvLine(['time', 'value', 'min', 'max', 'n', 'flags']) : undefined;
-      // Each chunk is mapped (and encoded as CSV) as it arrives, so that this work too is spread.
-      for await (const chunk of chunks) {
-        for (const row of chunk) {
-          const p = shownPoint(row, step);
-          points.push(p);
-          if (csv !== undefined) {
-            csv += csvLine([
-              iso(p.t),
-              csvNumber(p.value),
-              csvNumber(p.min),
-              csvNumber(p.max),
-              String(p.n),
-              csvText(p.flags?.join('|')),
-            ]);
-          }
-        }
-      }
-      const next = points.length === limit ? encodeCursor(points[points.length - 1]!.t) : null;
-
-      if (csv !== undefined) {
+      // Each chunk is encoded as it arrives, so that this work too is spread between the chunks.
+      if (q.format === 'csv') {
+        const body = seriesCsvBody(step);
+        for await (const chunk of chunks) body.add(chunk);
+        const next = nextCursor(body, limit);
         const headers: Record<string, string> = {
           'Content-Disposition': `attachment; filename="${id}-${q.phenomenon}-${step}.csv"`,
           Link: `<${DATA_LICENCE.url}>; rel="license"`,
@@ -174,28 +153,24 @@ export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
           url.searchParams.set('cursor', next);
           headers.Link += `, <${url.pathname}${url.search}>; rel="next"`;
         }
-        return await cachedBody(c, csv, {
+        return await cachedBody(c, body.text(), {
           maxAgeSeconds: 60,
           contentType: 'text/csv; charset=utf-8; header=present',
           headers,
         });
       }
-      return await cachedJson(
-        c,
-        SeriesSchema,
-        {
-          station: id,
-          phenomenon: q.phenomenon,
-          sensor: series.sensor,
-          unit: series.unit,
-          step,
-          from: iso(from),
-          to: iso(to),
-          points,
-          next,
-        },
-        { maxAgeSeconds: 60 },
-      );
+      const body = seriesJsonBody(step);
+      for await (const chunk of chunks) body.add(chunk);
+      const head = {
+        station: id,
+        phenomenon: q.phenomenon,
+        sensor: series.sensor,
+        unit: series.unit,
+        step,
+        from: iso(from),
+        to: iso(to),
+      };
+      return await cachedBody(c, body.text(head, nextCursor(body, limit)), { maxAgeSeconds: 60 });
     } finally {
       release?.();
     }
