@@ -26,8 +26,8 @@ export type RawSeriesRead = {
 export type RawSeriesChunkOptions = {
   chunkPoints?: number;
   /**
-   * Called once, before a second chunk is read: the read is large. May throw (a 429 when no
-   * large-read slot is free) to stop it.
+   * Called once, before anything is read, when the read will return more than one chunk: it is
+   * large. May throw (a 429 when no large-read slot is free) to stop it at no cost.
    */
   onLarge?: () => void;
 };
@@ -39,10 +39,11 @@ export async function* rawSeriesChunks(
   options: RawSeriesChunkOptions = {},
 ): AsyncGenerator<Point[], void, undefined> {
   const chunkPoints = options.chunkPoints ?? RAW_SERIES_CHUNK_POINTS;
+  if (options.onLarge && read.limit > chunkPoints && (await hasMoreThan(db, read, chunkPoints)))
+    options.onLarge();
   let after = read.after;
   let left = read.limit;
   for (let chunk = 0; left > 0; chunk++) {
-    if (chunk === 1) options.onLarge?.();
     // After the caller has handled the previous chunk (mapped, encoded it), before the next read.
     if (chunk > 0) await nextTurn();
     const limit = Math.min(chunkPoints, left);
@@ -52,4 +53,24 @@ export async function* rawSeriesChunks(
     left -= points.length;
     after = points[points.length - 1]!.t;
   }
+}
+
+/**
+ * Whether the range holds more than `n` points: a walk along the readings' key (series_id, time)
+ * that builds one row at most, so that a refused large read costs next to nothing.
+ */
+async function hasMoreThan(db: Kysely<Database>, read: RawSeriesRead, n: number): Promise<boolean> {
+  // The range readSeries reads (data/store/read-series.ts): after the cursor, within [from, to).
+  const from = read.after !== undefined ? Math.max(read.from, read.after + 1) : read.from;
+  const beyond = await db
+    .selectFrom('readings')
+    .select('time')
+    .where('series_id', '=', read.seriesId)
+    .where('time', '>=', from)
+    .where('time', '<', read.to)
+    .orderBy('time')
+    .limit(1)
+    .offset(n)
+    .executeTakeFirst();
+  return beyond !== undefined;
 }
