@@ -94,9 +94,9 @@ export const envSchema = z.object({
   SOUFFLE_AUTH_FAILURE_WINDOW: duration('1m'),
   /** How often the embedded broker checks connected devices against the database (removal, rotation). */
   SOUFFLE_DEVICE_CHECK_INTERVAL: duration('2s'),
-  /** Exports streaming at once, in all and per client address (docs/security.md). */
-  SOUFFLE_EXPORTS: z.coerce.number().int().min(1).default(4),
-  SOUFFLE_EXPORTS_PER_ADDRESS: z.coerce.number().int().min(1).default(2),
+  /** Large reads (exports, long series) at once, in all and per client address (docs/security.md). */
+  SOUFFLE_LARGE_READS: z.coerce.number().int().min(1).default(4),
+  SOUFFLE_LARGE_READS_PER_ADDRESS: z.coerce.number().int().min(1).default(2),
   /** Zone of the local days of daily values and the ATMO index (docs/methods.md, "Days"). */
   SOUFFLE_TIMEZONE: z
     .string()
@@ -112,13 +112,30 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/**
+ * Former names still read when the new one is unset, so that an existing deployment keeps its
+ * settings (README, "Settings"). SOUFFLE_EXPORTS bounded exports only; the limit now covers long
+ * series too.
+ */
+const DEPRECATED_NAMES: Partial<Record<keyof typeof envSchema.shape, string>> = {
+  SOUFFLE_LARGE_READS: 'SOUFFLE_EXPORTS',
+  SOUFFLE_LARGE_READS_PER_ADDRESS: 'SOUFFLE_EXPORTS_PER_ADDRESS',
+};
+
+/** The name a variable's value came from: itself, or the deprecated name it was given under. */
+function sourceName(env: Record<string, string | undefined>, key: string): string {
+  const old = DEPRECATED_NAMES[key as keyof typeof DEPRECATED_NAMES];
+  return env[key] === undefined && old !== undefined && env[old] !== undefined ? old : key;
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const known = Object.fromEntries(Object.keys(envSchema.shape).map((k) => [k, env[k]]));
+  const known = Object.fromEntries(Object.keys(envSchema.shape).map((k) => [k, env[sourceName(env, k)]]));
   const result = envSchema.safeParse(known);
   if (!result.success) {
-    const lines = result.error.issues.map(
-      (i) => `  ${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])] ?? '')}: ${i.message}`,
-    );
+    const lines = result.error.issues.map((i) => {
+      const name = sourceName(env, String(i.path[0]));
+      return `  ${name}=${JSON.stringify(env[name] ?? '')}: ${i.message}`;
+    });
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   return result.data;
@@ -129,7 +146,7 @@ export function authThrottleSettings(config: Config): { limit: number; windowMs:
   return { limit: config.SOUFFLE_AUTH_FAILURES, windowMs: config.SOUFFLE_AUTH_FAILURE_WINDOW };
 }
 
-/** The concurrent export limits of the API (docs/security.md, "Public reads and ingest"). */
-export function exportLimitSettings(config: Config): { concurrent: number; perAddress: number } {
-  return { concurrent: config.SOUFFLE_EXPORTS, perAddress: config.SOUFFLE_EXPORTS_PER_ADDRESS };
+/** The concurrent large-read limits of the API (docs/security.md, "Public reads and ingest"). */
+export function largeReadSettings(config: Config): { concurrent: number; perAddress: number } {
+  return { concurrent: config.SOUFFLE_LARGE_READS, perAddress: config.SOUFFLE_LARGE_READS_PER_ADDRESS };
 }

@@ -15,4 +15,14 @@ describe('configuration', () => {
     expect(load).toThrow(/PORT="eighty"/);
     expect(load).toThrow(/ATMOSUD_INTERVAL="soon": "soon" is not a duration/);
   });
+
+  it('reads the large-read limits under their former export names when the new ones are unset', () => {
+    expect(loadConfig({}).SOUFFLE_LARGE_READS).toBe(4);
+    const old = loadConfig({ SOUFFLE_EXPORTS: '8', SOUFFLE_EXPORTS_PER_ADDRESS: '3' });
+    expect([old.SOUFFLE_LARGE_READS, old.SOUFFLE_LARGE_READS_PER_ADDRESS]).toEqual([8, 3]);
+    const both = loadConfig({ SOUFFLE_EXPORTS: '8', SOUFFLE_LARGE_READS: '6' });
+    expect(both.SOUFFLE_LARGE_READS).toBe(6);
+    // A bad value is reported under the name it was given as.
+    expect(() => loadConfig({ SOUFFLE_EXPORTS_PER_ADDRESS: '0' })).toThrow(/SOUFFLE_EXPORTS_PER_ADDRESS="0"/);
+  });
 });
