@@ -15,6 +15,8 @@ const METRICS = {
   /** Values already stored: a redelivered message (after a crash before its acknowledgement). */
   valuesDuplicate: 'souffle_ingest_values_duplicate_total',
   valuesRejected: 'souffle_ingest_values_rejected_total',
+  /** Messages the embedded broker dropped under their device's rate limit: never handed over. */
+  rateLimited: 'souffle_ingest_messages_rate_limited_total',
   lastCommit: 'souffle_ingest_last_commit_timestamp_seconds',
 } as const;
 
@@ -25,6 +27,7 @@ export type IngestCounts = {
   valuesStored: number;
   valuesDuplicate: number;
   valuesRejected: Partial<Record<RejectionCode, number>>;
+  rateLimited: number;
   /** Epoch ms of the last commit, or null before the first. */
   lastCommitAt: number | null;
 };
@@ -36,6 +39,7 @@ const empty = (): IngestCounts => ({
   valuesStored: 0,
   valuesDuplicate: 0,
   valuesRejected: {},
+  rateLimited: 0,
   lastCommitAt: null,
 });
 
@@ -48,6 +52,11 @@ export class IngestMetrics {
   received(): void {
     this.totals.received += 1;
     this.pending.received += 1;
+  }
+
+  rateLimited(): void {
+    this.totals.rateLimited += 1;
+    this.pending.rateLimited += 1;
   }
 
   /** Records a committed batch: each message with a valid value counts as stored. */
@@ -90,6 +99,7 @@ export class IngestMetrics {
       { name: METRICS.stored, value: p.stored },
       { name: METRICS.valuesStored, value: p.valuesStored },
       { name: METRICS.valuesDuplicate, value: p.valuesDuplicate },
+      { name: METRICS.rateLimited, value: p.rateLimited },
       ...labelled(METRICS.messagesRejected, p.messagesRejected),
       ...labelled(METRICS.valuesRejected, p.valuesRejected),
     ].filter((d) => d.value !== 0);
@@ -117,6 +127,7 @@ export class IngestMetrics {
     q.stored += p.stored;
     q.valuesStored += p.valuesStored;
     q.valuesDuplicate += p.valuesDuplicate;
+    q.rateLimited += p.rateLimited;
     for (const [k, v] of Object.entries(p.messagesRejected)) add(q.messagesRejected, k as RejectionCode, v);
     for (const [k, v] of Object.entries(p.valuesRejected)) add(q.valuesRejected, k as RejectionCode, v);
     q.lastCommitAt = Math.max(q.lastCommitAt ?? 0, p.lastCommitAt ?? 0) || null;
