@@ -33,7 +33,9 @@ export class DeviceRateLimit {
 
   constructor(readonly options: RateLimitOptions) {
     if (!(options.perMinute > 0) || !(options.burst >= 1)) {
-      throw new Error(`a rate limit needs a positive rate and a burst of at least 1 (got ${describe(options)})`);
+      throw new Error(
+        `a rate limit needs a positive rate and a burst of at least 1 (got ${describe(options)})`,
+      );
     }
     this.perMs = options.perMinute / 60_000;
     this.logIntervalMs = options.logIntervalMs ?? 60_000;

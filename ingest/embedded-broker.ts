@@ -70,10 +70,11 @@ type Identity =
   | { kind: 'device'; device: Pick<Device, 'id' | 'format' | 'serial' | 'token_hash'>; revoked: boolean };
 
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
-  const { db, port, host, serviceCredentials, maxPacketSize, logger, revocationCheckMs, ingest, rateLimit } = {
-    ...defaults,
-    ...options,
-  };
+  const { db, port, host, serviceCredentials, maxPacketSize, logger, revocationCheckMs, ingest, rateLimit } =
+    {
+      ...defaults,
+      ...options,
+    };
   const identities = new WeakMap<Client, Identity>();
   /** Connected (or connecting) device clients, checked by the revocation sweep. */
   const deviceClients = new Set<Client>();

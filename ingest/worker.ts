@@ -319,7 +319,9 @@ export class IngestWorker {
     if (this.retainedLogged.has(topic)) return this.log.debug(`ignored a retained message on ${topic}`);
     if (this.retainedLogged.size >= RETAINED_LOGGED_MAX) this.retainedLogged.clear();
     this.retainedLogged.add(topic);
-    this.log.warn(`ignored a retained message on ${topic}: readings are never retained (clear it on the broker)`);
+    this.log.warn(
+      `ignored a retained message on ${topic}: readings are never retained (clear it on the broker)`,
+    );
   }
 
   private startDraining(): void {

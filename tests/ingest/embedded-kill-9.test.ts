@@ -69,12 +69,20 @@ describe('souffle ingest with the embedded broker, killed with SIGKILL during a 
     const tsOf = (i: number) => start + i * 60;
     const acked = new Set<number>();
     const publish = (i: number) =>
-      device!.publish(nativeTopic('capteur'), JSON.stringify({ ts: tsOf(i), values: { pm25: 7 } }), { qos: 1 }, (e) => {
-        if (!e) acked.add(i);
-      });
+      device!.publish(
+        nativeTopic('capteur'),
+        JSON.stringify({ ts: tsOf(i), values: { pm25: 7 } }),
+        { qos: 1 },
+        (e) => {
+          if (!e) acked.add(i);
+        },
+      );
 
     for (let i = 0; i < BEFORE; i++) publish(i);
-    await waitFor(() => acked.size === BEFORE, { timeoutMs: 30_000, what: () => `${BEFORE} PUBACKs\n${output}` });
+    await waitFor(() => acked.size === BEFORE, {
+      timeoutMs: 30_000,
+      what: () => `${BEFORE} PUBACKs\n${output}`,
+    });
 
     // Another process takes SQLite's write lock: the worker cannot commit until it is released.
     const lock = new Database(db.path);
