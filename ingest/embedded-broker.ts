@@ -44,7 +44,10 @@ export type EmbeddedBrokerOptions = {
    * MQTT), readings are routed to subscribers and acknowledged on receipt, as Aedes does.
    */
   ingest?: IngestSink;
-  /** What each device may publish (default 60 messages a minute, bursts of 120). */
+  /**
+   * What each device may publish; unlimited when absent (tests, tools). `souffle start` and
+   * `souffle ingest` pass SOUFFLE_MQTT_RATE and SOUFFLE_MQTT_BURST (default 60 a minute, 120).
+   */
   rateLimit?: RateLimitOptions;
 };
 
@@ -61,7 +64,6 @@ const defaults = {
   maxPacketSize: 128 * 1024,
   logger: silentLogger,
   revocationCheckMs: 2000,
-  rateLimit: { perMinute: 60, burst: 120 },
 };
 
 /** A device keeps the token hash it logged in with: the row it must still match to stay connected. */
@@ -80,7 +82,8 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   const deviceClients = new Set<Client>();
   const throttle = createAuthThrottle(options.authThrottle);
   const servicePassword = digest(serviceCredentials.password);
-  const accept = publishGate({ db, logger, ingest, rateLimit: new DeviceRateLimit(rateLimit) });
+  const limit = rateLimit && new DeviceRateLimit(rateLimit);
+  const accept = publishGate({ db, logger, ingest, rateLimit: limit });
   /**
    * Per connection, the acknowledgement of its latest PUBLISH: each waits for the one before, so
    * that PUBACKs leave in the order the PUBLISHes came (MQTT-4.6.0-2) although a dropped message

@@ -32,7 +32,8 @@ export type PublishGateOptions = {
   logger: Logger;
   /** Undefined: ingest topics are routed to MQTT subscribers, acknowledged on receipt (tests only). */
   ingest: IngestSink | undefined;
-  rateLimit: DeviceRateLimit;
+  /** Undefined: devices are not limited. */
+  rateLimit: DeviceRateLimit | undefined;
 };
 
 /**
@@ -50,7 +51,7 @@ export function publishGate({ db, logger, ingest, rateLimit }: PublishGateOption
     const route = routeTopic(topic);
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     if (!route || (wasRetained && payload.length === 0)) return;
-    if (device !== undefined) {
+    if (device !== undefined && rateLimit) {
       const decision = rateLimit.take(device);
       if (!decision.ok) {
         // Acknowledged and dropped. Refusing would close the connection (MQTT 3.1.1 has no
@@ -59,7 +60,7 @@ export function publishGate({ db, logger, ingest, rateLimit }: PublishGateOption
         packet.topic = DROPPED_TOPIC;
         packet.payload = Buffer.alloc(0);
         ingest?.countRateLimited();
-        if (decision.log) await logDrops(device, route.format, topic, payload, decision.dropped);
+        if (decision.log) await logDrops(device, route.format, topic, payload, decision.dropped, rateLimit);
         return;
       }
     }
@@ -72,10 +73,11 @@ export function publishGate({ db, logger, ingest, rateLimit }: PublishGateOption
     topic: string,
     payload: Uint8Array,
     dropped: number,
+    limit: DeviceRateLimit,
   ): Promise<void> {
     const reason =
       `rate_limited: ${dropped} message(s) dropped, not stored: this device may publish ` +
-      `${rateLimit.describe()} (noted here at most once a minute)`;
+      `${limit.describe()} (noted here at most once a minute)`;
     logger.warn(`device "${device}" over its rate limit: ${dropped} message(s) dropped`);
     try {
       const entry = { deviceId: device, source, time: Date.now(), topic, reason, payload };
