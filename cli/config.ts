@@ -12,6 +12,28 @@ export function parseDuration(text: string): number {
   return Math.round(n * unit);
 }
 
+/** "60/min", "1/s", "600/h", or a number of messages a minute. Returns messages per minute. */
+export function parseRate(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:\/\s*(s|sec|second|m|min|minute|h|hour))?\s*$/.exec(text);
+  const n = m ? Number(m[1]) : NaN;
+  if (!m || !(n > 0)) throw new RangeError(`"${text}" is not a positive rate (examples: 60/min, 1/s, 600/h)`);
+  const unit = m[2]?.[0] ?? 'm';
+  return unit === 's' ? n * 60 : unit === 'h' ? n / 60 : n;
+}
+
+const rate = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      try {
+        return parseRate(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        return z.NEVER;
+      }
+    });
+
 const duration = (fallback: string) =>
   z
     .string()
@@ -94,6 +116,9 @@ export const envSchema = z.object({
   SOUFFLE_AUTH_FAILURE_WINDOW: duration('1m'),
   /** How often the embedded broker checks connected devices against the database (removal, rotation). */
   SOUFFLE_DEVICE_CHECK_INTERVAL: duration('2s'),
+  /** What each device may publish on the embedded broker, in messages a minute and in a row. */
+  SOUFFLE_MQTT_RATE: rate('60/min'),
+  SOUFFLE_MQTT_BURST: z.coerce.number().int().min(1).default(120),
   /** Large reads (exports, long series) at once, in all and per client address (docs/security.md). */
   SOUFFLE_LARGE_READS: z.coerce.number().int().min(1).default(4),
   SOUFFLE_LARGE_READS_PER_ADDRESS: z.coerce.number().int().min(1).default(2),
@@ -144,6 +169,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 /** The failed-login throttle of the API and the embedded broker (docs/security.md, "Failed logins"). */
 export function authThrottleSettings(config: Config): { limit: number; windowMs: number } {
   return { limit: config.SOUFFLE_AUTH_FAILURES, windowMs: config.SOUFFLE_AUTH_FAILURE_WINDOW };
+}
+
+/** The per-device publish limit of the embedded broker (docs/ingest.md, "Limits"). */
+export function deviceRateSettings(config: Config): { perMinute: number; burst: number } {
+  return { perMinute: config.SOUFFLE_MQTT_RATE, burst: config.SOUFFLE_MQTT_BURST };
 }
 
 /** The concurrent large-read limits of the API (docs/security.md, "Public reads and ingest"). */

@@ -11,7 +11,7 @@ import {
 } from '../ingest/index.js';
 import { serviceCredentials } from './admin-token.js';
 import { UsageError } from './args.js';
-import { authThrottleSettings, type Config } from './config.js';
+import { authThrottleSettings, deviceRateSettings, type Config } from './config.js';
 
 /** The ingest side's broker, from the configuration. */
 export function ingestBroker(config: Config): IngestBroker {
@@ -24,6 +24,7 @@ export function ingestBroker(config: Config): IngestBroker {
     serviceCredentials: () => serviceCredentials(config),
     authThrottle: authThrottleSettings(config),
     revocationCheckMs: config.SOUFFLE_DEVICE_CHECK_INTERVAL,
+    rateLimit: deviceRateSettings(config),
   };
 }
 

@@ -17,6 +17,8 @@ const METRICS = {
   /** Stored values replaced by a different value re-sent for the same time (a correction). */
   valuesReplaced: 'souffle_ingest_values_replaced_total',
   valuesRejected: 'souffle_ingest_values_rejected_total',
+  /** Messages the embedded broker dropped under their device's rate limit: never handed over. */
+  rateLimited: 'souffle_ingest_messages_rate_limited_total',
   lastCommit: 'souffle_ingest_last_commit_timestamp_seconds',
 } as const;
 
@@ -28,6 +30,7 @@ export type IngestCounts = {
   valuesDuplicate: number;
   valuesReplaced: number;
   valuesRejected: Partial<Record<RejectionCode, number>>;
+  rateLimited: number;
   /** Epoch ms of the last commit, or null before the first. */
   lastCommitAt: number | null;
 };
@@ -40,6 +43,7 @@ const empty = (): IngestCounts => ({
   valuesDuplicate: 0,
   valuesReplaced: 0,
   valuesRejected: {},
+  rateLimited: 0,
   lastCommitAt: null,
 });
 
@@ -52,6 +56,11 @@ export class IngestMetrics {
   received(): void {
     this.totals.received += 1;
     this.pending.received += 1;
+  }
+
+  rateLimited(): void {
+    this.totals.rateLimited += 1;
+    this.pending.rateLimited += 1;
   }
 
   /** Records a committed batch: each message with a valid value counts as stored. */
@@ -96,6 +105,7 @@ export class IngestMetrics {
       { name: METRICS.valuesStored, value: p.valuesStored },
       { name: METRICS.valuesDuplicate, value: p.valuesDuplicate },
       { name: METRICS.valuesReplaced, value: p.valuesReplaced },
+      { name: METRICS.rateLimited, value: p.rateLimited },
       ...labelled(METRICS.messagesRejected, p.messagesRejected),
       ...labelled(METRICS.valuesRejected, p.valuesRejected),
     ].filter((d) => d.value !== 0);
@@ -124,6 +134,7 @@ export class IngestMetrics {
     q.valuesStored += p.valuesStored;
     q.valuesDuplicate += p.valuesDuplicate;
     q.valuesReplaced += p.valuesReplaced;
+    q.rateLimited += p.rateLimited;
     for (const [k, v] of Object.entries(p.messagesRejected)) add(q.messagesRejected, k as RejectionCode, v);
     for (const [k, v] of Object.entries(p.valuesRejected)) add(q.valuesRejected, k as RejectionCode, v);
     q.lastCommitAt = Math.max(q.lastCommitAt ?? 0, p.lastCommitAt ?? 0) || null;

@@ -52,22 +52,11 @@ export async function startIngest(options: StartIngestOptions): Promise<IngestSe
     return { worker: null, broker: null, supervisor, stop: () => supervisor.stop() };
   }
   if (slot !== undefined) requireSharedSubscriptions(settings.url, `--slot ${slot}`);
-  let broker: EmbeddedBroker | null = null;
-  if (!settings.url) {
-    broker = await startEmbeddedBroker({
-      db,
-      port: settings.port,
-      host: settings.host,
-      serviceCredentials: settings.serviceCredentials(),
-      ...(settings.authThrottle ? { authThrottle: settings.authThrottle } : {}),
-      ...(settings.revocationCheckMs ? { revocationCheckMs: settings.revocationCheckMs } : {}),
-      logger,
-    });
-  }
+  if (!settings.url) return startEmbedded(options);
   const workerClientId = slot === undefined ? clientId : slotClientId(clientId, slot);
   const worker = new IngestWorker({
     db,
-    ...workerConnection(settings, broker?.port, workerClientId),
+    ...workerConnection(settings, undefined, workerClientId),
     clientId: workerClientId,
     // Mosquitto 2.0 does not save $share subscriptions: after it restarts, a message published
     // before any worker has subscribed again matches nothing and is dropped. Retrying often keeps
@@ -75,19 +64,44 @@ export async function startIngest(options: StartIngestOptions): Promise<IngestSe
     ...(slot === undefined ? {} : { shareGroup: SHARE_GROUP, reconnectPeriodMs: SHARED_RECONNECT_MS }),
     logger,
   });
+  await worker.start();
+  return { worker, broker: null, supervisor: null, stop: () => worker.stop() };
+}
+
+/**
+ * The embedded broker and its worker in this process. The worker is not an MQTT client: the broker
+ * hands it each reading and acknowledges the device once the worker has stored it, so a crash of
+ * the process loses no acknowledged reading (docs/ingest.md, Delivery).
+ */
+async function startEmbedded({ db, logger, broker: settings }: StartIngestOptions): Promise<IngestServices> {
+  const worker = new IngestWorker({ db, logger });
+  await worker.start();
+  let broker: EmbeddedBroker;
   try {
-    await worker.start();
+    broker = await startEmbeddedBroker({
+      db,
+      port: settings.port,
+      host: settings.host,
+      serviceCredentials: settings.serviceCredentials(),
+      ...(settings.authThrottle ? { authThrottle: settings.authThrottle } : {}),
+      ...(settings.revocationCheckMs ? { revocationCheckMs: settings.revocationCheckMs } : {}),
+      ...(settings.rateLimit ? { rateLimit: settings.rateLimit } : {}),
+      ingest: worker,
+      logger,
+    });
   } catch (e) {
-    await broker?.close();
+    await worker.stop();
     throw e;
   }
   return {
     worker,
     broker,
     supervisor: null,
+    // The worker first: what it has not started is refused (connections closed unacknowledged, the
+    // devices publish it again); then the broker.
     stop: async () => {
       await worker.stop();
-      await broker?.close();
+      await broker.close();
     },
   };
 }

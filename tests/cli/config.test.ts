@@ -7,6 +7,17 @@ describe('configuration', () => {
     expect(loadConfig({ SOUFFLE_TIMEZONE: 'America/Cayenne' }).SOUFFLE_TIMEZONE).toBe('America/Cayenne');
   });
 
+  it('reads the per-device MQTT rate in messages a minute, from any unit', () => {
+    expect(loadConfig({})).toMatchObject({ SOUFFLE_MQTT_RATE: 60, SOUFFLE_MQTT_BURST: 120 });
+    expect(loadConfig({ SOUFFLE_MQTT_RATE: '1/s' }).SOUFFLE_MQTT_RATE).toBe(60);
+    expect(loadConfig({ SOUFFLE_MQTT_RATE: '600/h' }).SOUFFLE_MQTT_RATE).toBe(10);
+    expect(loadConfig({ SOUFFLE_MQTT_RATE: '30' }).SOUFFLE_MQTT_RATE).toBe(30);
+    expect(() => loadConfig({ SOUFFLE_MQTT_RATE: 'fast' })).toThrow(
+      /SOUFFLE_MQTT_RATE="fast": "fast" is not a positive rate/,
+    );
+    expect(() => loadConfig({ SOUFFLE_MQTT_RATE: '0/min' })).toThrow(/SOUFFLE_MQTT_RATE/);
+  });
+
   it('names every invalid variable at once, an unknown zone among them', () => {
     const load = () =>
       loadConfig({ SOUFFLE_TIMEZONE: 'Europe/Marseille', PORT: 'eighty', ATMOSUD_INTERVAL: 'soon' });
