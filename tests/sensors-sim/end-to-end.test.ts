@@ -140,8 +140,8 @@ describe('the simulator against a running platform', () => {
     expect(summary.http['200']).toBe(summary.byFormat.airrohr.messages);
     const expected: Record<string, string> = {
       native: 'native',
-      'O-1PPT': 'PMS5003:1',
-      'O-1PST': 'PMS5003',
+      'O-1PPT': 'PMS5003T:1',
+      'O-1PST': 'PMS5003T',
       'SDS011+BME280': 'SDS011',
       'SDS011+DHT22': 'SDS011',
     };
