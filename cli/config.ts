@@ -111,6 +111,7 @@ export const envSchema = z.object({
   SOUFFLE_QC_SPIKE_WINDOW: z.coerce.number().int().min(5).max(1000).default(15),
   SOUFFLE_QC_SPIKE_K: z.coerce.number().positive().default(3),
   SOUFFLE_QC_SPIKE_FLOOR: z.coerce.number().min(0).default(1),
+  SOUFFLE_QC_SPIKE_RELATIVE_FLOOR: z.coerce.number().min(0).max(10).default(0.15),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -148,6 +149,7 @@ export function qualitySettings(config: Config): QualityOptions {
     spikeWindow: config.SOUFFLE_QC_SPIKE_WINDOW,
     spikeK: config.SOUFFLE_QC_SPIKE_K,
     spikeFloor: config.SOUFFLE_QC_SPIKE_FLOOR,
+    spikeRelativeFloor: config.SOUFFLE_QC_SPIKE_RELATIVE_FLOOR,
   };
 }
 

@@ -22,6 +22,12 @@ export type QualityOptions = {
    * is 0 and every change of one count would otherwise be a spike.
    */
   spikeFloor: number;
+  /**
+   * And at least this fraction of the median (SOUFFLE_QC_SPIKE_RELATIVE_FLOOR): optical counters'
+   * noise grows with the concentration (PMS5003: ±10 % above 100 µg/m³; SDS011: ±15 %), so a
+   * departure within the sensor's own precision is noise, not a spike.
+   */
+  spikeRelativeFloor: number;
 };
 
 export const DEFAULT_QUALITY_OPTIONS: QualityOptions = {
@@ -32,6 +38,7 @@ export const DEFAULT_QUALITY_OPTIONS: QualityOptions = {
   spikeWindow: 15,
   spikeK: 3,
   spikeFloor: 1,
+  spikeRelativeFloor: 0.15,
 };
 
 /** A run shorter than this is never stuck, however long it lasts: two equal values a while apart prove nothing. */

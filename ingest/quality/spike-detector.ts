@@ -40,7 +40,8 @@ export class SpikeWindow {
     if (this.size >= SPIKE_MIN_VALUES) {
       const median = this.median();
       const mad = this.mad(median);
-      spike = value - median > options.spikeK * Math.max(mad, options.spikeFloor);
+      const floor = Math.max(options.spikeFloor, options.spikeRelativeFloor * median);
+      spike = value - median > options.spikeK * Math.max(mad, floor);
     }
     // A spike enters the window too: the median shrugs it off, and a lasting change of level
     // becomes the new normal after half a window instead of being flagged for ever.
