@@ -4,7 +4,6 @@
 // earlier readings too (data/store/reading-flags.ts). State is per series, in memory: a restarted
 // worker starts afresh (a run or a window is then rebuilt from the next readings).
 import { FLAGS } from '../../data/flags.js';
-import { seriesCacheKey } from '../../data/store/series.js';
 import type { DecodedMessage, EarlierFlags } from '../decode-message.js';
 import { DEFAULT_QUALITY_OPTIONS, type QualityOptions } from './quality-options.js';
 import { isSpikeChecked, SpikeWindow } from './spike-detector.js';
@@ -17,7 +16,13 @@ const MAX_SERIES = 200_000;
 
 export class QualityChecker {
   readonly options: QualityOptions;
-  private readonly series = new Map<string, SeriesState>();
+  /**
+   * Station → sensor → phenomenon → state. Nested rather than one joined key: the decoders' sensor
+   * and phenomenon strings are constants whose hashes are cached, where a joined key is a new
+   * string to hash for every value (measured: most of the detectors' cost).
+   */
+  private readonly series = new Map<string, Map<string, Map<string, SeriesState>>>();
+  private tracked = 0;
 
   constructor(options: Partial<QualityOptions> = {}) {
     this.options = { ...DEFAULT_QUALITY_OPTIONS, ...options };
@@ -28,14 +33,14 @@ export class QualityChecker {
     if (!this.options.enabled) return;
     for (const m of messages) {
       if (!m.device || m.readings.length === 0) continue;
-      const station = m.device.station_id;
+      const station = this.stationState(m.device.station_id);
       // A message's readings in time order (a native batch resent after an outage may not be).
-      const readings = m.readings.length > 1 ? [...m.readings].sort((a, b) => a.time - b.time) : m.readings;
+      const readings = inTimeOrder(m.readings) ? m.readings : [...m.readings].sort((a, b) => a.time - b.time);
       for (const r of readings) {
         const stuckChecked = isStuckChecked(r.phenomenon);
         const spikeChecked = isSpikeChecked(r.phenomenon);
         if (!stuckChecked && !spikeChecked) continue;
-        const state = this.state(seriesCacheKey(station, r.phenomenon, r.sensor), spikeChecked);
+        const state = this.state(station, r.sensor, r.phenomenon, spikeChecked);
         // A duplicate or a reading older than the last one seen cannot be placed in the run or
         // the window: it is stored unjudged (a redelivered duplicate is not stored at all).
         if (r.time <= state.last) continue;
@@ -60,17 +65,42 @@ export class QualityChecker {
     }
   }
 
-  private state(key: string, spike: boolean): SeriesState {
-    let state = this.series.get(key);
+  private stationState(station: string): Map<string, Map<string, SeriesState>> {
+    let sensors = this.series.get(station);
+    if (!sensors) {
+      if (this.tracked >= MAX_SERIES) {
+        this.series.clear();
+        this.tracked = 0;
+      }
+      sensors = new Map();
+      this.series.set(station, sensors);
+    }
+    return sensors;
+  }
+
+  private state(
+    station: Map<string, Map<string, SeriesState>>,
+    sensor: string,
+    phenomenon: string,
+    spike: boolean,
+  ): SeriesState {
+    let phenomena = station.get(sensor);
+    if (!phenomena) station.set(sensor, (phenomena = new Map()));
+    let state = phenomena.get(phenomenon);
     if (!state) {
-      if (this.series.size >= MAX_SERIES) this.series.clear();
+      this.tracked += 1;
       state = {
         last: -Infinity,
         run: undefined,
         window: spike ? new SpikeWindow(this.options.spikeWindow) : undefined,
       };
-      this.series.set(key, state);
+      phenomena.set(phenomenon, state);
     }
     return state;
   }
+}
+
+function inTimeOrder(readings: readonly { time: number }[]): boolean {
+  for (let i = 1; i < readings.length; i++) if (readings[i]!.time < readings[i - 1]!.time) return false;
+  return true;
 }

@@ -18,15 +18,16 @@ export function isSpikeChecked(phenomenon: string): boolean {
 }
 
 export class SpikeWindow {
-  private readonly values: Float64Array;
-  private readonly scratch: Float64Array;
+  /** The window in arrival order (a ring) and the same values kept sorted. */
+  private readonly ring: Float64Array;
+  private readonly sorted: Float64Array;
   private size = 0;
   private next = 0;
   private last = -Infinity;
 
   constructor(length: number) {
-    this.values = new Float64Array(length);
-    this.scratch = new Float64Array(length);
+    this.ring = new Float64Array(length);
+    this.sorted = new Float64Array(length);
   }
 
   /** Whether `value` is a spike against the window, then adds it to the window. */
@@ -38,34 +39,67 @@ export class SpikeWindow {
     this.last = time;
     let spike = false;
     if (this.size >= SPIKE_MIN_VALUES) {
-      const median = this.median();
-      const mad = this.mad(median);
+      const median = medianOf(this.sorted, 0, this.size);
+      const mad = madOf(this.sorted, this.size, median);
       const floor = Math.max(options.spikeFloor, options.spikeRelativeFloor * median);
       spike = value - median > options.spikeK * Math.max(mad, floor);
     }
     // A spike enters the window too: the median shrugs it off, and a lasting change of level
     // becomes the new normal after half a window instead of being flagged for ever.
-    this.values[this.next] = value;
-    this.next = (this.next + 1) % this.values.length;
-    if (this.size < this.values.length) this.size += 1;
+    this.add(value);
     return spike;
   }
 
-  private median(): number {
-    const s = this.scratch.subarray(0, this.size);
-    s.set(this.values.subarray(0, this.size));
-    return middle(s.sort());
-  }
-
-  private mad(median: number): number {
-    const s = this.scratch.subarray(0, this.size);
-    for (let i = 0; i < this.size; i++) s[i] = Math.abs(this.values[i]! - median);
-    return middle(s.sort());
+  /** Adds a value, dropping the oldest once full; the sorted copy is kept by shifting (15 values). */
+  private add(value: number): void {
+    const full = this.size === this.ring.length;
+    let n = this.size;
+    if (full) {
+      const oldest = this.ring[this.next]!;
+      let i = 0;
+      while (this.sorted[i] !== oldest) i++;
+      this.sorted.copyWithin(i, i + 1, n);
+      n -= 1;
+    }
+    let j = n - 1;
+    while (j >= 0 && this.sorted[j]! > value) {
+      this.sorted[j + 1] = this.sorted[j]!;
+      j--;
+    }
+    this.sorted[j + 1] = value;
+    this.ring[this.next] = value;
+    this.next = (this.next + 1) % this.ring.length;
+    if (!full) this.size += 1;
   }
 }
 
-function middle(sorted: Float64Array): number {
-  const n = sorted.length;
-  const h = n >> 1;
+function medianOf(sorted: Float64Array, from: number, n: number): number {
+  const h = from + (n >> 1);
   return n % 2 === 1 ? sorted[h]! : (sorted[h - 1]! + sorted[h]!) / 2;
+}
+
+/**
+ * The median absolute deviation of `n` sorted values from their median, without sorting again:
+ * the deviations grow outward from the median on both sides, so walking two cursors outward
+ * visits them in order (an insertion-sorted window and this walk replace two sorts per value).
+ */
+function madOf(sorted: Float64Array, n: number, median: number): number {
+  let lo = (n >> 1) - 1;
+  let hi = n >> 1;
+  const want = n >> 1; // the deviation of rank n/2 (and the one before it, for an even n)
+  let previous = 0;
+  let current = 0;
+  for (let k = 0; k <= want; k++) {
+    const down = lo >= 0 ? median - sorted[lo]! : Infinity;
+    const up = hi < n ? sorted[hi]! - median : Infinity;
+    previous = current;
+    if (down <= up) {
+      current = down;
+      lo--;
+    } else {
+      current = up;
+      hi++;
+    }
+  }
+  return n % 2 === 1 ? current : (previous + current) / 2;
 }
