@@ -1,9 +1,10 @@
 // The quality-control detectors (ingest/quality/): on the simulator's injected faults, on clean
 // simulated sensors, on a real co-location month, and once end to end through Mosquitto.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../api/app.js';
+import type { DeviceStatusResponse } from '../../data/api-types.js';
 import { FLAGS } from '../../data/flags.js';
 import { createDevice } from '../../data/store/devices.js';
-import { countReadingFlags } from '../../data/store/reading-flags.js';
 import type { DecodedMessage } from '../../ingest/decode-message.js';
 import { decodeNative } from '../../ingest/decoders/native.js';
 import { QualityChecker } from '../../ingest/quality/quality-checker.js';
@@ -169,7 +170,7 @@ describe('the quality detectors in the ingest worker, through Mosquitto', () => 
     await db?.cleanup();
   });
 
-  it('flags a spike at once and a stuck run from its first reading, rollups recomputed', async () => {
+  it('flags a spike at once and a stuck run from its first reading, rollups recomputed; status and export show them', async () => {
     // An hour of one-minute readings ending a few minutes ago: 20 varying, a spike, 5 varying,
     // then 35 frozen at 6.4 µg/m³ (stuck from the 30th, its first 29 flagged after the fact).
     const start = Math.floor(Date.now() / 60_000) * 60_000 - 70 * 60_000;
@@ -198,12 +199,26 @@ describe('the quality detectors in the ingest worker, through Mosquitto', () => 
       r.flags === FLAGS.stuck ? 'stuck' : r.flags === FLAGS.spike ? 'spike' : r.flags,
     );
     expect(named).toEqual([...Array(20).fill(0), 'spike', ...Array(5).fill(0), ...Array(35).fill('stuck')]);
-    expect(await countReadingFlags(db.db, 'balcon', start)).toEqual({
+    // The owner's status counts them by reason; the export names them.
+    const app = createApp({
+      db: db.db,
+      adminToken: 'admin-token-of-the-quality-test',
+      publicUrl: 'http://localhost',
+      mqttUrl: broker.url,
+      webDir: '/nonexistent-souffle-web',
+    });
+    const status = await app.request('/api/v1/devices/balcon/status', {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(((await status.json()) as DeviceStatusResponse).flagged24h).toEqual({
       humid: 0,
       channel_disagreement: 0,
       stuck: 35,
       spike: 1,
     });
+    const csv = (await (await app.request('/api/v1/export?format=csv&phenomenon=pm25')).text()).split('\n');
+    expect(csv.filter((line) => line.includes(',stuck,'))).toHaveLength(35);
+    expect(csv.filter((line) => line.includes(',spike,'))).toHaveLength(1);
     // The rollups were rebuilt over the run, not counted twice.
     const hourly = await db.db
       .selectFrom('rollups_hourly')
