@@ -29,6 +29,83 @@ const fleet = buildFleet({ devices: 12, seed: SEED });
 const PM = new Set(['pm1', 'pm25', 'pm10', 'pm25_cf1']);
 const has = (r: JudgedReading, flag: number) => (r.flags & flag) !== 0;
 
+/** One series' values through a checker, one message each, minute by minute unless times are given. */
+function judge(
+  phenomenon: string,
+  values: readonly number[],
+  times?: readonly number[],
+  checker = new QualityChecker(),
+) {
+  const messages: DecodedMessage[] = values.map((value, i) => {
+    const time = times?.[i] ?? START + i * 60_000;
+    const message = { topic: 'souffle/v1/s/readings', payload: Buffer.from('{}'), receivedAt: time };
+    const reading = { phenomenon: phenomenon as 'pm25', sensor: 'X', unit: 'u', value, time, flags: 0 };
+    return {
+      message,
+      device: { id: 's', station_id: 's', format: 'native', serial: null },
+      format: 'native',
+      readings: [reading],
+      rejections: [],
+    };
+  });
+  for (const m of messages) checker.check([m]);
+  const flags = messages.map((m) => m.readings[0]!.flags);
+  // What the store would flag after the fact.
+  for (const m of messages)
+    for (const f of m.flagEarlier ?? [])
+      messages.forEach((x, i) => {
+        const r = x.readings[0]!;
+        if (r.time >= f.from && r.time <= f.to && r.value === f.value) flags[i]! |= f.flags;
+      });
+  return flags.map((f) => (f & FLAGS.stuck ? 'S' : '') + (f & FLAGS.spike ? 'P' : '') || '.').join('');
+}
+
+describe('the quality rules', () => {
+  const wiggle = (n: number, base = 20) => Array.from({ length: n }, (_, i) => base + (i % 3) / 10);
+
+  it('calls a value repeated 30 times stuck, from the first, but not 29 times', () => {
+    expect(judge('temperature', [...wiggle(5), ...Array(30).fill(12.5), 13])).toBe(
+      '.'.repeat(5) + 'S'.repeat(30) + '.',
+    );
+    expect(judge('temperature', [...wiggle(5), ...Array(29).fill(12.5), 13])).toBe('.'.repeat(35));
+  });
+
+  it('calls a value repeated for an hour stuck however few readings (3 or more), unless a longer gap breaks the run', () => {
+    const every20min = [0, 1, 2, 3].map((k) => START + k * 20 * 60_000);
+    expect(judge('humidity', [50, 50, 50, 50], every20min)).toBe('SSSS');
+    const gap = [START, START + 61 * 60_000, START + 62 * 60_000, START + 63 * 60_000];
+    expect(judge('humidity', [50, 50, 50, 50], gap)).toBe('....');
+  });
+
+  it('leaves PM at exactly 0 alone for 3 hours, then calls it stuck from the first zero', () => {
+    expect(judge('pm25', Array(180).fill(0))).toBe('.'.repeat(180));
+    expect(judge('pm25', Array(181).fill(0))).toBe('S'.repeat(181));
+    // Temperature at 0.0 °C is an ordinary value: 30 in a row are stuck.
+    expect(judge('temperature', Array(30).fill(0))).toBe('S'.repeat(30));
+  });
+
+  it('does not judge pressure nor the VOC and NOx indices, which may rightly stay flat', () => {
+    for (const p of ['pressure', 'voc_index', 'nox_index'])
+      expect(judge(p, Array(40).fill(100))).toBe('.'.repeat(40));
+  });
+
+  it('calls a PM value far above the median of the 15 before it a spike, not one below, nor a small step', () => {
+    const base = wiggle(15, 10);
+    expect(judge('pm25', [...base, 80, 10])).toBe('.'.repeat(15) + 'P.');
+    expect(judge('pm25', [...base, 0.5, 10])).toBe('.'.repeat(17));
+    // Over a median of 10.1 the bar is 3 × max(MAD 0.1, 1 µg/m³, 15 % of 10.1) = 4.5: 14.5 is under it, 15 over.
+    expect(judge('pm25', [...base, 14.5])).toBe('.'.repeat(16));
+    expect(judge('pm25', [...base, 15])).toBe('.'.repeat(15) + 'P');
+    expect(judge('temperature', [...base, 80])).toBe('.'.repeat(16));
+  });
+
+  it('judges nothing before 5 values, nor a reading older than the newest seen (a resent buffer, a duplicate)', () => {
+    expect(judge('pm25', [10, 10.2, 10.1, 10, 90])).toBe('.....');
+    const times = [...wiggle(15).map((_, i) => START + i * 60_000), START + 3 * 60_000];
+    expect(judge('pm25', [...wiggle(15, 10), 90], times)).toBe('.'.repeat(16));
+  });
+});
+
 describe('the quality detectors on simulated sensors', () => {
   it('flag no reading of clean sensors stuck or spiking, over a day of a dozen sensors of every format', () => {
     const readings = judgeSimulated(fleet, {
