@@ -2,6 +2,7 @@
 // passed down (docs/architecture.md, Areas and their doors). The README's configuration table mirrors this file.
 import { z } from 'zod';
 import { DEFAULT_TIME_ZONE, isTimeZone } from '../data/index.js';
+import type { QualityOptions } from '../ingest/index.js';
 
 /** "15m", "48h", "30s", "500ms", "7d" or a number of milliseconds. */
 export function parseDuration(text: string): number {
@@ -127,6 +128,15 @@ export const envSchema = z.object({
     .string()
     .default(DEFAULT_TIME_ZONE)
     .refine(isTimeZone, { message: 'not a time zone this Node.js knows (examples: Europe/Paris, UTC)' }),
+  /** Quality-control detectors of the ingest worker (docs/methods.md, "Quality control"). */
+  SOUFFLE_QC: bool(true),
+  SOUFFLE_QC_STUCK_READINGS: z.coerce.number().int().min(2).default(30),
+  SOUFFLE_QC_STUCK_DURATION: duration('60m'),
+  SOUFFLE_QC_ZERO_DURATION: duration('3h'),
+  SOUFFLE_QC_SPIKE_WINDOW: z.coerce.number().int().min(5).max(1000).default(15),
+  SOUFFLE_QC_SPIKE_K: z.coerce.number().positive().default(3),
+  SOUFFLE_QC_SPIKE_FLOOR: z.coerce.number().min(0).default(1),
+  SOUFFLE_QC_SPIKE_RELATIVE_FLOOR: z.coerce.number().min(0).max(10).default(0.15),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -169,6 +179,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 /** The failed-login throttle of the API and the embedded broker (docs/security.md, "Failed logins"). */
 export function authThrottleSettings(config: Config): { limit: number; windowMs: number } {
   return { limit: config.SOUFFLE_AUTH_FAILURES, windowMs: config.SOUFFLE_AUTH_FAILURE_WINDOW };
+}
+
+/** The quality-control detectors' settings (ingest/quality/quality-options.ts). */
+export function qualitySettings(config: Config): QualityOptions {
+  return {
+    enabled: config.SOUFFLE_QC,
+    stuckReadings: config.SOUFFLE_QC_STUCK_READINGS,
+    stuckDurationMs: config.SOUFFLE_QC_STUCK_DURATION,
+    zeroDurationMs: config.SOUFFLE_QC_ZERO_DURATION,
+    spikeWindow: config.SOUFFLE_QC_SPIKE_WINDOW,
+    spikeK: config.SOUFFLE_QC_SPIKE_K,
+    spikeFloor: config.SOUFFLE_QC_SPIKE_FLOOR,
+    spikeRelativeFloor: config.SOUFFLE_QC_SPIKE_RELATIVE_FLOOR,
+  };
 }
 
 /** The per-device publish limit of the embedded broker (docs/ingest.md, "Limits"). */

@@ -5,7 +5,7 @@
 // them (data/schema.ts, data/indices.ts, data/store/read-series.ts). Node only: the browser imports
 // data/api-types.ts, types only, so neither zod nor this file enters the widget bundle.
 import { z } from '@hono/zod-openapi';
-import { FLAG_NAMES } from './flags.js';
+import { FLAG_NAMES, type FlagName } from './flags.js';
 import { INDEX_LEVELS, INDEX_SCHEMES, POLLUTANTS, UNAVAILABLE_REASONS, type IndexLevel } from './indices.js';
 import { DEVICE_FORMATS, EXPOSURES, STATION_SOURCES } from './schema.js';
 import { STEPS } from './store/read-series.js';
@@ -320,6 +320,19 @@ export const DeviceStatusSchema = z
     lastReading: z.string().nullable(),
     /** Values stored since 00:00 UTC today. */
     valuesToday: z.number().int(),
+    /** Readings of the last 24 hours carrying each quality flag (one reading may carry several). */
+    flagged24h: z
+      .object({
+        humid: z.number().int(),
+        channel_disagreement: z.number().int(),
+        stuck: z.number().int(),
+        spike: z.number().int(),
+      } satisfies Record<FlagName, z.ZodNumber>)
+      .openapi({
+        description:
+          'Readings of the last 24 hours carrying each quality flag, by reason (docs/methods.md, "Quality control"); a reading may carry several.',
+        example: { humid: 120, channel_disagreement: 0, stuck: 45, spike: 2 },
+      }),
     /** Newest first: why values or messages were rejected. */
     errors: z.array(
       z.object({

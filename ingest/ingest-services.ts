@@ -5,6 +5,7 @@ import type { Db } from '../data/db.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.js';
 import { IngestSupervisor, type SupervisorOptions } from './ingest-supervisor.js';
 import type { Logger } from './logger.js';
+import type { QualityOptions } from './quality/quality-options.js';
 import { IngestWorker } from './worker.js';
 import { workerConnection, type IngestBroker } from './worker-connection.js';
 import {
@@ -35,6 +36,8 @@ export type StartIngestOptions = {
   slot?: number;
   /** How the supervisor starts the worker of a slot, and the environment it gives it. */
   children: Pick<SupervisorOptions, 'workerArgs' | 'env'>;
+  /** The quality-control detectors' settings (each child worker reads its own from the environment). */
+  quality?: Partial<QualityOptions>;
 };
 
 /**
@@ -62,6 +65,7 @@ export async function startIngest(options: StartIngestOptions): Promise<IngestSe
     // before any worker has subscribed again matches nothing and is dropped. Retrying often keeps
     // that moment short (docs/ingest.md, "Several workers").
     ...(slot === undefined ? {} : { shareGroup: SHARE_GROUP, reconnectPeriodMs: SHARED_RECONNECT_MS }),
+    ...(options.quality ? { quality: options.quality } : {}),
     logger,
   });
   await worker.start();

@@ -18,6 +18,8 @@ import type { RawMessage } from './decoders/types.js';
 import { DeviceCache } from './device-cache.js';
 import { IngestMetrics, type IngestCounts } from './ingest-metrics.js';
 import { silentLogger, type Logger } from './logger.js';
+import { QualityChecker } from './quality/quality-checker.js';
+import type { QualityOptions } from './quality/quality-options.js';
 import { RejectionLog } from './rejection-log.js';
 import { untilAvailable } from './transient-error.js';
 
@@ -47,6 +49,8 @@ export type IngestWorkerOptions = {
    * (ingest/retire-session.ts).
    */
   drain?: boolean;
+  /** The quality-control detectors' settings (ingest/quality/; defaults: quality-options.ts). */
+  quality?: Partial<QualityOptions>;
 };
 
 export type IngestWorkerStatus = Readonly<
@@ -87,7 +91,7 @@ const RETAINED_LOGGED_MAX = 1000;
 
 export class IngestWorker {
   private readonly options: Required<
-    Omit<IngestWorkerOptions, 'username' | 'password' | 'shareGroup' | 'mqttUrl' | 'clientId'>
+    Omit<IngestWorkerOptions, 'username' | 'password' | 'shareGroup' | 'mqttUrl' | 'clientId' | 'quality'>
   > &
     IngestWorkerOptions;
   private readonly log: Logger;
@@ -95,6 +99,8 @@ export class IngestWorker {
   private readonly devices: DeviceCache;
   private readonly writer: BatchWriter;
   private readonly rejections: RejectionLog;
+  /** Stuck and spike detection, per series in arrival order: one instance per worker. */
+  private readonly quality: QualityChecker;
   /** How an unavailable database is waited for (ingest/transient-error.ts). */
   private readonly retry: { log: Logger; stopping: () => boolean };
   private readonly lastStamp = new Map<string, number>();
@@ -120,6 +126,7 @@ export class IngestWorker {
     const common = { ...this.retry, db: options.db, metrics: this.metrics };
     this.writer = new BatchWriter({ ...common, devices: this.devices });
     this.rejections = new RejectionLog(common);
+    this.quality = new QualityChecker(options.quality);
   }
 
   /** Counters since start and the connection state (read-only snapshot). */
@@ -349,6 +356,8 @@ export class IngestWorker {
     while (this.queue.length > 0 && !this.stopping) {
       const batch = this.queue.splice(0, this.options.maxBatch);
       const decoded = await this.decode(batch.flatMap((p) => (p.message ? [p.message] : [])));
+      // Once per batch, before the write: a retried write reuses these flags, never re-judges.
+      if (decoded) this.quality.check(decoded);
       // Readings first, rejections after: a batch stopped in between is delivered again, its
       // readings are then no-ops and its rejections are written once.
       const stored = decoded && (await this.writer.write(decoded));

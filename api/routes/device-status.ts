@@ -4,6 +4,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { DeviceStatusSchema } from '../../data/api-schemas.js';
 import { listIngestErrors } from '../../data/store/ingest-errors.js';
 import { lastReadingTimes } from '../../data/store/latest.js';
+import { countReadingFlags } from '../../data/store/reading-flags.js';
 import { bucketOf, DAY_MS } from '../../data/store/rollups.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { authenticateRequestDevice } from '../auth.js';
@@ -21,7 +22,7 @@ const route = createRoute({
   path: '/api/v1/devices/{id}/status',
   tags: ['devices'],
   summary: 'Status of my device',
-  description: `For the device's owner: Basic auth with the device id and token, or Bearer with the token. Last message and reading, values stored since 00:00 UTC, and the ${STATUS_ERRORS_SHOWN} most recent ingest errors with their reasons.`,
+  description: `For the device's owner: Basic auth with the device id and token, or Bearer with the token. Last message and reading, values stored since 00:00 UTC, readings of the last 24 hours flagged by each quality check, and the ${STATUS_ERRORS_SHOWN} most recent ingest errors with their reasons.`,
   security: [{ deviceBasic: [] }, { deviceBearer: [] }] as Array<Record<string, string[]>>,
   middleware: [noStore],
   request: { params: z.object({ id: idParam('id', 'Device id.') }) },
@@ -37,7 +38,7 @@ export function registerDeviceStatusRoute(app: ApiApp, deps: AppDeps): void {
     const { id } = c.req.valid('param');
     const device = await authenticateRequestDevice(c, deps, id);
     const now = deps.now();
-    const [last, today, errors] = await Promise.all([
+    const [last, today, flagged, errors] = await Promise.all([
       lastReadingTimes(deps.db, [device.station_id]),
       deps.db
         .selectFrom('rollups_daily as r')
@@ -46,6 +47,7 @@ export function registerDeviceStatusRoute(app: ApiApp, deps: AppDeps): void {
         .where('s.station_id', '=', device.station_id)
         .where('r.bucket', '=', bucketOf(now, DAY_MS))
         .executeTakeFirst(),
+      countReadingFlags(deps.db, device.station_id, now - DAY_MS),
       listIngestErrors(deps.db, { deviceId: device.id, limit: STATUS_ERRORS_SHOWN }),
     ]);
     const lastReading = last.get(device.station_id) ?? null;
@@ -61,6 +63,7 @@ export function registerDeviceStatusRoute(app: ApiApp, deps: AppDeps): void {
         lastSeen: device.last_seen === null ? null : iso(device.last_seen),
         lastReading: lastReading === null ? null : iso(lastReading),
         valuesToday: Number(today?.n ?? 0),
+        flagged24h: flagged,
         errors: errors.map((e) => ({
           time: iso(e.time),
           reason: e.reason,
