@@ -11,16 +11,19 @@ const BOTH_ENGINES = [
   'tests/data/store/**/*.test.ts',
   'tests/api/**/*.test.ts',
   'tests/cli/export-and-api.test.ts',
+  // Corrections and invalidations rewrite and delete rows: their SQL must hold on both engines.
+  'tests/ingest/corrections.test.ts',
+  'tests/ingest/atmosud/invalidations.test.ts',
 ];
 // Suites about PostgreSQL itself: the postgres project only.
 const POSTGRES_ONLY = ['tests/postgres/**/*.test.ts', 'tests/cli/postgres-database.test.ts'];
-// migrations: SQLite's STRICT tables and pragmas. export-memory and export-limits: seed their rows
+// migrations: SQLite's STRICT tables and pragmas. export-memory and large-reads: seed their rows
 // through better-sqlite3 directly; the export's queries are the same Kysely ones tests/api/export
 // runs on both. admin-write-busy: SQLite's write lock held by another process.
 const SQLITE_ONLY = [
   'tests/data/store/migrations.test.ts',
   'tests/api/export-memory.test.ts',
-  'tests/api/export-limits.test.ts',
+  'tests/api/large-reads.test.ts',
   'tests/api/admin-write-busy.test.ts',
 ];
 

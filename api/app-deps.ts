@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { AuthThrottle } from '../data/auth-throttle.js';
 import type { ConnectionSettings } from '../data/device-connection.js';
 import type { Database } from '../data/schema.js';
-import type { ExportLimiter } from './export/export-limiter.js';
+import type { LargeReadLimiter } from './large-read-limiter.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { RequestMetrics } from './request-metrics.js';
 
@@ -28,8 +28,8 @@ export type AppDeps = {
   /** Failed device logins per address, counted before the token's scrypt hash. */
   authThrottle: AuthThrottle;
   requestMetrics: RequestMetrics;
-  /** Exports streaming at once, in all and per client address. */
-  exportLimiter: ExportLimiter;
+  /** Large reads (exports, series of more than one chunk) at once, in all and per client address. */
+  largeReads: LargeReadLimiter;
 };
 
 export type ApiApp = OpenAPIHono;

@@ -11,8 +11,12 @@ import { DEFAULT_TIME_ZONE } from '../data/local-days.js';
 import type { Database } from '../data/schema.js';
 import { errorHandler, notFoundHandler, validationHook } from './api-error.js';
 import type { ApiApp, AppDeps, Publish } from './app-deps.js';
-import { createExportLimiter, EXPORT_LIMIT_DEFAULTS, type ExportLimits } from './export/export-limiter.js';
 import { GZIP_MIN_BYTES } from './http-cache.js';
+import {
+  createLargeReadLimiter,
+  LARGE_READ_LIMIT_DEFAULTS,
+  type LargeReadLimits,
+} from './large-read-limiter.js';
 import { publicCors } from './public-cors.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { createRequestMetrics } from './request-metrics.js';
@@ -55,8 +59,11 @@ export type AppOptions = {
   authThrottle?: Partial<Omit<AuthThrottleOptions, 'now'>>;
   /** How long a push waits for the broker's acknowledgement (ms). */
   publishTimeoutMs?: number;
-  /** Exports streaming at once, in all and per client address (default 4 and 2). */
-  exports?: Partial<ExportLimits>;
+  /**
+   * Large reads (exports, series of more than 5 000 points) at once, in all and per client address
+   * (default 4 and 2); beyond, they answer 429 with Retry-After.
+   */
+  largeReads?: Partial<LargeReadLimits>;
   /** Zone of local days (daily values, ATMO): SOUFFLE_TIMEZONE, default Europe/Paris. */
   timeZone?: string;
   now?: () => number;
@@ -102,7 +109,7 @@ export function createApp(options: AppOptions): ApiApp {
     }),
     authThrottle: createAuthThrottle({ ...options.authThrottle, now }),
     requestMetrics,
-    exportLimiter: createExportLimiter({ ...EXPORT_LIMIT_DEFAULTS, ...options.exports }),
+    largeReads: createLargeReadLimiter({ ...LARGE_READ_LIMIT_DEFAULTS, ...options.largeReads }),
   };
 
   const app: ApiApp = new OpenAPIHono({ defaultHook: validationHook });

@@ -1,31 +1,46 @@
-// Air-quality indices of one station, computed from its hourly rollups with data/indices.ts:
-// ATMO of a day (hourly means of the day), ATMO now (today's, else yesterday's: see currentAtmo),
-// EAQI now (latest hourly means), US AQI now (NowCast of the last 12 hourly means), and for a past
-// day EAQI and US AQI from the day's means.
+// Air-quality indices of one station, computed from its hourly rollups by the pure functions of
+// data/indices.ts: the ATMO index of a local day, ATMO now (today's, else yesterday's), EAQI now
+// (the latest completed hours), US AQI now (NowCast of the last 12 completed hours) and the US AQI
+// of a local day. The EEA defines no daily EAQI, so there is none (the route answers 400).
 // A station with several sensors for one pollutant: its hourly mean pools them (Σsum / Σn).
 import type { Kysely } from 'kysely';
-import type { CurrentIndex, IndexDay } from '../data/api-types.js';
+import type { CurrentIndex } from '../data/api-types.js';
 import {
-  ATMO_MIN_HOURS,
+  NOWCAST_HOURS,
   POLLUTANTS,
   atmoDaily,
-  eaqi,
-  nowcast,
-  usAqi,
-  type IndexResult,
+  atmoNow,
+  atmoNowFrom,
+  eaqiNow,
+  hourInProgress,
+  usAqiNow,
+  usAqiOfDay,
+  type HourlyIndex,
+  type HourlyMeans,
   type IndexScheme,
   type Pollutant,
 } from '../data/indices.js';
+import { localDay } from '../data/local-days.js';
+import { isCoveredHour } from '../data/hourly-validity.js';
 import { executeCompiled } from '../data/store/compiled.js';
-import { DAY_MS, HOUR_MS, bucketOf } from '../data/store/rollups.js';
 import type { Database } from '../data/schema.js';
+import { HOUR_MS } from '../data/store/rollups.js';
+import { iso } from './iso.js';
 
-/** pollutant → (hour start → pooled hourly mean). */
-export type HourlyMeans = Map<Pollutant, Map<number, number>>;
+/** What the current indices of a station need to know besides its hourly means. */
+export type IndexContext = {
+  now: number;
+  /** Zone of local days (AppDeps.timeZone). */
+  timeZone: string;
+  /** The phenomena the station measures, to tell `no-pollutant` from a lack of hours. */
+  measured: readonly string[];
+};
 
-/** The EAQI uses the newest hourly mean no older than this (current hour and the two before). */
-const EAQI_MAX_AGE_HOURS = 2;
-
+/**
+ * The station's pooled hourly means of every pollutant, hours starting in [from, to). The one
+ * place this file reads hourly means: a rule about which hourly buckets are valid (coverage,
+ * flagged readings) belongs in this query, and in hourlyMeansByStation (station-list-indices.ts).
+ */
 async function hourlyMeans(
   db: Kysely<Database>,
   stationId: string,
@@ -34,14 +49,20 @@ async function hourlyMeans(
 ): Promise<HourlyMeans> {
   // Compiled once: /latest runs this on every request. Sensors are pooled here rather than with a
   // GROUP BY, which would sort through a temporary b-tree (measured: half the query's time).
-  const rows = await executeCompiled<{ phenomenon: string; bucket: number; sum: number; n: number }>(
+  const rows = await executeCompiled<{
+    phenomenon: string;
+    bucket: number;
+    sum: number;
+    n: number;
+    slots: number;
+  }>(
     db,
     'api:hourly-rollups-of-station',
     () =>
       db
         .selectFrom('rollups_hourly as r')
         .innerJoin('series as s', 's.id', 'r.series_id')
-        .select(['s.phenomenon', 'r.bucket', 'r.sum', 'r.n'])
+        .select(['s.phenomenon', 'r.bucket', 'r.sum', 'r.n', 'r.slots'])
         .where('s.station_id', '=', '')
         .where('s.phenomenon', 'in', POLLUTANTS)
         .where('r.bucket', '>=', 0)
@@ -50,6 +71,9 @@ async function hourlyMeans(
   );
   const pooled = new Map<Pollutant, Map<number, { sum: number; n: number }>>();
   for (const row of rows) {
+    // Only valid hourly means (45 minutes covered, flagged readings already left out of n and sum):
+    // each sensor's hour is judged on its own before the sensors are pooled.
+    if (!isCoveredHour(row)) continue;
     const p = row.phenomenon as Pollutant;
     let hours = pooled.get(p);
     if (!hours) pooled.set(p, (hours = new Map()));
@@ -59,141 +83,89 @@ async function hourlyMeans(
       hour.n += row.n;
     } else hours.set(row.bucket, { sum: row.sum, n: row.n });
   }
-  const means: HourlyMeans = new Map();
+  return meansOf(pooled);
+}
+
+/** Pooled sums → hourly means (a bucket without readings is no hour). */
+export function meansOf(pooled: Map<Pollutant, Map<number, { sum: number; n: number }>>): HourlyMeans {
+  const means: HourlyMeans = {};
   for (const [p, hours] of pooled) {
-    const out = new Map<number, number>();
-    for (const [bucket, { sum, n }] of hours) if (n > 0) out.set(bucket, sum / n);
-    means.set(p, out);
+    const series: { t: number; value: number }[] = [];
+    for (const [t, { sum, n }] of hours) if (n > 0) series.push({ t, value: sum / n });
+    means[p] = series;
   }
   return means;
 }
 
-const series = (hours: Map<number, number> | undefined) =>
-  [...(hours ?? new Map<number, number>())].map(([t, value]) => ({ t, value }));
-
-function atmoOfDay(means: HourlyMeans, day: string): IndexResult {
-  return atmoDaily(Object.fromEntries(POLLUTANTS.map((p) => [p, series(means.get(p))])), day);
+/** An index as the API answers it: times in ISO 8601, and indicative (computed at a station). */
+export function toAnswer(
+  r: HourlyIndex & { date?: string | null; day?: 'today' | 'yesterday' },
+): CurrentIndex {
+  const { from, until, inputs, date = null, ...rest } = r;
+  return {
+    ...rest,
+    date,
+    from: iso(from),
+    until: iso(until),
+    inputs: inputs.map((i) => ({ ...i, from: iso(i.from), until: iso(i.until) })),
+    indicative: true,
+  };
 }
 
-/** Whether some pollutant has ATMO_MIN_HOURS hourly means from `dayStart` on: else the day's ATMO
- * index is unavailable, and computing it can be skipped. */
-function mayHaveAtmo(means: HourlyMeans, dayStart: number): boolean {
-  for (const hours of means.values()) {
-    let count = 0;
-    for (const t of hours.keys())
-      if (t >= dayStart && t < dayStart + DAY_MS && ++count >= ATMO_MIN_HOURS) return true;
+/** Where the hours of `scheme` of now start: yesterday's local midnight (ATMO) or 12 hours ago. */
+export function nowWindowStart(scheme: IndexScheme, { now, timeZone }: IndexContext): number {
+  return scheme === 'atmo' ? atmoNowFrom(now, timeZone) : hourInProgress(now) - NOWCAST_HOURS * HOUR_MS;
+}
+
+/** One scheme's index of now from the station's hourly means (only completed hours count). */
+export function currentIndexOf(means: HourlyMeans, scheme: IndexScheme, ctx: IndexContext): CurrentIndex {
+  const options = { measured: ctx.measured };
+  switch (scheme) {
+    case 'atmo':
+      return toAnswer(atmoNow(means, ctx.now, ctx.timeZone, options));
+    case 'eaqi':
+      return toAnswer(eaqiNow(means, ctx.now, options));
+    case 'usaqi':
+      return toAnswer(usAqiNow(means, ctx.now, options));
   }
-  return false;
-}
-
-/** Today (UTC) can have an ATMO index from its 18th hour on (17:00 UTC); before, only yesterday can. */
-export const todayMayHaveAtmo = (now: number) =>
-  bucketOf(now, HOUR_MS) - bucketOf(now, DAY_MS) >= (ATMO_MIN_HOURS - 1) * HOUR_MS;
-
-const utcDay = (t: number) => new Date(t).toISOString().slice(0, 10);
-
-/** The hours currentAtmo needs: yesterday 00:00 UTC onwards. */
-export const atmoWindowStart = (now: number) => bucketOf(now, DAY_MS) - DAY_MS;
-
-/**
- * The current ATMO index. ATMO is a daily index that needs 18 hourly values of a pollutant
- * (ATMO_MIN_HOURS), so today's (UTC) is unavailable until about 18:00 UTC: without a date, the
- * index is today's when today has enough hours, else yesterday's, and says which day it is.
- * When neither is available it is today's "Indisponible".
- */
-function currentAtmo(means: HourlyMeans, now: number): CurrentIndex & { date: string; day: IndexDay } {
-  const todayStart = bucketOf(now, DAY_MS);
-  const today = utcDay(now);
-  if (mayHaveAtmo(means, todayStart)) {
-    const ofToday = atmoOfDay(means, today);
-    if (ofToday.available) return { ...ofToday, date: today, day: 'today' };
-  }
-  const yesterday = utcDay(now - DAY_MS);
-  if (mayHaveAtmo(means, todayStart - DAY_MS)) {
-    const ofYesterday = atmoOfDay(means, yesterday);
-    if (ofYesterday.available) return { ...ofYesterday, date: yesterday, day: 'yesterday' };
-  }
-  return { ...atmoOfDay(means, today), date: today, day: 'today' };
-}
-
-function eaqiNow(means: HourlyMeans, now: number): IndexResult {
-  const hour = bucketOf(now, HOUR_MS);
-  const concentrations: Partial<Record<Pollutant, number>> = {};
-  for (const p of POLLUTANTS) {
-    for (let i = 0; i <= EAQI_MAX_AGE_HOURS; i++) {
-      const v = means.get(p)?.get(hour - i * HOUR_MS);
-      if (v !== undefined) {
-        concentrations[p] = v;
-        break;
-      }
-    }
-  }
-  return eaqi(concentrations);
-}
-
-function usAqiNow(means: HourlyMeans, now: number): IndexResult {
-  const hour = bucketOf(now, HOUR_MS);
-  const last12 = (p: Pollutant) =>
-    Array.from({ length: 12 }, (_, i) => means.get(p)?.get(hour - i * HOUR_MS) ?? null);
-  return usAqi({ pm25: nowcast(last12('pm25')), pm10: nowcast(last12('pm10')) });
-}
-
-/** Daily mean of each pollutant from its hourly means, when ATMO_MIN_HOURS hours are present. */
-function dailyMeans(means: HourlyMeans, dayStart: number): Partial<Record<Pollutant, number>> {
-  const out: Partial<Record<Pollutant, number>> = {};
-  for (const p of POLLUTANTS) {
-    const values = [...(means.get(p) ?? [])]
-      .filter(([t]) => t >= dayStart && t < dayStart + DAY_MS)
-      .map(([, v]) => v);
-    if (values.length >= ATMO_MIN_HOURS) out[p] = values.reduce((a, b) => a + b, 0) / values.length;
-  }
-  return out;
-}
-
-/** Where the hours that every current index needs start: yesterday (ATMO), 11 hours ago (NowCast). */
-const currentWindowStart = (now: number) =>
-  Math.min(atmoWindowStart(now), bucketOf(now, HOUR_MS) - 11 * HOUR_MS);
-
-/** One scheme's current index from the station's hourly means (see currentIndices). */
-export function currentIndexOf(means: HourlyMeans, scheme: IndexScheme, now: number): CurrentIndex {
-  if (scheme === 'atmo') return currentAtmo(means, now);
-  return { ...(scheme === 'eaqi' ? eaqiNow(means, now) : usAqiNow(means, now)), date: null };
 }
 
 /** The three current indices shown with the latest values; one rollup query covers them all. */
 export async function currentIndices(
   db: Kysely<Database>,
   stationId: string,
-  now: number,
+  ctx: IndexContext,
 ): Promise<Record<IndexScheme, CurrentIndex>> {
-  const means = await hourlyMeans(db, stationId, currentWindowStart(now), bucketOf(now, HOUR_MS) + HOUR_MS);
+  const from = Math.min(nowWindowStart('atmo', ctx), nowWindowStart('usaqi', ctx));
+  const means = await hourlyMeans(db, stationId, from, hourInProgress(ctx.now));
   return {
-    atmo: currentIndexOf(means, 'atmo', now),
-    eaqi: currentIndexOf(means, 'eaqi', now),
-    usaqi: currentIndexOf(means, 'usaqi', now),
+    atmo: currentIndexOf(means, 'atmo', ctx),
+    eaqi: currentIndexOf(means, 'eaqi', ctx),
+    usaqi: currentIndexOf(means, 'usaqi', ctx),
   };
 }
 
 /**
- * One scheme's index: of a day (`date`, UTC, exactly that day) or of now (currentIndexOf: ATMO of
- * today or yesterday). EAQI and US AQI of a day class the day's means (the EPA's 24-hour mean; the
- * EEA's daily index).
+ * One scheme's index: of a local day (`date`, exactly that day: ATMO, or the US AQI of the day's
+ * PM means) or of now (currentIndexOf). The caller refuses the EAQI of a day, which the EEA does
+ * not define.
  */
 export async function stationIndex(
   db: Kysely<Database>,
   stationId: string,
   scheme: IndexScheme,
   date: string | undefined,
-  now: number,
+  ctx: IndexContext,
 ): Promise<CurrentIndex> {
+  const completed = hourInProgress(ctx.now);
   if (date === undefined) {
-    const from = scheme === 'atmo' ? atmoWindowStart(now) : bucketOf(now, HOUR_MS) - 11 * HOUR_MS;
-    const means = await hourlyMeans(db, stationId, from, bucketOf(now, HOUR_MS) + HOUR_MS);
-    return currentIndexOf(means, scheme, now);
+    const means = await hourlyMeans(db, stationId, nowWindowStart(scheme, ctx), completed);
+    return currentIndexOf(means, scheme, ctx);
   }
-  const dayStart = Date.parse(`${date}T00:00:00Z`);
-  const means = await hourlyMeans(db, stationId, dayStart, dayStart + DAY_MS);
-  if (scheme === 'atmo') return { ...atmoOfDay(means, date), date };
-  const daily = dailyMeans(means, dayStart);
-  return { ...(scheme === 'eaqi' ? eaqi(daily) : usAqi({ pm25: daily.pm25, pm10: daily.pm10 })), date };
+  const day = localDay(date, ctx.timeZone);
+  const means = await hourlyMeans(db, stationId, day.start, Math.min(day.end, completed));
+  const options = { now: ctx.now, measured: ctx.measured };
+  if (scheme === 'eaqi') throw new RangeError('the EEA defines no daily EAQI');
+  const result = scheme === 'atmo' ? atmoDaily(means, day, options) : usAqiOfDay(means, day, options);
+  return toAnswer({ ...result, date });
 }

@@ -5,26 +5,38 @@
 // (station-indices.ts), so the three always agree.
 import type { Kysely } from 'kysely';
 import type { StationIndexSummary } from '../data/api-types.js';
-import { POLLUTANTS, type IndexScheme, type Pollutant } from '../data/indices.js';
-import { DAY_MS, HOUR_MS, bucketOf } from '../data/store/rollups.js';
+import {
+  POLLUTANTS,
+  hourInProgress,
+  todayMayHaveAtmo,
+  type HourlyMeans,
+  type IndexScheme,
+  type Pollutant,
+} from '../data/indices.js';
+import { localDayOf } from '../data/local-days.js';
+import { isCoveredHour } from '../data/hourly-validity.js';
 import type { Database } from '../data/schema.js';
-import { atmoWindowStart, currentIndexOf, todayMayHaveAtmo, type HourlyMeans } from './station-indices.js';
+import { currentIndexOf, meansOf, nowWindowStart, type IndexContext } from './station-indices.js';
 
 /** Above this many stations, read the window for every station rather than bind a long IN list. */
 const IN_LIST_LIMIT = 500;
 
-/** Pooled hourly means (Σsum / Σn over a pollutant's sensors) of each station in [from, to). */
+/**
+ * Pooled hourly means (Σsum / Σn over a pollutant's sensors) of each station, hours starting in
+ * [from, to). The one place this file reads hourly means: a rule about which hourly buckets are
+ * valid belongs in this query, and in hourlyMeans (station-indices.ts).
+ */
 async function hourlyMeansByStation(
   db: Kysely<Database>,
   stationIds: readonly string[],
   from: number,
   to: number,
 ): Promise<Map<string, HourlyMeans>> {
-  if (stationIds.length === 0) return new Map();
+  if (stationIds.length === 0 || !(to > from)) return new Map();
   let q = db
     .selectFrom('rollups_hourly as r')
     .innerJoin('series as s', 's.id', 'r.series_id')
-    .select(['s.station_id', 's.phenomenon', 'r.bucket', 'r.sum', 'r.n'])
+    .select(['s.station_id', 's.phenomenon', 'r.bucket', 'r.sum', 'r.n', 'r.slots'])
     .where('s.phenomenon', 'in', POLLUTANTS)
     .where('r.bucket', '>=', from)
     .where('r.bucket', '<', to);
@@ -33,7 +45,8 @@ async function hourlyMeansByStation(
   // station → pollutant → hour → running {sum, n}; a station's sensors of one pollutant pool here.
   const pooled = new Map<string, Map<Pollutant, Map<number, { sum: number; n: number }>>>();
   for (const row of await q.execute()) {
-    if (!wanted.has(row.station_id)) continue;
+    // Only valid hourly means, as in hourlyMeans (station-indices.ts).
+    if (!wanted.has(row.station_id) || !isCoveredHour(row)) continue;
     let byPollutant = pooled.get(row.station_id);
     if (!byPollutant) pooled.set(row.station_id, (byPollutant = new Map()));
     const p = row.phenomenon as Pollutant;
@@ -46,37 +59,37 @@ async function hourlyMeansByStation(
     } else hours.set(row.bucket, { sum: row.sum, n: row.n });
   }
   const out = new Map<string, HourlyMeans>();
-  for (const [station, byPollutant] of pooled) {
-    const means: HourlyMeans = new Map();
-    for (const [p, hours] of byPollutant) {
-      const m = new Map<number, number>();
-      for (const [bucket, { sum, n }] of hours) if (n > 0) m.set(bucket, sum / n);
-      means.set(p, m);
-    }
-    out.set(station, means);
-  }
+  for (const [station, byPollutant] of pooled) out.set(station, meansOf(byPollutant));
   return out;
 }
 
+/** A station as the list knows it: its id and the phenomena it measures. */
+export type ListedStation = { id: string; phenomena: readonly string[] };
+
 /**
- * The hourly means each station's current ATMO index needs, reading as few hours as it can: before
- * 17:00 UTC today cannot have its 18 hours, so only yesterday is read; later, today is read, and
+ * The hourly means each station's current ATMO index needs, reading as few hours as it can: until
+ * today (local) has had enough completed hours, only yesterday is read; later, today is read, and
  * yesterday only for the stations whose today falls short.
  */
 async function atmoMeansByStation(
   db: Kysely<Database>,
-  stationIds: readonly string[],
-  now: number,
+  stations: readonly ListedStation[],
+  ctx: Omit<IndexContext, 'measured'>,
 ): Promise<Map<string, HourlyMeans>> {
-  const todayStart = bucketOf(now, DAY_MS);
+  const todayStart = localDayOf(ctx.now, ctx.timeZone).start;
   const yesterday = (ids: readonly string[]) =>
-    hourlyMeansByStation(db, ids, atmoWindowStart(now), todayStart);
-  if (!todayMayHaveAtmo(now)) return yesterday(stationIds);
-  const today = await hourlyMeansByStation(db, stationIds, todayStart, bucketOf(now, HOUR_MS) + HOUR_MS);
-  const short = stationIds.filter((id) => !currentIndexOf(today.get(id) ?? new Map(), 'atmo', now).available);
+    hourlyMeansByStation(db, ids, nowWindowStart('atmo', { ...ctx, measured: [] }), todayStart);
+  const ids = stations.map((s) => s.id);
+  if (!todayMayHaveAtmo(ctx.now, ctx.timeZone)) return yesterday(ids);
+  const today = await hourlyMeansByStation(db, ids, todayStart, hourInProgress(ctx.now));
+  const short = stations
+    .filter(
+      (s) => !currentIndexOf(today.get(s.id) ?? {}, 'atmo', { ...ctx, measured: s.phenomena }).available,
+    )
+    .map((s) => s.id);
   for (const [id, means] of await yesterday(short)) {
-    const merged = today.get(id) ?? new Map();
-    for (const [p, hours] of means) merged.set(p, new Map([...hours, ...(merged.get(p) ?? [])]));
+    const merged: HourlyMeans = { ...today.get(id) };
+    for (const p of POLLUTANTS) if (means[p]) merged[p] = [...means[p], ...(merged[p] ?? [])];
     today.set(id, merged);
   }
   return today;
@@ -85,30 +98,31 @@ async function atmoMeansByStation(
 /** Each station's current index in `scheme` (ATMO: today's, else yesterday's), as a list shows it. */
 export async function currentIndexByStation(
   db: Kysely<Database>,
-  stationIds: readonly string[],
+  stations: readonly ListedStation[],
   scheme: IndexScheme,
-  now: number,
+  ctx: Omit<IndexContext, 'measured'>,
 ): Promise<Map<string, StationIndexSummary>> {
-  const hour = bucketOf(now, HOUR_MS);
   const means =
     scheme === 'atmo'
-      ? await atmoMeansByStation(db, stationIds, now)
-      : await hourlyMeansByStation(db, stationIds, hour - 11 * HOUR_MS, hour + HOUR_MS);
-  const empty: HourlyMeans = new Map();
+      ? await atmoMeansByStation(db, stations, ctx)
+      : await hourlyMeansByStation(
+          db,
+          stations.map((s) => s.id),
+          nowWindowStart(scheme, { ...ctx, measured: [] }),
+          hourInProgress(ctx.now),
+        );
   const out = new Map<string, StationIndexSummary>();
-  for (const id of stationIds) {
-    const r = currentIndexOf(means.get(id) ?? empty, scheme, now);
-    out.set(id, {
-      scheme: r.scheme,
-      available: r.available,
-      value: r.value,
-      level: r.level,
-      label: r.label,
-      colour: r.colour,
-      dominant: r.dominant,
-      date: r.date,
-      ...(r.day ? { day: r.day } : {}),
+  for (const s of stations) {
+    // The badge: everything but the sub-indices and the per-pollutant inputs.
+    const {
+      subIndices: _s,
+      inputs: _i,
+      ...summary
+    } = currentIndexOf(means.get(s.id) ?? {}, scheme, {
+      ...ctx,
+      measured: s.phenomena,
     });
+    out.set(s.id, summary);
   }
   return out;
 }

@@ -44,7 +44,7 @@ export function toSummary(
 /** Above this many stations, read every station's series once rather than binding a long IN list. */
 const IN_LIST_LIMIT = 500;
 
-async function phenomenaByStation(
+export async function phenomenaByStation(
   db: Kysely<Database>,
   stationIds: readonly string[],
 ): Promise<Map<string, string[]>> {

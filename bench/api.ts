@@ -168,7 +168,7 @@ async function latencies(ctx: BenchContext, dbPath: string): Promise<BenchResult
         latest,
         0.5,
         null,
-        `station, latest values, ATMO/EAQI/US AQI; baseline: bare Hono route on the same server; run at ${new Date(now).toISOString().slice(11, 16)} UTC (before 17:00 the current ATMO index is yesterday's, read from 24 more hours)`,
+        `station, latest values, ATMO/EAQI/US AQI; baseline: bare Hono route on the same server; run at ${new Date(now).toISOString().slice(11, 16)} UTC (before 18:00 in Paris, when today has 75 % of its hours, the current ATMO index is yesterday's)`,
       ),
       fig('api /latest p95', latest, 0.95, 3, 'gzip, ETag; 1 000 stations with a year of hourly data'),
       fig(

@@ -3,7 +3,15 @@ import type { BenchSuite } from './bench-types.js';
 import { apiSuite } from './api.js';
 import { ingestSuite } from './ingest.js';
 import { postgresSuite } from './postgres.js';
+import { qualitySuite } from './quality.js';
 import { storageSuite } from './storage.js';
 import { widgetsSuite } from './widgets.js';
 
-export const suites: BenchSuite[] = [storageSuite, ingestSuite, apiSuite, widgetsSuite, postgresSuite];
+export const suites: BenchSuite[] = [
+  storageSuite,
+  ingestSuite,
+  qualitySuite,
+  apiSuite,
+  widgetsSuite,
+  postgresSuite,
+];

@@ -10,7 +10,7 @@ import {
 import { openConfiguredDatabase } from './open-database.js';
 import { resolveAdminToken, serviceCredentials, serviceUsername } from './admin-token.js';
 import { parseCommandArgs } from './args.js';
-import { authThrottleSettings, exportLimitSettings, type Config } from './config.js';
+import { authThrottleSettings, largeReadSettings, type Config } from './config.js';
 import { connectionSettings } from './connection-settings.js';
 import { runUntilStopped } from './stop-on-signal.js';
 
@@ -75,7 +75,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
     brokerConnected: () => broker.publisher?.connected() ?? false,
     rateLimit: { pushPerMinute: config.SOUFFLE_RATE_LIMIT },
     authThrottle: authThrottleSettings(config),
-    exports: exportLimitSettings(config),
+    largeReads: largeReadSettings(config),
     timeZone: config.SOUFFLE_TIMEZONE,
   });
   const server = await startApiServer({ app, port: config.PORT, host: config.HOST }).catch(

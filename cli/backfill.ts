@@ -87,7 +87,7 @@ function describe(s: BackfillSummary): string {
     `AtmoSud backfill ${day(s.from)} → ${day(s.to)} UTC (${s.days} days)${s.resumed ? ', resumed' : ''}:`,
     `  stations  ${s.stations}`,
     `  windows   ${s.windows.done} done, ${s.windows.skipped} already done, ${s.windows.failed} failed, of ${s.windows.total}`,
-    `  values    ${v.inserted} new, ${v.replaced} replaced, ${v.unchanged} unchanged, ${v.skippedNull} empty (null)`,
+    `  values    ${v.inserted} new, ${v.replaced} replaced, ${v.removed} removed (invalidated), ${v.unchanged} unchanged, ${v.skippedNull} empty (null)`,
     `  errors    ${s.errors} rejected value(s) or answer(s), see the ingest error log`,
   ];
   for (const f of s.failures.slice(0, 3)) lines.push(`  failed    ${f}`);

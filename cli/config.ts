@@ -2,6 +2,7 @@
 // passed down (docs/architecture.md, Areas and their doors). The README's configuration table mirrors this file.
 import { z } from 'zod';
 import { DEFAULT_TIME_ZONE, isTimeZone } from '../data/index.js';
+import type { QualityOptions } from '../ingest/index.js';
 
 /** "15m", "48h", "30s", "500ms", "7d" or a number of milliseconds. */
 export function parseDuration(text: string): number {
@@ -11,6 +12,28 @@ export function parseDuration(text: string): number {
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 'ms') as 'ms'];
   return Math.round(n * unit);
 }
+
+/** "60/min", "1/s", "600/h", or a number of messages a minute. Returns messages per minute. */
+export function parseRate(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:\/\s*(s|sec|second|m|min|minute|h|hour))?\s*$/.exec(text);
+  const n = m ? Number(m[1]) : NaN;
+  if (!m || !(n > 0)) throw new RangeError(`"${text}" is not a positive rate (examples: 60/min, 1/s, 600/h)`);
+  const unit = m[2]?.[0] ?? 'm';
+  return unit === 's' ? n * 60 : unit === 'h' ? n / 60 : n;
+}
+
+const rate = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      try {
+        return parseRate(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        return z.NEVER;
+      }
+    });
 
 const duration = (fallback: string) =>
   z
@@ -94,14 +117,26 @@ export const envSchema = z.object({
   SOUFFLE_AUTH_FAILURE_WINDOW: duration('1m'),
   /** How often the embedded broker checks connected devices against the database (removal, rotation). */
   SOUFFLE_DEVICE_CHECK_INTERVAL: duration('2s'),
-  /** Exports streaming at once, in all and per client address (docs/security.md). */
-  SOUFFLE_EXPORTS: z.coerce.number().int().min(1).default(4),
-  SOUFFLE_EXPORTS_PER_ADDRESS: z.coerce.number().int().min(1).default(2),
+  /** What each device may publish on the embedded broker, in messages a minute and in a row. */
+  SOUFFLE_MQTT_RATE: rate('60/min'),
+  SOUFFLE_MQTT_BURST: z.coerce.number().int().min(1).default(120),
+  /** Large reads (exports, long series) at once, in all and per client address (docs/security.md). */
+  SOUFFLE_LARGE_READS: z.coerce.number().int().min(1).default(4),
+  SOUFFLE_LARGE_READS_PER_ADDRESS: z.coerce.number().int().min(1).default(2),
   /** Zone of the local days of daily values and the ATMO index (docs/methods.md, "Days"). */
   SOUFFLE_TIMEZONE: z
     .string()
     .default(DEFAULT_TIME_ZONE)
     .refine(isTimeZone, { message: 'not a time zone this Node.js knows (examples: Europe/Paris, UTC)' }),
+  /** Quality-control detectors of the ingest worker (docs/methods.md, "Quality control"). */
+  SOUFFLE_QC: bool(true),
+  SOUFFLE_QC_STUCK_READINGS: z.coerce.number().int().min(2).default(30),
+  SOUFFLE_QC_STUCK_DURATION: duration('60m'),
+  SOUFFLE_QC_ZERO_DURATION: duration('3h'),
+  SOUFFLE_QC_SPIKE_WINDOW: z.coerce.number().int().min(5).max(1000).default(15),
+  SOUFFLE_QC_SPIKE_K: z.coerce.number().positive().default(3),
+  SOUFFLE_QC_SPIKE_FLOOR: z.coerce.number().min(0).default(1),
+  SOUFFLE_QC_SPIKE_RELATIVE_FLOOR: z.coerce.number().min(0).max(10).default(0.15),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -112,13 +147,30 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/**
+ * Former names still read when the new one is unset, so that an existing deployment keeps its
+ * settings (README, "Settings"). SOUFFLE_EXPORTS bounded exports only; the limit now covers long
+ * series too.
+ */
+const DEPRECATED_NAMES: Partial<Record<keyof typeof envSchema.shape, string>> = {
+  SOUFFLE_LARGE_READS: 'SOUFFLE_EXPORTS',
+  SOUFFLE_LARGE_READS_PER_ADDRESS: 'SOUFFLE_EXPORTS_PER_ADDRESS',
+};
+
+/** The name a variable's value came from: itself, or the deprecated name it was given under. */
+function sourceName(env: Record<string, string | undefined>, key: string): string {
+  const old = DEPRECATED_NAMES[key as keyof typeof DEPRECATED_NAMES];
+  return env[key] === undefined && old !== undefined && env[old] !== undefined ? old : key;
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const known = Object.fromEntries(Object.keys(envSchema.shape).map((k) => [k, env[k]]));
+  const known = Object.fromEntries(Object.keys(envSchema.shape).map((k) => [k, env[sourceName(env, k)]]));
   const result = envSchema.safeParse(known);
   if (!result.success) {
-    const lines = result.error.issues.map(
-      (i) => `  ${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])] ?? '')}: ${i.message}`,
-    );
+    const lines = result.error.issues.map((i) => {
+      const name = sourceName(env, String(i.path[0]));
+      return `  ${name}=${JSON.stringify(env[name] ?? '')}: ${i.message}`;
+    });
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   return result.data;
@@ -129,7 +181,26 @@ export function authThrottleSettings(config: Config): { limit: number; windowMs:
   return { limit: config.SOUFFLE_AUTH_FAILURES, windowMs: config.SOUFFLE_AUTH_FAILURE_WINDOW };
 }
 
-/** The concurrent export limits of the API (docs/security.md, "Public reads and ingest"). */
-export function exportLimitSettings(config: Config): { concurrent: number; perAddress: number } {
-  return { concurrent: config.SOUFFLE_EXPORTS, perAddress: config.SOUFFLE_EXPORTS_PER_ADDRESS };
+/** The quality-control detectors' settings (ingest/quality/quality-options.ts). */
+export function qualitySettings(config: Config): QualityOptions {
+  return {
+    enabled: config.SOUFFLE_QC,
+    stuckReadings: config.SOUFFLE_QC_STUCK_READINGS,
+    stuckDurationMs: config.SOUFFLE_QC_STUCK_DURATION,
+    zeroDurationMs: config.SOUFFLE_QC_ZERO_DURATION,
+    spikeWindow: config.SOUFFLE_QC_SPIKE_WINDOW,
+    spikeK: config.SOUFFLE_QC_SPIKE_K,
+    spikeFloor: config.SOUFFLE_QC_SPIKE_FLOOR,
+    spikeRelativeFloor: config.SOUFFLE_QC_SPIKE_RELATIVE_FLOOR,
+  };
+}
+
+/** The per-device publish limit of the embedded broker (docs/ingest.md, "Limits"). */
+export function deviceRateSettings(config: Config): { perMinute: number; burst: number } {
+  return { perMinute: config.SOUFFLE_MQTT_RATE, burst: config.SOUFFLE_MQTT_BURST };
+}
+
+/** The concurrent large-read limits of the API (docs/security.md, "Public reads and ingest"). */
+export function largeReadSettings(config: Config): { concurrent: number; perAddress: number } {
+  return { concurrent: config.SOUFFLE_LARGE_READS, perAddress: config.SOUFFLE_LARGE_READS_PER_ADDRESS };
 }

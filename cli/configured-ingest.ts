@@ -11,7 +11,7 @@ import {
 } from '../ingest/index.js';
 import { serviceCredentials } from './admin-token.js';
 import { UsageError } from './args.js';
-import { authThrottleSettings, type Config } from './config.js';
+import { authThrottleSettings, deviceRateSettings, qualitySettings, type Config } from './config.js';
 
 /** The ingest side's broker, from the configuration. */
 export function ingestBroker(config: Config): IngestBroker {
@@ -24,6 +24,7 @@ export function ingestBroker(config: Config): IngestBroker {
     serviceCredentials: () => serviceCredentials(config),
     authThrottle: authThrottleSettings(config),
     revocationCheckMs: config.SOUFFLE_DEVICE_CHECK_INTERVAL,
+    rateLimit: deviceRateSettings(config),
   };
 }
 
@@ -52,6 +53,7 @@ export function startConfiguredIngest(options: {
       broker: ingestBroker(config),
       clientId: config.SOUFFLE_MQTT_CLIENT_ID,
       workers: config.SOUFFLE_INGEST_WORKERS,
+      quality: qualitySettings(config),
       // Each child is `souffle ingest --slot K`, and never runs the AtmoSud puller: the caller
       // does, once.
       children: {

@@ -10,7 +10,7 @@ import { connectionSettings, createApiPublisher } from './api.js';
 import { openConfiguredDatabase } from './open-database.js';
 import { parseCommandArgs } from './args.js';
 import { startAtmosudPuller } from './atmosud-puller.js';
-import { authThrottleSettings, exportLimitSettings, type Config } from './config.js';
+import { authThrottleSettings, largeReadSettings, type Config } from './config.js';
 import { startConfiguredIngest } from './configured-ingest.js';
 import { runUntilStopped } from './stop-on-signal.js';
 
@@ -55,7 +55,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
       brokerConnected: publisher.connected,
       rateLimit: { pushPerMinute: config.SOUFFLE_RATE_LIMIT },
       authThrottle: authThrottleSettings(config),
-      exports: exportLimitSettings(config),
+      largeReads: largeReadSettings(config),
       timeZone: config.SOUFFLE_TIMEZONE,
     });
     const server = await startApiServer({ app, port: config.PORT, host: config.HOST });

@@ -5,8 +5,8 @@
 // them (data/schema.ts, data/indices.ts, data/store/read-series.ts). Node only: the browser imports
 // data/api-types.ts, types only, so neither zod nor this file enters the widget bundle.
 import { z } from '@hono/zod-openapi';
-import { FLAG_NAMES } from './flags.js';
-import { INDEX_LEVELS, INDEX_SCHEMES, POLLUTANTS, type IndexLevel } from './indices.js';
+import { FLAG_NAMES, type FlagName } from './flags.js';
+import { INDEX_LEVELS, INDEX_SCHEMES, POLLUTANTS, UNAVAILABLE_REASONS, type IndexLevel } from './indices.js';
 import { DEVICE_FORMATS, EXPOSURES, STATION_SOURCES } from './schema.js';
 import { STEPS } from './store/read-series.js';
 
@@ -14,8 +14,9 @@ import { STEPS } from './store/read-series.js';
 export const STATION_STATUSES = ['online', 'offline', 'never'] as const;
 
 /**
- * Which day a current ATMO index describes. ATMO is a daily index (18 hourly values per pollutant):
- * without a date the API gives today's (UTC) when today has enough hours, else yesterday's.
+ * Which local day a current ATMO index describes. ATMO is a daily index (75 % of the local day's
+ * hours per pollutant): without a date the API gives today's when today has enough completed hours,
+ * else yesterday's.
  */
 export const INDEX_DAYS = ['today', 'yesterday'] as const;
 
@@ -40,12 +41,57 @@ const levelField = z
 
 const dayField = z.enum(INDEX_DAYS).optional().openapi({
   description:
-    'ATMO without `date`: `today` when today (UTC) has enough hours (18 per pollutant), else `yesterday`.',
+    'ATMO without `date`: `today` when the local day so far has enough completed hours (75 % of its hours per pollutant), else `yesterday`.',
 });
 
 const dateField = z.string().nullable().openapi({
-  description: 'ATMO: the UTC day (YYYY-MM-DD) the daily index describes; null for EAQI and US AQI (now).',
+  description:
+    'ATMO: the local day (YYYY-MM-DD, in the server’s zone, Europe/Paris by default) the daily index describes; null for EAQI and US AQI (now).',
 });
+
+/** What every index Souffle computes says about itself: where it comes from and what it lacks. */
+const evidenceFields = {
+  pollutants: z.array(z.enum(POLLUTANTS)).openapi({
+    description: 'The pollutants that had a sub-index (a PM-only sensor: `["pm25","pm10"]`).',
+  }),
+  partial: z.boolean().openapi({
+    description:
+      'Available, but some pollutant of the scheme had no sub-index: e.g. an ATMO of particles only, not of the five pollutants.',
+  }),
+  reason: z.enum(UNAVAILABLE_REASONS).optional().openapi({
+    description:
+      'Only when `level` is 0 "Indisponible": `not-enough-hours` (a daily value has fewer hourly means than 75 % of the local day\'s hours), `no-pollutant` (the station measures none of the scheme\'s pollutants), `no-recent-hour` (no recent enough completed hour for an index of now).',
+  }),
+  from: z.string().openapi({ description: 'Start of the hours the index was computed over, ISO 8601 UTC.' }),
+  until: z.string().openapi({
+    description:
+      'End (exclusive) of those hours, ISO 8601 UTC: the hour in progress is never used, so for an index of now or of today it is at most the start of the current hour.',
+  }),
+  indicative: z.boolean().openapi({
+    description:
+      'Always true for an index Souffle computes at a station, citizen or AtmoSud: the official ATMO index is the commune index (`/communes/{insee}/index`).',
+  }),
+};
+
+export const IndexInputSchema = z
+  .object({
+    pollutant: z.enum(POLLUTANTS),
+    value: z.number().nullable().openapi({
+      description:
+        'The concentration classed (µg/m³): the day’s maximum or mean (ATMO), the latest completed hour (EAQI), the NowCast or the day’s mean (US AQI); null when the hours fall short.',
+    }),
+    hours: z
+      .number()
+      .int()
+      .openapi({ description: 'Hourly means used (NowCast: present among the last 12).' }),
+    needed: z.number().int().openapi({
+      description:
+        'Hourly means needed: 75 % of the local day’s hours (18 of 24, 18 of 23, 19 of 25), 1 for the EAQI, 2 of the 3 latest for the NowCast.',
+    }),
+    from: z.string().openapi({ description: 'Start of the first hour used, ISO 8601 UTC.' }),
+    until: z.string().openapi({ description: 'End of the last hour used, ISO 8601 UTC.' }),
+  })
+  .openapi('IndexInput');
 
 /** A station's current index in the station list (`GET /stations?index=`): the badge, no sub-indices. */
 export const StationIndexSummarySchema = z
@@ -57,8 +103,10 @@ export const StationIndexSummarySchema = z
     label: LabelSchema,
     colour: z.string(),
     dominant: z.enum(POLLUTANTS).nullable(),
+    beyondIndex: z.boolean().optional().openapi({ description: 'US AQI: capped at 500, beyond the index.' }),
     date: dateField,
     day: dayField,
+    ...evidenceFields,
   })
   .openapi('StationIndexSummary');
 
@@ -81,7 +129,10 @@ export const StationSummarySchema = z
         'online: a reading in the last hour (citizen), or an hourly mean that ended in the last 3 hours (AtmoSud, which publishes hourly means one to two hours late); offline: older; never: no reading.',
     }),
     lastSeen: z.string().nullable().openapi({ description: 'Newest reading, ISO 8601 UTC.' }),
-    indicative: z.boolean().openapi({ description: 'Citizen data: indices are indicative, never official.' }),
+    indicative: z.boolean().openapi({
+      description:
+        'Citizen data: its values are indicative (a low-cost sensor). Indices are indicative at every station and say so themselves.',
+    }),
     attribution: z.string().nullable(),
     licence: z.string().nullable(),
     distanceMetres: z.number().optional().openapi({ description: 'With `near`: distance from the centre.' }),
@@ -134,9 +185,12 @@ const indexFields = {
   dominant: z.enum(POLLUTANTS).nullable(),
   subIndices: z.array(SubIndexSchema),
   beyondIndex: z.boolean().optional(),
+  ...evidenceFields,
+  inputs: z.array(IndexInputSchema).openapi({
+    description:
+      'Per pollutant of the scheme that had any hourly mean in those hours: the value classed and the hours.',
+  }),
 };
-
-export const IndexResultSchema = z.object(indexFields).openapi('IndexResult');
 
 /** An index "now" (no date asked): `date` and `day` say which day an ATMO index describes. */
 export const CurrentIndexSchema = z
@@ -162,7 +216,7 @@ export const LatestSchema = z
     station: StationSummarySchema,
     values: z.array(LatestValueSchema),
     indices: z.object({ atmo: CurrentIndexSchema, eaqi: CurrentIndexSchema, usaqi: CurrentIndexSchema }),
-    indicative: z.boolean(),
+    indicative: z.boolean().openapi({ description: 'Citizen data (as `station.indicative`).' }),
   })
   .openapi('Latest');
 
@@ -240,10 +294,9 @@ export const IndexSchema = z
     station: z.string(),
     date: z.string().nullable().openapi({
       description:
-        'The day (ATMO, or the `date` asked; without `date` the ATMO index is today’s or yesterday’s), or null for EAQI and US AQI now.',
+        'The local day (ATMO, or the `date` asked; without `date` the ATMO index is today’s or yesterday’s), or null for EAQI and US AQI now.',
     }),
     day: dayField,
-    indicative: z.boolean(),
   })
   .openapi('StationIndex');
 
@@ -281,6 +334,9 @@ export const CommuneIndexSchema = z
       pm25: z.number().int().nullable(),
     }),
     official: z.literal(true),
+    indicative: z.literal(false).openapi({
+      description: 'The commune index is the official ATMO index, not an indicative one.',
+    }),
     source: z.string(),
     pulledAt: z.string(),
     attribution: z.string(),
@@ -301,6 +357,19 @@ export const DeviceStatusSchema = z
     lastReading: z.string().nullable(),
     /** Values stored since 00:00 UTC today. */
     valuesToday: z.number().int(),
+    /** Readings of the last 24 hours carrying each quality flag (one reading may carry several). */
+    flagged24h: z
+      .object({
+        humid: z.number().int(),
+        channel_disagreement: z.number().int(),
+        stuck: z.number().int(),
+        spike: z.number().int(),
+      } satisfies Record<FlagName, z.ZodNumber>)
+      .openapi({
+        description:
+          'Readings of the last 24 hours carrying each quality flag, by reason (docs/methods.md, "Quality control"); a reading may carry several.',
+        example: { humid: 120, channel_disagreement: 0, stuck: 45, spike: 2 },
+      }),
     /** Newest first: why values or messages were rejected. */
     errors: z.array(
       z.object({

@@ -38,5 +38,10 @@ export function slotCount(slots: number): number {
  * changes).
  */
 export function isValidHour(h: { bucket: number; n: number; slots: number }, now: number): boolean {
-  return h.n > 0 && slotCount(h.slots) >= VALID_SLOTS && h.bucket + HOUR_MS <= now;
+  return isCoveredHour(h) && h.bucket + HOUR_MS <= now;
+}
+
+/** The coverage half of isValidHour, for readers that already keep to completed hours. */
+export function isCoveredHour(h: { n: number; slots: number }): boolean {
+  return h.n > 0 && slotCount(h.slots) >= VALID_SLOTS;
 }

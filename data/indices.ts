@@ -13,24 +13,41 @@ export {
   INDEX_SCHEMES,
   POLLUTANTS,
   UNAVAILABLE,
+  UNAVAILABLE_REASONS,
+  type HourlyIndex,
   type IndexBand,
+  type IndexInput,
   type IndexLevel,
   type IndexResult,
   type IndexScheme,
   type Label,
   type Pollutant,
   type SubIndex,
+  type UnavailableReason,
 } from './indices/index-result.js';
+export { DAILY_COVERAGE, hourInProgress, hoursNeededFor } from './indices/data-sufficiency.js';
+export { hoursBetween, type HourlyMeans, type HourlySeries } from './indices/hourly-means.js';
+export {
+  EAQI_RECENT_HOURS,
+  NOWCAST_HOURS,
+  atmoNow,
+  atmoNowFrom,
+  eaqiNow,
+  todayMayHaveAtmo,
+  usAqiNow,
+  usAqiOfDay,
+  type AtmoDay,
+  type IndexOptions,
+} from './indices/indices-of-now.js';
 export {
   ATMO_BREAKPOINTS,
   ATMO_DAILY_STATISTIC,
   ATMO_LEVELS,
-  ATMO_MIN_HOURS,
   atmoDaily,
   atmoSubIndex,
   type AtmoCode,
+  type AtmoOptions,
   type AtmoPollutant,
-  type HourlySeries,
 } from './indices/atmo.js';
 export {
   EAQI_BREAKPOINTS,
@@ -60,8 +77,8 @@ const has = <K extends string>(table: Record<K, unknown>, key: string): key is K
 /**
  * The bands of `scheme` for one phenomenon code, lowest first, for chart backgrounds and legends:
  * contiguous intervals (from exclusive, to inclusive, as published), the top one open-ended
- * (`to: null`). Exact classing at an edge follows each scheme's rounding (ATMO rounds to whole
- * numbers, US AQI truncates), so use the sub-index functions, not these bands, to class a value.
+ * (`to: null`). Exact classing at an edge follows each scheme's rule (US AQI truncates first), so
+ * use the sub-index functions, not these bands, to class a value.
  * A phenomenon the scheme does not class (temperature, or NO2 in the US AQI) has no bands: [].
  */
 export function indexBands(scheme: IndexScheme, pollutant: string): IndexBand[] {

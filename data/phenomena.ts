@@ -23,6 +23,11 @@ export type Phenomenon = {
   readonly label: { readonly fr: string; readonly en: string };
   /** Measured by an optical particle counter, whose readings swell in humid air. */
   readonly opticalPm?: true;
+  /**
+   * Kept as an input of corrections (issue 14: the US EPA formula takes CF=1 PM2.5, AirGradient's
+   * takes the 0.3 µm count), not a measurement shown on its own: no station chart.
+   */
+  readonly correctionInput?: true;
 };
 
 const R = 8.314462618; // J/(mol·K), CODATA 2018
@@ -72,6 +77,23 @@ const list = [
   pm('pm1', 'Particules PM1', 'Particulate matter PM1'),
   pm('pm25', 'Particules fines PM2.5', 'Fine particles PM2.5'),
   pm('pm10', 'Particules PM10', 'Particulate matter PM10'),
+  {
+    // Plantower's "CF=1" (standard particle) PM2.5: AirGradient's `pm02Standard`, PurpleAir's
+    // `pm2.5_cf_1`. The US EPA correction of PMS5003 sensors is fitted on it (Barkjohn et al. 2021).
+    ...pm('pm25_cf1', 'PM2.5 CF=1 (brut capteur)', 'PM2.5 CF=1 (sensor standard particle)'),
+    correctionInput: true,
+  },
+  {
+    // Plantower's count of particles above 0.3 µm per 0.1 L of air (AirGradient's `pm003Count`):
+    // a 16-bit register, hence the range; AirGradient's own PM2.5 corrections use it.
+    code: 'pm03_count',
+    unit: 'particles/0.1 L',
+    alternatives: [],
+    range: [0, 65_535],
+    decimals: 0,
+    label: { fr: 'Particules > 0,3 µm (nombre par 0,1 L)', en: 'Particles > 0.3 µm (count per 0.1 L)' },
+    correctionInput: true,
+  },
   // Molar masses (g/mol): NO2 46.0055, O3 47.9982, SO2 64.066, CO 28.010.
   gas('no2', 46.0055, 5000, 'Dioxyde d’azote', 'Nitrogen dioxide'),
   gas('o3', 47.9982, 2000, 'Ozone', 'Ozone'),
@@ -171,7 +193,8 @@ export const PHENOMENON_CODES = list.map((p) => p.code) as readonly PhenomenonCo
 
 /**
  * The order in which phenomena are shown to people (a card's values, a station's charts, the embed
- * builder's choices): the regulated particles, PM1 beside them, the gases, then comfort and weather.
+ * builder's choices): the regulated particles, PM1 beside them, the gases, then comfort and weather,
+ * and last the inputs of corrections.
  * Every code appears once. The registry's own order above is the API's and its documentation's.
  */
 export const DISPLAY_ORDER = [
@@ -189,6 +212,8 @@ export const DISPLAY_ORDER = [
   'noise',
   'nox_index',
   'voc_index',
+  'pm25_cf1',
+  'pm03_count',
 ] as const satisfies readonly PhenomenonCode[];
 
 export function isPhenomenonCode(code: string): code is PhenomenonCode {

@@ -23,6 +23,23 @@ export type DecodedMessage = {
   format: string;
   readings: DecodedReading[];
   rejections: Rejection[];
+  /**
+   * Readings stored earlier to flag now, in the transaction that stores this message: the start
+   * of a stuck run found stuck only with this message (ingest/quality/quality-checker.ts).
+   */
+  flagEarlier?: EarlierFlags[];
+};
+
+/** Readings of one series of the message's device, from `from` to `to` (inclusive) whose value is `value`. */
+export type EarlierFlags = {
+  phenomenon: DecodedReading['phenomenon'];
+  sensor: string;
+  unit: string;
+  from: number;
+  to: number;
+  value: number;
+  /** Bits of data/flags.ts to add. */
+  flags: number;
 };
 
 export async function decodeMessage(message: RawMessage, devices: DeviceCache): Promise<DecodedMessage> {

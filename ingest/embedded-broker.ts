@@ -1,8 +1,9 @@
 // The embedded MQTT broker (Aedes) used when MQTT_URL is unset, so that `npm start` needs no
 // Mosquitto. Devices authenticate with their id and token; a device may publish only to its own
-// topics; the service account (ingest worker, API forwarder) may do anything. Its sessions and
-// queued messages live in memory: a restart of the broker loses what was not yet delivered
-// (docs/ingest.md says so; production runs Mosquitto with persistence).
+// topics; the service account (ingest worker, API forwarder) may do anything. A reading is handed
+// to the ingest worker of this process and acknowledged to the device only once stored
+// (ingest/embedded-publish.ts), so the broker itself holds no reading it has acknowledged. Its
+// sessions live in memory; devices' subscriptions are QoS 0, so nothing queues for them offline.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
@@ -11,6 +12,8 @@ import type { Db } from '../data/db.js';
 import type { Device } from '../data/schema.js';
 import { authenticateDevice, currentTokenHashes } from '../data/store/devices.js';
 import { deviceMayPublish, deviceMaySubscribe } from '../data/topics.js';
+import { DeviceRateLimit, type RateLimitOptions } from './device-rate-limit.js';
+import { publishGate, type IngestSink } from './embedded-publish.js';
 import { silentLogger, type Logger } from './logger.js';
 import { limitPacketSize } from './packet-size-limit.js';
 
@@ -35,6 +38,17 @@ export type EmbeddedBrokerOptions = {
    * disconnected within this time even if it publishes nothing (docs/security.md, Revoked devices).
    */
   revocationCheckMs?: number;
+  /**
+   * The ingest worker of this process (`IngestWorker`): readings are handed to it and each
+   * acknowledged to its device after its commit. Without it (tests that attach a worker over
+   * MQTT), readings are routed to subscribers and acknowledged on receipt, as Aedes does.
+   */
+  ingest?: IngestSink;
+  /**
+   * What each device may publish; unlimited when absent (tests, tools). `souffle start` and
+   * `souffle ingest` pass SOUFFLE_MQTT_RATE and SOUFFLE_MQTT_BURST (default 60 a minute, 120).
+   */
+  rateLimit?: RateLimitOptions;
 };
 
 export type EmbeddedBroker = { port: number; close(): Promise<void> };
@@ -58,15 +72,34 @@ type Identity =
   | { kind: 'device'; device: Pick<Device, 'id' | 'format' | 'serial' | 'token_hash'>; revoked: boolean };
 
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
-  const { db, port, host, serviceCredentials, maxPacketSize, logger, revocationCheckMs } = {
-    ...defaults,
-    ...options,
-  };
+  const { db, port, host, serviceCredentials, maxPacketSize, logger, revocationCheckMs, ingest, rateLimit } =
+    {
+      ...defaults,
+      ...options,
+    };
   const identities = new WeakMap<Client, Identity>();
   /** Connected (or connecting) device clients, checked by the revocation sweep. */
   const deviceClients = new Set<Client>();
   const throttle = createAuthThrottle(options.authThrottle);
   const servicePassword = digest(serviceCredentials.password);
+  const limit = rateLimit && new DeviceRateLimit(rateLimit);
+  const accept = publishGate({ db, logger, ingest, rateLimit: limit });
+  /**
+   * Per connection, the acknowledgement of its latest PUBLISH: each waits for the one before, so
+   * that PUBACKs leave in the order the PUBLISHes came (MQTT-4.6.0-2) although a dropped message
+   * is settled at once and a stored one after a commit. Aedes reads the next packets of a
+   * connection only once those it has parsed are settled: this is the connection's in-flight window.
+   */
+  const settled = new WeakMap<Client, Promise<void>>();
+  const inOrder = (client: Client, work: Promise<void>, done: (e: Error | null) => void) => {
+    const turn = (settled.get(client) ?? Promise.resolve()).then(() =>
+      work.then(
+        () => done(null),
+        (e: Error) => done(e),
+      ),
+    );
+    settled.set(client, turn);
+  };
 
   const broker = await Aedes.createBroker({
     authenticate: (client, username, password, done) => {
@@ -115,21 +148,24 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     authorizePublish: (client, packet, done) => {
       if (!client) return done(null); // published by the broker itself
       const who = identities.get(client);
-      if (who?.kind === 'service') return done(null);
+      if (who?.kind === 'service') return inOrder(client, accept(packet, undefined), done);
       if (who?.kind === 'device' && deviceMayPublish(who.device, packet.topic)) {
         // Checked against the database on every publish (one indexed read), so that a device removed
         // or rotated by another process cannot publish between two sweeps: a re-registration of the
         // same id would otherwise receive the old owner's readings. Refusing closes the connection.
-        if (who.revoked) return done(new Error(`device "${who.device.id}" was removed or its token rotated`));
-        currentTokenHashes(db, [who.device.id]).then(
+        const revoked = new Error(`device "${who.device.id}" was removed or its token rotated`);
+        if (who.revoked) return done(revoked);
+        const checked = currentTokenHashes(db, [who.device.id]).then(
           (hashes) => {
-            if (hashes.get(who.device.id) === who.device.token_hash) return done(null);
+            if (hashes.get(who.device.id) === who.device.token_hash) return accept(packet, who.device.id);
             revoke(client, who);
-            done(new Error(`device "${who.device.id}" was removed or its token rotated`));
+            throw revoked;
           },
-          (e: Error) => done(new Error(`cannot check device "${who.device.id}": ${e.message}`)),
+          (e: Error) => {
+            throw new Error(`cannot check device "${who.device.id}": ${e.message}`);
+          },
         );
-        return;
+        return inOrder(client, checked, done);
       }
       const name = who?.kind === 'device' ? who.device.id : client.id;
       logger.warn(`refused: device "${name}" may not publish to ${packet.topic}`);
@@ -139,6 +175,11 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       const who = identities.get(client);
       if (who?.kind === 'service') return done(null, subscription);
       if (who?.kind === 'device' && deviceMaySubscribe(who.device, subscription.topic)) {
+        // Granted with QoS 0: a device receives nothing Souffle needs it to keep, and a QoS 0
+        // subscription queues nothing for a device that is away (an offline queue is memory any
+        // device could fill by publishing to its own topics). Changed in place: Aedes stores the
+        // SUBSCRIBE packet's own entries in the session.
+        subscription.qos = 0;
         return done(null, subscription);
       }
       logger.warn(`refused: client "${client.id}" may not subscribe to ${subscription.topic}`);

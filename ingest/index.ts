@@ -14,6 +14,9 @@
 export { startIngest, type IngestServices, type StartIngestOptions } from './ingest-services.js';
 export { IngestWorker, type IngestWorkerOptions, type IngestWorkerStatus } from './worker.js';
 export { startEmbeddedBroker, type EmbeddedBroker, type EmbeddedBrokerOptions } from './embedded-broker.js';
+export { DEFAULT_QUALITY_OPTIONS, type QualityOptions } from './quality/quality-options.js';
+export { QualityChecker } from './quality/quality-checker.js';
+export type { DecodedMessage } from './decode-message.js';
 export { createLogger, silentLogger, type Logger, type LogLevel } from './logger.js';
 export {
   MAX_SLOTS,

@@ -14,7 +14,11 @@ const METRICS = {
   valuesStored: 'souffle_ingest_values_stored_total',
   /** Values already stored: a redelivered message (after a crash before its acknowledgement). */
   valuesDuplicate: 'souffle_ingest_values_duplicate_total',
+  /** Stored values replaced by a different value re-sent for the same time (a correction). */
+  valuesReplaced: 'souffle_ingest_values_replaced_total',
   valuesRejected: 'souffle_ingest_values_rejected_total',
+  /** Messages the embedded broker dropped under their device's rate limit: never handed over. */
+  rateLimited: 'souffle_ingest_messages_rate_limited_total',
   lastCommit: 'souffle_ingest_last_commit_timestamp_seconds',
 } as const;
 
@@ -24,7 +28,9 @@ export type IngestCounts = {
   messagesRejected: Partial<Record<RejectionCode, number>>;
   valuesStored: number;
   valuesDuplicate: number;
+  valuesReplaced: number;
   valuesRejected: Partial<Record<RejectionCode, number>>;
+  rateLimited: number;
   /** Epoch ms of the last commit, or null before the first. */
   lastCommitAt: number | null;
 };
@@ -35,7 +41,9 @@ const empty = (): IngestCounts => ({
   messagesRejected: {},
   valuesStored: 0,
   valuesDuplicate: 0,
+  valuesReplaced: 0,
   valuesRejected: {},
+  rateLimited: 0,
   lastCommitAt: null,
 });
 
@@ -50,16 +58,22 @@ export class IngestMetrics {
     this.pending.received += 1;
   }
 
+  rateLimited(): void {
+    this.totals.rateLimited += 1;
+    this.pending.rateLimited += 1;
+  }
+
   /** Records a committed batch: each message with a valid value counts as stored. */
   committed(
     messages: readonly { readings: readonly unknown[] }[],
-    values: { inserted: number; duplicates: number },
+    values: { inserted: number; duplicates: number; replaced: number },
     at: number,
   ): void {
     for (const c of [this.totals, this.pending]) {
       for (const m of messages) if (m.readings.length > 0) c.stored += 1;
       c.valuesStored += values.inserted;
       c.valuesDuplicate += values.duplicates;
+      c.valuesReplaced += values.replaced;
       c.lastCommitAt = at;
     }
   }
@@ -90,6 +104,8 @@ export class IngestMetrics {
       { name: METRICS.stored, value: p.stored },
       { name: METRICS.valuesStored, value: p.valuesStored },
       { name: METRICS.valuesDuplicate, value: p.valuesDuplicate },
+      { name: METRICS.valuesReplaced, value: p.valuesReplaced },
+      { name: METRICS.rateLimited, value: p.rateLimited },
       ...labelled(METRICS.messagesRejected, p.messagesRejected),
       ...labelled(METRICS.valuesRejected, p.valuesRejected),
     ].filter((d) => d.value !== 0);
@@ -117,6 +133,8 @@ export class IngestMetrics {
     q.stored += p.stored;
     q.valuesStored += p.valuesStored;
     q.valuesDuplicate += p.valuesDuplicate;
+    q.valuesReplaced += p.valuesReplaced;
+    q.rateLimited += p.rateLimited;
     for (const [k, v] of Object.entries(p.messagesRejected)) add(q.messagesRejected, k as RejectionCode, v);
     for (const [k, v] of Object.entries(p.valuesRejected)) add(q.valuesRejected, k as RejectionCode, v);
     q.lastCommitAt = Math.max(q.lastCommitAt ?? 0, p.lastCommitAt ?? 0) || null;

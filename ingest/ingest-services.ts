@@ -5,6 +5,7 @@ import type { Db } from '../data/db.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.js';
 import { IngestSupervisor, type SupervisorOptions } from './ingest-supervisor.js';
 import type { Logger } from './logger.js';
+import type { QualityOptions } from './quality/quality-options.js';
 import { IngestWorker } from './worker.js';
 import { workerConnection, type IngestBroker } from './worker-connection.js';
 import {
@@ -35,6 +36,8 @@ export type StartIngestOptions = {
   slot?: number;
   /** How the supervisor starts the worker of a slot, and the environment it gives it. */
   children: Pick<SupervisorOptions, 'workerArgs' | 'env'>;
+  /** The quality-control detectors' settings (each child worker reads its own from the environment). */
+  quality?: Partial<QualityOptions>;
 };
 
 /**
@@ -52,8 +55,33 @@ export async function startIngest(options: StartIngestOptions): Promise<IngestSe
     return { worker: null, broker: null, supervisor, stop: () => supervisor.stop() };
   }
   if (slot !== undefined) requireSharedSubscriptions(settings.url, `--slot ${slot}`);
-  let broker: EmbeddedBroker | null = null;
-  if (!settings.url) {
+  if (!settings.url) return startEmbedded(options);
+  const workerClientId = slot === undefined ? clientId : slotClientId(clientId, slot);
+  const worker = new IngestWorker({
+    db,
+    ...workerConnection(settings, undefined, workerClientId),
+    clientId: workerClientId,
+    // Mosquitto 2.0 does not save $share subscriptions: after it restarts, a message published
+    // before any worker has subscribed again matches nothing and is dropped. Retrying often keeps
+    // that moment short (docs/ingest.md, "Several workers").
+    ...(slot === undefined ? {} : { shareGroup: SHARE_GROUP, reconnectPeriodMs: SHARED_RECONNECT_MS }),
+    ...(options.quality ? { quality: options.quality } : {}),
+    logger,
+  });
+  await worker.start();
+  return { worker, broker: null, supervisor: null, stop: () => worker.stop() };
+}
+
+/**
+ * The embedded broker and its worker in this process. The worker is not an MQTT client: the broker
+ * hands it each reading and acknowledges the device once the worker has stored it, so a crash of
+ * the process loses no acknowledged reading (docs/ingest.md, Delivery).
+ */
+async function startEmbedded({ db, logger, broker: settings }: StartIngestOptions): Promise<IngestServices> {
+  const worker = new IngestWorker({ db, logger });
+  await worker.start();
+  let broker: EmbeddedBroker;
+  try {
     broker = await startEmbeddedBroker({
       db,
       port: settings.port,
@@ -61,33 +89,23 @@ export async function startIngest(options: StartIngestOptions): Promise<IngestSe
       serviceCredentials: settings.serviceCredentials(),
       ...(settings.authThrottle ? { authThrottle: settings.authThrottle } : {}),
       ...(settings.revocationCheckMs ? { revocationCheckMs: settings.revocationCheckMs } : {}),
+      ...(settings.rateLimit ? { rateLimit: settings.rateLimit } : {}),
+      ingest: worker,
       logger,
     });
-  }
-  const workerClientId = slot === undefined ? clientId : slotClientId(clientId, slot);
-  const worker = new IngestWorker({
-    db,
-    ...workerConnection(settings, broker?.port, workerClientId),
-    clientId: workerClientId,
-    // Mosquitto 2.0 does not save $share subscriptions: after it restarts, a message published
-    // before any worker has subscribed again matches nothing and is dropped. Retrying often keeps
-    // that moment short (docs/ingest.md, "Several workers").
-    ...(slot === undefined ? {} : { shareGroup: SHARE_GROUP, reconnectPeriodMs: SHARED_RECONNECT_MS }),
-    logger,
-  });
-  try {
-    await worker.start();
   } catch (e) {
-    await broker?.close();
+    await worker.stop();
     throw e;
   }
   return {
     worker,
     broker,
     supervisor: null,
+    // The worker first: what it has not started is refused (connections closed unacknowledged, the
+    // devices publish it again); then the broker.
     stop: async () => {
       await worker.stop();
-      await broker?.close();
+      await broker.close();
     },
   };
 }

@@ -33,11 +33,19 @@ const INTERVAL_MS = { airgradient: 60_000, airrohr: 145_000 } as const;
 export const QUEUE_HEADROOM = 2;
 /** Mosquitto's own default: never size below it. */
 const MIN_QUEUE = 1000;
+/**
+ * Payload bytes allowed per queued message in max_queued_bytes: readings are 100 B to 1.5 KiB
+ * (an airrohr body with every sensor), so a queue of real readings reaches the message limit
+ * first, while a flood of 120 KiB payloads stops at this many bytes instead of gigabytes.
+ */
+export const QUEUE_BYTES_PER_MESSAGE = 2048;
 
 export type QueueSizing = {
   devices: number;
   messagesPerHour: number;
   maxQueued: number;
+  /** max_queued_bytes: maxQueued × QUEUE_BYTES_PER_MESSAGE. */
+  maxQueuedBytes: number;
   explanation: string;
 };
 
@@ -64,7 +72,8 @@ export function queueSizing(devices: readonly FleetDevice[], options: BrokerOpti
     `(native every ${options.nativeIntervalMs / 1000} s, AirGradient every 60 s, airrohr every 145 s); ` +
     `× ${outageHours} h of outage × ${QUEUE_HEADROOM} headroom = ${Math.ceil(needed)}, ` +
     `rounded up to ${maxQueued} (never below Mosquitto's default of ${MIN_QUEUE})`;
-  return { devices: count, messagesPerHour, maxQueued, explanation };
+  const maxQueuedBytes = maxQueued * QUEUE_BYTES_PER_MESSAGE;
+  return { devices: count, messagesPerHour, maxQueued, maxQueuedBytes, explanation };
 }
 
 /**
@@ -132,8 +141,18 @@ autosave_interval 60
 # The ingest worker's queue while it is down. Mosquitto drops QoS 1 messages beyond it silently.
 # ${sizing.explanation}.
 max_queued_messages ${sizing.maxQueued}
+# The same queue in payload bytes (${QUEUE_BYTES_PER_MESSAGE} per message: real readings are smaller), so
+# that a flood of large payloads cannot take gigabytes; it bounds every session, devices' too.
+# Mosquitto has no per-client publish rate limit (docs/ingest.md, Limits): a device flooding
+# while the worker is away can still fill this queue and push other devices' readings out.
+max_queued_bytes ${sizing.maxQueuedBytes}
 # AirGradient firmware publishes with QoS 0; queue those too while the worker is away.
 queue_qos0_messages true
+
+# No retained messages: a reading is news once. A retained one would be delivered again at every
+# subscription of the worker (stored again with a new time) and the store is memory any device
+# could fill. A client that publishes with the retain flag is disconnected.
+retain_available false
 
 # Messages delivered to the worker before its acknowledgements: it commits them in batches, and a
 # larger window keeps the next batch arriving while the previous one commits.

@@ -1,14 +1,18 @@
 // Writes the readings of decoded messages in one transaction through the store's write path
-// (data/store/readings.ts): rows and rollups, idempotent by series and time, and the devices'
-// last-seen times. The worker acknowledges a message only after the transaction that holds it has
+// (data/store/readings.ts): rows and rollups, keyed by series and time (a redelivery is a no-op,
+// a corrected value replaces the stored one), and the devices' last-seen times. The worker acknowledges a message only after the transaction that holds it has
 // committed. Rejections are not written here: the worker records them once the batch is stored.
 import type { Db } from '../data/db.js';
+import { addReadingFlags } from '../data/store/reading-flags.js';
 import { insertReadings, type NewReading } from '../data/store/readings.js';
 import { ensureSeries, seriesCacheKey, type SeriesCache } from '../data/store/series.js';
 import type { DecodedMessage } from './decode-message.js';
 
-/** Values newly stored, and values already stored (a redelivered message), across the batch. */
-export type StoredOutcome = { inserted: number; duplicates: number };
+/**
+ * Values newly stored, values already stored as sent (a redelivered message), and stored values
+ * replaced by a different value for the same time (a correction), across the batch.
+ */
+export type StoredOutcome = { inserted: number; duplicates: number; replaced: number };
 
 export async function storeMessages(
   db: Db,
@@ -35,8 +39,24 @@ export async function storeMessages(
       }
       lastSeen.set(device.id, Math.max(lastSeen.get(device.id) ?? 0, message.receivedAt));
     }
-    const { inserted, unchanged } = await insertReadings(trx, rows, { lastSeen });
-    return { inserted, duplicates: unchanged };
+    const { inserted, unchanged, replaced } = await insertReadings(trx, rows, { lastSeen });
+    // After the rows: a stuck run found with this batch may have begun in it.
+    for (const { device, flagEarlier } of messages) {
+      if (!device || !flagEarlier) continue;
+      for (const f of flagEarlier) {
+        const key = {
+          stationId: device.station_id,
+          phenomenon: f.phenomenon,
+          sensor: f.sensor,
+          unit: f.unit,
+        };
+        const seriesId =
+          series.get(seriesCacheKey(key.stationId, key.phenomenon, key.sensor)) ??
+          (await ensureSeries(trx, key, series));
+        await addReadingFlags(trx, { seriesId, from: f.from, to: f.to, value: f.value }, f.flags);
+      }
+    }
+    return { inserted, duplicates: unchanged, replaced };
   });
 }
 

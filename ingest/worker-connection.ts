@@ -1,5 +1,6 @@
-// Where and as whom an ingest worker connects: the external broker (Mosquitto) with the login it
-// was given, or the embedded broker of this process as the installation's service account.
+// Where and as whom an ingest worker connects to the external broker (Mosquitto), with the login
+// it was given; and the settings of the embedded broker, whose worker runs in its process and
+// needs no connection (ingest/ingest-services.ts).
 
 export type IngestBroker = {
   /** The external broker's URL, or undefined: the embedded broker runs in this process. */
@@ -16,15 +17,18 @@ export type IngestBroker = {
   authThrottle?: { limit?: number; windowMs?: number };
   /** How often the embedded broker checks connected devices against the database, ms. */
   revocationCheckMs?: number;
+  /** What each device may publish on the embedded broker (ingest/device-rate-limit.ts). */
+  rateLimit?: { perMinute: number; burst: number };
 };
 
 export type WorkerConnection = { mqttUrl: string; username?: string; password?: string };
 
 /**
- * The worker's connection: to the embedded broker when it listens on `embeddedPort`, else to
- * `broker.url`. On the external broker a worker with a login logs in as its client id (with the
- * service password): the generated Mosquitto makes every client's id its user name, so that no
- * device can take the worker's session, and gives each worker client id a service user.
+ * The worker's connection: to the embedded broker when it listens on `embeddedPort` (a worker
+ * attached over MQTT, as tests do), else to `broker.url`. On the external broker a worker with a
+ * login logs in as its client id (with the service password): the generated Mosquitto makes every
+ * client's id its user name, so that no device can take the worker's session, and gives each
+ * worker client id a service user.
  */
 export function workerConnection(
   broker: IngestBroker,

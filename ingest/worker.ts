@@ -3,6 +3,11 @@
 // readings, records its rejections, and acknowledges its messages only then (docs/ingest.md,
 // Delivery). A crash before the commit makes the broker redeliver; the (series, time) key makes
 // the duplicate harmless. A class because it has a lifecycle: start, run, stop.
+//
+// With the embedded broker the worker is not an MQTT client: the broker, in the same process,
+// hands each device's message over (`handOff`) and sends the device its PUBACK once the promise
+// resolves, i.e. after the commit, as Mosquitto gets its PUBACK from the worker (docs/ingest.md,
+// Delivery).
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Db } from '../data/db.js';
 import { INGEST_FILTERS, sharedFilter } from '../data/topics.js';
@@ -13,15 +18,20 @@ import type { RawMessage } from './decoders/types.js';
 import { DeviceCache } from './device-cache.js';
 import { IngestMetrics, type IngestCounts } from './ingest-metrics.js';
 import { silentLogger, type Logger } from './logger.js';
+import { QualityChecker } from './quality/quality-checker.js';
+import type { QualityOptions } from './quality/quality-options.js';
 import { RejectionLog } from './rejection-log.js';
 import { untilAvailable } from './transient-error.js';
 
 export type IngestWorkerOptions = {
   db: Db;
-  /** mqtt://host:port (credentials in the URL are used unless username/password are given). */
-  mqttUrl: string;
+  /**
+   * mqtt://host:port (credentials in the URL are used unless username/password are given).
+   * Undefined: no MQTT connection; the embedded broker of this process calls `handOff`.
+   */
+  mqttUrl?: string;
   /** Fixed, so that the broker keeps this worker's session and queue while it is away. */
-  clientId: string;
+  clientId?: string;
   username?: string;
   password?: string;
   logger?: Logger;
@@ -39,6 +49,8 @@ export type IngestWorkerOptions = {
    * (ingest/retire-session.ts).
    */
   drain?: boolean;
+  /** The quality-control detectors' settings (ingest/quality/; defaults: quality-options.ts). */
+  quality?: Partial<QualityOptions>;
 };
 
 export type IngestWorkerStatus = Readonly<
@@ -68,16 +80,27 @@ const defaults = {
 /** Messages queued beyond which mqtt.js is not handed the next one (backpressure). */
 const HIGH_WATER = 2000;
 
-type Pending = { message: RawMessage; ack: Ack };
+/**
+ * A message waiting for its batch's commit. Without `message`, a retained message the worker
+ * ignores, acknowledged in its turn. `release` tells a hand-off that the worker stopped first.
+ */
+type Pending = { message?: RawMessage; ack: Ack; release?: (e: Error) => void };
+
+/** Topics whose ignored retained message was logged (bounded: one warning per topic, not per restart). */
+const RETAINED_LOGGED_MAX = 1000;
 
 export class IngestWorker {
-  private readonly options: Required<Omit<IngestWorkerOptions, 'username' | 'password' | 'shareGroup'>> &
+  private readonly options: Required<
+    Omit<IngestWorkerOptions, 'username' | 'password' | 'shareGroup' | 'mqttUrl' | 'clientId' | 'quality'>
+  > &
     IngestWorkerOptions;
   private readonly log: Logger;
   private readonly metrics = new IngestMetrics();
   private readonly devices: DeviceCache;
   private readonly writer: BatchWriter;
   private readonly rejections: RejectionLog;
+  /** Stuck and spike detection, per series in arrival order: one instance per worker. */
+  private readonly quality: QualityChecker;
   /** How an unavailable database is waited for (ingest/transient-error.ts). */
   private readonly retry: { log: Logger; stopping: () => boolean };
   private readonly lastStamp = new Map<string, number>();
@@ -93,6 +116,7 @@ export class IngestWorker {
   private running = false;
   private stopping = false;
   private resume: () => void = () => {};
+  private readonly retainedLogged = new Set<string>();
 
   constructor(options: IngestWorkerOptions) {
     this.options = { ...defaults, ...options };
@@ -102,6 +126,7 @@ export class IngestWorker {
     const common = { ...this.retry, db: options.db, metrics: this.metrics };
     this.writer = new BatchWriter({ ...common, devices: this.devices });
     this.rejections = new RejectionLog(common);
+    this.quality = new QualityChecker(options.quality);
   }
 
   /** Counters since start and the connection state (read-only snapshot). */
@@ -123,8 +148,19 @@ export class IngestWorker {
 
   /** Connects and subscribes; resolves once subscribed, rejects if the broker refuses the login. */
   async start(): Promise<void> {
-    if (this.client) throw new Error('the ingest worker is already started');
+    if (this.client || this.running) throw new Error('the ingest worker is already started');
     const { mqttUrl, clientId, username, password, reconnectPeriodMs } = this.options;
+    if (mqttUrl === undefined) {
+      // In-process: nothing to connect to; the embedded broker hands messages over.
+      this.running = true;
+      this.connected = true;
+      this.subscribed = true;
+      this.flushTimer = setInterval(() => void this.flushMetrics(), this.options.metricsFlushMs);
+      this.flushTimer.unref();
+      this.log.info('taking messages from the embedded broker in this process (acknowledged after commit)');
+      return;
+    }
+    if (clientId === undefined) throw new Error('an ingest worker on an MQTT broker needs a client id');
     const client = mqtt.connect(mqttUrl, {
       clientId,
       clean: false,
@@ -202,16 +238,20 @@ export class IngestWorker {
    * but not yet started are not acknowledged: the broker delivers them again to the next worker.
    */
   async stop(): Promise<void> {
-    if (!this.client || this.stopping) return;
+    if (!this.running || this.stopping) return;
     this.stopping = true;
     if (this.flushTimer) clearInterval(this.flushTimer);
     await this.draining;
+    const left = this.queue;
     this.queue = [];
+    // Handed-off messages not started: the broker closes their connections unacknowledged, and the
+    // devices publish them again.
+    for (const p of left) p.release?.(new Error('the ingest worker stopped before storing the message'));
     // A full queue has mqtt.js waiting to hand over its next message (backpressure), and it does
     // not close the connection until it can: let it go on (what arrives now is not acknowledged).
     this.resume();
     await this.flushMetrics();
-    await this.client.endAsync(false);
+    await this.client?.endAsync(false);
     this.client = null;
     this.connected = false;
     this.subscribed = false;
@@ -242,13 +282,56 @@ export class IngestWorker {
     this.log.info(`unsubscribed from ${topics.join(', ')}: taking what the session holds`);
   }
 
+  /**
+   * Takes a message from the embedded broker of this process: resolves once it is stored (or its
+   * rejection recorded), which is when the broker may acknowledge it to the device; rejects if the
+   * worker stops first (the device then publishes it again).
+   */
+  handOff(topic: string, payload: Uint8Array): Promise<void> {
+    if (!this.running || this.stopping) {
+      return Promise.reject(new Error('the ingest worker is not running'));
+    }
+    return new Promise((resolve, reject) => this.enqueue(topic, payload, resolve, reject));
+  }
+
+  /** A message the embedded broker dropped under its device's rate limit (counted only). */
+  countRateLimited(): void {
+    this.metrics.rateLimited();
+  }
+
   private onMessage(packet: IPublishPacket, ack: Ack): void {
     if (this.stopping) return; // not acknowledged: redelivered after restart
+    if (packet.retain) {
+      // A retained message comes again with every new subscription, i.e. at every start of the
+      // worker: stored each time with a new receive time. Readings are never retained; the
+      // generated Mosquitto refuses them (retain_available false), this covers older stores.
+      this.ignoreRetained(packet.topic);
+      this.queue.push({ ack });
+      this.startDraining();
+      return;
+    }
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    this.enqueue(packet.topic, payload, ack);
+  }
+
+  private enqueue(topic: string, payload: Uint8Array, ack: Ack, release?: (e: Error) => void): void {
     this.lastMessageAt = Date.now();
     this.metrics.received();
-    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-    const message = { topic: packet.topic, payload, receivedAt: this.stamp(packet.topic) };
-    this.queue.push({ message, ack });
+    const message = { topic, payload, receivedAt: this.stamp(topic) };
+    this.queue.push({ message, ack, ...(release ? { release } : {}) });
+    this.startDraining();
+  }
+
+  private ignoreRetained(topic: string): void {
+    if (this.retainedLogged.has(topic)) return this.log.debug(`ignored a retained message on ${topic}`);
+    if (this.retainedLogged.size >= RETAINED_LOGGED_MAX) this.retainedLogged.clear();
+    this.retainedLogged.add(topic);
+    this.log.warn(
+      `ignored a retained message on ${topic}: readings are never retained (clear it on the broker)`,
+    );
+  }
+
+  private startDraining(): void {
     // Start on the next turn of the event loop, not now: mqtt.js hands over every message parsed
     // from the socket in the meantime, and they all go into the first transaction.
     this.draining ??= new Promise((resolve) => setImmediate(resolve))
@@ -272,12 +355,17 @@ export class IngestWorker {
   private async drain(): Promise<void> {
     while (this.queue.length > 0 && !this.stopping) {
       const batch = this.queue.splice(0, this.options.maxBatch);
-      const decoded = await this.decode(batch.map((p) => p.message));
+      const decoded = await this.decode(batch.flatMap((p) => (p.message ? [p.message] : [])));
+      // Once per batch, before the write: a retried write reuses these flags, never re-judges.
+      if (decoded) this.quality.check(decoded);
       // Readings first, rejections after: a batch stopped in between is delivered again, its
       // readings are then no-ops and its rejections are written once.
       const stored = decoded && (await this.writer.write(decoded));
       // Undefined: stopping while the database was unavailable; leave the batch unacknowledged.
-      if (!stored || !(await this.rejections.record(stored))) return;
+      if (!stored || !(await this.rejections.record(stored))) {
+        for (const p of batch) p.release?.(new Error('the ingest worker stopped before storing the message'));
+        return;
+      }
       for (const p of batch) p.ack();
       this.resume();
     }

@@ -64,7 +64,9 @@ export type BackfillOptions = {
 };
 
 export const DEFAULT_BACKFILL = {
-  batch: 60,
+  // Six hours a message: the default 7-day backfill is 28 messages per device, well inside the
+  // embedded broker's per-device burst (SOUFFLE_MQTT_BURST, 120), so nothing is rate-limited.
+  batch: 360,
   window: 64,
   rate: 0,
   maxBehind: 500,

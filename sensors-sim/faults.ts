@@ -13,12 +13,13 @@ export const FAULTS: Readonly<
 > = {
   stuck: {
     does: 'the sensor repeats its last values unchanged for 60–180 readings (1–3 h at 60 s)',
-    platform: 'kept; to be flagged `stuck` (data/flags.ts) by the platform’s quality checks',
+    platform:
+      'kept; flagged `stuck` (data/flags.ts) by the ingest worker’s quality checks, from the first of the run',
     formats: ['native', 'airgradient', 'airrohr'],
   },
   spikes: {
     does: 'one reading with PM 8–25 times too high (an insect, a smoker, a cleaning)',
-    platform: 'kept; to be flagged `spike` (data/flags.ts) by the platform’s quality checks',
+    platform: 'kept; flagged `spike` (data/flags.ts) by the ingest worker’s quality checks',
     formats: ['native', 'airgradient', 'airrohr'],
   },
   offline: {

@@ -6,47 +6,61 @@ import { textColourFor } from './contrast.js';
 import { formatTime } from './format.js';
 import { shortLabel, t, type Lang } from './i18n.js';
 
-export type BadgeOptions = { lang: Lang; indicative: boolean; compact?: boolean; now?: number };
+export type BadgeOptions = { lang: Lang; indicative: boolean; compact?: boolean };
 
 /** What a badge draws: a full index (/index, /latest) or a list's summary (/stations?index=). */
 export type BadgeIndex = Pick<
   IndexResult,
   'scheme' | 'available' | 'value' | 'level' | 'label' | 'colour' | 'dominant' | 'beyondIndex'
-> & { date?: string | null };
-
-const utcDay = (t: number) => new Date(t).toISOString().slice(0, 10);
+> &
+  Partial<Pick<IndexResult, 'partial' | 'pollutants' | 'reason'>> & {
+    date?: string | null;
+    day?: 'today' | 'yesterday';
+    indicative?: boolean;
+  };
 
 /**
- * Which day a daily index describes, when it is not today: "hier" / "yesterday", or the date. The
- * API gives today's ATMO index once today has enough hours, yesterday's before; days are UTC days.
+ * Which local day a daily index describes: "aujourd’hui" / "hier" as the API says (`day`: it knows
+ * the zone of its local days, the reader's browser may not), or the date of a day asked for; an
+ * index of now (no date) has none.
  */
-export function dayNote(date: string | null | undefined, lang: Lang, now = Date.now()): string {
-  if (!date || date === utcDay(now)) return '';
-  if (date === utcDay(now - 86_400_000)) return t(lang, 'yesterday');
-  return formatTime(Date.parse(`${date}T12:00:00Z`), lang, 'date', 'UTC');
+export function dayNote(date: string | null | undefined, day: BadgeIndex['day'], lang: Lang): string {
+  if (day) return t(lang, day);
+  // A local date: formatted at noon UTC, it is the same calendar day in every zone near Europe.
+  return date ? formatTime(Date.parse(`${date}T12:00:00Z`), lang, 'date', 'UTC') : '';
+}
+
+/** "(particules seules)" for an index of PM only, "(partiel)" for another partial one. The US AQI
+ * classes only particles anyway: its name says so. */
+function partialNote(result: BadgeIndex, lang: Lang): string {
+  if (!result.partial || result.scheme === 'usaqi') return '';
+  const pmOnly = (result.pollutants ?? []).every((p) => p === 'pm25' || p === 'pm10');
+  return t(lang, pmOnly ? 'particlesOnly' : 'partial');
 }
 
 /** The words a badge says, also used as its accessible description. */
 export function badgeText(
   result: BadgeIndex,
   lang: Lang,
-  now?: number,
-): { scheme: string; day: string; label: string; pollutant: string } {
+): { scheme: string; day: string; label: string; pollutant: string; reason: string } {
   const value = result.scheme === 'usaqi' && result.value !== null ? `${result.value} · ` : '';
+  const partial = result.available ? partialNote(result, lang) : '';
   return {
-    scheme: t(lang, `index.${result.scheme}`),
-    day: dayNote(result.date, lang, now),
+    scheme: t(lang, `index.${result.scheme}`) + (partial ? ` ${partial}` : ''),
+    day: dayNote(result.date, result.day, lang),
     label: value + result.label[lang],
     pollutant: result.dominant ? t(lang, 'dominant', { p: shortLabel(result.dominant, lang) }) : '',
+    reason: !result.available && result.reason ? t(lang, `reason.${result.reason}`) : '',
   };
 }
 
 export function renderIndexBadge(result: BadgeIndex, options: BadgeOptions): TemplateResult {
   const { lang, compact } = options;
   // "Indicative" qualifies a value: an unavailable index has none to qualify.
-  const indicative = options.indicative && result.available;
-  const { scheme, day, label, pollutant } = badgeText(result, lang, options.now);
+  const indicative = (result.indicative ?? options.indicative) && result.available;
+  const { scheme, day, label, pollutant, reason } = badgeText(result, lang);
   const dayTag = day ? html`<span class="day" part="day"> · ${day}</span>` : nothing;
+  const reasonTag = reason ? html`<span class="reason" part="reason">${reason}</span>` : nothing;
   const style = `background:${result.colour};color:${textColourFor(result.colour)}`;
   const beyond = result.beyondIndex
     ? html` <span class="beyond">(${t(lang, 'beyondIndex')})</span>`
@@ -57,7 +71,7 @@ export function renderIndexBadge(result: BadgeIndex, options: BadgeOptions): Tem
       >`
     : nothing;
   if (compact) {
-    const title = [scheme, day, label, pollutant, indicative ? t(lang, 'indicativeHint') : '']
+    const title = [scheme, day, label, reason, pollutant, indicative ? t(lang, 'indicativeHint') : '']
       .filter(Boolean)
       .join(' · ');
     return html`<span
@@ -67,6 +81,8 @@ export function renderIndexBadge(result: BadgeIndex, options: BadgeOptions): Tem
       title=${title}
       data-level=${result.level}
       ><span class="sr-only">${scheme} : </span><span part="label">${label}</span>${dayTag}${
+        reason ? html`<span class="reason" part="reason"> · ${reason}</span>` : nothing
+      }${
         indicative
           ? html`<span class="indicative" part="indicative">${t(lang, 'indicative')}</span>`
           : nothing
@@ -79,10 +95,12 @@ export function renderIndexBadge(result: BadgeIndex, options: BadgeOptions): Tem
     style=${style}
     data-level=${result.level}
     data-colour=${result.colour}
+    data-reason=${result.reason ?? nothing}
   >
     <span class="scheme" part="scheme">${scheme}${dayTag}</span>
     <span class="label" part="label">${label}${beyond}</span>
-    ${pollutant ? html`<span class="pollutant" part="pollutant">${pollutant}</span>` : nothing} ${tag}
+    ${reasonTag} ${pollutant ? html`<span class="pollutant" part="pollutant">${pollutant}</span>` : nothing}
+    ${tag}
   </div>`;
 }
 
@@ -108,8 +126,12 @@ export const badgeStyles = css`
     font-weight: 700;
     line-height: 1.15;
   }
-  .badge .pollutant {
+  .badge .pollutant,
+  .badge .reason {
     font-size: 0.85em;
+  }
+  .badge.compact .reason {
+    font-weight: 400;
   }
   .badge .beyond {
     font-size: 0.6em;

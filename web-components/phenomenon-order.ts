@@ -12,8 +12,9 @@ export const displayRank = (code: string): number =>
 const indexed = (code: string) => (POLLUTANTS as readonly string[]).includes(code);
 
 /** Whether a station page charts this phenomenon: the pollutants the indices class, and the other
- * particle sizes a counter reports beside them (PM1). */
-export const isStationChart = (code: string): boolean => indexed(code) || !!getPhenomenon(code)?.opticalPm;
+ * particle sizes a counter reports beside them (PM1), not the inputs of corrections (CF=1 PM2.5). */
+export const isStationChart = (code: string): boolean =>
+  indexed(code) || (!!getPhenomenon(code)?.opticalPm && !getPhenomenon(code)?.correctionInput);
 
 /** Codes in chart order: the pollutants the indices class first (their charts carry the index
  * bands), then the others, each group in display order. */

@@ -111,7 +111,7 @@ export class SouffleCard extends LitElement {
       </header>
       ${this.#renderFreshness(latest, lang)}
       <div class="body">
-        ${index ? renderIndexBadge(index, { lang, indicative: latest.indicative }) : nothing}
+        ${index ? renderIndexBadge(index, { lang, indicative: index.indicative }) : nothing}
         ${
           values.length
             ? html`<dl class="values" part="values">

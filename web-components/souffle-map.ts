@@ -240,7 +240,9 @@ export class SouffleMap extends LitElement {
   #describe(s: MapStation, lang: Lang): string {
     const index = s.index?.available ? s.index.label[lang] : mt(lang, 'unknownIndex');
     const source = t(lang, s.source === 'atmosud' ? 'official' : 'citizen');
-    return `${s.name} · ${index}${s.indicative && s.index?.available ? ` (${t(lang, 'indicative')})` : ''} · ${source}`;
+    // Every index Souffle computes is indicative, at an AtmoSud station too (the API says so).
+    const indicative = s.index?.available && (s.index.indicative ?? s.indicative);
+    return `${s.name} · ${index}${indicative ? ` (${t(lang, 'indicative')})` : ''} · ${source}`;
   }
 
   /** One card per station, kept: Leaflet asks for the content again on every layout. */

@@ -68,6 +68,7 @@ function communeIndexResponse(row: CommuneIndex): CommuneIndexResponse {
       pm25: row.code_pm25,
     },
     official: true,
+    indicative: false,
     source: row.source,
     pulledAt: iso(row.pulled_at),
     attribution: 'AtmoSud',

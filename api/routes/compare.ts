@@ -7,6 +7,7 @@ import type { CompareResponse } from '../../data/api-types.js';
 import { distanceMetres } from '../../data/location-privacy.js';
 import { getPhenomenon } from '../../data/phenomena.js';
 import { DAY_MS } from '../../data/store/rollups.js';
+import { isValidHour } from '../../data/hourly-validity.js';
 import { findStation, listStations } from '../../data/store/stations.js';
 import type { Database, Station } from '../../data/schema.js';
 import { badRequest, notFound } from '../api-error.js';
@@ -48,22 +49,28 @@ async function pooledHourly(
   phenomenon: string,
   from: number,
   to: number,
+  now: number,
 ) {
   const rows = await db
     .selectFrom('rollups_hourly as r')
     .innerJoin('series as s', 's.id', 'r.series_id')
-    .select([
-      'r.bucket',
-      (eb) => eb.fn.sum<number>('r.sum').as('sum'),
-      (eb) => eb.fn.sum<number>('r.n').as('n'),
-    ])
+    .select(['r.bucket', 'r.sum', 'r.n', 'r.slots'])
     .where('s.station_id', '=', stationId)
     .where('s.phenomenon', '=', phenomenon)
     .where('r.bucket', '>=', from)
     .where('r.bucket', '<', to)
-    .groupBy('r.bucket')
     .execute();
-  return new Map(rows.filter((r) => Number(r.n) > 0).map((r) => [r.bucket, Number(r.sum) / Number(r.n)]));
+  // Only valid hourly means of completed hours are compared; a station's sensors pool afterwards.
+  const pooled = new Map<number, { sum: number; n: number }>();
+  for (const r of rows) {
+    if (!isValidHour(r, now)) continue;
+    const hour = pooled.get(r.bucket);
+    if (hour) {
+      hour.sum += r.sum;
+      hour.n += r.n;
+    } else pooled.set(r.bucket, { sum: r.sum, n: r.n });
+  }
+  return new Map([...pooled].map(([bucket, h]) => [bucket, h.sum / h.n]));
 }
 
 export function registerCompareRoute(app: ApiApp, deps: AppDeps): void {
@@ -93,9 +100,9 @@ export function registerCompareRoute(app: ApiApp, deps: AppDeps): void {
       const distance = distanceMetres(here, { lat: candidate.public_lat, lon: candidate.public_lon });
       if (!nearest || distance < nearest.distance) nearest = { station: candidate, distance };
     }
-    const own = await pooledHourly(deps.db, id, q.phenomenon, from, to);
+    const own = await pooledHourly(deps.db, id, q.phenomenon, from, to, deps.now());
     const ref = nearest
-      ? await pooledHourly(deps.db, nearest.station.id, q.phenomenon, from, to)
+      ? await pooledHourly(deps.db, nearest.station.id, q.phenomenon, from, to, deps.now())
       : new Map<number, number>();
     const hours = [...new Set([...own.keys(), ...ref.keys()])].sort((a, b) => a - b);
     const reference: CompareResponse['reference'] = nearest

@@ -5,6 +5,8 @@ import { DeviceStatusSchema } from '../../data/api-schemas.js';
 import { listIngestErrors } from '../../data/store/ingest-errors.js';
 import { lastReadingTimes } from '../../data/store/latest.js';
 import { localDayOf } from '../../data/local-days.js';
+import { countReadingFlags } from '../../data/store/reading-flags.js';
+import { DAY_MS } from '../../data/store/rollups.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { authenticateRequestDevice } from '../auth.js';
 import { noStore } from '../http-cache.js';
@@ -21,7 +23,7 @@ const route = createRoute({
   path: '/api/v1/devices/{id}/status',
   tags: ['devices'],
   summary: 'Status of my device',
-  description: `For the device's owner: Basic auth with the device id and token, or Bearer with the token. Last message and reading, values stored since local midnight (SOUFFLE_TIMEZONE), including those left out of means for a quality flag, and the ${STATUS_ERRORS_SHOWN} most recent ingest errors with their reasons.`,
+  description: `For the device's owner: Basic auth with the device id and token, or Bearer with the token. Last message and reading, values stored since local midnight (SOUFFLE_TIMEZONE), including those left out of means for a quality flag, readings of the last 24 hours flagged by each quality check, and the ${STATUS_ERRORS_SHOWN} most recent ingest errors with their reasons.`,
   security: [{ deviceBasic: [] }, { deviceBearer: [] }] as Array<Record<string, string[]>>,
   middleware: [noStore],
   request: { params: z.object({ id: idParam('id', 'Device id.') }) },
@@ -38,7 +40,7 @@ export function registerDeviceStatusRoute(app: ApiApp, deps: AppDeps): void {
     const device = await authenticateRequestDevice(c, deps, id);
     const now = deps.now();
     const day = localDayOf(now, deps.timeZone);
-    const [last, today, errors] = await Promise.all([
+    const [last, today, flagged, errors] = await Promise.all([
       lastReadingTimes(deps.db, [device.station_id]),
       // The hours of today's local day: every stored value, counted in a mean or left out for a flag.
       deps.db
@@ -49,6 +51,7 @@ export function registerDeviceStatusRoute(app: ApiApp, deps: AppDeps): void {
         .where('r.bucket', '>=', day.start)
         .where('r.bucket', '<', day.end)
         .executeTakeFirst(),
+      countReadingFlags(deps.db, device.station_id, now - DAY_MS),
       listIngestErrors(deps.db, { deviceId: device.id, limit: STATUS_ERRORS_SHOWN }),
     ]);
     const lastReading = last.get(device.station_id) ?? null;
@@ -64,6 +67,7 @@ export function registerDeviceStatusRoute(app: ApiApp, deps: AppDeps): void {
         lastSeen: device.last_seen === null ? null : iso(device.last_seen),
         lastReading: lastReading === null ? null : iso(lastReading),
         valuesToday: Number(today?.n ?? 0),
+        flagged24h: flagged,
         errors: errors.map((e) => ({
           time: iso(e.time),
           reason: e.reason,

@@ -1,10 +1,9 @@
 // GET /api/v1/export: every value matching the filters, streamed as CSV, NDJSON or GeoJSON in
 // constant memory (pages read by key range as the client consumes them).
 import { createRoute, z } from '@hono/zod-openapi';
-import { ApiError, badRequest } from '../api-error.js';
+import { badRequest } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { remoteAddress } from '../auth.js';
-import { EXPORT_RETRY_AFTER_S } from '../export/export-limiter.js';
 import {
   BASE_COLUMNS,
   createEncoder,
@@ -14,6 +13,7 @@ import {
 } from '../export/export-formats.js';
 import { ExportQuerySchema, planExport, type ExportPlan } from '../export/export-query.js';
 import { createExportStream } from '../export/export-stream.js';
+import { acquireLargeRead } from '../large-read-limiter.js';
 import { errorResponse } from '../schemas/error-response.js';
 
 const route = createRoute({
@@ -39,7 +39,7 @@ const route = createRoute({
     },
     400: errorResponse('A parameter is invalid.'),
     429: errorResponse(
-      'Too many exports streaming at once, from this address or in all: retry after Retry-After seconds.',
+      'Too many exports or large series being read at once, from this address or in all (`too_many_large_reads`): retry after Retry-After seconds.',
     ),
   },
 });
@@ -65,15 +65,7 @@ export function registerExportRoute(app: ApiApp, deps: AppDeps): void {
   app.openapi(route, async (c) => {
     const plan = planExport(c.req.valid('query'), { now: deps.now(), timeZone: deps.timeZone });
     if ('error' in plan) throw badRequest('invalid_query', plan.error);
-    const release = deps.exportLimiter.acquire(remoteAddress(c));
-    if (!release) {
-      throw new ApiError(
-        429,
-        'too_many_exports',
-        `too many exports streaming at once; retry in ${EXPORT_RETRY_AFTER_S} s`,
-        { 'Retry-After': String(EXPORT_RETRY_AFTER_S) },
-      );
-    }
+    const release = acquireLargeRead(deps.largeReads, remoteAddress(c));
     const stream = createExportStream(deps.db, plan, { onEnd: release });
     return new Response(stream, { status: 200, headers: exportHeaders(plan) });
   });

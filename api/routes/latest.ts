@@ -1,6 +1,6 @@
 // GET /api/v1/stations/{id}/latest: the newest value of each series, and the current indices
-// (ATMO of today, or of yesterday while today has too few hours; EAQI of the latest hour; US AQI
-// NowCast), marked indicative for citizen stations.
+// (ATMO of the local day today, or of yesterday while today has too few completed hours; EAQI of
+// the latest completed hours; US AQI NowCast), each indicative and stating the hours it used.
 import { createRoute } from '@hono/zod-openapi';
 import { LatestSchema } from '../../data/api-schemas.js';
 import type { LatestValue } from '../../data/api-types.js';
@@ -55,7 +55,7 @@ export function registerLatestRoute(app: ApiApp, deps: AppDeps): void {
     }
     const phenomena = [...new Set(series.map((s) => s.phenomenon))];
     const summary = toSummary(station, phenomena, lastSeen, now);
-    const indices = await currentIndices(deps.db, id, now);
+    const indices = await currentIndices(deps.db, id, { now, timeZone: deps.timeZone, measured: phenomena });
     return cachedJson(
       c,
       LatestSchema,

@@ -1,18 +1,22 @@
 // GET /api/v1/stations/{id}/series: one phenomenon of a station over time, raw or as hourly or
-// daily means (rollups), as JSON or CSV, paged with `limit` and an opaque `cursor`.
+// daily means (rollups), as JSON or CSV, paged with `limit` and an opaque `cursor`. Raw points are
+// read in chunks that let other work run between them, and a read of more than one chunk takes a
+// large-read slot (docs/security.md, "Public reads and ingest").
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Kysely } from 'kysely';
 import { SeriesSchema } from '../../data/api-schemas.js';
-import { flagNames } from '../../data/flags.js';
 import { readSeries, type Step } from '../../data/store/read-series.js';
 import { DAY_MS } from '../../data/store/rollups.js';
 import { findStation } from '../../data/store/stations.js';
 import type { Database } from '../../data/schema.js';
 import { badRequest, notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
-import { csvLine, csvNumber, csvText } from '../export/csv.js';
+import { remoteAddress } from '../auth.js';
 import { DATA_LICENCE } from '../export/export-formats.js';
-import { cachedBody, cachedJson } from '../http-cache.js';
+import { cachedBody } from '../http-cache.js';
+import { acquireLargeRead } from '../large-read-limiter.js';
+import { RAW_SERIES_CHUNK_POINTS, rawSeriesChunks } from '../raw-series-chunks.js';
+import { seriesCsvBody, seriesJsonBody, type SeriesBody } from '../series-body.js';
 import { errorResponse } from '../schemas/error-response.js';
 import { intParam, phenomenonParam, stationPath, stepParam, timeParam } from '../schemas/params.js';
 import { iso } from '../iso.js';
@@ -26,8 +30,7 @@ const route = createRoute({
   path: '/api/v1/stations/{id}/series',
   tags: ['stations'],
   summary: 'Time series of one phenomenon',
-  description:
-    'Points {t, value, min, max, n}: raw readings (n = 1, with quality flags), hourly means with their statistics and validity (sd, coverage, valid, nFlagged, nHumid), or daily values of local days (SOUFFLE_TIMEZONE) computed from the valid hourly means, with the local date and UTC bounds; for buckets starting in [from, to). Invalid means are returned with valid: false. Default range: the last day (raw), 7 days (1h) or 365 days (1d) before `to` (default now). At most `limit` points; `next` is the cursor of the following page.',
+  description: `Points {t, value, min, max, n}: raw readings (n = 1, with quality flags), hourly means with their statistics and validity (sd, coverage, valid, nFlagged, nHumid), or daily values of local days (SOUFFLE_TIMEZONE) computed from the valid hourly means, with the local date and UTC bounds; for buckets starting in [from, to). Invalid means are returned with valid: false. Default range: the last day (raw), 7 days (1h) or 365 days (1d) before \`to\` (default now). At most \`limit\` points; \`next\` is the cursor of the following page. A raw answer of more than ${RAW_SERIES_CHUNK_POINTS} points counts as a large read, like an export: a few at once per client address.`,
   request: {
     params: stationPath,
     query: z.strictObject({
@@ -62,6 +65,9 @@ const route = createRoute({
     },
     400: errorResponse('A parameter is invalid.'),
     404: errorResponse('Unknown station, or the station has no series of this phenomenon (or sensor).'),
+    429: errorResponse(
+      `A raw read of more than ${RAW_SERIES_CHUNK_POINTS} points while too many exports or large series are being read at once, from this address or in all (\`too_many_large_reads\`): retry after Retry-After seconds, or ask for fewer points (\`limit\`).`,
+    ),
   },
 });
 
@@ -100,6 +106,12 @@ async function pickSeries(db: Kysely<Database>, stationId: string, phenomenon: s
   return rows[0];
 }
 
+/** The cursor of the page after a full one. */
+function nextCursor(body: SeriesBody, limit: number): string | null {
+  const last = body.lastTime();
+  return body.count() === limit && last !== undefined ? encodeCursor(last) : null;
+}
+
 export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid('param');
@@ -121,114 +133,39 @@ export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
         `station "${id}" has no ${q.phenomenon} series${q.sensor === undefined ? '' : ` from sensor "${q.sensor}"`}`,
       );
     }
-    const rows = await readSeries(deps.db, {
-      seriesId: series.id,
-      from,
-      to,
-      step,
-      limit,
-      after,
-      timeZone: deps.timeZone,
-      now: deps.now(),
-    });
-    // Inferred, not annotated: the answer below checks them against SeriesSchema, and an annotation
-    // would hide a field the schema lacks.
-    // One literal per step, no spreads: a year of hourly points is 8 760 objects (measured: spreads
-    // tripled the route's time).
-    const points =
-      step === 'raw'
-        ? rows.map((p) => ({
-            t: p.t,
-            value: p.value,
-            min: p.min,
-            max: p.max,
-            n: p.n,
-            flags: flagNames(p.flags ?? 0),
-          }))
-        : step === '1h'
-          ? rows.map((p) => ({
-              t: p.t,
-              value: p.value,
-              min: p.min,
-              max: p.max,
-              n: p.n,
-              sd: p.sd ?? null,
-              coverage: p.coverage ?? 0,
-              valid: p.valid ?? false,
-              nFlagged: p.nFlagged ?? 0,
-              nHumid: p.nHumid ?? 0,
-            }))
-          : rows.map((p) => ({
-              t: p.t,
-              value: p.value,
-              min: p.min,
-              max: p.max,
-              n: p.n,
-              sd: p.sd ?? null,
-              coverage: p.coverage ?? 0,
-              valid: p.valid ?? false,
-              nFlagged: p.nFlagged ?? 0,
-              nHumid: p.nHumid ?? 0,
-              date: p.date ?? '',
-              from: iso(p.t),
-              to: iso(p.end ?? p.t),
-              validHours: p.validHours ?? 0,
-              expectedHours: p.expectedHours ?? 0,
-            }));
-    const next = points.length === limit ? encodeCursor(points[points.length - 1]!.t) : null;
-
-    if (q.format === 'csv') {
-      const means = step !== 'raw';
-      let body = csvLine([
-        'time',
-        'value',
-        'min',
-        'max',
-        'n',
-        'flags',
-        ...(means ? ['sd', 'coverage', 'valid', 'n_flagged', 'n_humid'] : []),
-        ...(step === '1d' ? ['date', 'end'] : []),
-      ]);
-      for (const p of points) {
-        const row = [
-          iso(p.t),
-          csvNumber(p.value),
-          csvNumber(p.min),
-          csvNumber(p.max),
-          String(p.n),
-          csvText('flags' in p ? p.flags.join('|') : ''),
-        ];
-        if ('valid' in p)
-          row.push(
-            csvNumber(p.sd),
-            csvNumber(p.coverage),
-            String(p.valid),
-            String(p.nFlagged),
-            String(p.nHumid),
-          );
-        const day = p as { date?: string; to?: string };
-        if (day.date !== undefined) row.push(day.date, day.to ?? '');
-        body += csvLine(row);
+    // Released once the answer is built (or failed): its body is then in memory, sent by the socket.
+    let release: (() => void) | undefined;
+    try {
+      const read = { seriesId: series.id, from, to, limit, after };
+      const chunks =
+        step === 'raw'
+          ? rawSeriesChunks(deps.db, read, {
+              onLarge: () => (release = acquireLargeRead(deps.largeReads, remoteAddress(c))),
+            })
+          : [await readSeries(deps.db, { ...read, step, timeZone: deps.timeZone, now: deps.now() })];
+      // Each chunk is encoded as it arrives, so that this work too is spread between the chunks.
+      if (q.format === 'csv') {
+        const body = seriesCsvBody(step);
+        for await (const chunk of chunks) body.add(chunk);
+        const next = nextCursor(body, limit);
+        const headers: Record<string, string> = {
+          'Content-Disposition': `attachment; filename="${id}-${q.phenomenon}-${step}.csv"`,
+          Link: `<${DATA_LICENCE.url}>; rel="license"`,
+        };
+        if (next) {
+          const url = new URL(c.req.url);
+          url.searchParams.set('cursor', next);
+          headers.Link += `, <${url.pathname}${url.search}>; rel="next"`;
+        }
+        return await cachedBody(c, body.text(), {
+          maxAgeSeconds: 60,
+          contentType: 'text/csv; charset=utf-8; header=present',
+          headers,
+        });
       }
-      const headers: Record<string, string> = {
-        'Content-Disposition': `attachment; filename="${id}-${q.phenomenon}-${step}.csv"`,
-        Link: `<${DATA_LICENCE.url}>; rel="license"`,
-      };
-      if (next) {
-        const url = new URL(c.req.url);
-        url.searchParams.set('cursor', next);
-        headers.Link += `, <${url.pathname}${url.search}>; rel="next"`;
-      }
-      return cachedBody(c, body, {
-        maxAgeSeconds: 60,
-        contentType: 'text/csv; charset=utf-8; header=present',
-        headers,
-      });
-    }
-    return cachedJson(
-      c,
-      SeriesSchema,
-      {
+      const body = seriesJsonBody(step);
+      for await (const chunk of chunks) body.add(chunk);
+      const head = {
         station: id,
         phenomenon: q.phenomenon,
         sensor: series.sensor,
@@ -236,10 +173,10 @@ export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
         step,
         from: iso(from),
         to: iso(to),
-        points,
-        next,
-      },
-      { maxAgeSeconds: 60 },
-    );
+      };
+      return await cachedBody(c, body.text(head, nextCursor(body, limit)), { maxAgeSeconds: 60 });
+    } finally {
+      release?.();
+    }
   });
 }

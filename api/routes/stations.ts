@@ -45,7 +45,7 @@ const listRoute = createRoute({
       format: z.enum(['json', 'geojson']).optional().openapi({ description: 'json (default) or geojson.' }),
       index: z.enum(INDEX_SCHEMES).optional().openapi({
         description:
-          "Include each station's current index in this scheme (`index`: level, label, colour, value, dominant pollutant, and for ATMO the day: today's, else yesterday's), computed for the whole list at once.",
+          "Include each station's current index in this scheme (`index`: level, label, colour, value, dominant pollutant, pollutants used, partial, the hours used, the reason when unavailable, and for ATMO the local day: today's, else yesterday's), computed for the whole list at once.",
       }),
     }),
   },
@@ -107,12 +107,10 @@ export function registerStationRoutes(app: ApiApp, deps: AppDeps): void {
     }
     if (q.index) {
       const scheme = q.index;
-      const indices = await currentIndexByStation(
-        deps.db,
-        summaries.map((s) => s.id),
-        scheme,
+      const indices = await currentIndexByStation(deps.db, summaries, scheme, {
         now,
-      );
+        timeZone: deps.timeZone,
+      });
       summaries = summaries.map((s) => ({ ...s, index: indices.get(s.id) }));
     }
     if (q.format === 'geojson') {

@@ -1,14 +1,17 @@
-// The French ATMO index (arrêté of 10 July 2020, in force since 1 January 2021): one value per day.
+// The French ATMO index (arrêté of 10 July 2020, in force since 1 January 2021): one value per local day.
 // Browser-safe. Sources: docs/methods.md, "French ATMO index".
+import type { LocalDay } from '../local-days.js';
+import { hourInProgress, hoursNeededFor } from './data-sufficiency.js';
+import { hoursBetween, inputOf, measuresAny, type HourlyMeans } from './hourly-means.js';
 import {
   POLLUTANTS,
   UNAVAILABLE,
   classUpTo,
   isUsable,
-  snap,
   unavailableSubIndex,
   worstOf,
-  type IndexResult,
+  type HourlyIndex,
+  type IndexInput,
   type Label,
   type SubIndex,
 } from './index-result.js';
@@ -47,59 +50,60 @@ export const ATMO_DAILY_STATISTIC = {
   pm25: 'mean',
 } as const satisfies Record<AtmoPollutant, 'max' | 'mean'>;
 
-/** 18 of 24 hourly values (75 %), the reference's data sufficiency rule for a daily mean. We apply
- * it to the daily maxima too: a maximum over a third of a day could miss the peak it reports. */
-export const ATMO_MIN_HOURS = 18;
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
-
 /**
- * ATMO code (1..6) of one concentration in µg/m³. The concentration is first rounded to a whole
- * number, half up, as AtmoSud does (so NO2 40.4 → 40 → 1, 40.5 → 41 → 2), then classed with
- * inclusive upper bounds. Negative values (analysers read slightly below zero in clean air) class
- * as 1; NaN and infinities cannot be classed and give 0 "Indisponible".
+ * ATMO code (1..6) of one concentration in µg/m³, classed as measured with inclusive upper bounds:
+ * the arrêté gives strict inequalities ("x < c ≤ y") and no rounding step, so NO2 40.0 is 1 "Bon"
+ * and 40.1 is 2 "Moyen". Negative values (analysers read slightly below zero in clean air) class as
+ * 1; NaN and infinities cannot be classed and give 0 "Indisponible".
  */
 export function atmoSubIndex(pollutant: AtmoPollutant, concentration: number): AtmoCode {
   if (!isUsable(concentration)) return 0;
-  return classUpTo(ATMO_BREAKPOINTS[pollutant], Math.round(snap(concentration, 0.5)));
+  return classUpTo(ATMO_BREAKPOINTS[pollutant], concentration);
 }
 
-/** Hourly means of one pollutant, each keyed by the START of its hour (epoch ms, UTC). */
-export type HourlySeries = ReadonlyArray<{ readonly t: number; readonly value: number }>;
+export type AtmoOptions = {
+  /** Now (epoch ms): the hour in progress and later ones are not complete and are not used, so a
+   * day that is today is computed over its completed hours. Default: every hour of the day counts. */
+  now?: number;
+  /** The phenomena the station measures, to tell `no-pollutant` from `not-enough-hours`. */
+  measured?: readonly string[];
+};
 
 /**
- * The ATMO index of one day (`YYYY-MM-DD`, UTC) from hourly means.
+ * The ATMO index of local day `day` (data/local-days.ts: 23, 24 or 25 hours) from hourly means.
  *
- * Which hours belong to the day: the reference says days run 00:00–24:00 UTC and hourly value h
- * covers (h−1, h], i.e. it names an hour by its end. Souffle's store names an hour by its START
- * (as AtmoSud's `date_debut` does), so the same 24 hours are the values with t in
- * [dayStart, dayStart + 24 h): 00:00 is the first hour of the day, next day 00:00 is not.
- * A t inside an hour counts for that hour; two values for one hour count once (the later entry,
- * e.g. a corrected value, wins); NaN and infinite values are not data.
+ * Which hours belong to the day: Souffle's store names an hour by its START (as AtmoSud's
+ * `date_debut` does), so the day's hours are those starting in [day.start, day.end): local midnight
+ * is the first hour, the next local midnight is not. A reading at 23:30 UTC in July is at 01:30 in
+ * Paris, so it belongs to the next local day.
  *
  * SO2, NO2 and O3 class the day's maximum hourly mean, PM10 and PM2.5 the daily mean; each needs
- * ATMO_MIN_HOURS hours, or its sub-index is 0. The index is the worst available sub-index, with its
- * pollutant as `dominant`; with no pollutant available it is 0 "Indisponible".
+ * hoursNeededFor(day) hourly means (75 % of the day's hours; we apply the rule to the maxima too: a
+ * maximum over a third of a day could miss the peak it reports), or its sub-index is 0. The index
+ * is the worst available sub-index, with its pollutant as `dominant`, `partial` when some
+ * pollutant had none (a PM-only sensor gives an ATMO of particles only); with none, it is 0
+ * "Indisponible" with its reason.
  */
-export function atmoDaily(hourly: Partial<Record<AtmoPollutant, HourlySeries>>, day: string): IndexResult {
-  const dayStart = parseDay(day);
+export function atmoDaily(hourly: HourlyMeans, day: LocalDay, options: AtmoOptions = {}): HourlyIndex {
+  const needed = hoursNeededFor(day);
+  const until =
+    options.now === undefined ? day.end : Math.max(day.start, Math.min(day.end, hourInProgress(options.now)));
+  const inputs: IndexInput[] = [];
   const subIndices = POLLUTANTS.map((pollutant): SubIndex => {
-    const hours = new Map<number, number>();
-    for (const { t, value } of hourly[pollutant] ?? []) {
-      if (t >= dayStart && t < dayStart + DAY_MS && isUsable(value)) {
-        hours.set(Math.floor((t - dayStart) / HOUR_MS), value);
-      }
-    }
-    if (hours.size < ATMO_MIN_HOURS) return unavailableSubIndex(pollutant);
+    const hours = hoursBetween(hourly[pollutant], day.start, until);
     const values = [...hours.values()];
     const concentration =
-      ATMO_DAILY_STATISTIC[pollutant] === 'max'
-        ? Math.max(...values)
-        : values.reduce((sum, v) => sum + v, 0) / values.length;
-    return atmoEntry(pollutant, concentration);
+      hours.size < needed
+        ? null
+        : ATMO_DAILY_STATISTIC[pollutant] === 'max'
+          ? Math.max(...values)
+          : values.reduce((sum, v) => sum + v, 0) / values.length;
+    const input = inputOf(pollutant, hours, concentration, needed);
+    if (input) inputs.push(input);
+    return concentration === null ? unavailableSubIndex(pollutant) : atmoEntry(pollutant, concentration);
   });
-  return worstOf('atmo', subIndices);
+  const reason = measuresAny(POLLUTANTS, hourly, options.measured) ? 'not-enough-hours' : 'no-pollutant';
+  return { ...worstOf('atmo', subIndices, reason), from: day.start, until, inputs };
 }
 
 function atmoEntry(pollutant: AtmoPollutant, concentration: number): SubIndex {
@@ -107,14 +111,4 @@ function atmoEntry(pollutant: AtmoPollutant, concentration: number): SubIndex {
   const { label, colour } = code === 0 ? UNAVAILABLE : ATMO_LEVELS[code - 1]!;
   const available = code !== 0;
   return { pollutant, concentration, value: available ? code : null, level: code, label, colour, available };
-}
-
-/** Epoch ms of 00:00 UTC of `day`; a malformed or impossible date (2024-02-30) is a caller's bug. */
-function parseDay(day: string): number {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
-  const start = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : NaN;
-  if (!Number.isFinite(start) || new Date(start).toISOString().slice(0, 10) !== day) {
-    throw new RangeError(`invalid day "${day}": expected an existing UTC date as YYYY-MM-DD`);
-  }
-  return start;
 }

@@ -11,6 +11,16 @@ export type IndexScheme = (typeof INDEX_SCHEMES)[number];
 
 export type Label = { readonly fr: string; readonly en: string };
 
+/**
+ * Why an index is 0 "Indisponible" (docs/methods.md, "Data sufficiency"):
+ * - `not-enough-hours`: a daily value (ATMO, US AQI of a day) has fewer hourly means of every
+ *   pollutant than 75 % of the local day's hours;
+ * - `no-pollutant`: the station measures none of the pollutants the scheme classes;
+ * - `no-recent-hour`: an index of now (EAQI, NowCast) finds no recent enough completed hour.
+ */
+export const UNAVAILABLE_REASONS = ['not-enough-hours', 'no-pollutant', 'no-recent-hour'] as const;
+export type UnavailableReason = (typeof UNAVAILABLE_REASONS)[number];
+
 /** 0 = unavailable (not enough data); 1..6 from best to worst, in every scheme. */
 export const INDEX_LEVELS = [0, 1, 2, 3, 4, 5, 6] as const;
 export type IndexLevel = (typeof INDEX_LEVELS)[number];
@@ -44,6 +54,39 @@ export type IndexResult = {
   subIndices: SubIndex[];
   /** US AQI only: some sub-index is beyond the index (capped at 500). */
   beyondIndex?: boolean;
+  /** The pollutants that had a sub-index, in POLLUTANTS order. */
+  pollutants: Pollutant[];
+  /** Available, but some pollutant the scheme classes had no sub-index: a PM-only sensor's ATMO
+   * is an ATMO of particles only, not the index of the five pollutants. */
+  partial: boolean;
+  /** Only when unavailable (level 0): why. */
+  reason?: UnavailableReason;
+};
+
+/** What one pollutant brought to an index computed from hourly means. */
+export type IndexInput = {
+  pollutant: Pollutant;
+  /** The concentration classed (µg/m³): the day's maximum or mean (ATMO), the latest completed
+   * hour's mean (EAQI), the NowCast or the day's mean (US AQI); null when the hours fall short. */
+  value: number | null;
+  /** Hourly means used (for the NowCast: those present among the last 12). */
+  hours: number;
+  /** Hourly means needed: 75 % of the local day's hours for a daily value, 1 for the EAQI, 2 of
+   * the 3 most recent for the NowCast. */
+  needed: number;
+  /** Start of the first hour used and end of the last one, epoch ms UTC. */
+  from: number;
+  until: number;
+};
+
+/** An index computed from hourly means, with the evidence it rests on. */
+export type HourlyIndex = IndexResult & {
+  /** The hours the index was computed over, epoch ms UTC, end exclusive: a daily index's local day
+   * (up to the hour in progress when the day is today), an hourly index's hours. */
+  from: number;
+  until: number;
+  /** One entry per pollutant of the scheme that had any hourly mean in those hours. */
+  inputs: IndexInput[];
 };
 
 /** One class of a scheme, as a concentration interval, for legends and chart backgrounds. */
@@ -77,21 +120,51 @@ export function unavailableSubIndex(pollutant: Pollutant): SubIndex {
 /**
  * The overall index is the worst (highest) available sub-index, and its pollutant is the dominant
  * one (reference, first paragraph). On a tie the first in POLLUTANTS order wins, so the result does
- * not depend on the order of the caller's object keys.
+ * not depend on the order of the caller's object keys. With no sub-index it is 0 with `reason`
+ * (by default `no-pollutant`: the caller gave no usable concentration).
  */
-export function worstOf(scheme: IndexScheme, subIndices: SubIndex[]): IndexResult {
+export function worstOf(
+  scheme: IndexScheme,
+  subIndices: SubIndex[],
+  reason: UnavailableReason = 'no-pollutant',
+): IndexResult {
   let worst: SubIndex | undefined;
   for (const s of subIndices) {
     if (s.available && s.value !== null && (worst === undefined || s.value > (worst.value ?? -Infinity))) {
       worst = s;
     }
   }
+  const pollutants = subIndices.filter((s) => s.available).map((s) => s.pollutant);
   if (worst === undefined) {
     const { level, label, colour } = UNAVAILABLE;
-    return { scheme, available: false, value: null, level, label, colour, dominant: null, subIndices };
+    return {
+      scheme,
+      available: false,
+      value: null,
+      level,
+      label,
+      colour,
+      dominant: null,
+      subIndices,
+      pollutants,
+      partial: false,
+      reason,
+    };
   }
   const { value, level, label, colour, pollutant } = worst;
-  return { scheme, available: true, value, level, label, colour, dominant: pollutant, subIndices };
+  const partial = pollutants.length < subIndices.length;
+  return {
+    scheme,
+    available: true,
+    value,
+    level,
+    label,
+    colour,
+    dominant: pollutant,
+    subIndices,
+    pollutants,
+    partial,
+  };
 }
 
 /**

@@ -44,8 +44,9 @@ export const US_AQI_CATEGORIES = [
 
 /**
  * Concentration ranges [lo, hi] (µg/m³, both inclusive after truncation) and the AQI range they map
- * to. PM10's Hazardous row is split in two (425–504 → 301–400, 505–604 → 401–500) as in the
- * reference; PM2.5's Hazardous row is EPA's 2024 one (225.5–325.4 → 301–500).
+ * to, from the 2024 table (EPA-454/B-24-002): Hazardous is one row for both pollutants, PM2.5
+ * 225.5–325.4 and PM10 425–604 → 301–500 (before 2024 PM10 had two, 425–504 → 301–400 and
+ * 505–604 → 401–500, which gave other values above 424).
  */
 export const US_AQI_BREAKPOINTS = {
   pm25: [
@@ -62,8 +63,7 @@ export const US_AQI_BREAKPOINTS = {
     { c: [155, 254], aqi: [101, 150] },
     { c: [255, 354], aqi: [151, 200] },
     { c: [355, 424], aqi: [201, 300] },
-    { c: [425, 504], aqi: [301, 400] },
-    { c: [505, 604], aqi: [401, 500] },
+    { c: [425, 604], aqi: [301, 500] },
   ],
 } as const satisfies Record<
   UsAqiPollutant,
@@ -147,7 +147,7 @@ export function usAqi(concentrations: Partial<Record<UsAqiPollutant, number | nu
   return { ...worstOf('usaqi', subIndices), beyondIndex: subIndices.some((s) => s.beyondIndex === true) };
 }
 
-/** Concentration bands per category (PM10's two Hazardous rows merged), the top one open-ended. */
+/** Concentration bands per category, the top one open-ended. */
 export function usAqiBands(pollutant: UsAqiPollutant): IndexBand[] {
   const rows = US_AQI_BREAKPOINTS[pollutant];
   const upperBounds = US_AQI_CATEGORIES.slice(0, -1).map(({ aqi }) =>

@@ -1,11 +1,11 @@
 // Daily values, computed on read from the hourly rollups of each local day (SOUFFLE_TIMEZONE): the
 // mean of the day's VALID hourly means, valid when at least 75 % of the day's hours are (18 of 24,
-// 18 of 23, 19 of 25 at the clock changes: data/daily-sufficiency.ts), and when the day is over.
+// 18 of 23, 19 of 25 at the clock changes: data/indices/data-sufficiency.ts), and when the day is over.
 // The same definition as the daily ATMO index (docs/methods.md, "How Souffle computes"). Not stored:
 // a local day is not a fixed-width bucket, and a day is at most 25 rollup rows to read.
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
-import { hoursNeededFor } from '../daily-sufficiency.js';
+import { hoursNeededFor } from '../indices/data-sufficiency.js';
 import { isValidHour } from '../hourly-validity.js';
 import {
   DEFAULT_TIME_ZONE,

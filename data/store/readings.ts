@@ -1,11 +1,13 @@
 // Writing readings: the one write path of the ingest worker, the AtmoSud puller and every other
-// writer. Idempotent by key (series, time): a redelivered message is a no-op, and a reference
-// value may be replaced by its validated version. Rollups, and the last-seen time of the devices
-// the readings came from, change in the same transaction as the rows.
+// writer. Keyed by (series, time): a redelivered message is a no-op, a value re-sent for the same
+// time with another value replaces the stored one (a citizen correction), and a reference value
+// may be replaced by its validated version. Rollups, and the last-seen time of the devices the
+// readings came from, change in the same transaction as the rows.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../schema.js';
 import { executeCompiled } from './compiled.js';
-import { addToRollups, recomputeRollups, type RollupValue } from './rollups.js';
+import { replaceReadings, storedValues } from './replace-readings.js';
+import { addToRollups, type RollupValue } from './rollups.js';
 
 export type NewReading = {
   seriesId: number;
@@ -37,9 +39,11 @@ type Executor = Transaction<Database> | Kysely<Database>;
 type Stored = RollupValue;
 
 /**
- * Inserts readings, ignoring any whose (series, time) is already stored, adds the new ones to the
- * rollups and touches the devices of `lastSeen`. Runs in the caller's transaction if given one,
- * else in its own: either way rows, rollups and last-seen times commit together.
+ * Inserts readings, adds the new ones to the rollups, replaces stored ones re-sent with another
+ * value (recomputing their buckets) and touches the devices of `lastSeen`. A reading re-sent with
+ * the same value is left alone, flags included: a redelivery must not undo flags that quality
+ * control set on the stored row since. Runs in the caller's transaction if given one, else in its
+ * own: either way rows, rollups and last-seen times commit together.
  */
 export async function insertReadings(
   db: Executor,
@@ -60,11 +64,38 @@ export async function insertReadings(
   for (const chunk of fixedChunks(rows, 64)) fresh.push(...(await insertRows(db, chunk)));
   // Chunks of up to 512 values: a few statements per batch, in a bounded number of shapes.
   for (const chunk of fixedChunks(fresh, 512)) await addToRollups(db, chunk);
+  // Corrections last: their buckets are recomputed from the rows, fresh ones included, so the
+  // recomputation must follow addToRollups or it would count the fresh rows twice.
+  const replaced = fresh.length < rows.length ? await replaceCorrected(db, rows, fresh) : 0;
   // In id order: two writers committing at once then lock the device rows in the same order and
   // cannot deadlock on them (PostgreSQL).
   const touched = [...lastSeen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [id, time] of touched) await moveLastSeen(db, id, time);
-  return { inserted: fresh.length, replaced: 0, unchanged: readings.length - fresh.length };
+  return { inserted: fresh.length, replaced, unchanged: readings.length - fresh.length - replaced };
+}
+
+/**
+ * Of the readings that were not inserted (their key was stored, or listed twice in the batch),
+ * replaces those whose value differs from the stored one; the last reading of a key wins, as it
+ * was sent last. Returns how many rows were replaced. Rare (a redelivery or a correction), so it
+ * uses plain queries rather than compiled ones.
+ */
+async function replaceCorrected(
+  db: Executor,
+  rows: readonly NewReading[],
+  fresh: readonly Stored[],
+): Promise<number> {
+  const key = (r: { seriesId: number; time: number }) => `${r.seriesId}:${r.time}`;
+  const last = new Map<string, NewReading>();
+  for (const r of rows) last.set(key(r), r); // rows are sorted stably: the last sent comes last
+  const inserted = new Map(fresh.map((r) => [key(r), r.value]));
+  const toLookUp = [...last.values()].filter((r) => !inserted.has(key(r)));
+  const stored = await storedValues(db, toLookUp);
+  const changed = [...last.values()].filter((r) => {
+    const old = inserted.get(key(r)) ?? stored.get(key(r));
+    return old !== undefined && old !== r.value;
+  });
+  return replaceReadings(db, changed);
 }
 
 /**
@@ -141,7 +172,7 @@ async function moveLastSeen(trx: Executor, id: string, time: number): Promise<vo
 /**
  * Inserts readings, replacing stored ones whose value, flags or validation differ (reference data:
  * a provisional value validated or corrected later). Rollup buckets touched by a replacement are
- * recomputed from the raw rows.
+ * recomputed from the raw rows (data/store/replace-readings.ts).
  */
 export async function upsertReadings(db: Executor, readings: readonly NewReading[]): Promise<InsertResult> {
   if (readings.length === 0) return { inserted: 0, replaced: 0, unchanged: 0 };
@@ -181,20 +212,9 @@ export async function upsertReadings(db: Executor, readings: readonly NewReading
         changed.push(r);
       else result.unchanged += 1;
     }
+    // Fresh rows first (added to the rollups), then the changed ones (their buckets recomputed).
     result.inserted += (await insertReadings(db, fresh)).inserted;
-    for (const r of changed) {
-      await db
-        .updateTable('readings')
-        .set({ value: r.value, flags: r.flags ?? 0, validation: r.validation ?? null })
-        .where('series_id', '=', seriesId)
-        .where('time', '=', r.time)
-        .execute();
-    }
-    if (changed.length > 0) {
-      const changedTimes = changed.map((r) => r.time);
-      await recomputeRollups(db, seriesId, Math.min(...changedTimes), Math.max(...changedTimes));
-      result.replaced += changed.length;
-    }
+    result.replaced += await replaceReadings(db, changed);
   }
   return result;
 }

@@ -1,11 +1,14 @@
-// Hourly measures of one station over one window: fetch, validate value by value, store with
-// upsertReadings (a validated value replaces its provisional version and the rollups of its
-// buckets are recomputed), and advance the station × pollutant cursors, all in one transaction.
+// Hourly measures of one station over one window: fetch one pollutant per request (as AtmoSud's
+// public clients do on this endpoint), validate value by value, store with upsertReadings (a
+// validated value replaces its provisional version and the rollups of its buckets are recomputed),
+// remove the provisional values AtmoSud withdrew (invalidations), and advance the station ×
+// pollutant cursors, all in one transaction.
 import type { Transaction } from 'kysely';
 import { toCanonical } from '../../data/phenomena.js';
 import type { Database } from '../../data/schema.js';
 import { getCursor, setCursor } from '../../data/store/cursors.js';
 import { upsertReadings, type NewReading } from '../../data/store/readings.js';
+import { removeProvisionalReadings } from '../../data/store/remove-readings.js';
 import { ensureSeries } from '../../data/store/series.js';
 import { ATMOSUD_SOURCE } from './error-log.js';
 import type { PullContext } from './pull-context.js';
@@ -13,6 +16,7 @@ import { ATMOSUD_PHENOMENA, NOM_POLLUANT, lookupPollutant, type AtmosudPhenomeno
 import { check, describeZodError, measureListSchema, measureSchema } from './schemas.js';
 import { parseInstant, type ReferenceStation } from './stations.js';
 import { floorHour, isoParam, type TimeWindow } from './time-windows.js';
+import { HOUR_MS } from '../../data/store/rollups.js';
 import type { Db } from '../../data/db.js';
 
 const REFERENCE_SENSOR = 'reference';
@@ -28,6 +32,8 @@ export type MeasureStats = {
   unchanged: number;
   /** `valeur: null`: AtmoSud has no value for that hour. */
   skippedNull: number;
+  /** Stored provisional values AtmoSud withdrew (answered null, or no longer listed): removed. */
+  removed: number;
   rejected: number;
   /** Stored values of a pollutant the station's metadata says is not in service. */
   notInService: number;
@@ -38,6 +44,7 @@ export const emptyMeasureStats = (): MeasureStats => ({
   replaced: 0,
   unchanged: 0,
   skippedNull: 0,
+  removed: 0,
   rejected: 0,
   notInService: 0,
 });
@@ -92,38 +99,94 @@ function validationOf(text: string | null | undefined): 'validated' | 'provision
   return t === 'validee' || t === 'valide' || t === 'validated' ? 'validated' : 'provisional';
 }
 
+/**
+ * The pollutants asked for a station: every one its metadata names, in service or not (metadata
+ * can lag behind the analysers, and a value AtmoSud publishes is real reference data), or all six
+ * when it names none of them (no metadata).
+ */
+export function pollutantsToAsk(station: ReferenceStation): AtmosudPhenomenon[] {
+  const named = new Set<AtmosudPhenomenon>([
+    ...(station.pollutants ?? []),
+    ...station.periods.map((p) => p.phenomenon),
+  ]);
+  const asked = ATMOSUD_PHENOMENA.filter((p) => named.has(p));
+  return asked.length > 0 ? asked : [...ATMOSUD_PHENOMENA];
+}
+
+/** What one answer says about each hour, the last mention of an hour winning. */
+type Answer = {
+  /** phenomenon@time → the value, or null when AtmoSud answered `valeur: null`. */
+  hours: Map<string, Hour>;
+  /** Hours mentioned by items rejected for their value or unit: neither confirmed nor withdrawn. */
+  rejectedHours: Set<string>;
+  /**
+   * Whether every item could be placed on an hour of a pollutant. An item that could not (no
+   * parsable date, an unknown pollutant) might be the hour a stored value is at: the answer then
+   * withdraws nothing by omission.
+   */
+  attributable: boolean;
+};
+type Hour = { phenomenon: AtmosudPhenomenon; time: number; value: number | null; validation: string };
+const hourKey = (phenomenon: string, time: number) => `${phenomenon}@${time}`;
+
 export async function pullStationWindow(
   ctx: PullContext,
   station: ReferenceStation,
   window: TimeWindow,
   options: WindowOptions,
 ): Promise<MeasureStats> {
+  const asked = pollutantsToAsk(station);
+  // One request per pollutant, in flight together (the client caps concurrency). The window is
+  // stored only if every answer arrived, so that its cursor never passes a gap.
+  const settled = await Promise.allSettled(asked.map((p) => fetchPollutant(ctx, station, window, p)));
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const stats = emptyMeasureStats();
+  const answers = new Map<AtmosudPhenomenon, Answer>();
+  asked.forEach((p, i) => {
+    const { data, request } = (
+      settled[i] as PromiseFulfilledResult<Awaited<ReturnType<typeof fetchPollutant>>>
+    ).value;
+    answers.set(p, readAnswer(ctx, station, data, request, stats));
+  });
+  return storeWindow(ctx, station, window, options, answers, stats);
+}
+
+function fetchPollutant(
+  ctx: PullContext,
+  station: ReferenceStation,
+  window: TimeWindow,
+  phenomenon: AtmosudPhenomenon,
+) {
   const query = {
     station_id: station.code,
-    // Every pulled pollutant, not only those in service: metadata can lag behind the analysers,
-    // and a value AtmoSud publishes is real reference data (docs/atmosud.md).
-    nom_polluant: ATMOSUD_PHENOMENA.map((p) => NOM_POLLUANT[p]).join(','),
+    nom_polluant: NOM_POLLUANT[phenomenon],
     temporalite: 'horaire',
     date_debut: isoParam(window.from),
     date_fin: isoParam(window.to),
     format: 'json',
     download: 'false',
   };
-  const { data, request } = await ctx.client.getJson(MEASURES_PATH, query, measureListSchema, ctx.signal);
-  const stats = emptyMeasureStats();
+  return ctx.client.getJson(MEASURES_PATH, query, measureListSchema, ctx.signal);
+}
+
+/** Validates the items of one answer; rejections go to the ingest error log. */
+function readAnswer(
+  ctx: PullContext,
+  station: ReferenceStation,
+  data: readonly unknown[],
+  request: string,
+  stats: MeasureStats,
+): Answer {
+  const answer: Answer = { hours: new Map(), rejectedHours: new Set(), attributable: true };
   const reject = (reason: string, item: unknown) => {
     stats.rejected += 1;
     ctx.errors.add({ request, reason: `${station.code}: ${reason}`, body: JSON.stringify(item) });
   };
-
-  // Keyed by phenomenon and time: a response listing an hour twice keeps its last value.
-  const values = new Map<
-    string,
-    { phenomenon: AtmosudPhenomenon; time: number; value: number; validation: string }
-  >();
   for (const item of data) {
     const parsed = check(measureSchema, item);
     if (!parsed.success) {
+      answer.attributable = false;
       reject(`measure rejected: ${describeZodError(parsed.error)}`, item);
       continue;
     }
@@ -139,6 +202,7 @@ export async function pullStationWindow(
     const pollutant = lookupPollutant(m.polluant_id, m.label_polluant ?? m.nom_polluant);
     if (pollutant.kind === 'ignored') continue;
     if (pollutant.kind === 'unknown') {
+      answer.attributable = false;
       reject(
         `unknown pollutant (polluant_id ${JSON.stringify(m.polluant_id)}, label ${JSON.stringify(m.label_polluant)})`,
         item,
@@ -148,29 +212,33 @@ export async function pullStationWindow(
     const phenomenon = pollutant.phenomenon;
     const time = parseInstant(m.date_debut);
     if (time === null) {
+      answer.attributable = false;
       reject(`field "date_debut": "${m.date_debut}" is not an ISO 8601 instant`, item);
       continue;
     }
+    const key = hourKey(phenomenon, time);
     if (m.valeur === null) {
       stats.skippedNull += 1;
+      answer.hours.set(key, { phenomenon, time, value: null, validation: validationOf(m.validation) });
       continue;
     }
     // The registry knows AtmoSud's "µg-m3" spelling; a missing unit is the documented µg/m³.
     const unit = m.unite?.trim() || undefined;
     const canonical = toCanonical(phenomenon, m.valeur, unit);
     if (!canonical.ok) {
+      answer.rejectedHours.add(key);
       reject(`${new Date(time).toISOString()}: ${canonical.reason}`, item);
       continue;
     }
-    values.set(`${phenomenon}@${time}`, {
+    // Keyed by phenomenon and time: a response listing an hour twice keeps its last value.
+    answer.hours.set(key, {
       phenomenon,
       time,
       value: canonical.value,
       validation: validationOf(m.validation),
     });
   }
-
-  return storeWindow(ctx, station, window, options, [...values.values()], stats);
+  return answer;
 }
 
 async function storeWindow(
@@ -178,14 +246,18 @@ async function storeWindow(
   station: ReferenceStation,
   window: TimeWindow,
   options: WindowOptions,
-  values: readonly { phenomenon: AtmosudPhenomenon; time: number; value: number; validation: string }[],
+  answers: ReadonlyMap<AtmosudPhenomenon, Answer>,
   stats: MeasureStats,
 ): Promise<MeasureStats> {
+  // Every hour of every answer; an hour a later answer mentions again keeps the later mention.
+  const hours = new Map<string, Hour>();
+  for (const answer of answers.values()) for (const [key, hour] of answer.hours) hours.set(key, hour);
   try {
     return await ctx.db.transaction().execute(async (trx) => {
       const readings: NewReading[] = [];
       const seen = new Set<AtmosudPhenomenon>();
-      for (const v of values) {
+      for (const v of hours.values()) {
+        if (v.value === null) continue;
         const seriesId = await ensureSeries(
           trx,
           {
@@ -205,6 +277,7 @@ async function storeWindow(
       stats.inserted += result.inserted;
       stats.replaced += result.replaced;
       stats.unchanged += result.unchanged;
+      stats.removed += await removeWithdrawn(trx, station, window, answers, hours);
       if (options.advanceCursors) {
         const cursor = Math.min(window.to, ctx.now());
         for (const p of new Set([...(station.pollutants ?? ATMOSUD_PHENOMENA), ...seen])) {
@@ -222,4 +295,61 @@ async function storeWindow(
     ctx.seriesCache.clear();
     throw e;
   }
+}
+
+/**
+ * Removes the stored provisional values of the station that the answers withdraw (docs/atmosud.md,
+ * "Invalidations"): an hour answered `valeur: null`, or an hour of an asked pollutant inside the
+ * window that its answer no longer lists. The window's first hour is not judged by omission:
+ * whether AtmoSud's `date_debut` bound is inclusive is not documented. An answer holding an item
+ * it could not place on an hour withdraws nothing by omission. Validated values are never removed.
+ */
+async function removeWithdrawn(
+  trx: Transaction<Database>,
+  station: ReferenceStation,
+  window: TimeWindow,
+  answers: ReadonlyMap<AtmosudPhenomenon, Answer>,
+  hours: ReadonlyMap<string, Hour>,
+): Promise<number> {
+  const nulls = [...hours.values()].filter((h) => h.value === null);
+  const judged = [...answers].filter(([, a]) => a.attributable).map(([p]) => p);
+  const phenomena = [...new Set([...judged, ...nulls.map((h) => h.phenomenon)])];
+  if (phenomena.length === 0) return 0;
+  const from = Math.min(window.from, ...nulls.map((h) => h.time));
+  const to = Math.max(window.to, ...nulls.map((h) => h.time + 1));
+  const provisional = await trx
+    .selectFrom('readings as r')
+    .innerJoin('series as s', 's.id', 'r.series_id')
+    .select(['r.series_id', 's.phenomenon', 'r.time'])
+    .where('s.station_id', '=', station.id)
+    .where('s.sensor', '=', REFERENCE_SENSOR)
+    .where('s.phenomenon', 'in', phenomena)
+    .where('r.validation', '=', 'provisional')
+    .where('r.time', '>=', from)
+    .where('r.time', '<', to)
+    .execute();
+  const judgedSet = new Set<string>(judged);
+  const rejected = new Set([...answers.values()].flatMap((a) => [...a.rejectedHours]));
+  const withdrawn = new Map<number, number[]>();
+  for (const row of provisional) {
+    const time = Number(row.time);
+    const key = hourKey(row.phenomenon, time);
+    const mention = hours.get(key);
+    const omitted =
+      mention === undefined &&
+      !rejected.has(key) &&
+      judgedSet.has(row.phenomenon) &&
+      time >= window.from + HOUR_MS &&
+      time < window.to;
+    if (mention?.value === null || omitted) {
+      const times = withdrawn.get(row.series_id) ?? [];
+      times.push(time);
+      withdrawn.set(row.series_id, times);
+    }
+  }
+  let removed = 0;
+  for (const [seriesId, times] of withdrawn) {
+    removed += (await removeProvisionalReadings(trx, seriesId, times)).length;
+  }
+  return removed;
 }

@@ -192,6 +192,7 @@ export function createAtmosudPuller(options: AtmosudPullerOptions): AtmosudPulle
       { name: 'souffle_atmosud_cycles_total', labels: `status="${s.status}"`, value: 1 },
       { name: 'souffle_atmosud_values_total', labels: 'kind="inserted"', value: s.values.inserted },
       { name: 'souffle_atmosud_values_total', labels: 'kind="replaced"', value: s.values.replaced },
+      { name: 'souffle_atmosud_values_total', labels: 'kind="removed"', value: s.values.removed },
       { name: 'souffle_atmosud_rejections_total', value: s.errors },
     ]);
     if (s.status === 'ok' || s.status === 'partial') {
@@ -262,7 +263,8 @@ function describe(s: PullSummary): string {
   const v = s.values;
   return (
     `${s.stations.inService} station(s) in service of ${s.stations.inArea} in the area, ` +
-    `${v.inserted} new value(s), ${v.replaced} replaced (validated or corrected), ${v.unchanged} unchanged; ` +
+    `${v.inserted} new value(s), ${v.replaced} replaced (validated or corrected), ` +
+    `${v.removed} removed (invalidated), ${v.unchanged} unchanged; ` +
     `${s.indices.written + s.indices.unchanged} commune index(es), ${s.indices.written} updated`
   );
 }

@@ -1,35 +1,53 @@
 // AirGradient firmware on `airgradient/readings/<serial>` (docs/ingest.md, "Wire formats"): flat
 // JSON, no timestamp (the receive time is used). Outdoor dual-sensor models nest PM, temperature
 // and humidity per channel under `channels`; both channels are stored as separate sensors
-// ("PMS5003:1", "PMS5003:2") and their disagreement is flagged.
+// ("PMS5003T:1", "PMS5003T:2") and their disagreement is flagged.
+import { PMS5003T } from '../../data/pms5003t.js';
 import { flagChannelDisagreement, flagHumid } from './quality-flags.js';
 import type { DecodedReading, DecodeResult, RawMessage, Rejection } from './types.js';
 import { checkValue, parsePayload } from './validation.js';
 
-type Field = { phenomenon: string; sensor: string };
+/** Which part of the monitor measures a key: its PM sensor, its T/RH sensor, or a fixed one. */
+type Field = { phenomenon: string; sensor: 'pm' | 'th' | 'S8' | 'SGP41' };
 
 /**
- * Measurement keys → phenomenon and sensor (AirGradient ONE: Plantower PMS5003, Sensirion SHT4x
- * and SGP41, SenseAir S8). `wifi`, `pm003Count`, raw SGP counts and boot counters are diagnostics;
+ * Measurement keys → phenomenon (airgradienthq/arduino, src/AgValue.cpp, firmware 3.1 and later;
+ * 3.0.x spelt the indices and the count `tvoc_index`, `nox_index`, `pm003_count`). `pm02Standard`
+ * is the sensor's CF=1 PM2.5 and `pm003Count` its count of particles above 0.3 µm, both kept as
+ * inputs of corrections. `wifi`, raw SGP counts, other counts and boot counters are diagnostics;
  * the firmware's `*Compensated` values are derived from these and not stored (Souffle keeps raw
  * values and flags them instead). Unknown keys are ignored, not fatal.
  */
 const FIELDS: Readonly<Record<string, Field>> = {
-  pm01: { phenomenon: 'pm1', sensor: 'PMS5003' },
-  pm02: { phenomenon: 'pm25', sensor: 'PMS5003' },
-  pm10: { phenomenon: 'pm10', sensor: 'PMS5003' },
-  atmp: { phenomenon: 'temperature', sensor: 'SHT4x' },
-  rhum: { phenomenon: 'humidity', sensor: 'SHT4x' },
+  pm01: { phenomenon: 'pm1', sensor: 'pm' },
+  pm02: { phenomenon: 'pm25', sensor: 'pm' },
+  pm10: { phenomenon: 'pm10', sensor: 'pm' },
+  pm02Standard: { phenomenon: 'pm25_cf1', sensor: 'pm' },
+  pm003Count: { phenomenon: 'pm03_count', sensor: 'pm' },
+  pm003_count: { phenomenon: 'pm03_count', sensor: 'pm' },
+  atmp: { phenomenon: 'temperature', sensor: 'th' },
+  rhum: { phenomenon: 'humidity', sensor: 'th' },
   rco2: { phenomenon: 'co2', sensor: 'S8' },
   tvocIndex: { phenomenon: 'voc_index', sensor: 'SGP41' },
+  tvoc_index: { phenomenon: 'voc_index', sensor: 'SGP41' },
   noxIndex: { phenomenon: 'nox_index', sensor: 'SGP41' },
+  nox_index: { phenomenon: 'nox_index', sensor: 'SGP41' },
 };
 
 /** Keys measured per channel on outdoor models (a PMS5003T per channel, with its own T/RH). */
-const CHANNEL_KEYS = ['pm01', 'pm02', 'pm10', 'atmp', 'rhum'] as const;
+const CHANNEL_KEYS = ['pm01', 'pm02', 'pm10', 'pm02Standard', 'pm003Count', 'atmp', 'rhum'] as const;
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Whether the monitor is an Open Air (outdoor): its `model` is "O-…" (O-1PST, O-1PPT, O-1PP, …,
+ * sent since firmware 3.1), or it nests channels. Its PM sensor is then a PMS5003T, which also
+ * measures temperature and humidity; the indoor ONE (I-9PSL) has a PMS5003 and an SHT4x.
+ */
+function isOpenAir(body: Record<string, unknown>): boolean {
+  return (typeof body.model === 'string' && body.model.startsWith('O-')) || body.channels !== undefined;
+}
 
 export function decodeAirGradient(message: RawMessage): DecodeResult {
   const parsed = parsePayload(message.payload);
@@ -39,10 +57,17 @@ export function decodeAirGradient(message: RawMessage): DecodeResult {
     return { readings: [], rejections: [malformed('payload is not a JSON object of AirGradient readings')] };
   }
   const time = message.receivedAt;
+  const outdoor = isOpenAir(body);
   const readings: DecodedReading[] = [];
   const rejections: Rejection[] = [];
-  const decode = (key: string, value: unknown, sensor: string, label: string, into: DecodedReading[]) => {
+  const sensorOf = (field: Field, channel?: string): string => {
+    if (field.sensor === 'S8' || field.sensor === 'SGP41') return field.sensor;
+    const model = outdoor ? PMS5003T : field.sensor === 'pm' ? 'PMS5003' : 'SHT4x';
+    return channel === undefined ? model : `${model}:${channel}`;
+  };
+  const decode = (key: string, value: unknown, label: string, into: DecodedReading[], channel?: string) => {
     const field = FIELDS[key]!;
+    const sensor = sensorOf(field, channel);
     const checked = checkValue({ phenomenon: field.phenomenon, value, sensor, time }, label);
     if (checked.ok) into.push(checked.reading);
     else rejections.push(checked.rejection);
@@ -61,7 +86,7 @@ export function decodeAirGradient(message: RawMessage): DecodeResult {
       }
       const list: DecodedReading[] = [];
       for (const key of CHANNEL_KEYS) {
-        if (key in channel) decode(key, channel[key], `PMS5003:${name}`, `channels.${name}.${key}`, list);
+        if (key in channel) decode(key, channel[key], `channels.${name}.${key}`, list, name);
       }
       perChannel.push(list);
       readings.push(...list);
@@ -70,8 +95,7 @@ export function decodeAirGradient(message: RawMessage): DecodeResult {
   // With channels, the top-level PM, temperature and humidity are the firmware's average of them.
   const averaged = perChannel.length > 0 ? new Set<string>(CHANNEL_KEYS) : new Set<string>();
   for (const [key, value] of Object.entries(body)) {
-    const field = FIELDS[key];
-    if (field && !averaged.has(key)) decode(key, value, field.sensor, key, readings);
+    if (FIELDS[key] && !averaged.has(key)) decode(key, value, key, readings);
   }
   if (perChannel.length === 2) flagChannelDisagreement(perChannel[0]!, perChannel[1]!);
   if (readings.length === 0 && rejections.length === 0) {

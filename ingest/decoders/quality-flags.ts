@@ -2,15 +2,20 @@
 // air) and the agreement of a dual-sensor monitor's two channels.
 import { FLAGS, HUMID_THRESHOLD } from '../../data/flags.js';
 import { getPhenomenon } from '../../data/phenomena.js';
+import { compensatePms5003tHumidity, isPms5003t } from '../../data/pms5003t.js';
 import type { DecodedReading } from './types.js';
 
 /**
  * Flags optical PM readings `humid` when relative humidity measured at the same time is ≥ 75 %
  * (hygroscopic growth; docs/ingest.md, "Validation"). The humidity of the same sensor (a PMS5003T channel)
- * is preferred; otherwise the highest humidity the device reported at that time.
+ * is preferred; otherwise the highest humidity the device reported at that time. A PMS5003T's
+ * humidity is compensated first, as AirGradient's firmware does (data/pms5003t.ts): it measures
+ * the enclosure's warmer air and reads low.
  */
 export function flagHumid(readings: DecodedReading[]): void {
-  const humidity = readings.filter((r) => r.phenomenon === 'humidity');
+  const humidity = readings
+    .filter((r) => r.phenomenon === 'humidity')
+    .map((h) => (isPms5003t(h.sensor) ? { ...h, value: compensatePms5003tHumidity(h.value) } : h));
   if (humidity.length === 0) return;
   for (const r of readings) {
     if (!getPhenomenon(r.phenomenon)?.opticalPm) continue;

@@ -101,8 +101,9 @@ export function airgradientPayload(
 
 /**
  * The same measurements as native readings named after the sensors the AirGradient decoder
- * stores ("PMS5003:1"/"PMS5003:2" per channel on dual models, "PMS5003" and "SHT4x" otherwise,
- * "SGP41"): history published through the native topic lands in the same series as live data.
+ * stores: an Open Air's PMS5003T ("PMS5003T:1"/"PMS5003T:2" per channel on dual models) for PM,
+ * CF=1 PM2.5, the 0.3 µm count, temperature and humidity, and "SGP41": history published through
+ * the native topic lands in the same series as live data.
  */
 export function airgradientHistory(
   device: SimDevice,
@@ -110,8 +111,15 @@ export function airgradientHistory(
   ch2: Measured | null,
   ts: number,
 ): NativeReading[] {
-  const pm = (c: Channel) => ({ pm1: c.pm01!, pm25: c.pm02!, pm10: c.pm10! });
-  const th = (c: Channel) => ({ temperature: c.atmp!, humidity: c.rhum! });
+  const values = (c: Channel) => ({
+    pm1: c.pm01!,
+    pm25: c.pm02!,
+    pm10: c.pm10!,
+    pm25_cf1: c.pm02Standard!,
+    pm03_count: c.pm003Count!,
+    temperature: c.atmp!,
+    humidity: c.rhum!,
+  });
   const one = airgradientChannel(ch1);
   const sgp = {
     ts,
@@ -121,10 +129,10 @@ export function airgradientHistory(
   if (ch2 && device.model === 'O-1PPT') {
     const two = airgradientChannel(ch2);
     return [
-      { ts, sensor: 'PMS5003:1', values: { ...pm(one), ...th(one) } },
-      { ts, sensor: 'PMS5003:2', values: { ...pm(two), ...th(two) } },
+      { ts, sensor: 'PMS5003T:1', values: values(one) },
+      { ts, sensor: 'PMS5003T:2', values: values(two) },
       sgp,
     ];
   }
-  return [{ ts, sensor: 'PMS5003', values: pm(one) }, { ts, sensor: 'SHT4x', values: th(one) }, sgp];
+  return [{ ts, sensor: 'PMS5003T', values: values(one) }, sgp];
 }

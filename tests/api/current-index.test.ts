@@ -113,10 +113,25 @@ describe('GET /api/v1/stations?index=', () => {
       dominant: 'pm25',
       date: '2026-03-09',
       day: 'yesterday',
+      pollutants: ['pm25'],
+      partial: true,
+      from: '2026-03-08T23:00:00.000Z',
+      until: '2026-03-09T23:00:00.000Z',
+      indicative: true,
     });
     expect(stations['FR-X']!.index).toMatchObject({ level: 2, dominant: 'no2', day: 'yesterday' });
-    expect(stations['neuf-b']!.index).toMatchObject({ available: false, level: 0, colour: '#DDDDDD' });
-    expect(stations['muet-c']!.index).toMatchObject({ available: false, level: 0, dominant: null });
+    expect(stations['neuf-b']!.index).toMatchObject({
+      available: false,
+      level: 0,
+      colour: '#DDDDDD',
+      reason: 'not-enough-hours',
+    });
+    expect(stations['muet-c']!.index).toMatchObject({
+      available: false,
+      level: 0,
+      dominant: null,
+      reason: 'no-pollutant',
+    });
   });
 
   it('gives the same index as /index for every station', async () => {

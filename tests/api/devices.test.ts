@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FLAGS } from '../../data/flags.js';
 import type { DeviceStatusResponse } from '../../data/api-types.js';
 import { deviceConnection, type DeviceConnection } from '../../data/device-connection.js';
 import { NAME_MESSAGE, SERIAL_MESSAGE } from '../../data/device-registration.js';
@@ -200,6 +201,21 @@ describe('GET /api/v1/devices/{id}/status', () => {
   beforeAll(async () => {
     token = (await json<DeviceConnection>(await create({ name: 'Mine', lat: 43.2, lon: 5.3 }))).token;
     await readings(f.db, 'mine', 'pm25', [...hourly(TODAY - 2 * HOUR, 2, 7), ...hourly(TODAY, 3, 9)]);
+    // Flagged readings of yesterday evening (within 24 h) and of the day before (not counted).
+    const stuck = (t: number) => ({ t, value: 99.9, flags: FLAGS.stuck });
+    await readings(
+      f.db,
+      'mine',
+      'humidity',
+      [stuck(NOW - 25 * HOUR), stuck(TODAY - 3 * HOUR), stuck(TODAY - 3 * HOUR + 60_000)],
+      {
+        sensor: 'SHT4x',
+        unit: '%',
+      },
+    );
+    await readings(f.db, 'mine', 'pm25', [{ t: TODAY - HOUR, value: 80, flags: FLAGS.spike | FLAGS.humid }], {
+      sensor: 'PMS5003',
+    });
     await f.db
       .updateTable('devices')
       .set({ last_seen: NOW - 60_000 })
@@ -217,7 +233,7 @@ describe('GET /api/v1/devices/{id}/status', () => {
     ]);
   });
 
-  it('tells the owner when the device was seen, how many values arrived today and why some were rejected', async () => {
+  it('tells the owner when the device was seen, how many values arrived today, which were flagged and why some were rejected', async () => {
     const res = await f.app.request('/api/v1/devices/mine/status', {
       headers: { Authorization: basic('mine', token) },
     });
@@ -231,6 +247,7 @@ describe('GET /api/v1/devices/{id}/status', () => {
       lastReading: '2026-03-10T02:10:00.000Z',
       // since local midnight (Paris, 23:00 UTC the day before): the value at 23:10 UTC counts
       valuesToday: 4,
+      flagged24h: { humid: 1, channel_disagreement: 0, stuck: 2, spike: 1 },
       errors: [
         {
           time: new Date(NOW - 120_000).toISOString(),

@@ -97,9 +97,11 @@ describe('GET /api/v1/stations/{id}/latest', () => {
     expect(body.indices.eaqi.available).toBe(true);
   });
 
-  it('does not mark indices of a reference station indicative', async () => {
+  it('does not mark a reference station as citizen data, but marks its computed indices indicative', async () => {
     const body = await json<LatestResponse>(await f.app.request('/api/v1/stations/FR-X/latest'));
     expect(body.indicative).toBe(false);
+    expect(body.indices.atmo.indicative).toBe(true);
+    expect(body.indices.eaqi.indicative).toBe(true);
     expect(body.values[0]).toMatchObject({ phenomenon: 'no2', validation: 'validated' });
   });
 
@@ -121,10 +123,17 @@ describe('GET /api/v1/stations/{id}/index', () => {
       scheme: 'atmo',
       station: 'FR-X',
       date: '2026-03-09',
-      indicative: false,
+      indicative: true,
       level: 2,
       dominant: 'no2',
+      pollutants: ['no2'],
+      partial: true,
+      // Local 9 March (Paris, UTC+1) runs from 8 March 23:00 UTC to 9 March 23:00 UTC.
+      from: '2026-03-08T23:00:00.000Z',
+      until: '2026-03-09T23:00:00.000Z',
+      inputs: [{ pollutant: 'no2', value: 45, hours: 23, needed: 18 }],
     });
+    expect(body).not.toHaveProperty('reason');
     expect(body.subIndices.find((s) => s.pollutant === 'no2')).toMatchObject({ concentration: 45, level: 2 });
     expect(body.subIndices.find((s) => s.pollutant === 'pm25')).toMatchObject({
       available: false,
@@ -142,7 +151,7 @@ describe('GET /api/v1/stations/{id}/index', () => {
     });
   });
 
-  it('gives EAQI and US AQI now, or of a day from daily means', async () => {
+  it('gives EAQI and US AQI now, and the US AQI of a day from daily means', async () => {
     expect(await index('ecole-a/index?scheme=eaqi')).toMatchObject({ date: null, level: 2 });
     expect(await index('ecole-a/index?scheme=usaqi')).toMatchObject({ date: null, value: 56 });
     // Yesterday: 20 hours of 40 µg/m³ → 24-hour mean 40 → AQI 49/19.9 × (40.0 − 35.5) + 101 = 112.
@@ -150,10 +159,14 @@ describe('GET /api/v1/stations/{id}/index', () => {
       date: '2026-03-09',
       value: 112,
     });
-    expect(await index('ecole-a/index?scheme=eaqi&date=2026-03-09')).toMatchObject({
-      level: 3,
-      dominant: 'pm25',
-    });
+  });
+
+  it('refuses a daily EAQI, which the EEA does not define, saying so', async () => {
+    const res = await f.app.request('/api/v1/stations/ecole-a/index?scheme=eaqi&date=2026-03-09');
+    expect(res.status).toBe(400);
+    const { error } = await json<{ error: { code: string; message: string } }>(res);
+    expect(error.code).toBe('invalid_query');
+    expect(error.message).toContain('the EEA defines no daily EAQI');
   });
 
   it('says unavailable for a day without data', async () => {
@@ -161,6 +174,8 @@ describe('GET /api/v1/stations/{id}/index', () => {
       available: false,
       level: 0,
       dominant: null,
+      reason: 'not-enough-hours',
+      inputs: [],
     });
   });
 

@@ -138,6 +138,31 @@ describe('GET /api/v1/stations/{id}/series', () => {
     expect(seen).toEqual(Array.from({ length: 18 }, (_, i) => i));
   });
 
+  it('reads a raw series of several chunks whole and in order, and pages it', async () => {
+    // 12 000 readings a minute apart: a page of 11 000 is read in chunks of 5 000, 5 000 and 1 000
+    // (api/raw-series-chunks.ts), the next page after the cursor in one.
+    const start = TODAY - 10 * DAY;
+    await citizen(f.db, { id: 'ecole-b', lat: 43.3, lon: 5.4 });
+    await readings(
+      f.db,
+      'ecole-b',
+      'pm25',
+      Array.from({ length: 12_000 }, (_, i) => ({ t: start + i * MIN, value: i })),
+    );
+    const query = `phenomenon=pm25&step=raw&from=${new Date(start).toISOString()}&to=2026-03-11`;
+    const page = async (q: string) => {
+      const res = await f.app.request(`/api/v1/stations/ecole-b/series?${q}`);
+      expect(res.status, await res.clone().text()).toBe(200);
+      return json<SeriesResponse>(res);
+    };
+    const first = await page(`${query}&limit=11000`);
+    expect(first.points.map((p) => p.value)).toEqual(Array.from({ length: 11_000 }, (_, i) => i));
+    expect(first.next).not.toBeNull();
+    const second = await page(`${query}&limit=11000&cursor=${first.next}`);
+    expect(second.points.map((p) => p.value)).toEqual(Array.from({ length: 1_000 }, (_, i) => 11_000 + i));
+    expect(second.next).toBeNull();
+  });
+
   it('picks another sensor on request', async () => {
     const body = await series('phenomenon=pm25&step=raw&sensor=PMS5003:2&from=2026-03-01');
     expect(body.points.map((p) => p.value)).toEqual([99]);

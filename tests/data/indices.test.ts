@@ -5,18 +5,23 @@ import {
   US_AQI_CATEGORIES,
   WHO_GUIDELINES,
   atmoDaily,
+  atmoNow,
   atmoSubIndex,
   eaqi,
+  eaqiNow,
+  hoursNeededFor,
   eaqiSubIndex,
   indexBands,
   nowcast,
   usAqi,
+  usAqiNow,
   usAqiSubIndex,
   type AtmoPollutant,
   type EaqiPollutant,
   type HourlySeries,
   type UsAqiPollutant,
 } from '../../data/indices.js';
+import { localDay } from '../../data/local-days.js';
 
 // Every expected value below is written by hand from the official tables in docs/methods.md, not
 // read from data/indices/, so a typo in the implementation's tables fails a test.
@@ -79,8 +84,10 @@ const US_AQI_CASES: Record<UsAqiPollutant, [number, number][]> = {
     [153, 100], [154, 100], [154.9, 100], [155, 101], [200, 123],
     [253, 150], [254, 150], [254.9, 150], [255, 151], [300, 173],
     [353, 200], [354, 200], [354.9, 200], [355, 201], [400, 266],
-    [423, 299], [424, 300], [424.9, 300], [425, 301], [450, 332],
-    [503, 399], [504, 400], [504.9, 400], [505, 401], [550, 446],
+    // Hazardous is one row since 2024 (EPA-454/B-24-002): 425–604 → 301–500, so
+    // AQI = 301 + 199/179 × (C − 425): 504 → 388.83 → 389, 505 → 389.94 → 390, 604 → 500.
+    [423, 299], [424, 300], [424.9, 300], [425, 301], [450, 329],
+    [503, 388], [504, 389], [504.9, 389], [505, 390], [550, 440],
     [603, 499], [604, 500], [604.9, 500],
   ],
 };
@@ -98,18 +105,25 @@ const US_AQI_NAMES = [
 ] as const;
 
 describe('atmoSubIndex', () => {
-  // Around each upper bound u: the concentration is rounded half up to a whole number first.
+  // Around each upper bound u: classed as measured, no rounding (the arrêté has none), so u.0 is the
+  // lower class and anything above it, even u + 0.01, the next.
   const cases = entries(ATMO_UPPER).flatMap(([pollutant, uppers]) =>
     uppers.flatMap((u, i) => [
       { pollutant, c: u - 1, code: i + 1 },
-      { pollutant, c: u - 0.5, code: i + 1 }, // rounds up to u
+      { pollutant, c: u - 0.5, code: i + 1 },
       { pollutant, c: u, code: i + 1 },
-      { pollutant, c: u + 0.4, code: i + 1 }, // rounds down to u
-      { pollutant, c: u + 0.5, code: i + 2 }, // rounds up to u + 1
-      { pollutant, c: u + 0.6, code: i + 2 },
+      { pollutant, c: u + 0.01, code: i + 2 },
+      { pollutant, c: u + 0.1, code: i + 2 },
+      { pollutant, c: u + 0.4, code: i + 2 },
       { pollutant, c: u + 1, code: i + 2 },
     ]),
   );
+
+  it('classes NO2 40.0 as Bon and 40.1 as Moyen: no rounding before classing', () => {
+    expect(atmoSubIndex('no2', 40.0)).toBe(1);
+    expect(atmoSubIndex('no2', 40.1)).toBe(2);
+    expect(atmoSubIndex('pm25', 10.4)).toBe(2);
+  });
 
   it.each(cases)('classes $pollutant $c µg/m³ as code $code', ({ pollutant, c, code }) => {
     expect(atmoSubIndex(pollutant, c)).toBe(code);
@@ -119,11 +133,6 @@ describe('atmoSubIndex', () => {
     expect(atmoSubIndex('no2', 0)).toBe(1);
     expect(atmoSubIndex('pm25', -2)).toBe(1);
     expect(atmoSubIndex('o3', Number.NaN)).toBe(0);
-  });
-
-  it('rounds a value that is x.5 up to float noise as x.5', () => {
-    // (240.5 / 7) × 7 = 240.49999999999997 in binary; it stands for 240.5, which rounds to 241 → 5.
-    expect(atmoSubIndex('o3', (240.5 / 7) * 7)).toBe(5);
   });
 });
 
@@ -236,14 +245,27 @@ describe('nowcast', () => {
   });
 });
 
-const DAY = '2024-06-15';
-const DAY_START = Date.UTC(2024, 5, 15);
+// A summer day in Paris (UTC+2): local 15 June 2024 runs from 14 June 22:00 UTC to 15 June 22:00 UTC.
+const PARIS = 'Europe/Paris';
+const DAY = localDay('2024-06-15', PARIS);
+const DAY_START = DAY.start;
 const HOUR = 3_600_000;
 
-/** Hourly means keyed by the start of their hour, the first one starting at `fromHour` (UTC). */
-const hours = (values: number[], fromHour = 0): HourlySeries =>
-  values.map((value, i) => ({ t: DAY_START + (fromHour + i) * HOUR, value }));
+/** Hourly means keyed by the start of their hour, the first `fromHour` hours after local midnight. */
+const hours = (values: number[], fromHour = 0, start = DAY_START): HourlySeries =>
+  values.map((value, i) => ({ t: start + (fromHour + i) * HOUR, value }));
 const repeat = (n: number, value: number) => Array.from({ length: n }, () => value);
+const input = (r: { inputs: { pollutant: string }[] }, p: string) => r.inputs.find((i) => i.pollutant === p);
+
+describe('hoursNeededFor', () => {
+  it('is 75 % of the local day’s hours, rounded up: 18 of 24, 18 of 23, 19 of 25', () => {
+    expect(DAY.start).toBe(Date.UTC(2024, 5, 14, 22));
+    expect(hoursNeededFor(DAY)).toBe(18);
+    expect(hoursNeededFor(localDay('2026-03-29', PARIS))).toBe(18); // 23 hours: 17.25 → 18
+    expect(hoursNeededFor(localDay('2026-10-25', PARIS))).toBe(19); // 25 hours: 18.75 → 19
+    expect(hoursNeededFor(localDay('2026-10-25', 'UTC'))).toBe(18);
+  });
+});
 
 describe('atmoDaily', () => {
   it('classes NO2 by the maximum of the day’s hourly means', () => {
@@ -255,16 +277,22 @@ describe('atmoDaily', () => {
     });
   });
 
-  it('classes PM10 by the daily mean, rounded', () => {
-    // (23 × 20 + 200) / 24 = 27.5 → 28 → Moyen; the maximum (200) would have been 6.
+  it('classes PM10 by the daily mean, as it is', () => {
+    // (23 × 20 + 200) / 24 = 27.5 → Moyen; the maximum (200) would have been 6.
     const result = atmoDaily({ pm10: hours([...repeat(23, 20), 200]) }, DAY);
     expect(result).toMatchObject({ value: 2, label: { fr: 'Moyen', en: 'Fair' }, colour: '#50CCAA' });
     expect(result.subIndices.find((s) => s.pollutant === 'pm10')?.concentration).toBe(27.5);
   });
 
-  it('needs 18 of 24 hours for a mean', () => {
+  it('classes a daily NO2 maximum of 40.0 as Bon and of 40.1 as Moyen', () => {
+    expect(atmoDaily({ no2: hours([...repeat(23, 20), 40.0]) }, DAY).level).toBe(1);
+    expect(atmoDaily({ no2: hours([...repeat(23, 20), 40.1]) }, DAY).level).toBe(2);
+  });
+
+  it('needs 18 of 24 hours for a mean, and says why it has no index', () => {
     expect(atmoDaily({ pm25: hours(repeat(18, 30)) }, DAY)).toMatchObject({ available: true, value: 4 });
-    expect(atmoDaily({ pm25: hours(repeat(17, 30)) }, DAY)).toEqual({
+    const short = atmoDaily({ pm25: hours(repeat(17, 30)) }, DAY);
+    expect(short).toMatchObject({
       scheme: 'atmo',
       available: false,
       value: null,
@@ -272,7 +300,17 @@ describe('atmoDaily', () => {
       label: { fr: 'Indisponible', en: 'Unavailable' },
       colour: '#DDDDDD',
       dominant: null,
-      subIndices: expect.any(Array),
+      reason: 'not-enough-hours',
+      pollutants: [],
+      partial: false,
+    });
+    expect(input(short, 'pm25')).toEqual({
+      pollutant: 'pm25',
+      value: null,
+      hours: 17,
+      needed: 18,
+      from: DAY_START,
+      until: DAY_START + 17 * HOUR,
     });
   });
 
@@ -281,14 +319,60 @@ describe('atmoDaily', () => {
     expect(atmoDaily({ o3: hours(repeat(18, 200)) }, DAY)).toMatchObject({ value: 4, dominant: 'o3' });
   });
 
-  it('takes the hours starting from 00:00 up to, not including, the next day’s 00:00', () => {
-    const inside = hours(repeat(17, 10), 1); // 01:00 … 17:00
-    const previousDay = hours([10], -1); // 23:00 the day before
-    const nextMidnight = hours([500], 24); // 00:00 the day after
+  it('takes the hours from local midnight up to, not including, the next local midnight', () => {
+    const inside = hours(repeat(17, 10), 1); // 01:00 … 17:00 local
+    const previousDay = hours([10], -1); // 23:00 local the day before
+    const nextMidnight = hours([500], 24); // 00:00 local the day after
     expect(atmoDaily({ no2: [...inside, ...previousDay, ...nextMidnight] }, DAY).available).toBe(false);
     const result = atmoDaily({ no2: [...inside, ...hours([12], 0), ...nextMidnight] }, DAY);
-    expect(result).toMatchObject({ available: true, value: 1 });
+    expect(result).toMatchObject({ available: true, value: 1, from: DAY.start, until: DAY.end });
     expect(result.subIndices.find((s) => s.pollutant === 'no2')?.concentration).toBe(12);
+  });
+
+  it('counts a reading at 23:30 UTC in July in the next local day', () => {
+    const july14 = localDay('2026-07-14', PARIS);
+    const july15 = localDay('2026-07-15', PARIS);
+    // 17 hours of the 14th and 18 of the 15th at 20 µg/m³, and one hour of 300 µg/m³ (ATMO 5) at
+    // 23:30 UTC on the 14th, which is 01:30 on the 15th in Paris: counted in the 14th, it would
+    // give the 14th its 18th hour.
+    const no2 = [
+      ...hours(repeat(17, 20), 0, july14.start),
+      ...hours(repeat(18, 20), 3, july15.start),
+      { t: Date.UTC(2026, 6, 14, 23, 30), value: 300 },
+    ];
+    expect(atmoDaily({ no2 }, july15)).toMatchObject({ level: 5, inputs: [{ hours: 19, value: 300 }] });
+    expect(atmoDaily({ no2 }, july14)).toMatchObject({ level: 0, inputs: [{ hours: 17 }] });
+  });
+
+  it('needs 18 of the 23 hours of 29 March 2026 and 19 of the 25 hours of 25 October 2026', () => {
+    const spring = localDay('2026-03-29', PARIS);
+    expect(spring.end - spring.start).toBe(23 * HOUR);
+    const all = hours(repeat(24, 30), 0, spring.start); // the 24th hour is the next day's first
+    expect(atmoDaily({ pm25: all }, spring)).toMatchObject({ level: 4, inputs: [{ hours: 23, needed: 18 }] });
+    expect(atmoDaily({ pm25: hours(repeat(18, 30), 0, spring.start) }, spring).level).toBe(4);
+    const autumn = localDay('2026-10-25', PARIS);
+    expect(autumn.end - autumn.start).toBe(25 * HOUR);
+    expect(atmoDaily({ pm25: hours(repeat(18, 30), 0, autumn.start) }, autumn)).toMatchObject({
+      level: 0,
+      reason: 'not-enough-hours',
+      inputs: [{ hours: 18, needed: 19 }],
+    });
+    expect(atmoDaily({ pm25: hours(repeat(25, 30), 0, autumn.start) }, autumn)).toMatchObject({
+      level: 4,
+      inputs: [{ hours: 25, needed: 19 }],
+    });
+  });
+
+  it('uses only completed hours: with `now`, the hour in progress and later ones do not count', () => {
+    const now = DAY_START + 18 * HOUR + 20 * 60_000; // 18:20 local: 18 hours completed
+    const no2 = hours([...repeat(18, 20), 400, 400]); // 18:00 (in progress) and 19:00 at 400
+    expect(atmoDaily({ no2 }, DAY, { now })).toMatchObject({
+      level: 1,
+      from: DAY_START,
+      until: DAY_START + 18 * HOUR,
+      inputs: [{ pollutant: 'no2', value: 20, hours: 18 }],
+    });
+    expect(atmoDaily({ no2 }, DAY).level).toBe(6);
   });
 
   it('counts one hour once, keeping its later value', () => {
@@ -304,7 +388,7 @@ describe('atmoDaily', () => {
     );
   });
 
-  it('is the worst sub-index and names its pollutant', () => {
+  it('is the worst sub-index and names its pollutant, partial when some pollutant is missing', () => {
     const result = atmoDaily(
       { pm10: hours(repeat(24, 30)), no2: hours(repeat(24, 100)), o3: hours(repeat(24, 40)) },
       DAY,
@@ -317,6 +401,20 @@ describe('atmoDaily', () => {
       ['o3', 1],
       ['so2', null],
     ]);
+    expect(result).toMatchObject({ pollutants: ['pm10', 'no2', 'o3'], partial: true });
+  });
+
+  it('is an ATMO of particles only for a PM sensor, and whole with the five pollutants', () => {
+    const pm = atmoDaily({ pm25: hours(repeat(24, 8)), pm10: hours(repeat(24, 15)) }, DAY);
+    expect(pm).toMatchObject({ level: 1, pollutants: ['pm25', 'pm10'], partial: true });
+    const five = atmoDaily(
+      Object.fromEntries(
+        (['pm25', 'pm10', 'no2', 'o3', 'so2'] as const).map((p) => [p, hours(repeat(24, 5))]),
+      ),
+      DAY,
+    );
+    expect(five).toMatchObject({ partial: false, pollutants: ['pm25', 'pm10', 'no2', 'o3', 'so2'] });
+    expect(five.inputs).toHaveLength(5);
   });
 
   it('breaks a tie in the fixed pollutant order, whatever the order of the keys', () => {
@@ -324,12 +422,84 @@ describe('atmoDaily', () => {
     expect(result).toMatchObject({ value: 2, dominant: 'pm25' });
   });
 
-  it('is Indisponible with no data at all', () => {
-    expect(atmoDaily({}, DAY)).toMatchObject({ available: false, level: 0, dominant: null });
+  it('is Indisponible with no data at all: no pollutant, unless the station measures one', () => {
+    expect(atmoDaily({}, DAY)).toMatchObject({
+      available: false,
+      level: 0,
+      dominant: null,
+      reason: 'no-pollutant',
+      inputs: [],
+    });
+    expect(atmoDaily({}, DAY, { measured: ['temperature', 'co2'] }).reason).toBe('no-pollutant');
+    expect(atmoDaily({}, DAY, { measured: ['pm25'] }).reason).toBe('not-enough-hours');
+  });
+});
+
+describe('indices of now', () => {
+  const NOW = Date.UTC(2026, 2, 10, 20, 30); // the hour 20:00–21:00 UTC is in progress
+  const H20 = Date.UTC(2026, 2, 10, 20);
+  const at = (hour: number, value: number) => ({ t: Date.UTC(2026, 2, 10, hour, 10), value });
+
+  it('EAQI: the newest completed hour, never the hour in progress', () => {
+    const result = eaqiNow({ no2: [at(18, 30), at(19, 20), at(20, 200)] }, NOW);
+    expect(result).toMatchObject({
+      level: 2,
+      from: H20 - HOUR,
+      until: H20,
+      inputs: [{ pollutant: 'no2', value: 20, hours: 1, from: H20 - HOUR, until: H20 }],
+    });
   });
 
-  it.each(['2024-02-30', '2024-6-15', 'yesterday', ''])('rejects the day "%s"', (day) => {
-    expect(() => atmoDaily({}, day)).toThrow(RangeError);
+  it('EAQI: takes an hour up to 3 completed hours old, then says no recent hour', () => {
+    expect(eaqiNow({ no2: [at(17, 30)] }, NOW).level).toBe(3);
+    expect(eaqiNow({ no2: [at(16, 30), at(20, 30)] }, NOW)).toMatchObject({
+      level: 0,
+      reason: 'no-recent-hour',
+    });
+    expect(eaqiNow({}, NOW, { measured: ['temperature'] }).reason).toBe('no-pollutant');
+  });
+
+  it('NowCast: c1 is the hour that ended last, the hour in progress is left out', () => {
+    const steady = Array.from({ length: 12 }, (_, i) => at(8 + i, 12));
+    const result = usAqiNow({ pm25: [...steady, at(20, 500)] }, NOW);
+    // NowCast of a steady 12 is 12: 51 + 49/26.3 × (12.0 − 9.1) = 56.4 → 56.
+    expect(result).toMatchObject({ value: 56, from: H20 - 12 * HOUR, until: H20 });
+    expect(input(result, 'pm25')).toMatchObject({ value: 12, hours: 12, needed: 2 });
+  });
+
+  it('NowCast: needs 2 of the 3 most recent completed hours', () => {
+    expect(usAqiNow({ pm25: [at(17, 12), at(19, 12), at(20, 12)] }, NOW).available).toBe(true);
+    expect(usAqiNow({ pm25: [at(16, 12), at(17, 12), at(20, 12)] }, NOW)).toMatchObject({
+      level: 0,
+      reason: 'no-recent-hour',
+    });
+  });
+
+  it('ATMO: today’s when today has enough completed hours, else yesterday’s, on local days', () => {
+    // 10 March 2026, Paris is UTC+1: local today began 9 March 23:00 UTC; 20:30 UTC is 21:30 local,
+    // so 21 hours of today are complete.
+    const today = localDay('2026-03-10', PARIS);
+    const yesterday = localDay('2026-03-09', PARIS);
+    const pm25 = [...hours(repeat(24, 30), 0, yesterday.start), ...hours(repeat(22, 8), 0, today.start)];
+    expect(atmoNow({ pm25 }, NOW, PARIS)).toMatchObject({
+      date: '2026-03-10',
+      day: 'today',
+      level: 1,
+      until: H20,
+      inputs: [{ hours: 21 }],
+    });
+    const morning = today.start + 9 * HOUR + 30 * 60_000;
+    expect(atmoNow({ pm25 }, morning, PARIS)).toMatchObject({
+      date: '2026-03-09',
+      day: 'yesterday',
+      level: 4,
+    });
+    expect(atmoNow({}, morning, PARIS, { measured: ['pm25'] })).toMatchObject({
+      date: '2026-03-10',
+      day: 'today',
+      level: 0,
+      reason: 'not-enough-hours',
+    });
   });
 });
 
@@ -359,7 +529,13 @@ describe('eaqi', () => {
   });
 
   it('is unavailable without a usable concentration', () => {
-    expect(eaqi({})).toMatchObject({ available: false, value: null, level: 0, colour: '#DDDDDD' });
+    expect(eaqi({})).toMatchObject({
+      available: false,
+      value: null,
+      level: 0,
+      colour: '#DDDDDD',
+      reason: 'no-pollutant',
+    });
     expect(eaqi({ pm25: null, no2: Number.NaN }).available).toBe(false);
   });
 });
@@ -416,7 +592,7 @@ describe('indexBands', () => {
     expect(bands[5]).toMatchObject({ label: { en: 'Extremely poor' }, colour: '#7D2181' });
   });
 
-  it('gives one US AQI band per category, merging the two Hazardous PM10 rows', () => {
+  it('gives one US AQI band per category', () => {
     expect(indexBands('usaqi', 'pm10').map((b) => [b.from, b.to, b.level])).toEqual([
       [0, 54, 1],
       [54, 154, 2],

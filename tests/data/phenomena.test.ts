@@ -35,6 +35,8 @@ describe('the phenomenon registry', () => {
       'noise',
       'voc_index',
       'nox_index',
+      'pm25_cf1',
+      'pm03_count',
     ]) {
       expect(PHENOMENON_CODES).toContain(code);
       const p = PHENOMENA[code as keyof typeof PHENOMENA];
@@ -48,6 +50,8 @@ describe('the phenomenon registry', () => {
     expect(PHENOMENA.temperature.unit).toBe('°C');
     expect(PHENOMENA.pressure.unit).toBe('hPa');
     expect(PHENOMENA.noise.unit).toBe('dB(A)');
+    expect(PHENOMENA.pm25_cf1.unit).toBe('µg/m³');
+    expect(PHENOMENA.pm03_count.unit).toBe('particles/0.1 L');
   });
 
   it('gives every phenomenon exactly one place in the display order', () => {

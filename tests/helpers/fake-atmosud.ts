@@ -104,7 +104,13 @@ export async function startFakeAtmosud(
   );
   app.get(
     '/observations/stations/mesures',
-    handle('measures', (c, q) => c.json({ mesures: measuresFor(data, q) })),
+    handle('measures', (c, q) =>
+      // Public clients send one pollutant per request here (comma lists are only seen on
+      // /mesures/derniere): the fake refuses a list, so that a puller sending one fails its tests.
+      (q.nom_polluant ?? '').includes(',')
+        ? c.json({ detail: 'nom_polluant: one pollutant per request' }, 400)
+        : c.json({ mesures: measuresFor(data, q) }),
+    ),
   );
   app.get(
     '/iqa2021/commune/indices/journalier',

@@ -144,6 +144,7 @@ describe('the AirGradient decoder', () => {
       'pm1@PMS5003': 3,
       'pm25@PMS5003': 7,
       'pm10@PMS5003': 8,
+      'pm03_count@PMS5003': 442,
       'temperature@SHT4x': 25.87,
       'humidity@SHT4x': 43,
       'voc_index@SGP41': 100,
@@ -152,39 +153,108 @@ describe('the AirGradient decoder', () => {
     expect(readings.every((r) => r.time === NOW)).toBe(true);
   });
 
-  it('stores both channels of an outdoor model as separate sensors and flags their disagreement', () => {
+  it('stores both channels of an outdoor model as separate PMS5003T sensors and flags their disagreement', () => {
     const { readings, rejections } = decodeAirGradient(
       msg(topic, {
         pm02: 25,
         atmp: 20,
         rco2: -1,
         channels: {
-          '1': { pm01: 2, pm02: 10, pm10: 12, atmp: 20.1, rhum: 80 },
+          '1': { pm01: 2, pm02: 10, pm10: 12, pm02Standard: 11, pm003Count: 900, atmp: 20.1, rhum: 80 },
           '2': { pm01: 2, pm02: 40, pm10: 13, atmp: 19.9, rhum: 50 },
         },
       }),
     );
     expect(byCode(readings)).toEqual({
-      'pm1@PMS5003:1': 2,
-      'pm25@PMS5003:1': 10,
-      'pm10@PMS5003:1': 12,
-      'temperature@PMS5003:1': 20.1,
-      'humidity@PMS5003:1': 80,
-      'pm1@PMS5003:2': 2,
-      'pm25@PMS5003:2': 40,
-      'pm10@PMS5003:2': 13,
-      'temperature@PMS5003:2': 19.9,
-      'humidity@PMS5003:2': 50,
+      'pm1@PMS5003T:1': 2,
+      'pm25@PMS5003T:1': 10,
+      'pm10@PMS5003T:1': 12,
+      'pm25_cf1@PMS5003T:1': 11,
+      'pm03_count@PMS5003T:1': 900,
+      'temperature@PMS5003T:1': 20.1,
+      'humidity@PMS5003T:1': 80,
+      'pm1@PMS5003T:2': 2,
+      'pm25@PMS5003T:2': 40,
+      'pm10@PMS5003T:2': 13,
+      'temperature@PMS5003T:2': 19.9,
+      'humidity@PMS5003T:2': 50,
     });
     expect(rejections.map((r) => r.reason)).toEqual([
       'rco2 (co2): -1 ppm is outside the physical range 0–40000 ppm',
     ]);
     const flags = (sensor: string, p: string) =>
       readings.find((r) => r.sensor === sensor && r.phenomenon === p)!.flags;
-    expect(flags('PMS5003:1', 'pm25')).toBe(FLAGS.channel_disagreement | FLAGS.humid);
-    expect(flags('PMS5003:2', 'pm25')).toBe(FLAGS.channel_disagreement);
-    expect(flags('PMS5003:1', 'pm10')).toBe(FLAGS.humid);
-    expect(flags('PMS5003:2', 'pm10')).toBe(0);
+    expect(flags('PMS5003T:1', 'pm25')).toBe(FLAGS.channel_disagreement | FLAGS.humid);
+    expect(flags('PMS5003T:2', 'pm25')).toBe(FLAGS.channel_disagreement);
+    expect(flags('PMS5003T:1', 'pm10')).toBe(FLAGS.humid);
+    expect(flags('PMS5003T:2', 'pm10')).toBe(0); // raw 50 % is 70.3 % compensated: not humid
+  });
+
+  it("labels an Open Air's sensor PMS5003T, keeps CF=1 PM2.5 and the 0.3 µm count, and tests humidity compensated", () => {
+    // An O-1PST on firmware 3.3 (src/AgValue.cpp, buildOutdoor with the compensated values).
+    const openAir = (rhum: number) =>
+      decodeAirGradient(
+        msg(topic, {
+          pm01: 4.5,
+          pm02: 8.17,
+          pm10: 9.33,
+          pm01Standard: 4.5,
+          pm02Standard: 8.5,
+          pm10Standard: 9.8,
+          pm003Count: 611.5,
+          pm005Count: 540.17,
+          pm01Count: 120,
+          pm02Count: 4.33,
+          atmp: 24.16,
+          atmpCompensated: 23.42,
+          rhum,
+          rhumCompensated: 76.6,
+          pm02Compensated: 6.35,
+          rco2: 431,
+          tvocIndex: 99,
+          tvocRaw: 31012,
+          noxIndex: 1,
+          noxRaw: 16800,
+          boot: 12,
+          bootCount: 12,
+          wifi: -61,
+          serialno: 'ecda3b1eaaaf',
+          firmware: '3.3.9',
+          model: 'O-1PST',
+        }),
+      );
+    const { readings, rejections } = openAir(55);
+    expect(rejections).toEqual([]);
+    expect(byCode(readings)).toEqual({
+      'pm1@PMS5003T': 4.5,
+      'pm25@PMS5003T': 8.17,
+      'pm10@PMS5003T': 9.33,
+      'pm25_cf1@PMS5003T': 8.5,
+      'pm03_count@PMS5003T': 611.5,
+      'temperature@PMS5003T': 24.16,
+      'humidity@PMS5003T': 55,
+      'co2@S8': 431,
+      'voc_index@SGP41': 99,
+      'nox_index@SGP41': 1,
+    });
+    // Raw 55 % is 1.259 × 55 + 7.34 = 76.6 % outside: humid, though the raw value is below 75.
+    const pm = (r: typeof readings) =>
+      r.filter((x) => x.phenomenon.startsWith('pm') && x.phenomenon !== 'pm03_count');
+    expect(pm(readings).map((r) => r.flags)).toEqual([FLAGS.humid, FLAGS.humid, FLAGS.humid, FLAGS.humid]);
+    // Raw 52 % is 72.8 %: not humid.
+    expect(pm(openAir(52).readings).every((r) => r.flags === 0)).toBe(true);
+  });
+
+  it('reads the names of firmware 3.0 (tvoc_index, nox_index, pm003_count)', () => {
+    const { readings } = decodeAirGradient(
+      msg(topic, { pm02: 5, pm003_count: 300, tvoc_index: 120, nox_index: 2 }),
+    );
+    expect(byCode(readings)).toEqual({
+      'pm25@PMS5003': 5,
+      'pm03_count@PMS5003': 300,
+      'voc_index@SGP41': 120,
+      'nox_index@SGP41': 2,
+    });
   });
 
   it('rejects a payload that is not an object of readings', () => {

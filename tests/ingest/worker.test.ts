@@ -109,8 +109,8 @@ describe('the ingest worker on Mosquitto', () => {
     });
     const pm25 = rows.filter((r) => r.phenomenon === 'pm25');
     expect(pm25.map((r) => [r.sensor, r.value, r.flags])).toEqual([
-      ['PMS5003:1', 8, FLAGS.humid],
-      ['PMS5003:2', 9, FLAGS.humid],
+      ['PMS5003T:1', 8, FLAGS.humid],
+      ['PMS5003T:2', 9, FLAGS.humid],
     ]);
     expect(rows.every((r) => r.time >= before && r.time <= Date.now())).toBe(true);
   });

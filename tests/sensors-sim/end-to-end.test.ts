@@ -140,8 +140,8 @@ describe('the simulator against a running platform', () => {
     expect(summary.http['200']).toBe(summary.byFormat.airrohr.messages);
     const expected: Record<string, string> = {
       native: 'native',
-      'O-1PPT': 'PMS5003:1',
-      'O-1PST': 'PMS5003',
+      'O-1PPT': 'PMS5003T:1',
+      'O-1PST': 'PMS5003T',
       'SDS011+BME280': 'SDS011',
       'SDS011+DHT22': 'SDS011',
     };
@@ -176,11 +176,13 @@ describe('the simulator against a running platform', () => {
     expect(result.acknowledged).toBe(result.messages);
     expect(result.readings).toBe(result.totalReadings);
     expect(progress.at(-1)).toBe(result.totalReadings);
-    // Values per reading: native 8; AirGradient dual 2 × 5 + 2, single 3 + 2 + 2; airrohr 2 + 3 (BME280) or 2 + 2 (DHT22).
+    // Values per reading: native 8; AirGradient dual 2 × 7 + 2, single 7 + 2 (PM1, PM2.5, PM10,
+    // CF=1 PM2.5, 0.3 µm count, temperature, humidity per PMS5003T, and the SGP41's two indices);
+    // airrohr 2 + 3 (BME280) or 2 + 2 (DHT22).
     const perReading: Record<string, number> = {
       native: 8,
-      'O-1PPT': 12,
-      'O-1PST': 7,
+      'O-1PPT': 16,
+      'O-1PST': 9,
       'SDS011+BME280': 5,
       'SDS011+DHT22': 4,
     };

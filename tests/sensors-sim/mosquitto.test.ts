@@ -102,8 +102,8 @@ describe('the simulator through Mosquitto', () => {
     expect(result.acknowledged).toBe(result.messages);
     const perReading: Record<string, number> = {
       native: 8,
-      'O-1PPT': 12,
-      'O-1PST': 7,
+      'O-1PPT': 16, // 2 PMS5003T × 7 values + 2 SGP41 indices
+      'O-1PST': 9,
       'SDS011+BME280': 5,
       'SDS011+DHT22': 4,
     };

@@ -128,29 +128,35 @@ describe('the AirGradient format', () => {
       decodeAirGradient(message(airgradientTopic(dual.serial!), JSON.stringify(payload))),
     );
     expect(series(readings)).toEqual([
-      'humidity@PMS5003:1',
-      'humidity@PMS5003:2',
+      'humidity@PMS5003T:1',
+      'humidity@PMS5003T:2',
       'nox_index@SGP41',
-      'pm10@PMS5003:1',
-      'pm10@PMS5003:2',
-      'pm1@PMS5003:1',
-      'pm1@PMS5003:2',
-      'pm25@PMS5003:1',
-      'pm25@PMS5003:2',
-      'temperature@PMS5003:1',
-      'temperature@PMS5003:2',
+      'pm03_count@PMS5003T:1',
+      'pm03_count@PMS5003T:2',
+      'pm10@PMS5003T:1',
+      'pm10@PMS5003T:2',
+      'pm1@PMS5003T:1',
+      'pm1@PMS5003T:2',
+      'pm25@PMS5003T:1',
+      'pm25@PMS5003T:2',
+      'pm25_cf1@PMS5003T:1',
+      'pm25_cf1@PMS5003T:2',
+      'temperature@PMS5003T:1',
+      'temperature@PMS5003T:2',
       'voc_index@SGP41',
     ]);
   });
 
   it('publishes the single-sensor payload flat, accepted whole', () => {
     expect(series(accepted(decodeLive(single)))).toEqual([
-      'humidity@SHT4x',
+      'humidity@PMS5003T',
       'nox_index@SGP41',
-      'pm10@PMS5003',
-      'pm1@PMS5003',
-      'pm25@PMS5003',
-      'temperature@SHT4x',
+      'pm03_count@PMS5003T',
+      'pm10@PMS5003T',
+      'pm1@PMS5003T',
+      'pm25@PMS5003T',
+      'pm25_cf1@PMS5003T',
+      'temperature@PMS5003T',
       'voc_index@SGP41',
     ]);
   });

@@ -1,29 +1,70 @@
-// Which day a daily index describes, as the badge says it (the API gives today's ATMO index once
-// today has enough hours, yesterday's before). Days are UTC days, as in the API.
+// Which local day a daily index describes, as the badge says it: the API gives today's ATMO index
+// once today has enough completed hours, yesterday's before, and says which (`day`): the badge
+// says the same words, whatever the zone of the reader's browser.
 import { describe, expect, it } from 'vitest';
-import { dayNote } from '../../web-components/index-badge.js';
-
-const MORNING = Date.UTC(2026, 2, 11, 8, 30);
+import { badgeText, dayNote, type BadgeIndex } from '../../web-components/index-badge.js';
+import { UNAVAILABLE } from '../../data/indices.js';
 
 describe('dayNote', () => {
-  it('says nothing for today, or for an index of now (no date)', () => {
-    expect(dayNote('2026-03-11', 'fr', MORNING)).toBe('');
-    expect(dayNote(null, 'fr', MORNING)).toBe('');
-    expect(dayNote(undefined, 'en', MORNING)).toBe('');
+  it('says "aujourd’hui" / "today" and "hier" / "yesterday" as the API says', () => {
+    expect(dayNote('2026-03-11', 'today', 'fr')).toBe('aujourd’hui');
+    expect(dayNote('2026-03-11', 'today', 'en')).toBe('today');
+    expect(dayNote('2026-03-10', 'yesterday', 'fr')).toBe('hier');
+    expect(dayNote('2026-03-10', 'yesterday', 'en')).toBe('yesterday');
   });
 
-  it('says "hier" / "yesterday" for the day before', () => {
-    expect(dayNote('2026-03-10', 'fr', MORNING)).toBe('hier');
-    expect(dayNote('2026-03-10', 'en', MORNING)).toBe('yesterday');
+  it('says nothing for an index of now (no date)', () => {
+    expect(dayNote(null, undefined, 'fr')).toBe('');
+    expect(dayNote(undefined, undefined, 'en')).toBe('');
   });
 
-  it('gives the date of an older day', () => {
-    expect(dayNote('2026-03-08', 'fr', MORNING)).toBe('8 mars');
-    expect(dayNote('2026-03-08', 'en', MORNING)).toBe('8 Mar');
+  it('gives the date of a day asked for', () => {
+    expect(dayNote('2026-03-08', undefined, 'fr')).toBe('8 mars');
+    expect(dayNote('2026-03-08', undefined, 'en')).toBe('8 Mar');
+  });
+});
+
+describe('badgeText', () => {
+  const base = {
+    scheme: 'atmo',
+    value: 2,
+    level: 2,
+    label: { fr: 'Moyen', en: 'Fair' },
+    colour: '#50CCAA',
+  } as const satisfies Partial<BadgeIndex>;
+
+  it('names an ATMO of particles only, and another partial one', () => {
+    const pm: BadgeIndex = {
+      ...base,
+      available: true,
+      dominant: 'pm25',
+      partial: true,
+      pollutants: ['pm25', 'pm10'],
+    };
+    expect(badgeText(pm, 'fr').scheme).toBe('Indice ATMO (particules seules)');
+    expect(badgeText(pm, 'en').scheme).toBe('ATMO index (particles only)');
+    const no2: BadgeIndex = { ...pm, dominant: 'no2', pollutants: ['no2', 'pm10'] };
+    expect(badgeText(no2, 'fr').scheme).toBe('Indice ATMO (partiel)');
+    expect(badgeText({ ...pm, partial: false }, 'fr').scheme).toBe('Indice ATMO');
   });
 
-  it('counts in UTC days: just after midnight in Paris, the UTC day has not turned yet', () => {
-    const parisMidnight = Date.UTC(2026, 2, 10, 23, 30); // 00:30 on the 11th in Paris
-    expect(dayNote('2026-03-10', 'fr', parisMidnight)).toBe('');
+  it('gives the reason of "Indisponible" in words', () => {
+    const unavailable: BadgeIndex = {
+      ...base,
+      ...UNAVAILABLE,
+      value: null,
+      available: false,
+      dominant: null,
+    };
+    expect(badgeText({ ...unavailable, reason: 'not-enough-hours' }, 'fr')).toMatchObject({
+      label: 'Indisponible',
+      reason: 'trop peu d’heures mesurées',
+    });
+    expect(badgeText({ ...unavailable, reason: 'no-recent-hour' }, 'en').reason).toBe(
+      'no recent hourly mean',
+    );
+    expect(badgeText({ ...unavailable, reason: 'no-pollutant' }, 'fr').reason).toBe(
+      'aucun polluant de l’indice mesuré',
+    );
   });
 });

@@ -63,14 +63,18 @@ describe('in the morning', () => {
     for (const id of ['school', 'official', 'en', 'eaqi', 'card'])
       await page.locator(`#${id}`).locator('[part~="badge"]').waitFor();
     expect(await shadowText(page, '#school')).toBe(
-      'Indice ATMO · hier Moyen Polluant principal : PM2.5 indicatif',
+      'Indice ATMO (particules seules) · hier Moyen Polluant principal : PM2.5 indicatif',
     );
     expect(await badgeLevel(page, '#school')).toBe('2');
-    expect(await shadowText(page, '#official')).toBe('Indice ATMO : Dégradé · hier');
-    expect(await shadowText(page, '#en')).toBe('ATMO index · yesterday Degraded Main pollutant: NO₂');
+    expect(await shadowText(page, '#official')).toMatch(
+      /^Indice ATMO \(partiel\) : Dégradé · hier\s*indicatif$/,
+    );
+    expect(await shadowText(page, '#en')).toBe(
+      'ATMO index (partial) · yesterday Degraded Main pollutant: NO₂ indicative',
+    );
     // The hourly European index is of now: no day to state.
     expect(await shadowText(page, '#eaqi')).not.toContain('hier');
-    expect(await shadowText(page, '#card')).toContain('Indice ATMO · hier');
+    expect(await shadowText(page, '#card')).toContain('Indice ATMO (particules seules) · hier');
     await screenshot(page, 'morning-widgets');
     expect(errors).toEqual([]);
     await context.close();
@@ -106,10 +110,13 @@ describe('in the morning', () => {
           const badge = el.shadowRoot!.querySelector<HTMLElement>('[part~="badge"]')!;
           return { level: badge.dataset.level, text: badge.textContent!.replace(/\s+/g, ' ').trim() };
         });
-    expect(await pill(FLEET.official.id)).toEqual({ level: '3', text: 'Indice ATMO : Dégradé · hier' });
+    expect(await pill(FLEET.official.id)).toMatchObject({
+      level: '3',
+      text: expect.stringMatching(/^Indice ATMO \(partiel\) : Dégradé · hier\s*indicatif$/),
+    });
     expect(await pill(FLEET.school.id)).toMatchObject({
       level: '2',
-      text: expect.stringMatching(/^Indice ATMO : Moyen · hier\s*indicatif$/),
+      text: expect.stringMatching(/^Indice ATMO \(particules seules\) : Moyen · hier\s*indicatif$/),
     });
     expect(await pill(FLEET.offline.id)).toMatchObject({ level: '0' });
     expect(await item(FLEET.official.id).locator('.station-list__meta').textContent()).toContain(
@@ -140,7 +147,9 @@ describe('in the morning', () => {
 
     // Another scheme reloads the list once, with that scheme's indices.
     await page.locator('#scheme').selectOption('eaqi');
-    await expect.poll(() => pill(FLEET.school.id).then((p) => p.text)).toMatch(/^Indice européen : /);
+    await expect
+      .poll(() => pill(FLEET.school.id).then((p) => p.text))
+      .toMatch(/^Indice européen \(particules seules\) : /);
     expect(requests.filter((r) => /\/stations\/[^/]+\/index/.test(r))).toEqual([]);
     await page.locator('#scheme').selectOption('atmo');
     await expect.poll(() => pill(FLEET.school.id).then((p) => p.text)).toContain('hier');

@@ -66,9 +66,19 @@ describe('widgets on a school page from another origin', () => {
     );
     await page.locator('#school').locator('[part~="badge"]').waitFor();
     await page.locator('#eaqi').locator('[part~="badge"]').waitFor();
-    expect(await shadowText(page, '#school')).toBe('Indice ATMO Moyen Polluant principal : PM2.5 indicatif');
-    expect(await shadowText(page, '#official')).toBe('Indice ATMO Dégradé Polluant principal : NO₂');
-    expect(await shadowText(page, '#eaqi')).toBe('Indice européen Dégradé Polluant principal : NO₂'); // NO2 52 µg/m³ at 21:00;
+    // The school's sensor measures particles only: its ATMO says so. Today (local) has 22 completed
+    // hours at 21:30 UTC. An ATMO computed at an AtmoSud station is indicative too, and partial
+    // without SO2.
+    expect(await shadowText(page, '#school')).toBe(
+      'Indice ATMO (particules seules) · aujourd’hui Moyen Polluant principal : PM2.5 indicatif',
+    );
+    expect(await shadowText(page, '#official')).toBe(
+      'Indice ATMO (partiel) · aujourd’hui Dégradé Polluant principal : NO₂ indicatif',
+    );
+    // NO2 of the hour that ended last (20:00–21:00 UTC): the hour in progress is not used.
+    expect(await shadowText(page, '#eaqi')).toBe(
+      'Indice européen (partiel) Dégradé Polluant principal : NO₂ indicatif',
+    );
     const school = await badgeColours(page, '#school');
     expect(school).toMatchObject({ background: '#50ccaa', level: '2' });
     const official = await badgeColours(page, '#official');
@@ -116,6 +126,31 @@ describe('widgets on a school page from another origin', () => {
     await context.close();
   });
 
+  it('says "Indisponible" with the reason in words, in French and in English', async () => {
+    const { page, context, errors } = await openSchoolPage(
+      '/unavailable.html',
+      `<souffle-index id="offline" station="${FLEET.offline.id}"></souffle-index>
+       <souffle-index id="offline-eaqi" station="${FLEET.offline.id}" scheme="eaqi" lang="en"></souffle-index>
+       <souffle-card id="never" station="${FLEET.never.id}"></souffle-card>`,
+    );
+    for (const id of ['offline', 'offline-eaqi', 'never'])
+      await page.locator(`#${id}`).locator('[part~="badge"]').waitFor();
+    // Silent for three days: today has too few hours, and so has yesterday.
+    expect(await shadowText(page, '#offline')).toBe(
+      'Indice ATMO · aujourd’hui Indisponible trop peu d’heures mesurées',
+    );
+    expect(await shadowText(page, '#offline-eaqi')).toBe('European AQI Unavailable no recent hourly mean');
+    // No series at all: no pollutant of the index is measured there.
+    expect(await shadowText(page, '#never')).toContain('Indisponible aucun polluant de l’indice mesuré');
+    const reason = await page
+      .locator('#offline')
+      .evaluate((el) => el.shadowRoot!.querySelector<HTMLElement>('[part~="badge"]')!.dataset.reason);
+    expect(reason).toBe('not-enough-hours');
+    await screenshot(page, 'widgets-unavailable');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('switches labels when lang changes, and follows the page language by default', async () => {
     const { page, context } = await openSchoolPage(
       '/lang.html',
@@ -124,7 +159,9 @@ describe('widgets on a school page from another origin', () => {
       'en',
     );
     await page.locator('#card').locator('[part~="name"]').waitFor();
-    expect(await shadowText(page, '#idx')).toBe('ATMO index Fair Main pollutant: PM2.5 indicative');
+    expect(await shadowText(page, '#idx')).toBe(
+      'ATMO index (particles only) · today Fair Main pollutant: PM2.5 indicative',
+    );
     expect(await shadowText(page, '#card')).toContain('Citizen sensor');
     await page.evaluate(() => {
       document.querySelector('#idx')!.setAttribute('lang', 'fr');
@@ -132,7 +169,7 @@ describe('widgets on a school page from another origin', () => {
     });
     await expect
       .poll(() => shadowText(page, '#idx'))
-      .toBe('Indice ATMO Moyen Polluant principal : PM2.5 indicatif');
+      .toBe('Indice ATMO (particules seules) · aujourd’hui Moyen Polluant principal : PM2.5 indicatif');
     expect(await shadowText(page, '#card')).toContain('Capteur citoyen');
     expect(await shadowText(page, '#card')).toContain('PM10 18,0 µg/m³');
     await context.close();

@@ -187,7 +187,7 @@ export class SouffleDashboard extends LitElement {
   #renderListItem(s: StationSummary) {
     const lang = this._lang;
     // Until the list of the newly chosen scheme arrives, no badge rather than another scheme's.
-    const index = s.index?.scheme === this._scheme ? { ...s.index, indicative: s.indicative } : undefined;
+    const index = s.index?.scheme === this._scheme ? s.index : undefined;
     return html`<li class=${s.id === this._selected ? 'is-selected' : ''}>
       <a
         href="#/station/${encodeURIComponent(s.id)}"

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDevice, getDevice } from '../../../data/store/devices.js';
 import { insertReadings, upsertReadings, type NewReading } from '../../../data/store/readings.js';
+import { removeProvisionalReadings } from '../../../data/store/remove-readings.js';
 import { readSeries } from '../../../data/store/read-series.js';
 import { lastReadingTimes, seriesWithLatest } from '../../../data/store/latest.js';
 import { ensureSeries } from '../../../data/store/series.js';
@@ -221,6 +222,127 @@ describe('storing readings', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('keeps rollups equal to a recomputation through inserts, corrections, validations and removals (property)', async () => {
+    const minute = fc.integer({ min: 0, max: 3 * 24 * 60 });
+    const value = fc.integer({ min: 0, max: 999_000 }).map((v) => v / 1000);
+    const reading = fc.record({ series: fc.constantFrom(0, 1), minute, value });
+    // A few minutes only, so that operations often hit the same keys.
+    const hotMinute = fc.constantFrom(0, 59, 60, 1439, 1440, 2000);
+    const hotReading = fc.record({ series: fc.constantFrom(0, 1), minute: hotMinute, value });
+    const anyReading = fc.oneof(reading, hotReading);
+    const op = fc.oneof(
+      // A citizen message (a value re-sent for a stored time replaces it), stored provisional so
+      // that removals have something to act on.
+      fc.record({
+        kind: fc.constant('insert' as const),
+        rows: fc.array(anyReading, { minLength: 1, maxLength: 8 }),
+      }),
+      // An AtmoSud answer: values validated or not, replacing what differs.
+      fc.record({
+        kind: fc.constant('upsert' as const),
+        rows: fc.array(fc.record({ r: anyReading, validated: fc.boolean() }), { minLength: 1, maxLength: 8 }),
+      }),
+      // An invalidation: provisional values at these times go, validated ones stay.
+      fc.record({
+        kind: fc.constant('remove' as const),
+        series: fc.constantFrom(0, 1),
+        minutes: fc.array(fc.oneof(minute, hotMinute), { minLength: 1, maxLength: 6 }),
+      }),
+    );
+    const toReading = (r: { series: number; minute: number; value: number }, validation: string) => ({
+      seriesId: r.series === 0 ? pm25 : pm10,
+      time: T0 + r.minute * 60_000,
+      value: r.value,
+      validation,
+    });
+    const validatedRows = async () =>
+      (
+        await t.db
+          .selectFrom('readings')
+          .select(['series_id', 'time', 'value'])
+          .where('validation', '=', 'validated')
+          .orderBy('series_id')
+          .orderBy('time')
+          .execute()
+      ).map((r) => `${r.series_id}:${r.time}=${r.value}`);
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 25 }), async (ops) => {
+        for (const table of ['readings', 'rollups_hourly'] as const) {
+          await t.db.deleteFrom(table).execute();
+        }
+        for (const o of ops) {
+          if (o.kind === 'insert') {
+            await insertReadings(
+              t.db,
+              o.rows.map((r) => toReading(r, 'provisional')),
+            );
+          } else if (o.kind === 'upsert') {
+            // One value per key, as the puller sends (an hour listed twice keeps its last value).
+            const byKey = new Map(
+              o.rows.map(({ r, validated }) => {
+                const reading = toReading(r, validated ? 'validated' : 'provisional');
+                return [`${reading.seriesId}:${reading.time}`, reading];
+              }),
+            );
+            await upsertReadings(t.db, [...byKey.values()]);
+          } else {
+            const before = await validatedRows();
+            const times = [...new Set(o.minutes.map((m) => T0 + m * 60_000))];
+            await removeProvisionalReadings(t.db, o.series === 0 ? pm25 : pm10, times);
+            expect(await validatedRows()).toEqual(before);
+          }
+        }
+        await expectRollupsMatchRawRows(t);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('replaces a stored value re-sent with another value, and leaves one re-sent as it was alone', async () => {
+    await insertReadings(t.db, [
+      { seriesId: pm25, time: T0, value: 12, flags: 0 },
+      { seriesId: pm25, time: T0 + 60_000, value: 40 },
+    ]);
+    // A redelivery with other flags (quality control may have flagged the stored row since) is a
+    // no-op; a corrected value replaces the row, flags included.
+    await t.db.updateTable('readings').set({ flags: 4 }).where('time', '=', T0).execute();
+    expect(await insertReadings(t.db, [{ seriesId: pm25, time: T0, value: 12 }])).toEqual({
+      inserted: 0,
+      replaced: 0,
+      unchanged: 1,
+    });
+    expect(
+      await insertReadings(t.db, [
+        { seriesId: pm25, time: T0 + 60_000, value: 4, flags: 2 },
+        { seriesId: pm25, time: T0 + 120_000, value: 5 },
+      ]),
+    ).toEqual({ inserted: 1, replaced: 1, unchanged: 0 });
+    // The same key twice in one batch: the last one sent wins.
+    expect(
+      await insertReadings(t.db, [
+        { seriesId: pm10, time: T0, value: 1 },
+        { seriesId: pm10, time: T0, value: 2 },
+      ]),
+    ).toEqual({ inserted: 1, replaced: 1, unchanged: 0 });
+    const rows = await t.db
+      .selectFrom('readings')
+      .select(['series_id', 'time', 'value', 'flags'])
+      .orderBy('series_id')
+      .orderBy('time')
+      .execute();
+    expect(rows.map((r) => [r.series_id, r.time - T0, r.value, r.flags])).toEqual(
+      [
+        [pm25, 0, 12, 4],
+        [pm25, 60_000, 4, 2],
+        [pm25, 120_000, 5, 0],
+        [pm10, 0, 2, 0],
+      ].sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!),
+    );
+    const [hour] = await readSeries(t.db, { seriesId: pm25, from: T0, to: T0 + HOUR_MS, step: '1h' });
+    expect(hour).toMatchObject({ min: 4, max: 12, n: 3 });
+    await expectRollupsMatchRawRows(t);
   });
 
   it('replaces a provisional reference value by its validated version and recomputes the rollups', async () => {

@@ -215,6 +215,27 @@ describe('the AtmoSud puller', () => {
     expect(await storedRollups(s.db, 'rollups_hourly')).toEqual(await recomputedRollups(s.db, HOUR));
   });
 
+  it('asks for one pollutant per request, every pollutant the station names, in service or not', async () => {
+    s = await setup({
+      stations: [
+        fakeStation('FR00008', { pollutants: ['no2', 'pm2.5', 'nox'], retired: ['pm10'] }),
+        // No metadata: every pulled pollutant is asked for.
+        { ...fakeStation('FR03043'), variables: undefined },
+      ],
+    });
+    const summary = await s.puller().pullOnce();
+
+    expect(summary.status).toBe('ok');
+    const asked = (code: string) =>
+      s.fake
+        .requestsTo('measures')
+        .filter((r) => r.query.station_id === code)
+        .map((r) => r.query.nom_polluant)
+        .sort();
+    expect(asked('FR00008')).toEqual(['no2', 'pm10', 'pm2.5']);
+    expect(asked('FR03043')).toEqual(['no2', 'o3', 'pm1', 'pm10', 'pm2.5', 'so2']);
+  });
+
   it('starts each pull at the cursor minus the overlap window', async () => {
     s = await setup({ stations: [fakeStation('FR03043', { pollutants: ['no2'] })] });
     let now = NOW;
@@ -223,7 +244,10 @@ describe('the AtmoSud puller', () => {
     now += 2 * HOUR;
     await puller.pullOnce();
 
-    const windows = s.fake.requestsTo('measures').map((r) => [r.query.date_debut, r.query.date_fin]);
+    const windows = s.fake
+      .requestsTo('measures')
+      .filter((r) => r.query.nom_polluant === 'no2')
+      .map((r) => [r.query.date_debut, r.query.date_fin]);
     expect(windows).toEqual([
       ['2025-10-07T12:00:00Z', '2025-10-10T13:00:00Z'], // no cursor: 3 days back, whole hours
       ['2025-10-10T06:00:00Z', '2025-10-10T15:00:00Z'], // cursor 12:30 − 6 h
@@ -259,12 +283,10 @@ describe('the AtmoSud puller', () => {
     });
     const puller = s.puller();
     await puller.pullOnce();
-    expect(
-      s.fake
-        .requestsTo('measures')
-        .map((r) => r.query.station_id)
-        .sort(),
-    ).toEqual(['FR03006', 'FR03043']);
+    expect([...new Set(s.fake.requestsTo('measures').map((r) => r.query.station_id))].sort()).toEqual([
+      'FR03006',
+      'FR03043',
+    ]);
 
     s.fake.data.stations.splice(1, 1); // FR03006 disappears from the list of stations in service
     const summary = await puller.pullOnce();
