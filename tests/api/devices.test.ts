@@ -245,8 +245,9 @@ describe('GET /api/v1/devices/{id}/status', () => {
       status: 'online',
       lastSeen: new Date(NOW - 60_000).toISOString(),
       lastReading: '2026-03-10T02:10:00.000Z',
-      // since local midnight (Paris, 23:00 UTC the day before): the value at 23:10 UTC counts
-      valuesToday: 4,
+      // since local midnight (Paris, 23:00 UTC the day before): three today, the value at 23:10
+      // UTC and the flagged one at 23:00 UTC (left out of means, still a value that arrived)
+      valuesToday: 5,
       flagged24h: { humid: 1, channel_disagreement: 0, stuck: 2, spike: 1 },
       errors: [
         {

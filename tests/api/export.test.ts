@@ -54,13 +54,25 @@ beforeAll(async () => {
   f = await fixture();
   await citizen(f.db, { id: 'ecole-a', lat: 43.3046, lon: 5.3806 });
   await reference(f.db, { id: 'FR-X', lat: 43.2, lon: 5.2 });
-  await readings(f.db, 'ecole-a', 'pm25', [
-    { t: T1, value: 12.5 },
-    { t: T2, value: 80, flags: FLAGS.humid | FLAGS.spike },
-  ]);
-  await readings(f.db, 'ecole-a', 'temperature', [{ t: T1, value: -3.5 }], { sensor: 'BME280', unit: '°C' });
+  // Instantaneous citizen readings (covers: 0): one reading covers one 5-minute slot of its hour.
+  await readings(
+    f.db,
+    'ecole-a',
+    'pm25',
+    [
+      { t: T1, value: 12.5 },
+      { t: T2, value: 80, flags: FLAGS.humid | FLAGS.spike },
+    ],
+    { covers: 0 },
+  );
+  await readings(f.db, 'ecole-a', 'temperature', [{ t: T1, value: -3.5 }], {
+    sensor: 'BME280',
+    unit: '°C',
+    covers: 0,
+  });
   await readings(f.db, 'ecole-a', 'pm10', [{ t: T1, value: 20 }], {
     sensor: '=HYPERLINK("http://evil.example","click")',
+    covers: 0,
   });
   await readings(
     f.db,

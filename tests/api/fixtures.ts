@@ -78,15 +78,20 @@ export async function readings(
   stationId: string,
   phenomenon: string,
   points: readonly Point[],
-  /** covers: ms each value is a mean over (AtmoSud's hourly means: HOUR). */
+  /**
+   * covers: ms each value is a mean over. Default: the rest of its hour, so that one value an hour
+   * (hourly()) stands for a valid hourly mean, as the index tests mean it; 0 for instantaneous
+   * readings, whose hours are then valid only when 45 minutes of them are covered.
+   */
   options: { sensor?: string; unit?: string; covers?: number } = {},
 ): Promise<number> {
+  const covers = options.covers ?? HOUR;
   const seriesId = await ensureSeries(db, {
     stationId,
     phenomenon,
     sensor: options.sensor ?? 'SDS011',
     unit: options.unit ?? 'µg/m³',
-    covers: options.covers,
+    covers,
   });
   await insertReadings(
     db,
@@ -96,7 +101,7 @@ export async function readings(
       value: p.value,
       flags: p.flags,
       validation: p.validation,
-      covers: options.covers,
+      covers,
     })),
   );
   return seriesId;

@@ -79,6 +79,9 @@ describe('local days at the clock changes, and a July night', () => {
     await readings(f.db, 'july', 'no2', [
       ...everyHour(Date.UTC(2026, 6, 13, 22), 17, 20),
       ...everyHour(Date.UTC(2026, 6, 15, 2), 18, 20),
+      // The hour 23:00-24:00 UTC at 300, a valid hourly mean (the fixture's values cover the rest
+      // of their hour), read until 23:30.
+      { t: Date.UTC(2026, 6, 14, 23, 0), value: 300 },
       { t: Date.UTC(2026, 6, 14, 23, 30), value: 300 },
     ]);
   });

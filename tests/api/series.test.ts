@@ -20,7 +20,8 @@ beforeAll(async () => {
       value: i,
       flags: i === 5 ? FLAGS.spike | FLAGS.humid : 0,
     })),
-    { sensor: 'PMS5003:1' },
+    // Instantaneous readings: an hour is covered only where they are.
+    { sensor: 'PMS5003:1', covers: 0 },
   );
   await readings(f.db, 'ecole-a', 'pm25', [{ t: TODAY - 3 * DAY, value: 99 }], { sensor: 'PMS5003:2' });
   await readings(f.db, 'ecole-a', 'temperature', [{ t: TODAY + 19 * HOUR, value: -3.5 }], {
