@@ -138,8 +138,10 @@ describe('the ingest worker killed with SIGKILL mid-stream', () => {
       for (const table of ['rollups_hourly'] as const) {
         const rollup = await db.db
           .selectFrom(table)
-          .select((eb) => eb.fn.sum<number>('n').as('n'))
+          .select((eb) => eb.fn.sum<number>(eb(eb.ref('n'), '+', eb.ref('n_flagged'))).as('n'))
           .executeTakeFirstOrThrow();
+        // Every value once: in a mean, or left out of it for a quality flag (the synthetic values
+        // repeat, and quality control rightly flags long runs of them stuck).
         expect(Number(rollup.n)).toBe(MESSAGES * VALUES);
       }
     },
