@@ -55,6 +55,7 @@ async function hourlyMeans(
     sum: number;
     n: number;
     slots: number;
+    n_humid: number;
   }>(
     db,
     'api:hourly-rollups-of-station',
@@ -62,14 +63,14 @@ async function hourlyMeans(
       db
         .selectFrom('rollups_hourly as r')
         .innerJoin('series as s', 's.id', 'r.series_id')
-        .select(['s.phenomenon', 'r.bucket', 'r.sum', 'r.n', 'r.slots'])
+        .select(['s.phenomenon', 'r.bucket', 'r.sum', 'r.n', 'r.slots', 'r.n_humid'])
         .where('s.station_id', '=', '')
         .where('s.phenomenon', 'in', POLLUTANTS)
         .where('r.bucket', '>=', 0)
         .where('r.bucket', '<', 0),
     [stationId, ...POLLUTANTS, from, to],
   );
-  const pooled = new Map<Pollutant, Map<number, { sum: number; n: number }>>();
+  const pooled = new Map<Pollutant, Map<number, PooledHour>>();
   for (const row of rows) {
     // Only valid hourly means (45 minutes covered, flagged readings already left out of n and sum):
     // each sensor's hour is judged on its own before the sensors are pooled.
@@ -77,21 +78,33 @@ async function hourlyMeans(
     const p = row.phenomenon as Pollutant;
     let hours = pooled.get(p);
     if (!hours) pooled.set(p, (hours = new Map()));
-    const hour = hours.get(row.bucket);
-    if (hour) {
-      hour.sum += row.sum;
-      hour.n += row.n;
-    } else hours.set(row.bucket, { sum: row.sum, n: row.n });
+    poolHour(hours, row);
   }
   return meansOf(pooled);
 }
 
+/** One hour of a pollutant at a station, its sensors' sums pooled. */
+export type PooledHour = { sum: number; n: number; humid: number };
+
+/** Adds one sensor's hourly rollup row to the pooled hours of its pollutant. */
+export function poolHour(
+  hours: Map<number, PooledHour>,
+  row: { bucket: number; sum: number; n: number; n_humid: number },
+): void {
+  const hour = hours.get(row.bucket);
+  if (hour) {
+    hour.sum += row.sum;
+    hour.n += row.n;
+    hour.humid += row.n_humid;
+  } else hours.set(row.bucket, { sum: row.sum, n: row.n, humid: row.n_humid });
+}
+
 /** Pooled sums → hourly means (a bucket without readings is no hour). */
-export function meansOf(pooled: Map<Pollutant, Map<number, { sum: number; n: number }>>): HourlyMeans {
+export function meansOf(pooled: Map<Pollutant, Map<number, PooledHour>>): HourlyMeans {
   const means: HourlyMeans = {};
   for (const [p, hours] of pooled) {
-    const series: { t: number; value: number }[] = [];
-    for (const [t, { sum, n }] of hours) if (n > 0) series.push({ t, value: sum / n });
+    const series: { t: number; value: number; humid: number }[] = [];
+    for (const [t, { sum, n, humid }] of hours) if (n > 0) series.push({ t, value: sum / n, humid });
     means[p] = series;
   }
   return means;

@@ -16,7 +16,14 @@ import {
 import { localDayOf } from '../data/local-days.js';
 import { isCoveredHour } from '../data/hourly-validity.js';
 import type { Database } from '../data/schema.js';
-import { currentIndexOf, meansOf, nowWindowStart, type IndexContext } from './station-indices.js';
+import {
+  currentIndexOf,
+  meansOf,
+  nowWindowStart,
+  poolHour,
+  type IndexContext,
+  type PooledHour,
+} from './station-indices.js';
 
 /** Above this many stations, read the window for every station rather than bind a long IN list. */
 const IN_LIST_LIMIT = 500;
@@ -36,14 +43,14 @@ async function hourlyMeansByStation(
   let q = db
     .selectFrom('rollups_hourly as r')
     .innerJoin('series as s', 's.id', 'r.series_id')
-    .select(['s.station_id', 's.phenomenon', 'r.bucket', 'r.sum', 'r.n', 'r.slots'])
+    .select(['s.station_id', 's.phenomenon', 'r.bucket', 'r.sum', 'r.n', 'r.slots', 'r.n_humid'])
     .where('s.phenomenon', 'in', POLLUTANTS)
     .where('r.bucket', '>=', from)
     .where('r.bucket', '<', to);
   if (stationIds.length <= IN_LIST_LIMIT) q = q.where('s.station_id', 'in', stationIds);
   const wanted = new Set(stationIds);
   // station → pollutant → hour → running {sum, n}; a station's sensors of one pollutant pool here.
-  const pooled = new Map<string, Map<Pollutant, Map<number, { sum: number; n: number }>>>();
+  const pooled = new Map<string, Map<Pollutant, Map<number, PooledHour>>>();
   for (const row of await q.execute()) {
     // Only valid hourly means, as in hourlyMeans (station-indices.ts).
     if (!wanted.has(row.station_id) || !isCoveredHour(row)) continue;
@@ -52,11 +59,7 @@ async function hourlyMeansByStation(
     const p = row.phenomenon as Pollutant;
     let hours = byPollutant.get(p);
     if (!hours) byPollutant.set(p, (hours = new Map()));
-    const hour = hours.get(row.bucket);
-    if (hour) {
-      hour.sum += row.sum;
-      hour.n += row.n;
-    } else hours.set(row.bucket, { sum: row.sum, n: row.n });
+    poolHour(hours, row);
   }
   const out = new Map<string, HourlyMeans>();
   for (const [station, byPollutant] of pooled) out.set(station, meansOf(byPollutant));

@@ -90,6 +90,10 @@ export const IndexInputSchema = z
     }),
     from: z.string().openapi({ description: 'Start of the first hour used, ISO 8601 UTC.' }),
     until: z.string().openapi({ description: 'End of the last hour used, ISO 8601 UTC.' }),
+    humidHours: z.number().int().openapi({
+      description:
+        'Of the hours used, those whose PM readings include some flagged humid (optical sensors over-read in humid air): kept in the means, not corrected for humidity.',
+    }),
   })
   .openapi('IndexInput');
 

@@ -98,7 +98,7 @@ export function atmoDaily(hourly: HourlyMeans, day: LocalDay, options: AtmoOptio
         : ATMO_DAILY_STATISTIC[pollutant] === 'max'
           ? Math.max(...values)
           : values.reduce((sum, v) => sum + v, 0) / values.length;
-    const input = inputOf(pollutant, hours, concentration, needed);
+    const input = inputOf(pollutant, hours, concentration, needed, hourly[pollutant]);
     if (input) inputs.push(input);
     return concentration === null ? unavailableSubIndex(pollutant) : atmoEntry(pollutant, concentration);
   });

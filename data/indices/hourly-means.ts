@@ -4,7 +4,12 @@ import { HOUR_MS } from './data-sufficiency.js';
 import { isUsable, type IndexInput, type Pollutant } from './index-result.js';
 
 /** Hourly means of one pollutant, each keyed by the START of its hour (epoch ms, UTC). */
-export type HourlySeries = ReadonlyArray<{ readonly t: number; readonly value: number }>;
+export type HourlySeries = ReadonlyArray<{
+  readonly t: number;
+  readonly value: number;
+  /** Readings of the hour flagged humid (optical PM over-reads in fog): kept in the mean, told. */
+  readonly humid?: number;
+}>;
 
 /** A station's hourly means per pollutant (a station's sensors of one pollutant already pooled). */
 export type HourlyMeans = Partial<Record<Pollutant, HourlySeries>>;
@@ -27,12 +32,27 @@ export function hoursBetween(
   return hours;
 }
 
-/** The input a pollutant's hours make, or undefined when it had none. */
+/**
+ * How many of `hours` (hour starts) hold readings flagged humid in `series`: their PM is not
+ * corrected for humidity, so an index built on them says so (docs/methods.md, "How Souffle computes").
+ */
+export function humidHoursIn(series: HourlySeries | undefined, hours: Iterable<number>): number {
+  const wanted = new Set(hours);
+  const humid = new Set<number>();
+  for (const { t, humid: n } of series ?? []) {
+    const hour = Math.floor(t / HOUR_MS) * HOUR_MS;
+    if (n && wanted.has(hour)) humid.add(hour);
+  }
+  return humid.size;
+}
+
+/** The input a pollutant's hours make (from `series`), or undefined when it had none. */
 export function inputOf(
   pollutant: Pollutant,
   hours: ReadonlyMap<number, number>,
   value: number | null,
   needed: number,
+  series?: HourlySeries,
 ): IndexInput | undefined {
   if (hours.size === 0) return undefined;
   const starts = [...hours.keys()];
@@ -43,6 +63,7 @@ export function inputOf(
     needed,
     from: Math.min(...starts),
     until: Math.max(...starts) + HOUR_MS,
+    humidHours: humidHoursIn(series, starts),
   };
 }
 

@@ -77,6 +77,8 @@ export type IndexInput = {
   /** Start of the first hour used and end of the last one, epoch ms UTC. */
   from: number;
   until: number;
+  /** Of the hours used, those holding PM readings flagged humid, not corrected for humidity. */
+  humidHours: number;
 };
 
 /** An index computed from hourly means, with the evidence it rests on. */

@@ -5,7 +5,7 @@ import { localDay, localDayOf, previousDate, type LocalDay } from '../local-days
 import { atmoDaily } from './atmo.js';
 import { HOUR_MS, hourInProgress, hoursNeededFor } from './data-sufficiency.js';
 import { eaqi } from './eaqi.js';
-import { hoursBetween, inputOf, measuresAny, type HourlyMeans } from './hourly-means.js';
+import { hoursBetween, humidHoursIn, inputOf, measuresAny, type HourlyMeans } from './hourly-means.js';
 import { POLLUTANTS, type HourlyIndex, type IndexInput, type Pollutant } from './index-result.js';
 import { US_AQI_POLLUTANTS, nowcast, usAqi } from './us-aqi.js';
 
@@ -39,7 +39,15 @@ export function eaqiNow(hourly: HourlyMeans, now: number, options: IndexOptions 
     const newest = Math.max(...hours.keys());
     const value = hours.get(newest)!;
     concentrations[pollutant] = value;
-    inputs.push({ pollutant, value, hours: 1, needed: 1, from: newest, until: newest + HOUR_MS });
+    inputs.push({
+      pollutant,
+      value,
+      hours: 1,
+      needed: 1,
+      from: newest,
+      until: newest + HOUR_MS,
+      humidHours: humidHoursIn(hourly[pollutant], [newest]),
+    });
   }
   const result = eaqi(concentrations);
   if (!result.available) {
@@ -63,7 +71,7 @@ export function usAqiNow(hourly: HourlyMeans, now: number, options: IndexOptions
     const hours = hoursBetween(hourly[pollutant], start, end);
     const c = nowcast(Array.from({ length: NOWCAST_HOURS }, (_, i) => hours.get(end - (i + 1) * HOUR_MS)));
     concentrations[pollutant] = c;
-    const input = inputOf(pollutant, hours, c, 2);
+    const input = inputOf(pollutant, hours, c, 2, hourly[pollutant]);
     if (input) inputs.push(input);
   }
   const result = usAqi(concentrations);
@@ -94,7 +102,7 @@ export function usAqiOfDay(
     const values = [...hours.values()];
     const mean = hours.size >= needed ? values.reduce((a, b) => a + b, 0) / values.length : null;
     means[pollutant] = mean;
-    const input = inputOf(pollutant, hours, mean, needed);
+    const input = inputOf(pollutant, hours, mean, needed, hourly[pollutant]);
     if (input) inputs.push(input);
   }
   const result = usAqi(means);

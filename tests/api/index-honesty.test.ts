@@ -4,6 +4,7 @@
 // index, and is "Indisponible" with a reason when data are short.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommuneIndexResponse, IndexResponse, LatestResponse } from '../../data/api-types.js';
+import { FLAGS } from '../../data/flags.js';
 import { citizen, fixture, HOUR, json, NOW, readings, reference, type Fixture } from './fixtures.js';
 
 /** One reading per hour at hh:10, from `from` (epoch ms) for `hours` hours. */
@@ -226,5 +227,50 @@ describe('what an index says about itself', () => {
     expect((await json<{ error: { message: string } }>(res)).error.message).toMatch(
       /hourly index: the EEA defines no daily EAQI/,
     );
+  });
+});
+
+describe('which hourly means feed an index', () => {
+  // Local 10 March began 9 March 23:00 UTC; NOW is 20:30 UTC, so 21 hours are complete.
+  const local10 = Date.UTC(2026, 2, 9, 23);
+  let f: Fixture;
+  beforeAll(async () => {
+    f = await fixture();
+    for (const id of ['foggy', 'spiky', 'sparse']) await citizen(f.db, { id, lat: 43.3, lon: 5.38 });
+    // Six of the 21 hours hold readings flagged humid: they stay in the means, and the index says so.
+    await readings(
+      f.db,
+      'foggy',
+      'pm25',
+      everyHour(local10, 21, 30).map((p, i) => (i < 6 ? { ...p, flags: FLAGS.humid } : p)),
+    );
+    // A spike of 500 beside every hour's 8: flagged, left out of the means.
+    await readings(f.db, 'spiky', 'pm25', [
+      ...everyHour(local10, 21, 8),
+      ...everyHour(local10 + 20 * 60_000, 21, 500).map((p) => ({ ...p, flags: FLAGS.spike })),
+    ]);
+    // One instantaneous reading an hour covers 5 of its 60 minutes: no valid hourly mean.
+    await readings(f.db, 'sparse', 'pm25', everyHour(local10, 21, 30), { covers: 0 });
+  });
+  afterAll(() => f.cleanup());
+
+  it('says how many of its hours hold humid PM readings, not corrected for humidity', async () => {
+    const body = await get<IndexResponse>(f, '/api/v1/stations/foggy/index');
+    expect(body.inputs).toEqual([
+      expect.objectContaining({ pollutant: 'pm25', value: 30, hours: 21, humidHours: 6 }),
+    ]);
+  });
+
+  it('leaves out readings flagged spike', async () => {
+    const body = await get<IndexResponse>(f, '/api/v1/stations/spiky/index');
+    expect(body).toMatchObject({
+      level: 1,
+      inputs: [{ pollutant: 'pm25', value: 8, hours: 21, humidHours: 0 }],
+    });
+  });
+
+  it('takes no hour covered less than 45 minutes: "Indisponible", not enough hours', async () => {
+    const body = await get<IndexResponse>(f, '/api/v1/stations/sparse/index');
+    expect(body).toMatchObject({ level: 0, reason: 'not-enough-hours' });
   });
 });

@@ -311,6 +311,7 @@ describe('atmoDaily', () => {
       needed: 18,
       from: DAY_START,
       until: DAY_START + 17 * HOUR,
+      humidHours: 0,
     });
   });
 
