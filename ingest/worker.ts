@@ -9,73 +9,20 @@
 // resolves, i.e. after the commit, as Mosquitto gets its PUBACK from the worker (docs/ingest.md,
 // Delivery).
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
-import type { Db } from '../data/db.js';
 import { INGEST_FILTERS, sharedFilter } from '../data/topics.js';
 import { ackAfterCommit, type Ack } from './ack-after-commit.js';
 import { BatchWriter } from './batch-writer.js';
 import { decodeMessage, rejected, type DecodedMessage } from './decode-message.js';
 import type { RawMessage } from './decoders/types.js';
 import { DeviceCache } from './device-cache.js';
-import { IngestMetrics, type IngestCounts } from './ingest-metrics.js';
-import { silentLogger, type Logger } from './logger.js';
+import { IngestMetrics } from './ingest-metrics.js';
+import type { Logger } from './logger.js';
 import { QualityChecker } from './quality/quality-checker.js';
-import type { QualityOptions } from './quality/quality-options.js';
 import { RejectionLog } from './rejection-log.js';
 import { untilAvailable } from './transient-error.js';
+import { defaults, type IngestWorkerOptions, type IngestWorkerStatus } from './worker-options.js';
 
-export type IngestWorkerOptions = {
-  db: Db;
-  /**
-   * mqtt://host:port (credentials in the URL are used unless username/password are given).
-   * Undefined: no MQTT connection; the embedded broker of this process calls `handOff`.
-   */
-  mqttUrl?: string;
-  /** Fixed, so that the broker keeps this worker's session and queue while it is away. */
-  clientId?: string;
-  username?: string;
-  password?: string;
-  logger?: Logger;
-  /** Subscribe through `$share/<group>/…` so that several workers share the load (Mosquitto). */
-  shareGroup?: string;
-  /** How often counters are written to the database, ms. */
-  metricsFlushMs?: number;
-  /** Delay between reconnection attempts, ms. */
-  reconnectPeriodMs?: number;
-  /** Most messages committed in one transaction. */
-  maxBatch?: number;
-  /**
-   * Store what the session holds without taking anything new: on connect, unsubscribe from the
-   * ingest topics (plain and shared) instead of subscribing. Retiring a slot's session uses it
-   * (ingest/retire-session.ts).
-   */
-  drain?: boolean;
-  /** The quality-control detectors' settings (ingest/quality/; defaults: quality-options.ts). */
-  quality?: Partial<QualityOptions>;
-};
-
-export type IngestWorkerStatus = Readonly<
-  IngestCounts & {
-    connected: boolean;
-    running: boolean;
-    subscribed: boolean;
-    /** Transactions committed: received / transactions is the mean batch size. */
-    transactions: number;
-    /** Whether the broker had a session for this client id at the last connection. */
-    sessionPresent: boolean;
-    /** Nothing received is waiting to be committed and acknowledged. */
-    idle: boolean;
-    /** When the last message arrived (epoch ms), or 0. */
-    lastMessageAt: number;
-  }
->;
-
-const defaults = {
-  logger: silentLogger,
-  metricsFlushMs: 2000,
-  reconnectPeriodMs: 1000,
-  maxBatch: 1000,
-  drain: false,
-};
+export type { IngestWorkerOptions, IngestWorkerStatus };
 
 /** Messages queued beyond which mqtt.js is not handed the next one (backpressure). */
 const HIGH_WATER = 2000;
