@@ -34,6 +34,10 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // expect.poll waits for a browser or a worker to catch up: 1 s (the default) is too short on a
+    // loaded 2-core machine (a widget pasted on a fresh page loads its bundle, chart.js and a
+    // year of data); a poll that succeeds returns at once, so a long timeout costs only failures.
+    expect: { poll: { timeout: 15_000 } },
     fileParallelism: true,
     maxWorkers: 2,
     projects: [
