@@ -4,7 +4,7 @@
 // sensor measures the air inside the enclosure, warmed by the electronics: its humidity reads low
 // (raw 50 % is about 70 % outside) and its temperature a little off. Souffle stores the raw values
 // (series of sensor "PMS5003T") and compensates where ambient air is meant: the humid test of PM
-// readings (ingest/decoders/quality-flags.ts) and corrections that take humidity. Browser-safe.
+// readings (data/decoders/quality-flags.ts) and corrections that take humidity. Browser-safe.
 
 /** The sensor label of a PMS5003T's values (with ":<channel>" on dual monitors). */
 export const PMS5003T = 'PMS5003T';

@@ -2,10 +2,10 @@
 // with the format's decoder. Everything but the device lookup is pure. The worker decodes each
 // message once, before its batch is written: retrying a write reuses what was decoded.
 import { routeTopic } from '../data/topics.js';
-import { decodeAirGradient } from './decoders/airgradient.js';
-import { decodeAirrohr } from './decoders/airrohr.js';
-import { decodeNative } from './decoders/native.js';
-import type { DecodedReading, Decoder, RawMessage, Rejection } from './decoders/types.js';
+import { decodeAirGradient } from '../data/decoders/airgradient.js';
+import { decodeAirrohr } from '../data/decoders/airrohr.js';
+import { decodeNative } from '../data/decoders/native.js';
+import type { DecodedReading, Decoder, RawMessage, Rejection } from '../data/decoders/types.js';
 import type { DeviceCache, DeviceRef } from './device-cache.js';
 
 type Format = 'native' | 'airgradient' | 'airrohr';

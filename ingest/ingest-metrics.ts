@@ -3,7 +3,7 @@
 // follow Prometheus conventions (`_total` counters, `_seconds` units).
 import type { Db } from '../data/db.js';
 import { bumpCounters, type CounterDelta } from '../data/store/counters.js';
-import type { Rejection, RejectionCode } from './decoders/types.js';
+import type { Rejection, RejectionCode } from '../data/decoders/types.js';
 
 const METRICS = {
   received: 'souffle_ingest_messages_received_total',

@@ -13,7 +13,7 @@ import { INGEST_FILTERS, sharedFilter } from '../data/topics.js';
 import { ackAfterCommit, type Ack } from './ack-after-commit.js';
 import { BatchWriter } from './batch-writer.js';
 import { decodeMessage, rejected, type DecodedMessage } from './decode-message.js';
-import type { RawMessage } from './decoders/types.js';
+import type { RawMessage } from '../data/decoders/types.js';
 import { DeviceCache } from './device-cache.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import type { Logger } from './logger.js';

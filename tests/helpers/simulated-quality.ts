@@ -1,10 +1,10 @@
 // Runs simulated devices through the real decoders and the quality checker, in process, and keeps
 // what a store would: every reading with its flags, the earlier readings of a stuck run flagged
 // as data/store/reading-flags.ts would. Each reading remembers the fault the simulator injected.
-import type { DecodedReading, RawMessage } from '../../ingest/decoders/types.js';
-import { decodeAirGradient } from '../../ingest/decoders/airgradient.js';
-import { decodeAirrohr } from '../../ingest/decoders/airrohr.js';
-import { decodeNative } from '../../ingest/decoders/native.js';
+import type { DecodedReading, RawMessage } from '../../data/decoders/types.js';
+import { decodeAirGradient } from '../../data/decoders/airgradient.js';
+import { decodeAirrohr } from '../../data/decoders/airrohr.js';
+import { decodeNative } from '../../data/decoders/native.js';
 import type { DecodedMessage } from '../../ingest/decode-message.js';
 import { QualityChecker } from '../../ingest/quality/quality-checker.js';
 import type { QualityOptions } from '../../ingest/quality/quality-options.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { FLAGS } from '../../data/flags.js';
-import { decodeAirGradient } from '../../ingest/decoders/airgradient.js';
-import { decodeAirrohr } from '../../ingest/decoders/airrohr.js';
-import { decodeNative } from '../../ingest/decoders/native.js';
-import type { RawMessage } from '../../ingest/decoders/types.js';
+import { decodeAirGradient } from '../../data/decoders/airgradient.js';
+import { decodeAirrohr } from '../../data/decoders/airrohr.js';
+import { decodeNative } from '../../data/decoders/native.js';
+import type { RawMessage } from '../../data/decoders/types.js';
 
 const NOW = Date.parse('2026-11-28T08:01:00Z');
 const msg = (topic: string, body: unknown): RawMessage => ({

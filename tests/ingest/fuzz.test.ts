@@ -3,9 +3,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevice } from '../../data/store/devices.js';
-import { decodeAirGradient } from '../../ingest/decoders/airgradient.js';
-import { decodeAirrohr } from '../../ingest/decoders/airrohr.js';
-import { decodeNative } from '../../ingest/decoders/native.js';
+import { decodeAirGradient } from '../../data/decoders/airgradient.js';
+import { decodeAirrohr } from '../../data/decoders/airrohr.js';
+import { decodeNative } from '../../data/decoders/native.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../ingest/embedded-broker.js';
 import { IngestWorker } from '../../ingest/worker.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';

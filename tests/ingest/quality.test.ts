@@ -6,7 +6,7 @@ import type { DeviceStatusResponse } from '../../data/api-types.js';
 import { FLAGS } from '../../data/flags.js';
 import { createDevice } from '../../data/store/devices.js';
 import type { DecodedMessage } from '../../ingest/decode-message.js';
-import { decodeNative } from '../../ingest/decoders/native.js';
+import { decodeNative } from '../../data/decoders/native.js';
 import { QualityChecker } from '../../ingest/quality/quality-checker.js';
 import { isStuckChecked } from '../../ingest/quality/stuck-detector.js';
 import { IngestWorker } from '../../ingest/worker.js';

@@ -3,10 +3,10 @@
 // topic lands in the same series (phenomenon × sensor) with the same values as live data.
 import { describe, expect, it } from 'vitest';
 import { airgradientTopic, airrohrTopic, nativeTopic } from '../../data/topics.js';
-import { decodeAirGradient } from '../../ingest/decoders/airgradient.js';
-import { decodeAirrohr } from '../../ingest/decoders/airrohr.js';
-import { decodeNative } from '../../ingest/decoders/native.js';
-import type { DecodedReading, DecodeResult, RawMessage } from '../../ingest/decoders/types.js';
+import { decodeAirGradient } from '../../data/decoders/airgradient.js';
+import { decodeAirrohr } from '../../data/decoders/airrohr.js';
+import { decodeNative } from '../../data/decoders/native.js';
+import type { DecodedReading, DecodeResult, RawMessage } from '../../data/decoders/types.js';
 import { composeLive, newDeviceState, type Outgoing } from '../../sensors-sim/compose.js';
 import { buildFleet, type SimDevice } from '../../sensors-sim/fleet.js';
 import { malformedAirGradient, malformedAirrohr, malformedNative } from '../../sensors-sim/malformed.js';

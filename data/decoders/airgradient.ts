@@ -2,7 +2,7 @@
 // JSON, no timestamp (the receive time is used). Outdoor dual-sensor models nest PM, temperature
 // and humidity per channel under `channels`; both channels are stored as separate sensors
 // ("PMS5003T:1", "PMS5003T:2") and their disagreement is flagged.
-import { PMS5003T } from '../../data/pms5003t.js';
+import { PMS5003T } from '../pms5003t.js';
 import { flagChannelDisagreement, flagHumid } from './quality-flags.js';
 import type { DecodedReading, DecodeResult, RawMessage, Rejection } from './types.js';
 import { checkValue, parsePayload } from './validation.js';

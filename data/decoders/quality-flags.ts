@@ -1,8 +1,8 @@
 // Quality flags a decoder can set from one message alone: humidity (optical PM over-reads in humid
 // air) and the agreement of a dual-sensor monitor's two channels.
-import { FLAGS, HUMID_THRESHOLD } from '../../data/flags.js';
-import { getPhenomenon } from '../../data/phenomena.js';
-import { compensatePms5003tHumidity, isPms5003t } from '../../data/pms5003t.js';
+import { FLAGS, HUMID_THRESHOLD } from '../flags.js';
+import { getPhenomenon } from '../phenomena.js';
+import { compensatePms5003tHumidity, isPms5003t } from '../pms5003t.js';
 import type { DecodedReading } from './types.js';
 
 /**

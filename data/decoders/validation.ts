@@ -1,6 +1,6 @@
 // The checks every decoder applies (docs/ingest.md, "Validation"): payload size, JSON, phenomenon, number,
 // unit, physical range, and time. Each failure becomes a Rejection whose reason names the value.
-import { getPhenomenon, isPhenomenonCode, toCanonical, type PhenomenonCode } from '../../data/phenomena.js';
+import { getPhenomenon, isPhenomenonCode, toCanonical, type PhenomenonCode } from '../phenomena.js';
 import type { DecodedReading, Rejection } from './types.js';
 
 /** Payloads above this are rejected unread: no sensor sends more than a few hundred bytes. */

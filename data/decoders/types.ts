@@ -1,7 +1,7 @@
 // What every wire-format decoder takes and returns. Decoders are pure: the same topic, payload and
 // receive time always give the same readings and rejections, so the simulator's tests can check
 // its wire formats against them and the worker can retry a message without side effects.
-import type { PhenomenonCode } from '../../data/phenomena.js';
+import type { PhenomenonCode } from '../phenomena.js';
 
 /** A message as the broker delivered it. */
 export type RawMessage = {
