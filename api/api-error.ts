@@ -20,7 +20,9 @@ export class ApiError extends Error {
 }
 
 export const badRequest = (code: string, message: string) => new ApiError(400, code, message);
-export const notFound = (message: string) => new ApiError(404, 'not_found', message);
+/** A 404. `code` lets a client tell "no such thing" (not_found) from a narrower absence, such as
+ * a station that exists but does not measure the phenomenon asked for (no_series). */
+export const notFound = (message: string, code = 'not_found') => new ApiError(404, code, message);
 
 function errorBody(code: string, message: string): ErrorResponse {
   return { error: { code, message } };

@@ -22,6 +22,7 @@ const fr = {
   value: 'Valeur',
   incomplete: 'incomplète',
   noData: 'Aucune donnée sur cette période.',
+  noSeries: 'Cette station ne mesure pas ce paramètre : {p}.',
   chartSummary: '{p}, {range} ({means}) : minimum {min}, moyenne {mean}, maximum {max} {unit}.',
 } as const;
 
@@ -48,6 +49,7 @@ const en: Record<ChartMessageKey, string> = {
   value: 'Value',
   incomplete: 'incomplete',
   noData: 'No data for this period.',
+  noSeries: 'This station does not measure {p}.',
   chartSummary: '{p}, {range} ({means}): minimum {min}, mean {mean}, maximum {max} {unit}.',
 };
 

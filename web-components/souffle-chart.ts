@@ -7,7 +7,7 @@
 // and anyone who prefers numbers.
 import { LitElement, html, nothing } from 'lit';
 import type { CompareResponse, SeriesResponse } from '../data/api-types.js';
-import { api, apiBaseFor } from './api-client.js';
+import { ApiError, api, apiBaseFor } from './api-client.js';
 import {
   RANGE_NAMES,
   buildChartConfig,
@@ -159,8 +159,17 @@ export class SouffleChart extends LitElement {
         <div class="plot">${renderLoading(lang)}</div>
       </section>`;
     }
-    if (state.status === 'error')
-      return html`<section part="chart">${title}${renderError(state.error, lang, this.station)}</section>`;
+    if (state.status === 'error') {
+      // The API's no_series: the station exists but does not measure this phenomenon (not "unknown").
+      const e = state.error;
+      const message =
+        e instanceof ApiError && e.code === 'no_series'
+          ? ct(lang, 'noSeries', {
+              p: `${longLabel(this.phenomenon, lang)} (${shortLabel(this.phenomenon, lang)})`,
+            })
+          : undefined;
+      return html`<section part="chart">${title}${renderError(e, lang, this.station, message)}</section>`;
+    }
     const data = state.data;
     const stats = summary(drawable(data.series.points));
     const label = stats

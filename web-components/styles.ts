@@ -76,10 +76,15 @@ export function errorMessage(error: Error, lang: Lang, station?: string): string
 }
 
 /** A readable error box in place of the widget (never a broken widget: docs/widgets.md). */
-export function renderError(error: Error, lang: Lang, station?: string): TemplateResult {
+export function renderError(
+  error: Error,
+  lang: Lang,
+  station?: string,
+  message = errorMessage(error, lang, station),
+): TemplateResult {
   return html`<div class="error" part="error" role="status">
     <strong>${t(lang, 'errorTitle')}<span class="sr-only">.</span></strong>
-    ${errorMessage(error, lang, station)}
+    ${message}
   </div>`;
 }
 

@@ -64,7 +64,9 @@ const route = createRoute({
       description: 'The points, oldest first.',
     },
     400: errorResponse('A parameter is invalid.'),
-    404: errorResponse('Unknown station, or the station has no series of this phenomenon (or sensor).'),
+    404: errorResponse(
+      'Unknown station (code not_found), or the station has no series of this phenomenon or sensor (code no_series).',
+    ),
     429: errorResponse(
       `A raw read of more than ${RAW_SERIES_CHUNK_POINTS} points while too many exports or large series are being read at once, from this address or in all (\`too_many_large_reads\`): retry after Retry-After seconds, or ask for fewer points (\`limit\`).`,
     ),
@@ -131,6 +133,7 @@ export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
     if (!series) {
       throw notFound(
         `station "${id}" has no ${q.phenomenon} series${q.sensor === undefined ? '' : ` from sensor "${q.sensor}"`}`,
+        'no_series',
       );
     }
     // Released once the answer is built (or failed): its body is then in memory, sent by the socket.

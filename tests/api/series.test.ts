@@ -202,15 +202,18 @@ describe('GET /api/v1/stations/{id}/series', () => {
     expect((await json<{ error: { message: string } }>(res)).error.message).toContain(`"${name}"`);
   });
 
-  it('answers 404 for an unknown station, phenomenon not measured, or unknown sensor', async () => {
-    expect((await f.app.request('/api/v1/stations/nope/series?phenomenon=pm25')).status).toBe(404);
+  it('answers 404 for an unknown station (not_found), phenomenon not measured or unknown sensor (no_series)', async () => {
+    const unknown = await f.app.request('/api/v1/stations/nope/series?phenomenon=pm25');
+    expect(unknown.status).toBe(404);
+    expect((await json<{ error: { code: string } }>(unknown)).error.code).toBe('not_found');
     const res = await f.app.request('/api/v1/stations/ecole-a/series?phenomenon=no2');
     expect(res.status).toBe(404);
-    expect((await json<{ error: { message: string } }>(res)).error.message).toBe(
-      'station "ecole-a" has no no2 series',
-    );
-    expect((await f.app.request('/api/v1/stations/ecole-a/series?phenomenon=pm25&sensor=X')).status).toBe(
-      404,
-    );
+    // A widget tells "this station does not measure NO2" from "unknown station" by the code.
+    expect(await json(res)).toEqual({
+      error: { code: 'no_series', message: 'station "ecole-a" has no no2 series' },
+    });
+    const sensor = await f.app.request('/api/v1/stations/ecole-a/series?phenomenon=pm25&sensor=X');
+    expect(sensor.status).toBe(404);
+    expect((await json<{ error: { code: string } }>(sensor)).error.code).toBe('no_series');
   });
 });
