@@ -5,11 +5,9 @@
 // service account's user name must stay the service's, and a name reaches every page that embeds
 // a widget.
 import { z } from '@hono/zod-openapi';
+import { isAirGradientSerial, normaliseAirGradientSerial, SERIAL_MESSAGE } from './airgradient-serial.js';
 import { DEVICE_FORMATS, EXPOSURES } from './schema.js';
 import { DEVICE_ID_PATTERN, slugify } from './store/devices.js';
-
-/** Topic-safe: an AirGradient serial becomes a topic level and an ACL line on Mosquitto. */
-export const SERIAL_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** The broker's default service account (SOUFFLE_MQTT_USERNAME unset): never a device's id. */
 export const DEFAULT_SERVICE_USERNAME = 'souffle';
@@ -24,7 +22,7 @@ const NAME_FORBIDDEN = /[<>\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
 
 export const NAME_MESSAGE = 'must not contain "<", ">" or control characters';
 export const ID_MESSAGE = 'expected 1–64 lowercase letters, digits or dashes';
-export const SERIAL_MESSAGE = 'must be 1–64 letters, digits, "_" or "-"';
+export { SERIAL_MESSAGE };
 
 export type RegistrationRules = {
   /** The broker's service user name (SOUFFLE_MQTT_USERNAME): reserved, with "souffle". */
@@ -76,11 +74,18 @@ export function deviceRegistrationSchema(rules: RegistrationRules = {}) {
         .boolean()
         .optional()
         .openapi({ description: 'Publish the exact location (default: a ~200 m cell).' }),
+      // Checked here, normalised by createDevice: the serial becomes a topic level and an ACL
+      // line on Mosquitto, so only 12 hex digits reach them, in the firmware's spelling.
       serial: z
         .string()
-        .regex(SERIAL_PATTERN, SERIAL_MESSAGE)
+        .max(64)
+        .refine(isAirGradientSerial, SERIAL_MESSAGE)
         .optional()
-        .openapi({ description: 'AirGradient serial number (format airgradient only).' }),
+        .openapi({
+          description:
+            'AirGradient serial number, its MAC address (format airgradient only): stored lowercase without separators, as the firmware names its topic.',
+          example: 'ecda3b1eaaaf',
+        }),
     })
     .superRefine((device, ctx) => {
       if (device.id !== undefined && reserved.includes(device.id)) {

@@ -16,6 +16,7 @@ import { DeviceRateLimit, type RateLimitOptions } from './device-rate-limit.js';
 import { publishGate, type IngestSink } from './embedded-publish.js';
 import { silentLogger, type Logger } from './logger.js';
 import { limitPacketSize } from './packet-size-limit.js';
+import { createRefusedPublishLog } from './refused-publish-log.js';
 
 export type EmbeddedBrokerOptions = {
   db: Db;
@@ -84,6 +85,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   const servicePassword = digest(serviceCredentials.password);
   const limit = rateLimit && new DeviceRateLimit(rateLimit);
   const accept = publishGate({ db, logger, ingest, rateLimit: limit });
+  const recordRefusal = createRefusedPublishLog(db, logger);
   /**
    * Per connection, the acknowledgement of its latest PUBLISH: each waits for the one before, so
    * that PUBACKs leave in the order the PUBLISHes came (MQTT-4.6.0-2) although a dropped message
@@ -169,6 +171,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       }
       const name = who?.kind === 'device' ? who.device.id : client.id;
       logger.warn(`refused: device "${name}" may not publish to ${packet.topic}`);
+      if (who?.kind === 'device') recordRefusal(who.device, packet.topic);
       done(new Error(`device "${name}" may not publish to ${packet.topic}`));
     },
     authorizeSubscribe: (client, subscription, done) => {

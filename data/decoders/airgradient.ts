@@ -34,6 +34,29 @@ const FIELDS: Readonly<Record<string, Field>> = {
   nox_index: { phenomenon: 'nox_index', sensor: 'SGP41' },
 };
 
+/**
+ * Keys that are the monitor's diagnostics or values derived from stored ones (the firmware's
+ * compensations): skipped silently. Any other key not in FIELDS is listed as ignored.
+ */
+const DIAGNOSTICS: ReadonlySet<string> = new Set([
+  'wifi',
+  'serialno',
+  'boot',
+  'bootCount',
+  'firmware',
+  'model',
+  'ledMode',
+  'resetReason',
+  'freeHeap',
+  'channels',
+  'pm02Compensated',
+  'atmpCompensated',
+  'rhumCompensated',
+]);
+
+/** The sensor label of the firmware's top-level average of an Open Air's channels. */
+const AVERAGE_CHANNEL = 'avg';
+
 /** Keys measured per channel on outdoor models (a PMS5003T per channel, with its own T/RH). */
 const CHANNEL_KEYS = ['pm01', 'pm02', 'pm10', 'pm02Standard', 'pm003Count', 'atmp', 'rhum'] as const;
 
@@ -60,6 +83,7 @@ export function decodeAirGradient(message: RawMessage): DecodeResult {
   const outdoor = isOpenAir(body);
   const readings: DecodedReading[] = [];
   const rejections: Rejection[] = [];
+  const ignored = new Set<string>();
   const sensorOf = (field: Field, channel?: string): string => {
     if (field.sensor === 'S8' || field.sensor === 'SGP41') return field.sensor;
     const model = outdoor ? PMS5003T : field.sensor === 'pm' ? 'PMS5003' : 'SHT4x';
@@ -88,14 +112,27 @@ export function decodeAirGradient(message: RawMessage): DecodeResult {
       for (const key of CHANNEL_KEYS) {
         if (key in channel) decode(key, channel[key], `channels.${name}.${key}`, list, name);
       }
+      for (const key of Object.keys(channel)) {
+        if (!FIELDS[key] && !DIAGNOSTICS.has(key)) ignored.add(`channels.${name}.${key}`.slice(0, 64));
+      }
       perChannel.push(list);
       readings.push(...list);
     }
   }
-  // With channels, the top-level PM, temperature and humidity are the firmware's average of them.
-  const averaged = perChannel.length > 0 ? new Set<string>(CHANNEL_KEYS) : new Set<string>();
+  // With channels, the top-level PM, temperature and humidity are the firmware's average of them
+  // (src/AgValue.cpp, buildPMS with allCh): redundant when both channels are sent. Open Air 3.1.0
+  // sends the average and channel 1 only (a firmware bug), so the average is then the only trace
+  // of channel 2 and is kept as a series of its own, sensor "PMS5003T:avg".
+  const averaged = perChannel.length > 1 ? new Set<string>(CHANNEL_KEYS) : new Set<string>();
+  const averageChannel = perChannel.length === 1 ? AVERAGE_CHANNEL : undefined;
   for (const [key, value] of Object.entries(body)) {
-    if (FIELDS[key] && !averaged.has(key)) decode(key, value, key, readings);
+    if (!FIELDS[key]) {
+      if (!DIAGNOSTICS.has(key)) ignored.add(key.slice(0, 64));
+      continue;
+    }
+    if (averaged.has(key)) continue;
+    const isChannelKey = (CHANNEL_KEYS as readonly string[]).includes(key);
+    decode(key, value, key, readings, isChannelKey ? averageChannel : undefined);
   }
   if (perChannel.length === 2) flagChannelDisagreement(perChannel[0]!, perChannel[1]!);
   if (readings.length === 0 && rejections.length === 0) {
@@ -104,7 +141,9 @@ export function decodeAirGradient(message: RawMessage): DecodeResult {
     );
   }
   flagHumid(readings);
-  return { readings, rejections };
+  const result: DecodeResult = { readings, rejections };
+  if (ignored.size > 0) result.ignored = [...ignored].sort();
+  return result;
 }
 
 function malformed(reason: string): Rejection {

@@ -1,14 +1,19 @@
 // Sensor.Community "airrohr" firmware (docs/ingest.md, "Wire formats"): the JSON body the kit POSTs
 // to the API, forwarded unchanged on `souffle/v1/<deviceId>/airrohr`. Every value is a string; the
 // value_type's prefix names the sensor; there is no timestamp (the receive time is used).
+// Value types as the firmware names them: opendata-stuttgart/sensors-software,
+// airrohr-firmware/airrohr-firmware.ino (add_Value2Json calls of each sensor's reader; IPS-7100
+// since NRZ-2024, SEN5X in the beta firmware) and tests/ingest/firmware-requests.ts.
 import { flagHumid } from './quality-flags.js';
-import type { DecodedReading, DecodeResult, RawMessage, Rejection } from './types.js';
+import type { DecodedLocation, DecodedReading, DecodeResult, RawMessage, Rejection } from './types.js';
 import { checkValue, parsePayload } from './validation.js';
 
 /** value_type prefix → sensor model. DHT22 values come unprefixed. */
 const SENSORS: Readonly<Record<string, string>> = {
   SDS_: 'SDS011',
   PMS_: 'PMS',
+  IPS_: 'IPS-7100',
+  SEN5X_: 'SEN5X',
   HPM_: 'HPM',
   NPM_: 'NPM',
   SPS30_: 'SPS30',
@@ -23,7 +28,12 @@ const SENSORS: Readonly<Record<string, string>> = {
 };
 const PREFIXES = Object.keys(SENSORS).sort((a, b) => b.length - a.length); // BMP280_ before BMP_
 
-/** value_type suffix → phenomenon and unit as sent. P4 (PM4) and particle counts are not stored. */
+/**
+ * value_type suffix → phenomenon and unit as sent. P4 (PM4), particle counts (N05, N1, …) and
+ * the IPS-7100's finer classes (P01, P03, P05, P5) are not stored: they are listed as ignored.
+ * The SEN5X's VOC and NOx are Sensirion indices; the reference spelling is `SEN5X_voc` and
+ * `SEN5X_nox`, and integrations of the kit's own JSON spell them upper case, so both are read.
+ */
 const MEASURES: Readonly<Record<string, { phenomenon: string; unit?: string }>> = {
   P0: { phenomenon: 'pm1' },
   P1: { phenomenon: 'pm10' },
@@ -33,7 +43,29 @@ const MEASURES: Readonly<Record<string, { phenomenon: string; unit?: string }>> 
   pressure: { phenomenon: 'pressure', unit: 'Pa' },
   co2_ppm: { phenomenon: 'co2' },
   noise_LAeq: { phenomenon: 'noise' },
+  voc: { phenomenon: 'voc_index' },
+  VOC: { phenomenon: 'voc_index' },
+  nox: { phenomenon: 'nox_index' },
+  NOX: { phenomenon: 'nox_index' },
 };
+
+/**
+ * The kit's diagnostics (loop timing, Wi-Fi signal) and the GPS fields, which are read as the
+ * message's location rather than as measurements: never listed as ignored.
+ */
+const DIAGNOSTICS: ReadonlySet<string> = new Set([
+  'samples',
+  'min_micro',
+  'max_micro',
+  'interval',
+  'signal',
+  'GPS_lat',
+  'GPS_lon',
+  'GPS_height',
+  'GPS_timestamp',
+  'GPS_date',
+  'GPS_time',
+]);
 
 /** A decimal number as airrohr prints it; anything else in a measurement is rejected. */
 const NUMBER = /^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
@@ -51,14 +83,21 @@ export function decodeAirrohr(message: RawMessage): DecodeResult {
   const time = message.receivedAt;
   const readings: DecodedReading[] = [];
   const rejections: Rejection[] = [];
+  const ignored = new Set<string>();
+  const gps: Record<string, unknown> = {};
   body.sensordatavalues.forEach((entry: unknown, index: number) => {
     if (!isObject(entry) || typeof entry.value_type !== 'string') {
       rejections.push(malformed(`sensordatavalues[${index}] has no "value_type" string`));
       return;
     }
     const type = entry.value_type;
+    if (type === 'GPS_lat' || type === 'GPS_lon') gps[type] = entry.value;
     const known = measureOf(type);
-    if (!known) return; // diagnostics (samples, signal, …) and unknown types are ignored
+    if (!known) {
+      // Diagnostics are skipped silently; anything else is named in the device's status.
+      if (!DIAGNOSTICS.has(type)) ignored.add(type.slice(0, 64));
+      return;
+    }
     // A non-numeric string stays a string, so checkValue rejects it naming what was sent.
     const value =
       typeof entry.value === 'string' && NUMBER.test(entry.value) ? Number(entry.value) : entry.value;
@@ -66,13 +105,30 @@ export function decodeAirrohr(message: RawMessage): DecodeResult {
     if (checked.ok) readings.push(checked.reading);
     else rejections.push(checked.rejection);
   });
-  if (readings.length === 0 && rejections.length === 0) {
+  const location = locationOf(gps, time);
+  if (readings.length === 0 && rejections.length === 0 && !location) {
+    const names = ignored.size > 0 ? ` (it sent ${[...ignored].slice(0, 10).join(', ')})` : '';
     rejections.push(
-      malformed('payload has no measurement this platform stores (PM, temperature, humidity, …)'),
+      malformed(`payload has no measurement this platform stores (PM, temperature, humidity, …)${names}`),
     );
   }
   flagHumid(readings);
-  return { readings, rejections };
+  const result: DecodeResult = { readings, rejections };
+  if (ignored.size > 0) result.ignored = [...ignored].sort();
+  if (location) result.location = location;
+  return result;
+}
+
+/**
+ * The GPS fix of the message, if it has one: the firmware prints GPS_lat and GPS_lon with six
+ * decimals, and keeps sending its initial values while the module has no fix (out of range, or
+ * 0,0 in the Gulf of Guinea), which are not a location.
+ */
+function locationOf(gps: Record<string, unknown>, time: number): DecodedLocation | undefined {
+  const lat = typeof gps.GPS_lat === 'string' && NUMBER.test(gps.GPS_lat) ? Number(gps.GPS_lat) : NaN;
+  const lon = typeof gps.GPS_lon === 'string' && NUMBER.test(gps.GPS_lon) ? Number(gps.GPS_lon) : NaN;
+  if (!(Math.abs(lat) <= 90 && Math.abs(lon) <= 180) || (lat === 0 && lon === 0)) return undefined;
+  return { lat, lon, time };
 }
 
 function measureOf(type: string): { phenomenon: string; unit?: string; sensor: string } | undefined {

@@ -53,6 +53,20 @@ export type Rejection = {
   values: number;
 };
 
-export type DecodeResult = { readings: DecodedReading[]; rejections: Rejection[] };
+/** Where a mobile device was when it sent a message (airrohr kits with a GPS module). */
+export type DecodedLocation = { lat: number; lon: number; time: number };
+
+export type DecodeResult = {
+  readings: DecodedReading[];
+  rejections: Rejection[];
+  /**
+   * The value types the message carried that are neither stored nor known diagnostics, sorted
+   * (e.g. "SPS30_N05", "pm005Count"): shown in the device's status so that its owner knows
+   * which of the sensor's values Souffle does not keep.
+   */
+  ignored?: string[];
+  /** A GPS fix sent with the readings: kept as the device's track when it is marked mobile. */
+  location?: DecodedLocation;
+};
 
 export type Decoder = (message: RawMessage) => DecodeResult;

@@ -1,6 +1,7 @@
 // Devices: a citizen's sensor, its station, its format and its token. The `souffle device`
 // commands and the admin API both call these, so they behave the same.
 import type { Kysely } from 'kysely';
+import { AIRGRADIENT_SERIAL, normaliseAirGradientSerial, SERIAL_MESSAGE } from '../airgradient-serial.js';
 import type { Database, Device, DeviceFormat, Exposure } from '../schema.js';
 import { brokerPasswordHash } from './broker-password.js';
 import { generateToken, hashToken, verifyToken } from './device-token.js';
@@ -52,6 +53,12 @@ export async function createDevice(
     throw new RangeError(`lat ${input.lat} is not a latitude`);
   if (!Number.isFinite(input.lon) || input.lon < -180 || input.lon > 180)
     throw new RangeError(`lon ${input.lon} is not a longitude`);
+  // The firmware's spelling (data/airgradient-serial.ts): a serial typed with capitals or colons
+  // would otherwise name a topic the monitor never publishes to.
+  const serial = input.serial == null ? null : normaliseAirGradientSerial(input.serial);
+  if (serial !== null && !AIRGRADIENT_SERIAL.test(serial)) {
+    throw new RangeError(`serial "${input.serial}" ${SERIAL_MESSAGE}`);
+  }
   const token = generateToken();
   const tokenHash = await hashToken(token);
   const brokerHash = await brokerPasswordHash(token);
@@ -60,10 +67,10 @@ export async function createDevice(
       throw new DeviceConflictError(`a station or device with id "${id}" already exists`);
     }
     if (
-      input.serial &&
-      (await trx.selectFrom('devices').select('id').where('serial', '=', input.serial).executeTakeFirst())
+      serial &&
+      (await trx.selectFrom('devices').select('id').where('serial', '=', serial).executeTakeFirst())
     ) {
-      throw new DeviceConflictError(`serial "${input.serial}" is already mapped to another device`);
+      throw new DeviceConflictError(`serial "${serial}" is already mapped to another device`);
     }
     await upsertStation(
       trx,
@@ -84,7 +91,7 @@ export async function createDevice(
       format: input.format ?? 'native',
       token_hash: tokenHash,
       broker_hash: brokerHash,
-      serial: input.serial ?? null,
+      serial,
       created_at: now,
       last_seen: null,
     };

@@ -70,7 +70,7 @@ describe('admin: POST /api/v1/devices', () => {
     [{ serial: '+', format: 'airgradient' }, `body field "serial" "+": ${SERIAL_MESSAGE}`],
     [{ serial: '#', format: 'airgradient' }, `body field "serial" "#": ${SERIAL_MESSAGE}`],
     [{ serial: 'a/b', format: 'airgradient' }, `body field "serial" "a/b": ${SERIAL_MESSAGE}`],
-    [{ serial: 'abc123' }, 'body field "serial" "abc123": applies to format airgradient only'],
+    [{ serial: 'ecda3b1eaaaf' }, 'body field "serial" "ecda3b1eaaaf": applies to format airgradient only'],
     [{ format: 'airgradient' }, 'body field "serial" is required'],
     // The broker's service account.
     [{ id: 'souffle' }, `body field "id" "souffle": "souffle" is reserved for the broker's service account`],
@@ -150,13 +150,13 @@ describe('admin: list, rotate, remove', () => {
       id: 'listed',
       lat: 43.123456,
       lon: 5.654321,
-      serial: 'AG-1',
+      serial: 'EC:DA:3B:1E:AA:B2',
       format: 'airgradient',
     });
     const body = await json<{ devices: { id: string; lat: number; serial: string | null }[]; count: number }>(
       await f.app.request('/api/v1/devices', { headers: admin }),
     );
-    expect(body.devices.find((d) => d.id === 'listed')).toMatchObject({ lat: 43.123456, serial: 'AG-1' });
+    expect(body.devices.find((d) => d.id === 'listed')).toMatchObject({ lat: 43.123456, serial: 'ecda3b1eaab2' });
     expect(body.count).toBe(body.devices.length);
   });
 
