@@ -12,7 +12,10 @@ export const SERIAL_MESSAGE =
 
 /** The serial lowercased and without ":", "-" or spaces; check the result with isAirGradientSerial. */
 export function normaliseAirGradientSerial(serial: string): string {
-  return serial.trim().replace(/[:\-\s]/g, '').toLowerCase();
+  return serial
+    .trim()
+    .replace(/[:\-\s]/g, '')
+    .toLowerCase();
 }
 
 /** Whether a serial, as typed, becomes a valid one once normalised. */

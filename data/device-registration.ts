@@ -76,16 +76,11 @@ export function deviceRegistrationSchema(rules: RegistrationRules = {}) {
         .openapi({ description: 'Publish the exact location (default: a ~200 m cell).' }),
       // Checked here, normalised by createDevice: the serial becomes a topic level and an ACL
       // line on Mosquitto, so only 12 hex digits reach them, in the firmware's spelling.
-      serial: z
-        .string()
-        .max(64)
-        .refine(isAirGradientSerial, SERIAL_MESSAGE)
-        .optional()
-        .openapi({
-          description:
-            'AirGradient serial number, its MAC address (format airgradient only): stored lowercase without separators, as the firmware names its topic.',
-          example: 'ecda3b1eaaaf',
-        }),
+      serial: z.string().max(64).refine(isAirGradientSerial, SERIAL_MESSAGE).optional().openapi({
+        description:
+          'AirGradient serial number, its MAC address (format airgradient only): stored lowercase without separators, as the firmware names its topic.',
+        example: 'ecda3b1eaaaf',
+      }),
     })
     .superRefine((device, ctx) => {
       if (device.id !== undefined && reserved.includes(device.id)) {

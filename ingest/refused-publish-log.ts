@@ -25,7 +25,9 @@ export function createRefusedPublishLog(db: Db, logger: Logger): RefusedPublishL
     lastRecorded.set(device.id, now);
     recordIngestErrors(db, [
       { deviceId: device.id, source: 'broker', time: now, topic, reason: refusalReason(device, topic) },
-    ]).catch((e: Error) => logger.warn(`could not record the refused publish of "${device.id}": ${e.message}`));
+    ]).catch((e: Error) =>
+      logger.warn(`could not record the refused publish of "${device.id}": ${e.message}`),
+    );
   };
 }
 

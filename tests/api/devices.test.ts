@@ -156,7 +156,10 @@ describe('admin: list, rotate, remove', () => {
     const body = await json<{ devices: { id: string; lat: number; serial: string | null }[]; count: number }>(
       await f.app.request('/api/v1/devices', { headers: admin }),
     );
-    expect(body.devices.find((d) => d.id === 'listed')).toMatchObject({ lat: 43.123456, serial: 'ecda3b1eaab2' });
+    expect(body.devices.find((d) => d.id === 'listed')).toMatchObject({
+      lat: 43.123456,
+      serial: 'ecda3b1eaab2',
+    });
     expect(body.count).toBe(body.devices.length);
   });
 
