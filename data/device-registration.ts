@@ -5,7 +5,7 @@
 // service account's user name must stay the service's, and a name reaches every page that embeds
 // a widget.
 import { z } from '@hono/zod-openapi';
-import { isAirGradientSerial, normaliseAirGradientSerial, SERIAL_MESSAGE } from './airgradient-serial.js';
+import { isAirGradientSerial, SERIAL_MESSAGE } from './airgradient-serial.js';
 import { DEVICE_FORMATS, EXPOSURES } from './schema.js';
 import { DEVICE_ID_PATTERN, slugify } from './store/devices.js';
 
