@@ -39,6 +39,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'write Mosquitto password, ACL and configuration files for the fleet',
     load: () => import('./cli/mosquitto-config.js'),
   },
+  'mosquitto-plugin': {
+    summary: 'build the per-device publish rate limit plugin for Mosquitto',
+    load: () => import('./cli/mosquitto-plugin.js'),
+  },
 };
 
 const HELP = () => `Souffle: citizen air-quality platform.

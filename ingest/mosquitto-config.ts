@@ -5,8 +5,8 @@
 // SOUFFLE_MOSQUITTO_DIR is set. The options used are kept in <dir>/souffle-mosquitto.json for
 // those rewrites. The text of each file is ingest/mosquitto-files.ts's.
 //
-// A door of the ingest area of its own (beside ingest/index.ts): `souffle mosquitto-config` and
-// `souffle device` write these files without loading the broker and the worker.
+// A door of the ingest area of its own (beside ingest/index.ts): `souffle mosquitto-config`,
+// `souffle mosquitto-plugin` and `souffle device` use it without loading the broker and the worker.
 import { chownSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Db } from '../data/db.js';
@@ -25,7 +25,9 @@ import { serviceClientIds } from './worker-topology.js';
 /** SOUFFLE_MQTT_CLIENT_ID's default: the lone worker's client id, and the stem of the slots' ones. */
 const DEFAULT_WORKER_CLIENT_ID = 'souffle-ingest';
 
-export type { BrokerOptions, FleetDevice, QueueSizing } from './mosquitto-files.js';
+export type { BrokerOptions, FleetDevice, PluginRateLimit, QueueSizing } from './mosquitto-files.js';
+// The rate limit plugin is part of the same setup, and as light: built without the broker.
+export { buildMosquittoPlugin, PLUGIN_FILE, type PluginBuild } from './mosquitto-plugin.js';
 
 const OPTIONS_FILE = 'souffle-mosquitto.json';
 
@@ -94,7 +96,7 @@ export async function writeMosquittoConfig(
   };
   writeAtomically(files.passwd, passwd.text, 0o640);
   writeAtomically(files.acl, aclFile(serviceUsers, devices), 0o644);
-  writeAtomically(files.conf, mosquittoConf(options, sizing), 0o644);
+  writeAtomically(files.conf, mosquittoConf(options, sizing, { serviceUsers }), 0o644);
   writeAtomically(join(dir, OPTIONS_FILE), `${JSON.stringify(options, null, 2)}\n`, 0o644);
   // Started as root, Mosquitto drops to its own user before reading the password file and writing
   // its persistence: give that user the group of the one and the ownership of the other.
