@@ -1,17 +1,19 @@
 // `souffle mosquitto-config <dir>`: writes Mosquitto's password file, ACL and configuration for the
 // registered fleet (ingest/mosquitto-config.ts), with the options given here or remembered from the
 // previous run, and says how to start Mosquitto and point Souffle at it.
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Db } from '../data/index.js';
 import {
   savedOptions,
   writeMosquittoConfig,
   type BrokerOptions,
   type MosquittoConfigResult,
+  type PluginRateLimit,
 } from '../ingest/mosquitto-config.js';
 import { serviceCredentials } from './admin-token.js';
 import { output, parseCommandArgs, UsageError } from './args.js';
-import { parseDuration, type Config } from './config.js';
+import { parseDuration, parseRate, type Config } from './config.js';
 import { openConfiguredDatabase } from './open-database.js';
 
 export const usage = `souffle mosquitto-config <dir> [options]
@@ -32,6 +34,13 @@ Options:
   --interval <duration>  publish interval assumed for native devices (default 60s)
   --broker-path <path>   <dir> as Mosquitto sees it, e.g. inside a container (default: <dir>)
   --rotate-missing       issue new tokens (printed once) to devices that have no Mosquitto hash
+  --plugin <path.so>     limit what each device publishes with the souffle_rate_limit plugin at
+                         this path as Mosquitto sees it (\`souffle mosquitto-plugin build\`);
+                         "none" removes the limit
+  --rate <rate>          messages a device may publish on average: 60/min, 1/s, 600/h, or a number
+                         a minute (default: SOUFFLE_MQTT_RATE, 60/min)
+  --burst <n>            messages a device may publish in a row (default: SOUFFLE_MQTT_BURST, 120)
+  --rate-log-interval <duration>  a device's drops are logged at most this often (default 1m)
   --json                 print the summary as JSON`;
 
 /** Rewrites the files of `dir` with its remembered options (after a device changed). */
@@ -53,6 +62,10 @@ export async function run(argv: string[], config: Config): Promise<void> {
       interval: { type: 'string' },
       'broker-path': { type: 'string' },
       'rotate-missing': { type: 'boolean' },
+      plugin: { type: 'string' },
+      rate: { type: 'string' },
+      burst: { type: 'string' },
+      'rate-log-interval': { type: 'string' },
     },
     true,
   );
@@ -69,6 +82,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
     nativeIntervalMs:
       values.interval !== undefined ? duration('interval', values.interval) : saved.nativeIntervalMs,
     brokerPath: values['broker-path'] ?? saved.brokerPath,
+    rateLimit: rateLimitOptions(values, saved.rateLimit, config),
   };
   const service = { ...serviceCredentials(config), clientId: config.SOUFFLE_MQTT_CLIENT_ID };
   const handle = await openConfiguredDatabase(config);
@@ -83,10 +97,17 @@ export async function run(argv: string[], config: Config): Promise<void> {
 }
 
 function describe(r: MosquittoConfigResult, options: BrokerOptions, config: Config): string {
+  const limit = options.rateLimit;
   const lines = [
     `Wrote ${r.files.conf}, ${r.files.passwd} and ${r.files.acl} for ${r.devices} device(s).`,
     `max_queued_messages ${r.sizing.maxQueued}: ${r.sizing.explanation}.`,
+    limit
+      ? `Each device may publish ${limit.perMinute} messages a minute, ${limit.burst} in a row (plugin ${limit.plugin}; restart Mosquitto after changing it).`
+      : 'No per-device publish rate limit: see `souffle mosquitto-plugin build` and --plugin.',
   ];
+  if (limit && options.brokerPath === resolve(r.dir) && !existsSync(limit.plugin)) {
+    lines.push(`Warning: ${limit.plugin} does not exist here; Mosquitto will not start without it.`);
+  }
   for (const { id, token } of r.rotated) lines.push(`New token for ${id} (shown once): ${token}`);
   if (r.skipped.length > 0) {
     lines.push(
@@ -107,6 +128,55 @@ function describe(r: MosquittoConfigResult, options: BrokerOptions, config: Conf
     `  SOUFFLE_MOSQUITTO_DIR=${r.dir}   (so that \`souffle device\` keeps passwd and acl current)`,
   );
   return lines.join('\n');
+}
+
+type RateValues = { plugin?: string; rate?: string; burst?: string; 'rate-log-interval'?: string };
+
+/** The rate limit asked for, over the remembered one; the embedded broker's settings by default. */
+function rateLimitOptions(
+  values: RateValues,
+  saved: PluginRateLimit | undefined,
+  config: Config,
+): PluginRateLimit | undefined {
+  if (values.plugin === 'none') {
+    if (values.rate ?? values.burst ?? values['rate-log-interval']) {
+      throw new UsageError(
+        '--plugin none removes the rate limit: give no --rate, --burst or --rate-log-interval',
+      );
+    }
+    return undefined;
+  }
+  const plugin = values.plugin ?? saved?.plugin;
+  if (plugin === undefined) {
+    if (values.rate ?? values.burst ?? values['rate-log-interval']) {
+      throw new UsageError(
+        'a rate limit needs the plugin: build it with `souffle mosquitto-plugin build <dir>` and give --plugin <dir>/souffle_rate_limit.so',
+      );
+    }
+    return undefined;
+  }
+  if (!plugin.endsWith('.so') || !plugin.startsWith('/')) {
+    throw new UsageError(
+      `--plugin "${plugin}" must be the absolute path of a .so file, as Mosquitto sees it`,
+    );
+  }
+  let perMinute = saved?.perMinute ?? config.SOUFFLE_MQTT_RATE;
+  if (values.rate !== undefined) {
+    try {
+      perMinute = parseRate(values.rate);
+    } catch (e) {
+      throw new UsageError(`--rate: ${(e as Error).message}`);
+    }
+  }
+  const burst =
+    values.burst !== undefined
+      ? integer('burst', values.burst, 1, 1_000_000)
+      : (saved?.burst ?? config.SOUFFLE_MQTT_BURST);
+  const logIntervalS =
+    values['rate-log-interval'] !== undefined
+      ? Math.ceil(duration('rate-log-interval', values['rate-log-interval']) / 1000)
+      : (saved?.logIntervalS ?? 60);
+  return { plugin, perMinute, burst, logIntervalS };
 }
 
 function integer(name: string, text: string, min: number, max: number): number {

@@ -25,6 +25,20 @@ export type BrokerOptions = {
   nativeIntervalMs: number;
   /** The folder holding passwd/acl/data as Mosquitto sees it (differs inside a container). */
   brokerPath: string;
+  /** The per-device publish rate limit (souffle_rate_limit plugin), or none. */
+  rateLimit?: PluginRateLimit;
+};
+
+/** Options of the souffle_rate_limit plugin (ingest/mosquitto-plugin/souffle_rate_limit.c). */
+export type PluginRateLimit = {
+  /** The plugin's shared object, as Mosquitto sees it. */
+  plugin: string;
+  /** Messages a device may publish a minute, on average. */
+  perMinute: number;
+  /** Messages a device may publish in a row. */
+  burst: number;
+  /** A device's drops are logged at most once per this many seconds. */
+  logIntervalS: number;
 };
 
 /** Publish intervals of each firmware: AirGradient every 60 s, airrohr every 145 s by default. */
@@ -116,8 +130,36 @@ export function aclFile(serviceUsers: readonly string[], devices: readonly Fleet
   return `${lines.join('\n')}\n`;
 }
 
-export function mosquittoConf(options: BrokerOptions, sizing: QueueSizing, now = new Date()): string {
+/**
+ * The plugin lines of mosquitto.conf for a per-device rate limit; `exempt` are the service users
+ * (workers, the API's forwarder), whose publishing is the platform's own.
+ */
+export function rateLimitLines(limit: PluginRateLimit, exempt: readonly string[]): string {
+  return `
+# Each device may publish ${limit.perMinute} messages a minute on average and ${limit.burst} in a row
+# (souffle_rate_limit, built by \`souffle mosquitto-plugin build\`; docs/ingest.md, Limits). A
+# message over the limit is acknowledged and dropped before any queue; the drops are logged per
+# device at most every ${limit.logIntervalS} s. Mosquitto reads plugin options at start: restart it after a change.
+plugin ${limit.plugin}
+plugin_opt_rate ${limit.perMinute}
+plugin_opt_burst ${limit.burst}
+plugin_opt_log_interval ${limit.logIntervalS}
+plugin_opt_exempt ${exempt.join(',')}
+`;
+}
+
+export function mosquittoConf(
+  options: BrokerOptions,
+  sizing: QueueSizing,
+  { now = new Date(), serviceUsers = [] as readonly string[] } = {},
+): string {
   const path = options.brokerPath.replace(/\/+$/, '');
+  const rateLimit = options.rateLimit
+    ? rateLimitLines(options.rateLimit, serviceUsers)
+    : `
+# No per-device publish rate limit: Mosquitto has none of its own. \`souffle mosquitto-plugin build\`
+# and \`souffle mosquitto-config --plugin <path.so>\` add one (docs/ingest.md, Limits).
+`;
   return `# Mosquitto for Souffle, written by \`souffle mosquitto-config\` on ${now.toISOString()}.
 # Regenerate (it keeps the options in souffle-mosquitto.json) rather than edit; reload Mosquitto
 # (systemctl reload mosquitto, or kill -HUP) to apply a new device list or queue size.
@@ -143,8 +185,8 @@ autosave_interval 60
 max_queued_messages ${sizing.maxQueued}
 # The same queue in payload bytes (${QUEUE_BYTES_PER_MESSAGE} per message: real readings are smaller), so
 # that a flood of large payloads cannot take gigabytes; it bounds every session, devices' too.
-# Mosquitto has no per-client publish rate limit (docs/ingest.md, Limits): a device flooding
-# while the worker is away can still fill this queue and push other devices' readings out.
+# Without the rate limit below, a device flooding while the worker is away can fill this queue
+# and push other devices' readings out (docs/ingest.md, Limits).
 max_queued_bytes ${sizing.maxQueuedBytes}
 # AirGradient firmware publishes with QoS 0; queue those too while the worker is away.
 queue_qos0_messages true
@@ -165,5 +207,5 @@ max_packet_size 131072
 # The worker's session must outlive an outage; forget sessions unused for a month.
 persistent_client_expiration 30d
 set_tcp_nodelay true
-`;
+${rateLimit}`;
 }
