@@ -5,7 +5,8 @@
 // in young-generation collections), which cost more than the interleaving won.
 import { SeriesSchema } from '../data/api-schemas.js';
 import { flagNames } from '../data/flags.js';
-import type { Point, Step } from '../data/store/read-series.js';
+import { CALENDAR_STEPS, type Point, type Step } from '../data/store/read-series.js';
+import { QUANTILES } from '../data/stats/quantiles.js';
 import { csvLine, csvNumber, csvText } from './export/csv.js';
 import { iso } from './iso.js';
 import { checkedJson, type Answerable } from './json-answer.js';
@@ -16,7 +17,8 @@ const HeadSchema = SeriesSchema.omit({ points: true, next: true });
 
 /**
  * A point as the API shows it: raw points carry their flags' names; hourly means their statistics
- * and validity; daily values also their local date, UTC bounds and hour counts. One literal per
+ * and validity; daily, monthly and yearly values also their local date, UTC bounds, hour counts and
+ * quantiles. One literal per
  * step, no spreads: a year of hourly points is 8 760 objects (measured: spreads tripled the time).
  */
 function shownPoint(p: Point, step: Step) {
@@ -51,6 +53,11 @@ function shownPoint(p: Point, step: Step) {
     to: iso(p.end ?? p.t),
     validHours: p.validHours ?? 0,
     expectedHours: p.expectedHours ?? 0,
+    q02: p.q02 ?? null,
+    q25: p.q25 ?? null,
+    median: p.median ?? null,
+    q75: p.q75 ?? null,
+    q98: p.q98 ?? null,
   };
 }
 
@@ -62,7 +69,16 @@ function csvCells(p: Shown): string[] {
   row.push(csvText('flags' in p ? (p.flags ?? []).join('|') : ''));
   if ('valid' in p)
     row.push(csvNumber(p.sd), csvNumber(p.coverage), String(p.valid), String(p.nFlagged), String(p.nHumid));
-  if ('date' in p) row.push(p.date ?? '', p.to ?? '');
+  if ('date' in p)
+    row.push(
+      p.date ?? '',
+      p.to ?? '',
+      csvNumber(p.q02),
+      csvNumber(p.q25),
+      csvNumber(p.median),
+      csvNumber(p.q75),
+      csvNumber(p.q98),
+    );
   return row;
 }
 
@@ -71,7 +87,7 @@ function csvHeader(step: Step): string[] {
   return [
     ...['time', 'value', 'min', 'max', 'n', 'flags'],
     ...(step === 'raw' ? [] : ['sd', 'coverage', 'valid', 'n_flagged', 'n_humid']),
-    ...(step === '1d' ? ['date', 'end'] : []),
+    ...(CALENDAR_STEPS.includes(step) ? ['date', 'end', ...QUANTILES.map(([name]) => name)] : []),
   ];
 }
 

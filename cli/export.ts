@@ -11,7 +11,7 @@ import { openConfiguredDatabase } from './open-database.js';
 
 export const usage = `souffle export [--format csv|ndjson|geojson] [--phenomenon pm25] [--from DATE] [--to DATE]
                 [--source citizen|atmosud] [--station id,id] [--bbox minLon,minLat,maxLon,maxLat]
-                [--step raw|1h|1d] [--output FILE]
+                [--step raw|1h|1d|1mo|1y] [--output FILE]
   Streams readings from SOUFFLE_DB (or SOUFFLE_DATABASE_URL) as CSV (default), NDJSON or GeoJSON,
   one row per value, to stdout or FILE (written as FILE.partial and renamed when complete), with
   progress on stderr. Dates: YYYY-MM-DD (UTC), ISO 8601 date-times or epoch ms; --from defaults to

@@ -8,6 +8,7 @@ import { z } from '@hono/zod-openapi';
 import { FLAG_NAMES, type FlagName } from './flags.js';
 import { DEVICE_FORMATS, EXPOSURES, STATION_SOURCES } from './schema.js';
 import { STEPS } from './store/read-series.js';
+import { QUANTILES, type QuantileName } from './stats/quantiles.js';
 import {
   CurrentIndexSchema,
   dayField,
@@ -105,6 +106,20 @@ export const LatestSchema = z
   })
   .openapi('Latest');
 
+/** Steps 1d, 1mo, 1y: exact quantiles of the valid hourly means (docs/methods.md, "Quantiles"). */
+const quantileFields = Object.fromEntries(
+  QUANTILES.map(([name, p]) => [
+    name,
+    z
+      .number()
+      .nullable()
+      .optional()
+      .openapi({
+        description: `1d, 1mo, 1y: the ${p * 100} % quantile of the valid hourly means (Hyndman–Fan type 7, as R, numpy and pandas by default); null without any.`,
+      }),
+  ]),
+) as Record<QuantileName, z.ZodOptional<z.ZodNullable<z.ZodNumber>>>;
+
 export const SeriesPointSchema = z
   .object({
     t: z
@@ -119,14 +134,16 @@ export const SeriesPointSchema = z
     n: z.number().int().openapi({ description: 'Readings in the mean (raw: 1).' }),
     flags: z.array(z.enum(FLAG_NAMES)).optional().openapi({ description: 'Raw readings: quality flags.' }),
     sd: z.number().nullable().optional().openapi({
-      description: 'Means: sample standard deviation (1h: of the readings, 1d: of the valid hourly means).',
+      description:
+        'Means: sample standard deviation (1h: of the readings; 1d, 1mo, 1y: of the valid hourly means).',
     }),
     coverage: z.number().optional().openapi({
-      description: 'Means: 1h, covered 5-minute slots / 12; 1d, valid hourly means / hours of the local day.',
+      description:
+        'Means: 1h, covered 5-minute slots / 12; 1d, 1mo, 1y: valid hourly means / hours of the local day, month or year.',
     }),
     valid: z.boolean().optional().openapi({
       description:
-        'Means: 1h, at least 45 minutes covered and the hour over; 1d, at least 75 % of the hours valid and the day over. Invalid points are returned for analysis; indices and charts ignore them.',
+        'Means: 1h, at least 45 minutes covered and the hour over; 1d, at least 75 % of the hours valid and the day over; 1mo, 1y: at least 90 % of the hours valid and the period over. Invalid points are returned for analysis; indices and charts ignore them.',
     }),
     nFlagged: z.number().int().optional().openapi({
       description:
@@ -135,21 +152,28 @@ export const SeriesPointSchema = z
     nHumid: z.number().int().optional().openapi({
       description: 'Means: readings in the mean flagged humid (over-read optical PM).',
     }),
-    date: z
+    date: z.string().optional().openapi({
+      description: '1d, 1mo, 1y: the local date YYYY-MM-DD, month YYYY-MM or year YYYY (SOUFFLE_TIMEZONE).',
+    }),
+    from: z
       .string()
       .optional()
-      .openapi({ description: '1d: the local date (SOUFFLE_TIMEZONE), YYYY-MM-DD.' }),
-    from: z.string().optional().openapi({ description: '1d: first instant of the local day, ISO 8601 UTC.' }),
+      .openapi({ description: '1d, 1mo, 1y: first instant of the local period, ISO 8601 UTC.' }),
     to: z
       .string()
       .optional()
-      .openapi({ description: '1d: first instant of the next local day, ISO 8601 UTC.' }),
-    validHours: z.number().int().optional().openapi({ description: '1d: valid hourly means of the day.' }),
+      .openapi({ description: '1d, 1mo, 1y: first instant of the next local period, ISO 8601 UTC.' }),
+    validHours: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: '1d, 1mo, 1y: valid hourly means of the period.' }),
     expectedHours: z
       .number()
       .int()
       .optional()
-      .openapi({ description: '1d: hours of the local day (23, 24 or 25).' }),
+      .openapi({ description: '1d, 1mo, 1y: hours of the local period (a day: 23, 24 or 25).' }),
+    ...quantileFields,
   })
   .openapi('SeriesPoint');
 

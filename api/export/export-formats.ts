@@ -2,6 +2,8 @@
 // repeats (station, source, public location, phenomenon, sensor, unit) is encoded once per series,
 // so a row costs a time, a number and two short fields.
 import { flagNames } from '../../data/flags.js';
+import { QUANTILES } from '../../data/stats/quantiles.js';
+import { CALENDAR_STEPS, type Step } from '../../data/store/read-series.js';
 import { csvLine, csvNumber, csvText } from './csv.js';
 import type { ExportFormat } from './export-query.js';
 import type { ExportRow, ExportSeries } from './export-rows.js';
@@ -29,8 +31,10 @@ export const BASE_COLUMNS = [
 ];
 /** Means (step 1h and 1d): their statistics (docs/api.md, "Export"). */
 export const ROLLUP_COLUMNS = ['min', 'max', 'n', 'sd', 'coverage', 'valid', 'n_flagged', 'n_humid'];
-/** Daily values (step 1d): the local date and the end of the local day. */
+/** Daily, monthly, yearly values (steps 1d, 1mo, 1y): the local date, month or year, the period's end. */
 export const DAILY_COLUMNS = ['date', 'end'];
+/** Steps 1d, 1mo, 1y: exact quantiles of the valid hourly means (docs/methods.md, "Quantiles"). */
+export const QUANTILE_COLUMNS: readonly string[] = QUANTILES.map(([name]) => name);
 
 export type Encoder = {
   contentType: string;
@@ -80,9 +84,9 @@ function memoFlags<T>(encode: (names: string[]) => T): (bits: number) => T {
 const cell = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
 const json = (v: number | null | undefined) => (v === null || v === undefined ? 'null' : String(v));
 
-function csvEncoder(step: 'raw' | '1h' | '1d'): Encoder {
+function csvEncoder(step: Step): Encoder {
   const rollup = step !== 'raw';
-  const daily = step === '1d';
+  const daily = CALENDAR_STEPS.includes(step);
   const time = isoTimeFormatter();
   const flags = memoFlags((names) => csvText(names.join('|')));
   let current: ExportSeries | undefined;
@@ -91,7 +95,11 @@ function csvEncoder(step: 'raw' | '1h' | '1d'): Encoder {
     contentType: 'text/csv; charset=utf-8; header=present',
     extension: 'csv',
     header: () =>
-      csvLine([...BASE_COLUMNS, ...(rollup ? ROLLUP_COLUMNS : []), ...(daily ? DAILY_COLUMNS : [])]),
+      csvLine([
+        ...BASE_COLUMNS,
+        ...(rollup ? ROLLUP_COLUMNS : []),
+        ...(daily ? [...DAILY_COLUMNS, ...QUANTILE_COLUMNS] : []),
+      ]),
     page(series, rows) {
       if (series !== current) {
         current = series;
@@ -111,7 +119,8 @@ function csvEncoder(step: 'raw' | '1h' | '1d'): Encoder {
         out += `${prefix}${time(r.time)},${cell(r.value)},${flags(r.flags)},${r.validation === null ? '' : csvText(r.validation)}`;
         if (rollup)
           out += `,${cell(r.min)},${cell(r.max)},${r.n},${cell(r.sd)},${cell(r.coverage)},${r.valid},${r.nFlagged},${r.nHumid}`;
-        if (daily) out += `,${r.date},${time(r.end ?? r.time)}`;
+        if (daily)
+          out += `,${r.date},${time(r.end ?? r.time)},${cell(r.q02)},${cell(r.q25)},${cell(r.median)},${cell(r.q75)},${cell(r.q98)}`;
         out += '\r\n';
       }
       return out;
@@ -136,7 +145,8 @@ function rowJson(r: ExportRow, time: string, flags: string, end: (t: number) => 
   let rollup = '';
   if (r.n !== undefined) {
     rollup = `,"min":${json(r.min)},"max":${json(r.max)},"n":${r.n},"sd":${json(r.sd)},"coverage":${json(r.coverage)},"valid":${r.valid},"n_flagged":${r.nFlagged},"n_humid":${r.nHumid}`;
-    if (r.date !== undefined) rollup += `,"date":"${r.date}","end":"${end(r.end ?? r.time)}"`;
+    if (r.date !== undefined)
+      rollup += `,"date":"${r.date}","end":"${end(r.end ?? r.time)}","q02":${json(r.q02)},"q25":${json(r.q25)},"median":${json(r.median)},"q75":${json(r.q75)},"q98":${json(r.q98)}`;
   }
   return `"time":"${time}","value":${json(r.value)},"flags":${flags},"validation":${r.validation === null ? 'null' : JSON.stringify(r.validation)}${rollup}`;
 }
@@ -191,7 +201,7 @@ function geojsonEncoder(): Encoder {
   };
 }
 
-export function createEncoder(format: ExportFormat, step: 'raw' | '1h' | '1d'): Encoder {
+export function createEncoder(format: ExportFormat, step: Step): Encoder {
   if (format === 'ndjson') return ndjsonEncoder();
   if (format === 'geojson') return geojsonEncoder();
   return csvEncoder(step);

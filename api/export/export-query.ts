@@ -1,6 +1,7 @@
 // The export's parameters, validated by the same schema for GET /api/v1/export and for
 // `souffle export` (which passes its options as the same strings).
 import { z } from '@hono/zod-openapi';
+import type { Step } from '../../data/store/read-series.js';
 import { bboxParam, phenomenonParam, sourceParam, stepParam, timeParam } from '../schemas/params.js';
 
 const EXPORT_FORMATS = ['csv', 'ndjson', 'geojson'] as const;
@@ -44,8 +45,8 @@ export type ExportPlan = {
   bbox?: [number, number, number, number];
   from: number;
   to: number;
-  step: 'raw' | '1h' | '1d';
-  /** Zone of the local days of step 1d (SOUFFLE_TIMEZONE). */
+  step: Step;
+  /** Zone of the local days, months and years of steps 1d, 1mo, 1y (SOUFFLE_TIMEZONE). */
   timeZone: string;
   /** When the export was asked for: the hour and day in progress are not valid means. */
   now: number;

@@ -6,6 +6,8 @@ import type { Kysely } from 'kysely';
 import { executeCompiled } from '../../data/store/compiled.js';
 import type { Database, StationSource } from '../../data/schema.js';
 import { readDailyPoints } from '../../data/store/read-daily.js';
+import { readPeriodPoints } from '../../data/store/read-periods.js';
+import type { Quantiles } from '../../data/stats/quantiles.js';
 import { HOUR_ROW_COLUMNS, hourPoint, type HourRow } from '../../data/store/series-points.js';
 import type { ExportPlan } from './export-query.js';
 
@@ -36,10 +38,10 @@ export type ExportRow = {
   valid?: boolean;
   nFlagged?: number;
   nHumid?: number;
-  /** Daily values: the local date and the day's end (exclusive). */
+  /** Daily, monthly, yearly values: the local date, month or year and the period's end (exclusive). */
   date?: string;
   end?: number;
-};
+} & Partial<Quantiles>;
 
 export const EXPORT_PAGE_ROWS = 5000;
 
@@ -120,14 +122,24 @@ async function readExportPage(
             [seriesId, after, to, limit],
           )
         ).map((r) => hourPoint(r, plan.now))
-      : await readDailyPoints(db, {
-          seriesId,
-          from: after + 1,
-          to,
-          limit,
-          timeZone: plan.timeZone,
-          now: plan.now,
-        });
+      : step === '1d'
+        ? await readDailyPoints(db, {
+            seriesId,
+            from: after + 1,
+            to,
+            limit,
+            timeZone: plan.timeZone,
+            now: plan.now,
+          })
+        : await readPeriodPoints(db, {
+            seriesId,
+            step,
+            from: after + 1,
+            to,
+            limit,
+            timeZone: plan.timeZone,
+            now: plan.now,
+          });
   return points.map((p) => ({
     time: p.t,
     value: p.value,
@@ -143,6 +155,11 @@ async function readExportPage(
     nHumid: p.nHumid,
     date: p.date,
     end: p.end,
+    q02: p.q02,
+    q25: p.q25,
+    median: p.median,
+    q75: p.q75,
+    q98: p.q98,
   }));
 }
 

@@ -9,6 +9,7 @@ import {
   createEncoder,
   DAILY_COLUMNS,
   DATA_LICENCE,
+  QUANTILE_COLUMNS,
   ROLLUP_COLUMNS,
 } from '../export/export-formats.js';
 import { ExportQuerySchema, planExport, type ExportPlan } from '../export/export-query.js';
@@ -21,7 +22,7 @@ const route = createRoute({
   path: '/api/v1/export',
   tags: ['export'],
   summary: 'Export readings (streamed)',
-  description: `One row per value, ordered by station, phenomenon, sensor and time, with the columns ${BASE_COLUMNS.join(', ')} (and ${ROLLUP_COLUMNS.join(', ')} for step=1h|1d, where value is the mean of the hour or local day starting at time, and ${DAILY_COLUMNS.join(', ')} for step=1d: the local date and the end of the day; invalid means are exported with valid=false). lat/lon are the public location. Any size: the export streams in constant memory. Licence: ${DATA_LICENCE.id} (${DATA_LICENCE.url}); attribution: ${DATA_LICENCE.attribution}. CSV text cells that start with = + - @ TAB or CR are prefixed with an apostrophe so that spreadsheets do not run them.`,
+  description: `One row per value, ordered by station, phenomenon, sensor and time, with the columns ${BASE_COLUMNS.join(', ')} (and ${ROLLUP_COLUMNS.join(', ')} for step=1h|1d, where value is the mean of the hour or local day starting at time, and ${[...DAILY_COLUMNS, ...QUANTILE_COLUMNS].join(', ')} for step=1d|1mo|1y: the local date, month or year, the end of the period, and the exact quantiles (Hyndman–Fan type 7) of its valid hourly means; a day is valid with 75 % of its hours, a month or year with 90 %; invalid means are exported with valid=false). lat/lon are the public location. Any size: the export streams in constant memory. Licence: ${DATA_LICENCE.id} (${DATA_LICENCE.url}); attribution: ${DATA_LICENCE.attribution}. CSV text cells that start with = + - @ TAB or CR are prefixed with an apostrophe so that spreadsheets do not run them.`,
   request: { query: ExportQuerySchema },
   responses: {
     200: {

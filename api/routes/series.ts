@@ -21,7 +21,13 @@ import { errorResponse } from '../schemas/error-response.js';
 import { intParam, phenomenonParam, stationPath, stepParam, timeParam } from '../schemas/params.js';
 import { iso } from '../iso.js';
 
-const DEFAULT_WINDOW: Record<Step, number> = { raw: DAY_MS, '1h': 7 * DAY_MS, '1d': 365 * DAY_MS };
+const DEFAULT_WINDOW: Record<Step, number> = {
+  raw: DAY_MS,
+  '1h': 7 * DAY_MS,
+  '1d': 365 * DAY_MS,
+  '1mo': 5 * 366 * DAY_MS,
+  '1y': 20 * 366 * DAY_MS,
+};
 const DEFAULT_LIMIT = 10_000;
 const MAX_LIMIT = 100_000;
 
@@ -30,7 +36,7 @@ const route = createRoute({
   path: '/api/v1/stations/{id}/series',
   tags: ['stations'],
   summary: 'Time series of one phenomenon',
-  description: `Points {t, value, min, max, n}: raw readings (n = 1, with quality flags), hourly means with their statistics and validity (sd, coverage, valid, nFlagged, nHumid), or daily values of local days (SOUFFLE_TIMEZONE) computed from the valid hourly means, with the local date and UTC bounds; for buckets starting in [from, to). Invalid means are returned with valid: false. Default range: the last day (raw), 7 days (1h) or 365 days (1d) before \`to\` (default now). At most \`limit\` points; \`next\` is the cursor of the following page. A raw answer of more than ${RAW_SERIES_CHUNK_POINTS} points counts as a large read, like an export: a few at once per client address.`,
+  description: `Points {t, value, min, max, n}: raw readings (n = 1, with quality flags), hourly means with their statistics and validity (sd, coverage, valid, nFlagged, nHumid), or daily, monthly and yearly values of local days, months and years (SOUFFLE_TIMEZONE) computed from the valid hourly means, with the local date, UTC bounds and the exact quantiles q02, q25, median, q75, q98 (Hyndman–Fan type 7) of those hourly means; a day is valid with 75 % of its hours, a month or year with 90 %; for buckets starting in [from, to). Invalid means are returned with valid: false. Default range: the last day (raw), 7 days (1h), 365 days (1d), 5 years (1mo) or 20 years (1y) before \`to\` (default now). At most \`limit\` points; \`next\` is the cursor of the following page. A raw answer of more than ${RAW_SERIES_CHUNK_POINTS} points counts as a large read, like an export: a few at once per client address.`,
   request: {
     params: stationPath,
     query: z.strictObject({

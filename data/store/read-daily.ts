@@ -16,6 +16,7 @@ import {
   nextDate,
   type LocalDay,
 } from '../local-days.js';
+import { quantilesOf } from '../stats/quantiles.js';
 import { HOUR_ROW_COLUMNS, sdOf, type HourRow, type Point } from './series-points.js';
 
 export type DailyQuery = {
@@ -30,7 +31,7 @@ export type DailyQuery = {
 };
 
 /** Hourly rollup rows of a series from `from` on, in order, read a page at a time. */
-async function* hourRows(db: Kysely<Database>, seriesId: number, from: number, pageRows = 5000) {
+export async function* hourRows(db: Kysely<Database>, seriesId: number, from: number, pageRows = 5000) {
   let after = from - 1;
   for (;;) {
     const rows: HourRow[] = await db
@@ -82,6 +83,7 @@ export function dayPoint(day: LocalDay, hours: readonly HourRow[], now: number):
     end: day.end,
     validHours: means.length,
     expectedHours,
+    ...quantilesOf(means),
   };
 }
 

@@ -1,16 +1,20 @@
-// Reading a series back: raw rows, hourly means from the rollups, or daily values computed from the
-// valid hourly means of each local day (read-daily.ts). Every mean carries the statistics an
+// Reading a series back: raw rows, hourly means from the rollups, or daily, monthly and yearly
+// values computed from the valid hourly means of each local day, month or year (read-daily.ts,
+// read-periods.ts). Every mean carries the statistics an
 // analyst needs to judge it: n, min, max, sd, coverage, validity, and the readings left out for
 // their flags or flagged humid (docs/methods.md, "How Souffle computes").
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { readDailyPoints } from './read-daily.js';
+import { readPeriodPoints } from './read-periods.js';
 import { HOUR_ROW_COLUMNS, hourPoint, type Point } from './series-points.js';
 
 export type { Point };
 
-export const STEPS = ['raw', '1h', '1d'] as const;
+export const STEPS = ['raw', '1h', '1d', '1mo', '1y'] as const;
 export type Step = (typeof STEPS)[number];
+/** Steps whose buckets are local days, months or years, with quantiles. */
+export const CALENDAR_STEPS: readonly Step[] = ['1d', '1mo', '1y'];
 
 export type SeriesQuery = {
   seriesId: number;
@@ -23,7 +27,7 @@ export type SeriesQuery = {
   limit?: number;
   /** Keyset cursor: only points with t > after. */
   after?: number;
-  /** Zone of the local days of step 1d (SOUFFLE_TIMEZONE); default Europe/Paris. */
+  /** Zone of the local days, months and years (SOUFFLE_TIMEZONE); default Europe/Paris. */
   timeZone?: string;
   /** Now, epoch ms: the hour and the day in progress are never valid. Default Date.now(). */
   now?: number;
@@ -55,6 +59,17 @@ export async function readSeries(db: Kysely<Database>, q: SeriesQuery): Promise<
   if (q.step === '1d') {
     return readDailyPoints(db, {
       seriesId: q.seriesId,
+      from,
+      to: q.to,
+      limit: q.limit,
+      timeZone: q.timeZone,
+      now,
+    });
+  }
+  if (q.step === '1mo' || q.step === '1y') {
+    return readPeriodPoints(db, {
+      seriesId: q.seriesId,
+      step: q.step,
       from,
       to: q.to,
       limit: q.limit,

@@ -25,11 +25,20 @@ export type Point = {
   nFlagged?: number;
   /** Means only: readings in the mean flagged humid. */
   nHumid?: number;
-  /** Daily values only: the local date, the day's end (exclusive), its valid and expected hours. */
+  /**
+   * Daily, monthly, yearly values: the local date (`YYYY-MM-DD`), month (`YYYY-MM`) or year (`YYYY`),
+   * the period's end (exclusive), its valid and expected hours.
+   */
   date?: string;
   end?: number;
   validHours?: number;
   expectedHours?: number;
+  /** Steps 1d, 1mo, 1y: exact quantiles (Hyndman–Fan type 7) of the valid hourly means. */
+  q02?: number | null;
+  q25?: number | null;
+  median?: number | null;
+  q75?: number | null;
+  q98?: number | null;
 };
 
 /** An hourly rollup row as stored. */

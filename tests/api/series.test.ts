@@ -111,6 +111,11 @@ describe('GET /api/v1/stations/{id}/series', () => {
         to: '2026-03-10T23:00:00.000Z',
         validHours: 0,
         expectedHours: 24,
+        q02: null,
+        q25: null,
+        median: null,
+        q75: null,
+        q98: null,
       },
     ]);
     const csv = await (
@@ -119,8 +124,8 @@ describe('GET /api/v1/stations/{id}/series', () => {
       )
     ).text();
     expect(csv).toBe(
-      'time,value,min,max,n,flags,sd,coverage,valid,n_flagged,n_humid,date,end\r\n' +
-        '2026-03-09T23:00:00.000Z,,,,0,,,0,false,1,0,2026-03-10,2026-03-10T23:00:00.000Z\r\n',
+      'time,value,min,max,n,flags,sd,coverage,valid,n_flagged,n_humid,date,end,q02,q25,median,q75,q98\r\n' +
+        '2026-03-09T23:00:00.000Z,,,,0,,,0,false,1,0,2026-03-10,2026-03-10T23:00:00.000Z,,,,,\r\n',
     );
   });
 
