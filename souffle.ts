@@ -13,6 +13,14 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     load: () => import('./cli/start.js'),
   },
   migrate: { summary: 'create or upgrade the database', load: () => import('./cli/migrate.js') },
+  backup: {
+    summary: 'copy the database into a file while it runs (with a .sha256)',
+    load: () => import('./cli/backup.js'),
+  },
+  restore: {
+    summary: 'check a backup and restore it into the database',
+    load: () => import('./cli/restore.js'),
+  },
   'migrate-data': {
     summary: 'copy a database into another (SQLite → PostgreSQL)',
     load: () => import('./cli/migrate-data.js'),

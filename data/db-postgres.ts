@@ -85,3 +85,6 @@ export async function dropPostgresSchema(url: string, schema: string): Promise<v
     await admin.end();
   }
 }
+
+// Its backup and restore (pg_dump, pg_restore), behind this door so the driver loads only when used.
+export { backupPostgres, restorePostgres } from './backup/backup-postgres.js';

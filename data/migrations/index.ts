@@ -13,6 +13,9 @@ const migrations: Record<string, Migration> = {
   '0004-hourly-validity': m0004,
 };
 
+/** Every migration this version knows, in order (a restore refuses a backup with others). */
+export const migrationNames: readonly string[] = Object.keys(migrations);
+
 export const migrationProvider: MigrationProvider = {
   getMigrations: async () => migrations,
 };
