@@ -102,7 +102,7 @@ describe('SQLite backup and restore', () => {
     const file = join(t.dir, 'backup.db');
     await backupSqlite(t.path, file);
     const bytes = readFileSync(file);
-    bytes[bytes.length - 1] ^= 0xff;
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
     writeFileSync(file, bytes);
     await expect(restoreSqlite(file, join(t.dir, 'a.db'))).rejects.toThrow(
       /does not match backup\.db\.sha256/,
