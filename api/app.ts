@@ -28,6 +28,9 @@ import { registerDocsRoutes } from './routes/docs.js';
 import { registerExportRoute } from './routes/export.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerLatestRoute } from './routes/latest.js';
+import { registerLatestByStationRoute } from './routes/latest-by-station.js';
+import { registerPhenomenaRoute } from './routes/phenomena.js';
+import { registerProfileRoute } from './routes/profile.js';
 import { registerPushRoute } from './routes/push-airrohr.js';
 import { registerSeriesRoute } from './routes/series.js';
 import { registerStationIndexRoute } from './routes/station-index.js';
@@ -83,6 +86,8 @@ const PUBLIC_PATHS = [
   '/api/v1/stations/*',
   '/api/v1/communes/*',
   '/api/v1/export',
+  '/api/v1/latest',
+  '/api/v1/phenomena',
   '/api/v1/openapi.json',
 ];
 
@@ -129,6 +134,9 @@ export function createApp(options: AppOptions): ApiApp {
   registerStationRoutes(app, deps);
   registerLatestRoute(app, deps);
   registerSeriesRoute(app, deps);
+  registerLatestByStationRoute(app, deps);
+  registerPhenomenaRoute(app, deps);
+  registerProfileRoute(app, deps);
   registerStationIndexRoute(app, deps);
   registerCompareRoute(app, deps);
   registerCommuneRoute(app, deps);
