@@ -14,11 +14,9 @@ export const PhenomenonInfoSchema = z
     label: LabelSchema,
     unit: z.string().openapi({ description: 'Canonical unit: every stored and exported value is in it.' }),
     decimals: z.number().int().openapi({ description: 'Decimals worth showing.' }),
-    range: z
-      .object({ min: z.number(), max: z.number() })
-      .openapi({
-        description: 'Physical range in the canonical unit: values outside are rejected at ingest.',
-      }),
+    range: z.object({ min: z.number(), max: z.number() }).openapi({
+      description: 'Physical range in the canonical unit: values outside are rejected at ingest.',
+    }),
     conversions: z.array(z.object({ unit: z.string(), factor: z.number(), offset: z.number() })).openapi({
       description:
         'Other units accepted at ingest: canonical = value × factor + offset (gases at 20 °C and 1013 hPa, Directive 2008/50/EC).',
@@ -26,19 +24,15 @@ export const PhenomenonInfoSchema = z
     opticalPm: z
       .boolean()
       .openapi({ description: 'Measured by optical counters, which over-read in humid air.' }),
-    correctionInput: z
-      .boolean()
-      .openapi({
-        description: 'An input of corrections (CF=1 PM2.5, particle counts), not shown on its own.',
-      }),
+    correctionInput: z.boolean().openapi({
+      description: 'An input of corrections (CF=1 PM2.5, particle counts), not shown on its own.',
+    }),
     stations: z
       .object({ citizen: z.number().int(), atmosud: z.number().int() })
       .openapi({ description: 'Stations with a series of it, per source.' }),
-    sensors: z
-      .array(z.object({ sensor: z.string(), stations: z.number().int() }))
-      .openapi({
-        description: 'Sensors seen measuring it (series names), with how many stations, most first.',
-      }),
+    sensors: z.array(z.object({ sensor: z.string(), stations: z.number().int() })).openapi({
+      description: 'Sensors seen measuring it (series names), with how many stations, most first.',
+    }),
   })
   .openapi('PhenomenonInfo');
 
