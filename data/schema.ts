@@ -48,6 +48,25 @@ export interface DevicesTable {
   broker_hash: Defaulted<string | null>;
   created_at: number;
   last_seen: number | null;
+  /** The enrolment code a citizen registered the device with at /join, or null (admin, CLI). */
+  enrolment_code_id: Defaulted<string | null>;
+  /** When the owner accepted the data licence (ODbL) at /join, or null. */
+  licence_accepted_at: Defaulted<number | null>;
+}
+
+/** Codes that let citizens register a sensor themselves (/join); the code itself is never kept. */
+export interface EnrolmentCodesTable {
+  /** Public handle of the code (listing, revoking): "ec-" and 10 random characters. */
+  id: string;
+  /** SHA-256 (hex) of the normalised code. */
+  code_hash: string;
+  label: string | null;
+  /** Devices the code may register: 1 for a single-use code, 30 for a class. */
+  uses_allowed: number;
+  uses: Defaulted<number>;
+  expires_at: number | null;
+  revoked_at: Defaulted<number | null>;
+  created_at: number;
 }
 
 export interface SeriesTable {
@@ -158,6 +177,7 @@ export interface Database {
   pull_cursors: PullCursorsTable;
   commune_indices: CommuneIndicesTable;
   counters: CountersTable;
+  enrolment_codes: EnrolmentCodesTable;
 }
 
 export type Station = Selectable<StationsTable>;
@@ -165,3 +185,4 @@ export type Device = Selectable<DevicesTable>;
 export type Series = Selectable<SeriesTable>;
 export type IngestError = Selectable<IngestErrorsTable>;
 export type CommuneIndex = Selectable<CommuneIndicesTable>;
+export type EnrolmentCode = Selectable<EnrolmentCodesTable>;

@@ -5,12 +5,14 @@ import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-device-broker-hash.js';
 import * as m0003 from './0003-timescale-readings.js';
 import * as m0004 from './0004-hourly-validity.js';
+import * as m0008 from './0008-citizen-enrolment.js';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-device-broker-hash': m0002,
   '0003-timescale-readings': m0003,
   '0004-hourly-validity': m0004,
+  '0008-citizen-enrolment': m0008,
 };
 
 /** Every migration this version knows, in order (a restore refuses a backup with others). */

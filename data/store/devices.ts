@@ -17,6 +17,10 @@ export type NewDeviceInput = {
   exactLocation?: boolean;
   /** AirGradient serial number (its topic names the serial, not the device). */
   serial?: string | null;
+  /** The enrolment code of a citizen's own registration (/join). */
+  enrolmentCodeId?: string | null;
+  /** When the owner accepted the data licence at /join. */
+  licenceAcceptedAt?: number | null;
 };
 
 export type CreatedDevice = { device: Device; token: string };
@@ -94,6 +98,8 @@ export async function createDevice(
       serial,
       created_at: now,
       last_seen: null,
+      enrolment_code_id: input.enrolmentCodeId ?? null,
+      licence_accepted_at: input.licenceAcceptedAt ?? null,
     };
     await trx.insertInto('devices').values(device).execute();
     return { device, token };

@@ -10,6 +10,7 @@ const TABLES = [
   'commune_indices',
   'counters',
   'devices',
+  'enrolment_codes',
   'ingest_errors',
   'pull_cursors',
   'readings',

@@ -26,6 +26,7 @@ describe('opening a database', () => {
       'commune_indices',
       'counters',
       'devices',
+      'enrolment_codes',
       'ingest_errors',
       'pull_cursors',
       'readings',
@@ -213,6 +214,9 @@ describe('migration 0004: hourly rollups rebuilt under the validity rules', () =
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain('recomputed 1/7 series\nrecomputed 2/7 series');
     expect(run.stderr).toContain('recomputed 7/7 series');
-    expect(run.stdout).toContain('applied 0004-hourly-validity; recomputed the hourly rollups of 7 series');
+    // Later migrations follow 0004 in the same run: the line names them, whichever they are.
+    expect(run.stdout).toMatch(
+      /applied 0004-hourly-validity(, [0-9a-z-]+)*; recomputed the hourly rollups of 7 series/,
+    );
   });
 });
