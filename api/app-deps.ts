@@ -30,6 +30,10 @@ export type AppDeps = {
   requestMetrics: RequestMetrics;
   /** Large reads (exports, series of more than one chunk) at once, in all and per client address. */
   largeReads: LargeReadLimiter;
+  /** Wrong enrolment codes per address at /api/v1/join, counted like failed logins. */
+  joinThrottle: AuthThrottle;
+  /** Called after a device was added, rotated or removed through the API (Mosquitto's files). */
+  onDevicesChanged?: () => void;
 };
 
 export type ApiApp = OpenAPIHono;

@@ -24,6 +24,9 @@ import { registerCommuneRoute } from './routes/communes.js';
 import { registerCompareRoute } from './routes/compare.js';
 import { registerDeviceStatusRoute } from './routes/device-status.js';
 import { registerDeviceRoutes } from './routes/devices.js';
+import { registerEnrolmentCodeRoutes } from './routes/enrolment-codes.js';
+import { JOIN_THROTTLE_DEFAULTS, registerJoinRoute } from './routes/join.js';
+import { registerStationQrRoute } from './routes/station-qr.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { registerExportRoute } from './routes/export.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -70,6 +73,16 @@ export type AppOptions = {
   /** Zone of local days (daily values, ATMO): SOUFFLE_TIMEZONE, default Europe/Paris. */
   timeZone?: string;
   now?: () => number;
+  /**
+   * Wrong enrolment codes allowed per source address and window at /api/v1/join (default: 10 per
+   * 10 minutes); right codes never count, so a class behind one address can join together.
+   */
+  joinThrottle?: Partial<Omit<AuthThrottleOptions, 'now'>>;
+  /**
+   * Called (not awaited) after the API added, rotated or removed a device: `souffle api` and
+   * `souffle start` rewrite Mosquitto's password file and ACL there (SOUFFLE_MOSQUITTO_DIR).
+   */
+  onDevicesChanged?: () => void;
 };
 
 const APP_DEFAULTS = {
@@ -115,6 +128,8 @@ export function createApp(options: AppOptions): ApiApp {
     authThrottle: createAuthThrottle({ ...options.authThrottle, now }),
     requestMetrics,
     largeReads: createLargeReadLimiter({ ...LARGE_READ_LIMIT_DEFAULTS, ...options.largeReads }),
+    joinThrottle: createAuthThrottle({ ...JOIN_THROTTLE_DEFAULTS, ...options.joinThrottle, now }),
+    onDevicesChanged: options.onDevicesChanged,
   };
 
   const app: ApiApp = new OpenAPIHono({ defaultHook: validationHook });
@@ -143,6 +158,9 @@ export function createApp(options: AppOptions): ApiApp {
   registerExportRoute(app, deps);
   registerDeviceRoutes(app, deps);
   registerDeviceStatusRoute(app, deps);
+  registerEnrolmentCodeRoutes(app, deps);
+  registerJoinRoute(app, deps);
+  registerStationQrRoute(app, deps);
   registerPushRoute(app, deps);
   registerHealthRoutes(app, deps);
   registerDocsRoutes(app, packageVersion());

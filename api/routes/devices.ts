@@ -26,7 +26,8 @@ import { iso } from '../iso.js';
 const ADMIN_BODY_LIMIT = 16 * 1024;
 
 const security: Array<Record<string, string[]>> = [{ adminToken: [] }];
-const admin = (deps: AppDeps): MiddlewareHandler[] => [
+/** The admin endpoints' middleware: the admin token, no caching, a small body. */
+export const admin = (deps: AppDeps): MiddlewareHandler[] => [
   adminAuth(deps.adminToken),
   noStore,
   bodyLimit({
@@ -66,6 +67,7 @@ export function registerDeviceRoutes(app: ApiApp, deps: AppDeps): void {
       const body = c.req.valid('json');
       try {
         const { device, token } = await createDevice(deps.db, body, deps.now());
+        deps.onDevicesChanged?.();
         return jsonAnswer(c, DeviceConnectionSchema, deviceConnection(device, token, deps.settings), 201);
       } catch (e) {
         if (e instanceof DeviceConflictError) throw new ApiError(409, 'conflict', e.message);
@@ -133,6 +135,7 @@ export function registerDeviceRoutes(app: ApiApp, deps: AppDeps): void {
       const token = await rotateDeviceToken(deps.db, id);
       const device = token === undefined ? undefined : await getDevice(deps.db, id);
       if (!device || token === undefined) throw notFound(`no device "${id}"`);
+      deps.onDevicesChanged?.();
       return jsonAnswer(c, DeviceConnectionSchema, deviceConnection(device, token, deps.settings), 200);
     },
   );
@@ -161,6 +164,7 @@ export function registerDeviceRoutes(app: ApiApp, deps: AppDeps): void {
       const { id } = c.req.valid('param');
       const { purge } = c.req.valid('query');
       if (!(await removeDevice(deps.db, id, { purge: purge === true }))) throw notFound(`no device "${id}"`);
+      deps.onDevicesChanged?.();
       return c.body(null, 204);
     },
   );
