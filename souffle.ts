@@ -29,6 +29,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'register, list, rotate the token of, or remove a citizen device',
     load: () => import('./cli/device.js'),
   },
+  enrol: {
+    summary: 'issue, list or revoke enrolment codes for citizens registering their own sensors',
+    load: () => import('./cli/enrol.js'),
+  },
   ingest: {
     summary: 'run the ingest worker (MQTT subscriber and AtmoSud puller) alone',
     load: () => import('./cli/ingest.js'),

@@ -7,6 +7,7 @@ import {
   startApiServer,
   type MqttPublisher,
 } from '../api/index.js';
+import { mosquittoRefresher } from './mosquitto-config.js';
 import { openConfiguredDatabase } from './open-database.js';
 import { resolveAdminToken, serviceCredentials, serviceUsername } from './admin-token.js';
 import { parseCommandArgs } from './args.js';
@@ -77,6 +78,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
     authThrottle: authThrottleSettings(config),
     largeReads: largeReadSettings(config),
     timeZone: config.SOUFFLE_TIMEZONE,
+    onDevicesChanged: mosquittoRefresher(handle.db, config, log),
   });
   const server = await startApiServer({ app, port: config.PORT, host: config.HOST }).catch(
     async (e: unknown) => {

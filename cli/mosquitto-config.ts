@@ -196,3 +196,37 @@ function duration(name: string, text: string): number {
     throw new UsageError(`--${name}: ${(e as Error).message}`);
   }
 }
+
+/**
+ * What `souffle api` and `souffle start` give the API as onDevicesChanged: with
+ * SOUFFLE_MOSQUITTO_DIR set, rewrites Mosquitto's passwd and ACL after a citizen joined (or the
+ * admin API changed a device), one rewrite at a time and once more if devices changed meanwhile,
+ * so the files always end up with the last state. Undefined without the folder.
+ */
+export function mosquittoRefresher(
+  db: Db,
+  config: Config,
+  log: (line: string) => void,
+): (() => void) | undefined {
+  const dir = config.SOUFFLE_MOSQUITTO_DIR;
+  if (!dir) return undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  const refresh = (): void => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = refreshMosquittoConfig(db, dir, config)
+      .then(() => log(`Updated Mosquitto's passwd and acl in ${dir}: reload Mosquitto to apply.`))
+      .catch((e: Error) => log(`could not update Mosquitto's files in ${dir}: ${e.message}`))
+      .finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          refresh();
+        }
+      });
+  };
+  return refresh;
+}

@@ -3,6 +3,7 @@
 // and the API with the widgets and pages, stopped in the reverse order on SIGTERM or SIGINT.
 import { existsSync } from 'node:fs';
 import { createApp, startApiServer } from '../api/index.js';
+import { mosquittoRefresher } from './mosquitto-config.js';
 import { packagePath } from '../data/index.js';
 import { createLogger } from '../ingest/index.js';
 import { resolveAdminToken, serviceUsername } from './admin-token.js';
@@ -57,6 +58,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
       authThrottle: authThrottleSettings(config),
       largeReads: largeReadSettings(config),
       timeZone: config.SOUFFLE_TIMEZONE,
+      onDevicesChanged: mosquittoRefresher(handle.db, config, (line) => logger.info(line)),
     });
     const server = await startApiServer({ app, port: config.PORT, host: config.HOST });
     stops.push(server.close);
