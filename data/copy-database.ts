@@ -28,6 +28,7 @@ export const COPY_TABLES: readonly CopyTable[] = [
   { table: 'pull_cursors', key: ['source', 'key'] },
   { table: 'commune_indices', key: ['insee', 'date'] },
   { table: 'counters', key: ['name', 'labels'] },
+  { table: 'enrolment_codes', key: ['id'] },
 ];
 
 /** Where the target keeps per-table cursors while a copy is unfinished; dropped once verified. */

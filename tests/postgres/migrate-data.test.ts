@@ -6,6 +6,7 @@ import type { Db } from '../../data/db.js';
 import { bumpCounters } from '../../data/store/counters.js';
 import { setCursor } from '../../data/store/cursors.js';
 import { createDevice } from '../../data/store/devices.js';
+import { createEnrolmentCode } from '../../data/store/enrolment-codes.js';
 import { recordIngestErrors } from '../../data/store/ingest-errors.js';
 import { insertReadings, upsertReadings } from '../../data/store/readings.js';
 import { ensureSeries } from '../../data/store/series.js';
@@ -18,7 +19,15 @@ const READINGS_PER_SERIES = 1500;
 
 /** A SQLite database with rows in every table, as a season of a small network leaves it. */
 async function populate(db: Db): Promise<void> {
+  const code = await createEnrolmentCode(db, { uses: 30, expiresAt: null, label: '5e B' }, T0);
   await createDevice(db, { name: 'École Saint-Charles', lat: 43.305, lon: 5.38 });
+  await createDevice(db, {
+    name: 'Capteur de Léa',
+    lat: 43.3,
+    lon: 5.4,
+    enrolmentCodeId: code.record.id,
+    licenceAcceptedAt: T0,
+  });
   await createDevice(db, {
     name: 'Toit',
     lat: 43.29,
@@ -214,7 +223,7 @@ describe('souffle migrate-data: SQLite into PostgreSQL', () => {
       .execute();
     const second = await runCli(['migrate-data', '--from', file, '--to', pg.url!]);
     expect(second.code).toBe(1);
-    expect(second.stderr).toMatch(/^stations: 3 rows, already copied$/m);
+    expect(second.stderr).toMatch(/^stations: 4 rows, already copied$/m);
     expect(second.stderr).toContain(
       'counts differ after the copy: counters has 2 rows in the source and 3 in the target',
     );
