@@ -3,7 +3,7 @@
 // ms with our own ticks and labels: no date adapter to ship.
 import type { ChartConfiguration, Scale, TooltipItem } from 'chart.js';
 import { WHO_GUIDELINES, indexBands, type IndexBand, type IndexScheme } from '../data/indices.js';
-import { formatNumber, formatTime } from './format.js';
+import { formatNumber, formatReading, formatTime } from './format.js';
 import { ct } from './chart-messages.js';
 import { shortLabel, type Lang } from './i18n.js';
 
@@ -247,7 +247,7 @@ export function buildChartConfig(input: ChartInput): ChartConfiguration<'line', 
                 ? formatTime(items[0].parsed.x ?? 0, lang, stepMs === DAY_MS ? 'date' : 'datetime')
                 : '',
             label: (item: TooltipItem<'line'>) =>
-              `${item.dataset.label ?? ''}${lang === 'fr' ? ' : ' : ': '}${formatNumber(item.parsed.y ?? 0, lang)} ${unit}`,
+              `${item.dataset.label ?? ''}${lang === 'fr' ? ' : ' : ': '}${formatReading(input.phenomenon, item.parsed.y ?? 0, lang)} ${unit}`,
           },
         },
         souffleBands: {

@@ -14,6 +14,12 @@ export function formatReading(code: string, value: number, lang: Lang): string {
   return formatValue(code, value, lang);
 }
 
+/** A unit as shown to people: none for the sensors' dimensionless indices (the registry's unit
+ * "index"), whose label already says "Indice NOx"; "Indice NOx 1 index" mixed two languages. */
+export function unitLabel(unit: string): string {
+  return unit === 'index' ? '' : unit;
+}
+
 /** A plain number with at most `decimals` decimals, for summaries and chart ticks. */
 export function formatNumber(value: number, lang: Lang, decimals = 1): string {
   return value.toLocaleString(LOCALE[lang], { maximumFractionDigits: decimals });

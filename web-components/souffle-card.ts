@@ -6,7 +6,7 @@ import { DISPLAY_ORDER } from '../data/phenomena.js';
 import { api, apiBaseFor } from './api-client.js';
 import { cardStyles } from './card-styles.js';
 import { DataController } from './data-controller.js';
-import { formatNumber, formatReading, formatRelative, formatTime, parseRefresh } from './format.js';
+import { formatReading, formatRelative, formatTime, parseRefresh, unitLabel } from './format.js';
 import { longLabel, resolveLang, shortLabel, t, type Lang } from './i18n.js';
 import { badgeStyles, renderIndexBadge } from './index-badge.js';
 import { displayRank, isStationChart } from './phenomenon-order.js';
@@ -121,7 +121,7 @@ export class SouffleCard extends LitElement {
                       <dt title=${longLabel(v.phenomenon, lang)}>${shortLabel(v.phenomenon, lang)}</dt>
                       <dd>
                         <span class="number">${formatReading(v.phenomenon, v.value, lang)}</span>
-                        <span class="unit">${v.unit}</span>
+                        <span class="unit">${unitLabel(v.unit)}</span>
                       </dd>
                     </div>`,
                 )}
@@ -129,7 +129,7 @@ export class SouffleCard extends LitElement {
             : html`<p class="muted">${t(lang, 'noValues')}</p>`
         }
       </div>
-      ${spark ? this.#renderSparkline(spark, from, to, lang) : nothing}
+      ${spark ? this.#renderSparkline(spark, latest, from, to, lang) : nothing}
       <footer part="footer" class="muted">
         ${station.attribution ? html`<span>${t(lang, 'source', { x: station.attribution })}</span>` : nothing}
         ${state.stale ? html`<span class="stale" role="status">${t(lang, 'staleData', { time: formatTime(state.at, lang, 'time') })}</span>` : nothing}
@@ -162,17 +162,21 @@ export class SouffleCard extends LitElement {
     </p>`;
   }
 
-  #renderSparkline(spark: SeriesResponse, from: number, to: number, lang: Lang) {
+  #renderSparkline(spark: SeriesResponse, latest: LatestResponse, from: number, to: number, lang: Lang) {
     // Hours whose readings were all left out for a quality flag have no mean.
     const points = spark.points.flatMap((p) => (p.value === null ? [] : [{ t: p.t, value: p.value }]));
+    // The line ends at the value the card shows above it, so that the caption's range includes it
+    // (hourly means alone left out a current 14 beside "de 9 à 13").
+    const current = displayedValues(latest.values).find((v) => v.phenomenon === spark.phenomenon);
+    if (current && current.t >= from && current.t <= to) points.push({ t: current.t, value: current.value });
     const range = extent(points);
     if (!range) return nothing;
     const d = sparklinePath(points, { width: 240, height: 40, from, to });
     const label = t(lang, 'sparkline', {
       p: shortLabel(spark.phenomenon, lang),
-      min: formatNumber(range.min, lang),
-      max: formatNumber(range.max, lang),
-      unit: spark.unit,
+      min: formatReading(spark.phenomenon, range.min, lang),
+      max: formatReading(spark.phenomenon, range.max, lang),
+      unit: unitLabel(spark.unit),
     });
     return html`<figure class="spark" part="sparkline">
       <svg viewBox="0 0 240 40" preserveAspectRatio="none" role="img" aria-label=${label}>

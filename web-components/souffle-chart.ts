@@ -20,7 +20,10 @@ import {
 import type { Chart } from './chart-setup.js';
 import { chartStyles } from './chart-styles.js';
 import { DataController } from './data-controller.js';
-import { formatNumber, formatReading, formatTime, parseRefresh } from './format.js';
+import { formatReading, formatTime, parseRefresh, unitLabel } from './format.js';
+
+/** " (µg/m³)" after a heading; nothing for a dimensionless index. */
+const unitSuffix = (unit: string) => (unitLabel(unit) ? `(${unitLabel(unit)})` : '');
 import { ct } from './chart-messages.js';
 import { longLabel, resolveLang, shortLabel, t, type Lang } from './i18n.js';
 import { toScheme } from './souffle-index.js';
@@ -177,10 +180,10 @@ export class SouffleChart extends LitElement {
           p: shortLabel(this.phenomenon, lang),
           range: ct(lang, `range.${data.range}`),
           means: ct(lang, data.series.step === '1d' ? 'dailyMeans' : 'hourlyMeans'),
-          min: formatNumber(stats.min, lang),
-          mean: formatNumber(stats.mean, lang),
-          max: formatNumber(stats.max, lang),
-          unit: data.series.unit,
+          min: formatReading(this.phenomenon, stats.min, lang),
+          mean: formatReading(this.phenomenon, stats.mean, lang),
+          max: formatReading(this.phenomenon, stats.max, lang),
+          unit: unitLabel(data.series.unit),
         })
       : ct(lang, 'noData');
     return html`<section part="chart">
@@ -208,13 +211,14 @@ export class SouffleChart extends LitElement {
       <div class="table-wrap">
         <table>
           <caption class="sr-only">
-            ${longLabel(this.phenomenon, lang)}, ${ct(lang, `range.${data.range}`)} (${data.series.unit})
+            ${longLabel(this.phenomenon, lang)}, ${ct(lang, `range.${data.range}`)}
+            ${unitSuffix(data.series.unit)}
           </caption>
           <thead>
             <tr>
               <th scope="col">${ct(lang, 'time')}</th>
               <th scope="col">
-                ${reference ? ct(lang, 'thisStation') : ct(lang, 'value')} (${data.series.unit})
+                ${reference ? ct(lang, 'thisStation') : ct(lang, 'value')} ${unitSuffix(data.series.unit)}
               </th>
               ${reference ? html`<th scope="col">AtmoSud ${reference.name}</th>` : nothing}
             </tr>
@@ -262,7 +266,7 @@ export class SouffleChart extends LitElement {
     const data = state.data;
     const config = buildChartConfig({
       phenomenon: this.phenomenon,
-      unit: data.series.unit,
+      unit: unitLabel(data.series.unit),
       range: data.range,
       from: data.from,
       to: data.to,

@@ -3,6 +3,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../data/schema.js';
+import { decimalsOf, roundValuesInPlace } from '../../data/rounding.js';
 import { createEncoder } from './export-formats.js';
 import type { ExportPlan } from './export-query.js';
 import { EXPORT_PAGE_ROWS, exportPages } from './export-rows.js';
@@ -51,7 +52,9 @@ export function createExportStream(
           return;
         }
         rows += next.value.rows.length;
-        text += encoder.page(next.value.series, next.value.rows);
+        // Values leave rounded to the phenomenon's decimals (data/rounding.ts).
+        const { series, rows: page } = next.value;
+        text += encoder.page(series, roundValuesInPlace(page, decimalsOf(series.phenomenon)));
         controller.enqueue(bytes.encode(text));
         options.onProgress?.(rows, false);
       },

@@ -17,6 +17,7 @@ import { errorResponse } from '../schemas/error-response.js';
 import { phenomenonParam, stationPath, timeParam } from '../schemas/params.js';
 import { summaryOf } from '../station-summaries.js';
 import { iso } from '../iso.js';
+import { decimalsOf, roundValuesInPlace } from '../../data/rounding.js';
 
 const COMPARE_DEFAULT_DAYS = 7;
 const COMPARE_MAX_DAYS = 366;
@@ -119,7 +120,11 @@ export function registerCompareRoute(app: ApiApp, deps: AppDeps): void {
         phenomenon: q.phenomenon,
         unit: getPhenomenon(q.phenomenon)?.unit ?? '',
         reference,
-        points: hours.map((t) => ({ t, value: own.get(t) ?? null, reference: ref.get(t) ?? null })),
+        // Rounded to the phenomenon's decimals, as every output (data/rounding.ts).
+        points: roundValuesInPlace(
+          hours.map((t) => ({ t, value: own.get(t) ?? null, reference: ref.get(t) ?? null })),
+          decimalsOf(q.phenomenon),
+        ),
       },
       { maxAgeSeconds: 60 },
     );

@@ -15,6 +15,7 @@ import { iso } from '../iso.js';
 import { stationPath } from '../schemas/params.js';
 import { currentIndices } from '../station-indices.js';
 import { toSummary } from '../station-summaries.js';
+import { decimalsOf, roundTo } from '../../data/rounding.js';
 
 const route = createRoute({
   method: 'get',
@@ -46,7 +47,7 @@ export function registerLatestRoute(app: ApiApp, deps: AppDeps): void {
         phenomenon: s.phenomenon,
         sensor: s.sensor,
         unit: s.unit,
-        value: s.value,
+        value: roundTo(s.value, decimalsOf(s.phenomenon)),
         t: s.time,
         time: iso(s.time),
         flags: flagNames(s.flags ?? 0),

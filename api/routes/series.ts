@@ -15,6 +15,7 @@ import { remoteAddress } from '../auth.js';
 import { DATA_LICENCE } from '../export/export-formats.js';
 import { cachedBody } from '../http-cache.js';
 import { acquireLargeRead } from '../large-read-limiter.js';
+import { decimalsOf, roundValuesInPlace } from '../../data/rounding.js';
 import { RAW_SERIES_CHUNK_POINTS, rawSeriesChunks } from '../raw-series-chunks.js';
 import { seriesCsvBody, seriesJsonBody, type SeriesBody } from '../series-body.js';
 import { errorResponse } from '../schemas/error-response.js';
@@ -142,6 +143,8 @@ export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
         'no_series',
       );
     }
+    // Values leave rounded to the phenomenon's decimals (data/rounding.ts).
+    const decimals = decimalsOf(q.phenomenon);
     // Released once the answer is built (or failed): its body is then in memory, sent by the socket.
     let release: (() => void) | undefined;
     try {
@@ -155,7 +158,7 @@ export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
       // Each chunk is encoded as it arrives, so that this work too is spread between the chunks.
       if (q.format === 'csv') {
         const body = seriesCsvBody(step);
-        for await (const chunk of chunks) body.add(chunk);
+        for await (const chunk of chunks) body.add(roundValuesInPlace(chunk, decimals));
         const next = nextCursor(body, limit);
         const headers: Record<string, string> = {
           'Content-Disposition': `attachment; filename="${id}-${q.phenomenon}-${step}.csv"`,
@@ -173,7 +176,7 @@ export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
         });
       }
       const body = seriesJsonBody(step);
-      for await (const chunk of chunks) body.add(chunk);
+      for await (const chunk of chunks) body.add(roundValuesInPlace(chunk, decimals));
       const head = {
         station: id,
         phenomenon: q.phenomenon,

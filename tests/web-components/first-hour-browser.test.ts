@@ -3,8 +3,13 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeSummary, axeViolations } from './axe.js';
+import { insertReadings, type NewReading } from '../../data/store/readings.js';
+import { ensureSeries } from '../../data/store/series.js';
+import { upsertStation } from '../../data/store/stations.js';
+import type { TempDb } from '../helpers/temp-db.js';
 import {
   FLEET,
+  NOW,
   launchChromium,
   newPage,
   schoolPage,
@@ -20,8 +25,47 @@ let souffle: Souffle;
 let school: SchoolSite;
 let browser: Browser;
 
+const H = 3_600_000;
+const LAST_HOUR = Math.floor(NOW / H) * H;
+/** A workshop's sensor: PM2.5 at 10 for a day, then a burst to 30 in its last reading (21:25 UTC),
+ * which the hourly means (at most 13.3) leave out; and a dimensionless NOx index. */
+const WORKSHOP = { id: 'atelier-velo', name: 'Atelier vélo' };
+
+async function seedWorkshop(db: TempDb['db']): Promise<void> {
+  await upsertStation(db, {
+    id: WORKSHOP.id,
+    source: 'citizen',
+    name: WORKSHOP.name,
+    lat: 43.301,
+    lon: 5.39,
+  });
+  const pm = await ensureSeries(db, {
+    stationId: WORKSHOP.id,
+    phenomenon: 'pm25',
+    sensor: 'SPS30',
+    unit: 'µg/m³',
+  });
+  const nox = await ensureSeries(db, {
+    stationId: WORKSHOP.id,
+    phenomenon: 'nox_index',
+    sensor: 'SGP41',
+    unit: 'index',
+  });
+  const rows: NewReading[] = [];
+  for (let t = LAST_HOUR - 24 * H; t < LAST_HOUR; t += 300_000)
+    rows.push({ seriesId: pm, time: t, value: 10 });
+  for (let m = 0; m < 6; m++)
+    rows.push({ seriesId: pm, time: LAST_HOUR + m * 300_000, value: m === 5 ? 30 : 10 });
+  rows.push({ seriesId: nox, time: LAST_HOUR + 25 * 60_000, value: 1 });
+  await insertReadings(db, rows);
+}
+
 beforeAll(async () => {
-  [souffle, school, browser] = await Promise.all([startSouffle(), startSchoolSite(), launchChromium()]);
+  [souffle, school, browser] = await Promise.all([
+    startSouffle({ more: seedWorkshop }),
+    startSchoolSite(),
+    launchChromium(),
+  ]);
 });
 
 afterAll(async () => {
@@ -52,6 +96,35 @@ describe('a chart of a phenomenon the station does not measure', () => {
       expect(text).not.toMatch(/inconnue|Unknown station/);
       expect(axeSummary(await axeViolations(page))).toEqual([]);
       await screenshot(page, `first-hour-no2-${lang}`, '#chart');
+      await context.close();
+    });
+  }
+});
+
+describe('a card’s values and sparkline', () => {
+  for (const [lang, caption, nox] of [
+    ['fr', 'PM2.5 sur 24 h : de 10,0 à 30,0 µg/m³', 'Indice NOx 1'],
+    ['en', 'PM2.5 over 24 h: 10.0 to 30.0 µg/m³', 'NOx index 1'],
+  ] as const) {
+    it(`gives a range that includes the value shown above it, and no "index" unit (${lang})`, async () => {
+      school.setPage(
+        `/card-${lang}.html`,
+        schoolPage(
+          souffle.url,
+          `<souffle-card id="card" station="${WORKSHOP.id}" sparkline="pm25"></souffle-card>`,
+          lang,
+        ),
+      );
+      const { page, context } = await newPage(browser);
+      await page.goto(`${school.url}/card-${lang}.html`);
+      await page.locator('#card').locator('[part~="sparkline"]').waitFor();
+      const text = await shadowText(page, '#card');
+      expect(text).toContain(lang === 'fr' ? 'PM2.5 30,0 µg/m³' : 'PM2.5 30.0 µg/m³');
+      expect(text).toContain(caption);
+      expect(text).toContain(nox);
+      expect(text.toLowerCase()).not.toContain('1 index');
+      expect(axeSummary(await axeViolations(page))).toEqual([]);
+      await screenshot(page, `first-hour-card-${lang}`, '#card');
       await context.close();
     });
   }

@@ -33,7 +33,12 @@ const wave = (t: number, mean: number, amplitude: number) =>
 
 /** When the seeded fleet lives: `now` (default NOW); AtmoSud's hourly means `referenceDelayHours`
  * behind it, as they are in reality (published one to two hours after the hour), default 0. */
-export type SeedOptions = { now?: number; referenceDelayHours?: number };
+export type SeedOptions = {
+  now?: number;
+  referenceDelayHours?: number;
+  /** More stations and readings a test needs beside the fleet, written into the same database. */
+  more?: (db: TempDb['db']) => Promise<void>;
+};
 
 async function seed(handle: TempDb, options: SeedOptions = {}): Promise<void> {
   const db = handle.db;
@@ -122,6 +127,7 @@ async function seed(handle: TempDb, options: SeedOptions = {}): Promise<void> {
   const off = FLEET.offline.id;
   hourly(await series(off, 'pm25', 'SDS011', 'µg/m³'), start, lastHour - 3 * 24 * H, () => 30);
   await insertReadings(db, rows);
+  await options.more?.(db);
 }
 
 export type Souffle = { url: string; port: number; close: () => Promise<void> };
