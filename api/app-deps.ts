@@ -6,6 +6,7 @@ import type { AuthThrottle } from '../data/auth-throttle.js';
 import type { ConnectionSettings } from '../data/device-connection.js';
 import type { Database } from '../data/schema.js';
 import type { LargeReadLimiter } from './large-read-limiter.js';
+import type { OperatorMetrics } from './operator-metrics.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { RequestMetrics } from './request-metrics.js';
 
@@ -28,6 +29,8 @@ export type AppDeps = {
   /** Failed device logins per address, counted before the token's scrypt hash. */
   authThrottle: AuthThrottle;
   requestMetrics: RequestMetrics;
+  /** Process, build, database-up, disk, station and AtmoSud figures for /metrics (prom-client). */
+  operatorMetrics: OperatorMetrics;
   /** Large reads (exports, series of more than one chunk) at once, in all and per client address. */
   largeReads: LargeReadLimiter;
   /** Wrong enrolment codes per address at /api/v1/join, counted like failed logins. */

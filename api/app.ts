@@ -19,6 +19,7 @@ import {
 } from './large-read-limiter.js';
 import { publicCors } from './public-cors.js';
 import { createRateLimiter } from './rate-limiter.js';
+import { createOperatorMetrics } from './operator-metrics.js';
 import { createRequestMetrics } from './request-metrics.js';
 import { registerCommuneRoute } from './routes/communes.js';
 import { registerCompareRoute } from './routes/compare.js';
@@ -72,6 +73,8 @@ export type AppOptions = {
   largeReads?: Partial<LargeReadLimits>;
   /** Zone of local days (daily values, ATMO): SOUFFLE_TIMEZONE, default Europe/Paris. */
   timeZone?: string;
+  /** The data folder, whose free disk space /metrics shows (SQLite: the database's folder). */
+  diskPath?: string;
   now?: () => number;
   /**
    * Wrong enrolment codes allowed per source address and window at /api/v1/join (default: 10 per
@@ -127,6 +130,7 @@ export function createApp(options: AppOptions): ApiApp {
     }),
     authThrottle: createAuthThrottle({ ...options.authThrottle, now }),
     requestMetrics,
+    operatorMetrics: createOperatorMetrics({ db: options.db, now, diskPath: options.diskPath }),
     largeReads: createLargeReadLimiter({ ...LARGE_READ_LIMIT_DEFAULTS, ...options.largeReads }),
     joinThrottle: createAuthThrottle({ ...JOIN_THROTTLE_DEFAULTS, ...options.joinThrottle, now }),
     onDevicesChanged: options.onDevicesChanged,

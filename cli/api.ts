@@ -8,7 +8,7 @@ import {
   type MqttPublisher,
 } from '../api/index.js';
 import { mosquittoRefresher } from './mosquitto-config.js';
-import { openConfiguredDatabase } from './open-database.js';
+import { dataFolder, openConfiguredDatabase } from './open-database.js';
 import { resolveAdminToken, serviceCredentials, serviceUsername } from './admin-token.js';
 import { parseCommandArgs } from './args.js';
 import { authThrottleSettings, largeReadSettings, type Config } from './config.js';
@@ -79,6 +79,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
     largeReads: largeReadSettings(config),
     timeZone: config.SOUFFLE_TIMEZONE,
     onDevicesChanged: mosquittoRefresher(handle.db, config, log),
+    diskPath: dataFolder(config),
   });
   const server = await startApiServer({ app, port: config.PORT, host: config.HOST }).catch(
     async (e: unknown) => {

@@ -2,6 +2,7 @@
 // SOUFFLE_DB (as cli/api.ts opens it), without loading the API. Every command that works on "the"
 // database opens it here, so that none of them silently uses the SQLite file while the
 // platform runs on PostgreSQL.
+import { dirname } from 'node:path';
 import { openDatabase, type Db } from '../data/index.js';
 import type { Config } from './config.js';
 
@@ -50,4 +51,9 @@ export function databaseLabel(config: Pick<Config, 'SOUFFLE_DB' | 'SOUFFLE_DATAB
   } catch {
     return 'PostgreSQL (SOUFFLE_DATABASE_URL)';
   }
+}
+
+/** The folder whose disk space /metrics shows: the SQLite file's; none on PostgreSQL (its server's). */
+export function dataFolder(config: Pick<Config, 'SOUFFLE_DB' | 'SOUFFLE_DATABASE_URL'>): string | undefined {
+  return config.SOUFFLE_DATABASE_URL ? undefined : dirname(config.SOUFFLE_DB);
 }

@@ -8,7 +8,7 @@ import { packagePath } from '../data/index.js';
 import { createLogger } from '../ingest/index.js';
 import { resolveAdminToken, serviceUsername } from './admin-token.js';
 import { connectionSettings, createApiPublisher } from './api.js';
-import { openConfiguredDatabase } from './open-database.js';
+import { dataFolder, openConfiguredDatabase } from './open-database.js';
 import { parseCommandArgs } from './args.js';
 import { startAtmosudPuller } from './atmosud-puller.js';
 import { authThrottleSettings, largeReadSettings, type Config } from './config.js';
@@ -59,6 +59,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
       largeReads: largeReadSettings(config),
       timeZone: config.SOUFFLE_TIMEZONE,
       onDevicesChanged: mosquittoRefresher(handle.db, config, (line) => logger.info(line)),
+      diskPath: dataFolder(config),
     });
     const server = await startApiServer({ app, port: config.PORT, host: config.HOST });
     stops.push(server.close);

@@ -1,5 +1,6 @@
-// GET /healthz (database and broker reachability) and GET /metrics (Prometheus text: HTTP
-// requests, the ingest worker's counters shared through the database, database size).
+// GET /healthz (database and broker reachability) and GET /metrics (Prometheus text: process and
+// operator figures from api/operator-metrics.ts, HTTP requests, the ingest worker's counters
+// shared through the database, database size).
 import { createRoute, z } from '@hono/zod-openapi';
 import { sql } from 'kysely';
 import { dialectOf } from '../../data/dialect.js';
@@ -100,24 +101,20 @@ export function registerHealthRoutes(app: ApiApp, deps: AppDeps): void {
   });
 
   app.openapi(metricsRoute, async (c) => {
-    const [size, counters, stations] = await Promise.all([
-      databaseSize(deps),
-      ingestCounters(deps),
-      deps.db
-        .selectFrom('stations')
-        .select(['source', (eb) => eb.fn.countAll<number>().as('n')])
-        .groupBy('source')
-        .execute(),
+    // Each database source on its own: one that fails leaves its lines out, never the whole answer
+    // (api/operator-metrics.ts says whether the database is up, process figures are always there).
+    const [size, counters] = await Promise.all([
+      databaseSize(deps).then(
+        (n) => [
+          '# HELP souffle_db_size_bytes Size of the database.',
+          '# TYPE souffle_db_size_bytes gauge',
+          `souffle_db_size_bytes ${n}`,
+        ],
+        () => [],
+      ),
+      ingestCounters(deps).catch(() => []),
     ]);
-    const lines = [
-      deps.requestMetrics.render(),
-      '# HELP souffle_db_size_bytes Size of the database.',
-      '# TYPE souffle_db_size_bytes gauge',
-      `souffle_db_size_bytes ${size}`,
-      '# HELP souffle_stations Stations by source.',
-      '# TYPE souffle_stations gauge',
-      ...stations.map((s) => `souffle_stations{source="${s.source}"} ${Number(s.n)}`),
-    ];
+    const lines = [deps.requestMetrics.render(), ...size];
     if (deps.publish) {
       lines.push(
         '# HELP souffle_api_broker_connected Whether the API is connected to the broker (airrohr push).',
@@ -126,7 +123,8 @@ export function registerHealthRoutes(app: ApiApp, deps: AppDeps): void {
       lines.push(`souffle_api_broker_connected ${(deps.brokerConnected?.() ?? true) ? 1 : 0}`);
     }
     lines.push(...counters);
-    return c.text(`${lines.join('\n')}\n`, 200, {
+    const operator = await deps.operatorMetrics.render();
+    return c.text(`${operator}${lines.join('\n')}\n`, 200, {
       'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
     });
   });

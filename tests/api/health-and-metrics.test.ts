@@ -72,8 +72,10 @@ describe('GET /metrics', () => {
   it('is valid exposition text: every sample line is "name{labels} number"', async () => {
     const text = await (await f.app.request('/metrics')).text();
     for (const line of text.trim().split('\n')) {
-      if (line.startsWith('#')) continue;
-      expect(line).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? -?[\d.e+-]+$/);
+      // Blank lines are allowed by the format (prom-client writes one between families).
+      if (line.startsWith('#') || line === '') continue;
+      // prom-client writes a gauge not yet measured as "Nan", which parsers read case-insensitively.
+      expect(line).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? (-?[\d.e+-]+|NaN|Nan|[+-]Inf)$/);
     }
   });
 });
