@@ -35,8 +35,11 @@ export async function publishFleet(options: {
   count: number;
   startSeconds: number;
   connections?: number;
+  /** Called with the number of messages the broker has acknowledged so far. */
+  onAcked?: (acked: number) => void;
 }): Promise<void> {
-  const { url, from, count, startSeconds, connections = 4 } = options;
+  const { url, from, count, startSeconds, connections = 4, onAcked } = options;
+  let acked = 0;
   const clients = await Promise.all(
     Array.from({ length: connections }, (_, c) =>
       mqtt.connectAsync(url, { clientId: `bench-pub-${c}-${from}` }),
@@ -51,7 +54,7 @@ export async function publishFleet(options: {
         await Promise.all(
           mine.slice(k, k + window).map((i) => {
             const m = fleetMessage(i, startSeconds);
-            return client.publishAsync(m.topic, m.payload, { qos: 1 });
+            return client.publishAsync(m.topic, m.payload, { qos: 1 }).then(() => onAcked?.(++acked));
           }),
         );
       }
@@ -63,5 +66,18 @@ export async function publishFleet(options: {
 // `node --import tsx bench/ingest-fleet.ts <url> <from> <count> <startSeconds>`
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [url, from, count, start] = process.argv.slice(2);
-  await publishFleet({ url: url!, from: Number(from), count: Number(count), startSeconds: Number(start) });
+  // Progress for the parent's deadline (bench/publish-child.ts): a line every 500 acknowledgements.
+  let reported = 0;
+  const report = (acked: number) => {
+    if (acked - reported < 500 && acked !== Number(count)) return;
+    reported = acked;
+    process.stdout.write(`acked ${acked}\n`);
+  };
+  await publishFleet({
+    url: url!,
+    from: Number(from),
+    count: Number(count),
+    startSeconds: Number(start),
+    onAcked: report,
+  });
 }

@@ -8,17 +8,17 @@
 // to the last one received (bare) or stored (worker). A second figure drains a backlog queued in
 // Mosquitto while the subscriber was away (as after an outage): there the bare loop only reads
 // from the broker's memory, so the ratio shows how much of the worker's time goes to the database.
-import { spawn } from 'node:child_process';
-import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import mqtt from 'mqtt';
 import { ANY_LEVEL, createDevice, nativeTopic, openDatabase } from '../data/index.js';
 import { IngestWorker, type IngestWorkerOptions } from '../ingest/index.js';
-import { startMosquitto } from '../testing/mosquitto.js';
+import { startMosquitto, type Mosquitto } from '../testing/mosquitto.js';
 import { result, type BenchSuite } from './bench-types.js';
 import { FLEET_DEVICES, fleetMessage } from './ingest-fleet.js';
+import { publishFromChild } from './publish-child.js';
+import { waitForCount } from './wait.js';
 
 const MESSAGES = 30_000;
 const STEADY_RATE = 2000; // messages per second during the memory run
@@ -32,28 +32,6 @@ const BROKER_TUNING = [
   'max_queued_messages 200000',
   'set_tcp_nodelay true',
 ].join('\n');
-
-/** Publishes from a child process (devices are not in the worker's process) and waits for it. */
-function publishFromChild(url: string, from: number, count: number, startSeconds: number): Promise<void> {
-  const script = new URL('./ingest-fleet.ts', import.meta.url).pathname;
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', script, url, String(from), String(count), String(startSeconds)],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  // The load generator must not take the CPU from the system under test: in production the
-  // devices publish from their own hardware, not from the server.
-  if (child.pid !== undefined) setPriority(child.pid, 10);
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve, reject) =>
-    child.once('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`publisher exited ${code}: ${stderr}`)),
-    ),
-  );
-}
 
 /** A bare subscriber: counts messages and acknowledges each at once. */
 async function bareSubscriber(url: string, clientId: string) {
@@ -82,17 +60,53 @@ async function bareSubscriber(url: string, clientId: string) {
   };
 }
 
-async function until(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((r) => setTimeout(r, 2));
+/** Where a worker's messages are, for a wait that fails: its counts at each stage. */
+function workerWhere(worker: IngestWorker, broker: Mosquitto): () => string {
+  return () => {
+    const s = worker.status;
+    const rejected = Object.values(s.messagesRejected).reduce((a, b) => a + (b ?? 0), 0);
+    return (
+      `worker received ${s.received}, stored ${s.stored}, rejected ${rejected}, ` +
+      `connected ${s.connected}, subscribed ${s.subscribed}, idle ${s.idle}; ` +
+      `Mosquitto's last lines:\n${broker.log().trim().split('\n').slice(-5).join('\n')}`
+    );
+  };
 }
 
 /** Seconds from the worker's first received message to its `count`-th stored one. */
-async function workerSeconds(worker: IngestWorker, storedBefore: number, count: number): Promise<number> {
+async function workerSeconds(
+  worker: IngestWorker,
+  broker: Mosquitto,
+  what: string,
+  storedBefore: number,
+  count: number,
+): Promise<number> {
+  const where = workerWhere(worker, broker);
   const receivedBefore = worker.status.received;
-  await until(() => worker.status.received > receivedBefore);
+  await waitForCount({
+    what: `${what}: the worker's first message`,
+    count: () => worker.status.received,
+    target: receivedBefore + 1,
+    where,
+  });
   const t0 = performance.now();
-  await until(() => worker.status.stored >= storedBefore + count);
+  await waitForCount({
+    what: `${what}: messages stored by the worker`,
+    count: () => worker.status.stored - storedBefore,
+    target: count,
+    where,
+  });
   return (performance.now() - t0) / 1000;
+}
+
+/** Waits for a bare subscriber to receive `count` messages. */
+function bareReceives(bare: { received: () => number }, what: string, count: number): Promise<void> {
+  return waitForCount({
+    what,
+    count: bare.received,
+    target: count,
+    where: () => `received by the bare subscriber: ${bare.received()}`,
+  });
 }
 
 /** Heap and RSS after a full garbage collection, MiB (a leak shows in the heap, not in noise). */
@@ -104,8 +118,8 @@ function memory(): { rss: number; heap: number } {
 }
 
 /** The worker at a steady rate for MEMORY_RUN_MS: its memory after warm-up and at the end. */
-async function memoryRun(worker: IngestWorker, url: string, first: number, startSeconds: number) {
-  const publisher = await mqtt.connectAsync(url, { clientId: 'bench-steady' });
+async function memoryRun(worker: IngestWorker, broker: Mosquitto, first: number, startSeconds: number) {
+  const publisher = await mqtt.connectAsync(broker.url, { clientId: 'bench-steady' });
   let next = first;
   const tick = 100;
   const timer = setInterval(() => {
@@ -120,7 +134,12 @@ async function memoryRun(worker: IngestWorker, url: string, first: number, start
   await new Promise((r) => setTimeout(r, MEMORY_RUN_MS - WARM_UP_MS));
   clearInterval(timer);
   await publisher.endAsync();
-  await until(() => worker.status.stored >= next - first);
+  await waitForCount({
+    what: 'memory run: messages stored by the worker',
+    count: () => worker.status.stored,
+    target: next - first,
+    where: workerWhere(worker, broker),
+  });
   const after = memory();
   return { before, after, stored: worker.status.stored - storedBefore, published: next - first };
 }
@@ -144,14 +163,14 @@ export const ingestSuite: BenchSuite = {
       const worker = new IngestWorker(options);
       workers.push(worker);
       await worker.start();
-      const steady = await memoryRun(worker, broker.url, next, start);
+      const steady = await memoryRun(worker, broker, next, start);
       next += steady.published;
 
       log(`ingest: end to end, ${MESSAGES} messages published from another process; bare mqtt.js loop`);
       await worker.stop();
       const bare = await bareSubscriber(broker.url, 'bench-bare');
       await publishFromChild(broker.url, next, MESSAGES, start);
-      await until(() => bare.received() >= MESSAGES);
+      await bareReceives(bare, 'end to end: messages received by the bare subscriber', MESSAGES);
       const bareLive = MESSAGES / bare.seconds();
       await bare.forget();
       next += MESSAGES;
@@ -161,7 +180,7 @@ export const ingestSuite: BenchSuite = {
       workers.push(live);
       await live.start();
       const [liveSeconds] = await Promise.all([
-        workerSeconds(live, 0, MESSAGES),
+        workerSeconds(live, broker, 'end to end', 0, MESSAGES),
         publishFromChild(broker.url, next, MESSAGES, start),
       ]);
       const workerLive = MESSAGES / liveSeconds;
@@ -174,7 +193,7 @@ export const ingestSuite: BenchSuite = {
       await bareAway.leave();
       await publishFromChild(broker.url, next, MESSAGES, start);
       const bareBack = await bareSubscriber(broker.url, 'bench-bare-drain');
-      await until(() => bareBack.received() >= MESSAGES);
+      await bareReceives(bareBack, 'backlog drain: messages received by the bare subscriber', MESSAGES);
       const bareDrain = MESSAGES / bareBack.seconds();
       await bareBack.forget();
       next += MESSAGES;
@@ -182,7 +201,7 @@ export const ingestSuite: BenchSuite = {
       await publishFromChild(broker.url, next, MESSAGES, start); // queued for the stopped worker
       const back = new IngestWorker(options);
       workers.push(back);
-      const drainTimer = workerSeconds(back, 0, MESSAGES);
+      const drainTimer = workerSeconds(back, broker, 'backlog drain', 0, MESSAGES);
       await back.start();
       const workerDrain = MESSAGES / (await drainTimer);
       const drainBatch = back.status.received / Math.max(1, back.status.transactions);

@@ -5,12 +5,13 @@
 // stored, read from the database. Then the same on PostgreSQL with SOUFFLE_INGEST_WORKERS=2 (two
 // worker processes sharing the subscription), beside one worker on PostgreSQL.
 import { spawn } from 'node:child_process';
-import { setPriority } from 'node:os';
 import mqtt from 'mqtt';
 import { createDevice, packagePath, type Db } from '../data/index.js';
 import { isReadyMessage } from '../ingest/index.js';
 import { startMosquitto } from '../testing/mosquitto.js';
 import { FLEET_DEVICES } from './ingest-fleet.js';
+import { publishFromChild } from './publish-child.js';
+import { waitForCount } from './wait.js';
 
 export const INGEST_MESSAGES = 20_000;
 
@@ -55,11 +56,21 @@ export async function ingestRates(targets: IngestTarget[], log: (line: string) =
         const before = await countReadings(t.db);
         const t0 = performance.now();
         const published = publishFromChild(broker.url, next, INGEST_MESSAGES, start);
-        const target = before + INGEST_MESSAGES * 6;
-        while ((await countReadings(t.db)) < target) {
-          await new Promise((r) => setTimeout(r, 100));
-          if (ingest.exitCode() !== null) throw new Error(`souffle ingest exited:\n${ingest.stderr()}`);
-        }
+        // A publisher that fails ends the wait at once (and is not left an unhandled rejection).
+        let publishFailure: string | null = null;
+        published.catch((e: Error) => (publishFailure = e.message));
+        let rows = before;
+        await waitForCount({
+          what: `postgres: ingest end to end on ${t.name}, values stored`,
+          count: async () => (rows = await countReadings(t.db)) - before,
+          target: INGEST_MESSAGES * 6,
+          pollMs: 100,
+          failed: () =>
+            ingest.exitCode() !== null ? `souffle ingest exited:\n${ingest.stderr()}` : publishFailure,
+          where: () =>
+            `${rows - before} values in the readings table (6 a message); ` +
+            `souffle ingest's stderr:\n${ingest.stderr().trim().split('\n').slice(-5).join('\n')}`,
+        });
         rates.push(INGEST_MESSAGES / ((performance.now() - t0) / 1000));
         await published;
         next += INGEST_MESSAGES;
@@ -108,24 +119,6 @@ async function startIngestProcess(url: string, clientId: string, t: IngestTarget
       await exited;
     },
   };
-}
-
-/** Publishes from a child process at a lower CPU priority (devices are not on the server). */
-function publishFromChild(url: string, from: number, count: number, startSeconds: number): Promise<void> {
-  const script = new URL('./ingest-fleet.ts', import.meta.url).pathname;
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', script, url, String(from), String(count), String(startSeconds)],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  if (child.pid !== undefined) setPriority(child.pid, 10);
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve, reject) =>
-    child.once('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`publisher exited ${code}: ${stderr}`)),
-    ),
-  );
 }
 
 async function countReadings(db: Db): Promise<number> {
