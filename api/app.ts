@@ -37,6 +37,7 @@ import { registerPhenomenaRoute } from './routes/phenomena.js';
 import { registerProfileRoute } from './routes/profile.js';
 import { registerPushRoute } from './routes/push-airrohr.js';
 import { registerSeriesRoute } from './routes/series.js';
+import { registerSourceRoutes } from './routes/sources.js';
 import { registerStationIndexRoute } from './routes/station-index.js';
 import { registerStationRoutes } from './routes/stations.js';
 import { registerStaticWeb } from './static-web.js';
@@ -159,6 +160,7 @@ export function createApp(options: AppOptions): ApiApp {
   registerStationIndexRoute(app, deps);
   registerCompareRoute(app, deps);
   registerCommuneRoute(app, deps);
+  registerSourceRoutes(app, deps);
   registerExportRoute(app, deps);
   registerDeviceRoutes(app, deps);
   registerDeviceStatusRoute(app, deps);

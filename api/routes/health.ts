@@ -4,10 +4,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { sql } from 'kysely';
 import { dialectOf } from '../../data/dialect.js';
+import { AtmosudStatusSchema } from '../../data/source-api-schemas.js';
 import { readCounters } from '../../data/store/counters.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { noStore } from '../http-cache.js';
 import { jsonAnswer } from '../json-answer.js';
+import { atmosudStatus } from './sources.js';
 
 const HealthSchema = z
   .object({
@@ -18,6 +20,11 @@ const HealthSchema = z
     database: z.object({ ok: z.boolean(), latencyMs: z.number(), error: z.string().optional() }),
     broker: z.object({
       ok: z.boolean().nullable().openapi({ description: 'null when this API has no broker.' }),
+    }),
+    // Official data out of date does not make Souffle unhealthy (status stays ok), but an operator
+    // must see it: the same object as GET /api/v1/sources/atmosud.
+    atmosud: AtmosudStatusSchema.optional().openapi({
+      description: 'The AtmoSud pull (absent when the database does not answer).',
     }),
   })
   .openapi('Health');
@@ -95,8 +102,9 @@ export function registerHealthRoutes(app: ApiApp, deps: AppDeps): void {
     };
     const broker = { ok: deps.publish ? (deps.brokerConnected?.() ?? true) : null };
     const status = !database.ok ? 'down' : broker.ok === false ? 'degraded' : 'ok';
+    const atmosud = database.ok ? await atmosudStatus(deps).catch(() => undefined) : undefined;
     return database.ok
-      ? jsonAnswer(c, HealthSchema, { status, database, broker }, 200)
+      ? jsonAnswer(c, HealthSchema, { status, database, broker, ...(atmosud ? { atmosud } : {}) }, 200)
       : jsonAnswer(c, HealthSchema, { status, database, broker }, 503);
   });
 

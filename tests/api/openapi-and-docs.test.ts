@@ -45,6 +45,7 @@ describe('GET /api/v1/openapi.json', () => {
         '/api/v1/latest',
         '/api/v1/phenomena',
         '/api/v1/join',
+        '/api/v1/sources/atmosud',
         '/api/v1/push/airrohr',
         '/api/v1/stations',
         '/api/v1/stations/{id}',
