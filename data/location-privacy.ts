@@ -35,3 +35,19 @@ export function distanceMetres(a: LatLon, b: LatLon): number {
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
   return 2 * 6_371_008.8 * Math.asin(Math.min(1, Math.sqrt(h)));
 }
+
+/**
+ * The ~200 m cell holding `exact`, as its south-west and north-east corners: what the public map
+ * shows of a citizen station's place unless its owner opts in to the exact one (the /join page
+ * draws it). The same grid as publicLocation, whose centre it surrounds.
+ */
+export function privacyCell(
+  exact: LatLon,
+  gridMetres = GRID_METRES,
+): { south: number; west: number; north: number; east: number } {
+  const latStep = gridMetres / METRES_PER_DEGREE_LAT;
+  const south = Math.floor(exact.lat / latStep) * latStep;
+  const lonStep = gridMetres / (METRES_PER_DEGREE_LAT * Math.cos(((south + latStep / 2) * Math.PI) / 180));
+  const west = Math.floor(exact.lon / lonStep) * lonStep;
+  return { south, west, north: south + latStep, east: west + lonStep };
+}

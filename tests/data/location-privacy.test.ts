@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distanceMetres, publicLocation } from '../../data/location-privacy.js';
+import { distanceMetres, privacyCell, publicLocation } from '../../data/location-privacy.js';
 
 describe('public location of a citizen station', () => {
   const home = { lat: 43.305123, lon: 5.380987 };
@@ -30,5 +30,26 @@ describe('public location of a citizen station', () => {
     const d = distanceMetres({ lat: 43.3053, lon: 5.3947 }, { lat: 43.30885, lon: 5.36788 });
     expect(d).toBeGreaterThan(2100);
     expect(d).toBeLessThan(2300);
+  });
+});
+
+describe('privacyCell', () => {
+  it('is the ~200 m square whose centre publicLocation shows, holding the exact place', () => {
+    for (const exact of [
+      { lat: 43.2965, lon: 5.3698 },
+      { lat: 50.6292, lon: 3.0573 },
+      { lat: -33.87, lon: -151.21 },
+    ]) {
+      const c = privacyCell(exact);
+      expect(exact.lat).toBeGreaterThanOrEqual(c.south);
+      expect(exact.lat).toBeLessThan(c.north);
+      expect(exact.lon).toBeGreaterThanOrEqual(c.west);
+      expect(exact.lon).toBeLessThan(c.east);
+      const centre = publicLocation(exact);
+      expect(centre.lat).toBeCloseTo((c.south + c.north) / 2, 5);
+      expect(centre.lon).toBeCloseTo((c.west + c.east) / 2, 5);
+      const side = distanceMetres({ lat: c.south, lon: c.west }, { lat: c.north, lon: c.west });
+      expect(Math.round(side)).toBe(200);
+    }
   });
 });
