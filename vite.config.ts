@@ -2,6 +2,7 @@
 //   widgets/souffle.js        the stable entry URL schools paste (ES module, self-contained)
 //   widgets/*-[hash].js       lazy chunks: <souffle-chart> with chart.js, <souffle-map> with Leaflet
 //   index.html, embed.html    the dashboard (/) and the embed builder (/embed)
+//   join.html                 a citizen registers their sensor with an enrolment code (/join)
 //   assets/                   the pages' own scripts and styles
 // Two builds (Vite environments) so that the pages cannot pull the entry apart into shared chunks:
 // the pages load the widgets the way a school does, through ./widgets/souffle.js.
@@ -61,6 +62,7 @@ export default defineConfig({
           input: {
             index: here('./web-components/pages/index.html'),
             embed: here('./web-components/pages/embed.html'),
+            join: here('./web-components/pages/join.html'),
           },
           output: {
             entryFileNames: 'assets/[name]-[hash].js',

@@ -5,6 +5,7 @@
 // for code, `time` in ISO 8601 UTC for people and spreadsheets.
 import type { z } from '@hono/zod-openapi';
 import type * as S from './api-schemas.js';
+import type { JoinAnswerSchema } from './enrolment-schemas.js';
 
 export type StationStatus = (typeof S.STATION_STATUSES)[number];
 export type IndexDay = (typeof S.INDEX_DAYS)[number];
@@ -48,3 +49,6 @@ export type DeviceStatusResponse = z.output<typeof S.DeviceStatusSchema>;
 
 /** Every error the API returns. */
 export type ErrorResponse = z.output<typeof S.ErrorSchema>;
+
+/** What POST /api/v1/join answers: the new sensor's connection document and its pages. */
+export type JoinAnswer = z.output<typeof JoinAnswerSchema>;

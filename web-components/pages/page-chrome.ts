@@ -14,7 +14,11 @@ const LOGO = html`<svg class="logo" viewBox="0 0 32 32" aria-hidden="true" focus
   />
 </svg>`;
 
-export function renderHeader(lang: Lang, active: 'map' | 'embed', onSwitch: () => void): TemplateResult {
+export function renderHeader(
+  lang: Lang,
+  active: 'map' | 'embed' | 'join',
+  onSwitch: () => void,
+): TemplateResult {
   return html`<header class="site-header">
     <div class="site-header__inner">
       <a class="brand" href="./${lang === 'en' ? '?lang=en' : ''}">
@@ -24,6 +28,7 @@ export function renderHeader(lang: Lang, active: 'map' | 'embed', onSwitch: () =
       <nav aria-label="Souffle">
         <a href="./#/" aria-current=${active === 'map' ? 'page' : 'false'}>${pt(lang, 'navMap')}</a>
         <a href="./embed" aria-current=${active === 'embed' ? 'page' : 'false'}>${pt(lang, 'navEmbed')}</a>
+        <a href="./join" aria-current=${active === 'join' ? 'page' : 'false'}>${pt(lang, 'navJoin')}</a>
         <button
           type="button"
           class="lang-switch"
