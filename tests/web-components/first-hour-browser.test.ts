@@ -3,6 +3,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeSummary, axeViolations } from './axe.js';
+import { bumpCounters } from '../../data/store/counters.js';
 import { insertReadings, type NewReading } from '../../data/store/readings.js';
 import { ensureSeries } from '../../data/store/series.js';
 import { upsertStation } from '../../data/store/stations.js';
@@ -58,6 +59,13 @@ async function seedWorkshop(db: TempDb['db']): Promise<void> {
     rows.push({ seriesId: pm, time: LAST_HOUR + m * 300_000, value: m === 5 ? 30 : 10 });
   rows.push({ seriesId: nox, time: LAST_HOUR + 25 * 60_000, value: 1 });
   await insertReadings(db, rows);
+  // AtmoSud unreachable at 21:20 UTC; its last successful pull was at 16:30 UTC.
+  await bumpCounters(db, [{ name: 'souffle_atmosud_cycles_total', labels: 'status="offline"', value: 1 }], {
+    now: NOW - 10 * 60_000,
+  });
+  await bumpCounters(db, [{ name: 'souffle_atmosud_last_success_seconds', value: (NOW - 5 * H) / 1000 }], {
+    mode: 'set',
+  });
 }
 
 beforeAll(async () => {
@@ -125,6 +133,34 @@ describe('a card’s values and sparkline', () => {
       expect(text.toLowerCase()).not.toContain('1 index');
       expect(axeSummary(await axeViolations(page))).toEqual([]);
       await screenshot(page, `first-hour-card-${lang}`, '#card');
+      await context.close();
+    });
+  }
+});
+
+describe('the dashboard with AtmoSud unreachable', () => {
+  for (const [lang, viewport, words] of [
+    [
+      'fr',
+      { width: 1280, height: 800 },
+      'Données officielles AtmoSud : AtmoSud ne répond pas (dernier essai le 10 mars 2026, 22:20). Dernière récupération réussie : le 10 mars 2026, 17:30.',
+    ],
+    [
+      'en',
+      { width: 390, height: 844 },
+      'AtmoSud official data: AtmoSud is not responding (last try 10 Mar 2026, 22:20). Last successful pull: 10 Mar 2026, 17:30.',
+    ],
+  ] as const) {
+    it(`says so, with the time of the last successful pull (${lang}, ${viewport.width} px)`, async () => {
+      const { page, context, errors } = await newPage(browser, viewport);
+      await page.goto(`${souffle.url}/?lang=${lang}`);
+      const notice = page.locator('.atmosud-notice');
+      await notice.waitFor();
+      expect((await notice.textContent())!.replace(/\s+/g, ' ').trim().replace(' à ', ', ')).toBe(words);
+      await page.locator('.station-list li').first().waitFor();
+      expect(axeSummary(await axeViolations(page))).toEqual([]);
+      await screenshot(page, `first-hour-atmosud-offline-${lang}`);
+      expect(errors).toEqual([]);
       await context.close();
     });
   }

@@ -8,6 +8,7 @@ import type { IndexScheme } from '../../data/indices.js';
 import { DEFAULT_REFRESH_MS } from '../format.js';
 import type { Lang } from '../i18n.js';
 import { stationCharts } from '../phenomenon-order.js';
+import { AtmosudNotice } from './atmosud-notice.js';
 import { renderFooter, renderHeader } from './page-chrome.js';
 import { applyLang, initialLang, pt } from './page-i18n.js';
 import { searchStations, type SourceFilter } from './station-search.js';
@@ -40,6 +41,8 @@ export class SouffleDashboard extends LitElement {
   // The stations, each with its current index in the chosen scheme: one request for the list. Their
   // indices are refreshed like the widgets' (5 min), not while the page is hidden.
   #stations = new StationsController(this, { scheme: () => this._scheme, refreshMs: DEFAULT_REFRESH_MS });
+  // Says why official stations are missing or old, when they are (AtmoSud unreachable).
+  #atmosud = new AtmosudNotice(this);
 
   constructor() {
     super();
@@ -83,6 +86,7 @@ export class SouffleDashboard extends LitElement {
       >
       ${renderHeader(lang, 'map', this.#switchLang)}
       <main id="main" tabindex="-1">
+        ${this.#atmosud.render(lang)}
         ${this._route.name === 'station' ? this.#renderStation(this._route.id) : this.#renderHome()}
       </main>
       ${renderFooter(lang)}`;
