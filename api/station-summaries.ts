@@ -38,6 +38,7 @@ export function toSummary(
     indicative: p.source === 'citizen',
     attribution: p.attribution,
     licence: p.licence,
+    stationType: p.stationType,
   };
 }
 

@@ -7,6 +7,7 @@
 import { z } from '@hono/zod-openapi';
 import { FLAG_NAMES, type FlagName } from './flags.js';
 import { DEVICE_FORMATS, EXPOSURES, STATION_SOURCES } from './schema.js';
+import { STATION_TYPES } from './station-types.js';
 import { STEPS } from './store/read-series.js';
 import { QUANTILES, type QuantileName } from './stats/quantiles.js';
 import {
@@ -56,6 +57,10 @@ export const StationSummarySchema = z
     }),
     attribution: z.string().nullable(),
     licence: z.string().nullable(),
+    stationType: z.enum(STATION_TYPES).nullable().openapi({
+      description:
+        'Type of influence of a reference station (EU directive 2008/50/EC): urban-background, suburban-background, rural-background, traffic or industrial; null when unknown (citizen stations).',
+    }),
     distanceMetres: z.number().optional().openapi({ description: 'With `near`: distance from the centre.' }),
     index: StationIndexSummarySchema.optional().openapi({
       description:
@@ -208,20 +213,6 @@ export const IndexSchema = z
     day: dayField,
   })
   .openapi('StationIndex');
-
-/** GET /api/v1/stations/{id}/compare: hourly means, bucket start `t`; either side null where it
- * has no data for that hour. */
-export const CompareSchema = z
-  .object({
-    station: z.string(),
-    phenomenon: z.string(),
-    unit: z.string(),
-    reference: z.object({ station: StationSummarySchema, distanceMetres: z.number() }).nullable(),
-    points: z.array(
-      z.object({ t: z.number().int(), value: z.number().nullable(), reference: z.number().nullable() }),
-    ),
-  })
-  .openapi('Compare');
 
 /** GET /api/v1/communes/{insee}/index: the official ATMO index published by AtmoSud. */
 export const CommuneIndexSchema = z

@@ -6,6 +6,7 @@
 import type { z } from '@hono/zod-openapi';
 import type * as S from './api-schemas.js';
 import type { JoinAnswerSchema } from './enrolment-schemas.js';
+import type * as C from './compare-api-schemas.js';
 
 export type StationStatus = (typeof S.STATION_STATUSES)[number];
 export type IndexDay = (typeof S.INDEX_DAYS)[number];
@@ -39,7 +40,8 @@ export type SeriesResponse = z.output<typeof S.SeriesSchema>;
 export type IndexResponse = z.output<typeof S.IndexSchema>;
 
 /** GET /api/v1/stations/{id}/compare */
-export type CompareResponse = z.output<typeof S.CompareSchema>;
+export type CompareResponse = z.output<typeof C.CompareSchema>;
+export type CompareMetrics = z.output<typeof C.CompareMetricsSchema>;
 
 /** GET /api/v1/communes/{insee}/index: the official ATMO index published by AtmoSud. */
 export type CommuneIndexResponse = z.output<typeof S.CommuneIndexSchema>;

@@ -1,6 +1,7 @@
 // Kysely table types: the shape of the database as the code sees it. Times are epoch milliseconds
 // UTC (docs/architecture.md, Storage); booleans are 0/1 integers because SQLite has no boolean type.
 import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { StationType } from './station-types.js';
 
 /** A column the database fills (default or autoincrement) but that may be given on insert. */
 type Defaulted<T> = ColumnType<T, T | undefined, T>;
@@ -34,6 +35,8 @@ export interface StationsTable {
   in_service: Defaulted<0 | 1>;
   created_at: number;
   updated_at: number;
+  /** Type of influence (data/station-types.ts), null when unknown (citizen stations). Migration 0006. */
+  station_type: Defaulted<StationType | null>;
 }
 
 export interface DevicesTable {

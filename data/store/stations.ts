@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import { publicLocation } from '../location-privacy.js';
 import type { Database, Exposure, Station, StationSource } from '../schema.js';
+import type { StationType } from '../station-types.js';
 import { executeCompiled } from './compiled.js';
 
 export type StationInput = {
@@ -19,6 +20,8 @@ export type StationInput = {
   attribution?: string | null;
   licence?: string | null;
   inService?: boolean;
+  /** Type of influence of a reference station (data/station-types.ts); unknown when absent. */
+  stationType?: StationType | null;
 };
 
 /** Inserts or updates a station; the public location is derived here and nowhere else. */
@@ -44,6 +47,7 @@ export async function upsertStation(
     attribution: input.attribution ?? null,
     licence: input.licence ?? null,
     in_service: input.inService === false ? (0 as const) : (1 as const),
+    station_type: input.stationType ?? null,
     updated_at: now,
   };
   await db
@@ -113,6 +117,7 @@ export function publicStation(s: Station) {
     attribution: s.attribution,
     licence: s.licence,
     inService: s.in_service === 1,
+    stationType: s.station_type,
   };
 }
 export type PublicStation = ReturnType<typeof publicStation>;

@@ -2,6 +2,7 @@
 // area, and store them as stations of source "atmosud" with their pollutants in service and the
 // ODbL attribution. A station that fails validation is rejected alone.
 import type { Db } from '../../data/db.js';
+import { atmosudStationType } from '../../data/reference/atmosud-station-types.js';
 import type { Station } from '../../data/schema.js';
 import { upsertStation, type StationInput } from '../../data/store/stations.js';
 import type { ErrorLog } from './error-log.js';
@@ -227,6 +228,7 @@ function toStationInput(s: ReferenceStation): StationInput {
     attribution: ATMOSUD_ATTRIBUTION,
     licence: ATMOSUD_LICENCE,
     inService: s.inService,
+    stationType: atmosudStationType(s.code),
   };
 }
 
@@ -241,6 +243,7 @@ function sameStation(row: Station | undefined, input: StationInput): boolean {
     row.pollutants === (input.pollutants ? JSON.stringify(input.pollutants) : null) &&
     row.attribution === input.attribution &&
     row.licence === input.licence &&
-    row.in_service === (input.inService === false ? 0 : 1)
+    row.in_service === (input.inService === false ? 0 : 1) &&
+    row.station_type === (input.stationType ?? null)
   );
 }

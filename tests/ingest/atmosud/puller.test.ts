@@ -74,6 +74,19 @@ describe('the AtmoSud puller', () => {
     ]);
   });
 
+  it('types the stations AtmoSud classifies (Longchamp urban background, L2 Kaddouz traffic), others unknown', async () => {
+    s = await setup({
+      stations: [fakeStation('FR03043', {}), fakeStation('FR03053', {}), fakeStation('FR03030', {})],
+    });
+    await s.puller().pullOnce();
+    const rows = await s.db.selectFrom('stations').select(['id', 'station_type']).orderBy('id').execute();
+    expect(rows).toEqual([
+      { id: 'atmosud-FR03030', station_type: null },
+      { id: 'atmosud-FR03043', station_type: 'urban-background' },
+      { id: 'atmosud-FR03053', station_type: 'traffic' },
+    ]);
+  });
+
   it('replaces a department number stored as the commune by an earlier version', async () => {
     s = await setup({ stations: [fakeStation('FR03043', { department: '13' })] });
     const puller = s.puller();
