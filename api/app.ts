@@ -19,6 +19,7 @@ import {
 } from './large-read-limiter.js';
 import { publicCors } from './public-cors.js';
 import { createRateLimiter } from './rate-limiter.js';
+import { requestIdAndAccessLog, type AccessLog } from './access-log.js';
 import { createOperatorMetrics } from './operator-metrics.js';
 import { createRequestMetrics } from './request-metrics.js';
 import { registerCommuneRoute } from './routes/communes.js';
@@ -76,6 +77,8 @@ export type AppOptions = {
   timeZone?: string;
   /** The data folder, whose free disk space /metrics shows (SQLite: the database's folder). */
   diskPath?: string;
+  /** Where the access log goes, one event a request (api/access-log.ts); none without it. */
+  accessLog?: AccessLog;
   now?: () => number;
   /**
    * Wrong enrolment codes allowed per source address and window at /api/v1/join (default: 10 per
@@ -140,6 +143,7 @@ export function createApp(options: AppOptions): ApiApp {
   const app: ApiApp = new OpenAPIHono({ defaultHook: validationHook });
   app.onError(errorHandler);
   app.notFound(notFoundHandler);
+  app.use('*', requestIdAndAccessLog(options.accessLog));
   app.use('*', requestMetrics.middleware);
   // Streamed answers (exports, static files); cached JSON arrives gzipped already (http-cache.ts),
   // or with a Content-Length under the same threshold, which this leaves as it is.

@@ -8,6 +8,7 @@ import {
   type MqttPublisher,
 } from '../api/index.js';
 import { mosquittoRefresher } from './mosquitto-config.js';
+import { createLogger } from '../data/index.js';
 import { dataFolder, openConfiguredDatabase } from './open-database.js';
 import { resolveAdminToken, serviceCredentials, serviceUsername } from './admin-token.js';
 import { parseCommandArgs } from './args.js';
@@ -58,6 +59,7 @@ export const API_CACHE_KIB = 2 * 1024;
 export async function run(argv: string[], config: Config): Promise<void> {
   parseCommandArgs(argv, {});
   const log = (line: string) => process.stdout.write(`${line}\n`);
+  const logger = createLogger({ level: config.LOG_LEVEL, scope: 'souffle api', format: config.LOG_FORMAT });
   const admin = resolveAdminToken(config);
   // Printed at once, so that it is seen even if the server then fails to start.
   if (admin.generated) log(`Admin token (shown once; kept in ${admin.file}): ${admin.token}`);
@@ -80,6 +82,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
     timeZone: config.SOUFFLE_TIMEZONE,
     onDevicesChanged: mosquittoRefresher(handle.db, config, log),
     diskPath: dataFolder(config),
+    accessLog: config.SOUFFLE_ACCESS_LOG ? (message, fields) => logger.info(message, fields) : undefined,
   });
   const server = await startApiServer({ app, port: config.PORT, host: config.HOST }).catch(
     async (e: unknown) => {

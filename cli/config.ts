@@ -138,6 +138,10 @@ export const envSchema = z.object({
   SOUFFLE_QC_SPIKE_FLOOR: z.coerce.number().min(0).default(1),
   SOUFFLE_QC_SPIKE_RELATIVE_FLOOR: z.coerce.number().min(0).max(10).default(0.15),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** text for a terminal, json for journald, Loki or another collector (docs/operations.md, Logs). */
+  LOG_FORMAT: z.enum(['text', 'json']).default('text'),
+  /** One line per API request at level info (api/access-log.ts). */
+  SOUFFLE_ACCESS_LOG: bool(true),
 });
 
 export type Config = z.output<typeof envSchema>;

@@ -37,7 +37,11 @@ export async function retire(config: Config, text: string, json: boolean | undef
     requireSharedSubscriptions(config.MQTT_URL, '--retire');
     return ids;
   });
-  const logger = createLogger({ level: config.LOG_LEVEL, scope: 'souffle ingest' });
+  const logger = createLogger({
+    level: config.LOG_LEVEL,
+    scope: 'souffle ingest',
+    format: config.LOG_FORMAT,
+  });
   const handle = await openConfiguredDatabase(config);
   const retired: RetiredSession[] = [];
   try {

@@ -75,6 +75,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
   }
   const logger = createLogger({
     level: config.LOG_LEVEL,
+    format: config.LOG_FORMAT,
     scope: slot === undefined ? 'souffle ingest' : `souffle ingest ${slot}`,
   });
   await asUsage(() => {

@@ -28,7 +28,7 @@ export const WEB_DIR = packagePath('dist', 'web');
 
 export async function run(argv: string[], config: Config): Promise<void> {
   parseCommandArgs(argv, {});
-  const logger = createLogger({ level: config.LOG_LEVEL, scope: 'souffle' });
+  const logger = createLogger({ level: config.LOG_LEVEL, scope: 'souffle', format: config.LOG_FORMAT });
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const admin = resolveAdminToken(config);
   const handle = await openConfiguredDatabase(config);
@@ -60,6 +60,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
       timeZone: config.SOUFFLE_TIMEZONE,
       onDevicesChanged: mosquittoRefresher(handle.db, config, (line) => logger.info(line)),
       diskPath: dataFolder(config),
+      accessLog: config.SOUFFLE_ACCESS_LOG ? (message, fields) => logger.info(message, fields) : undefined,
     });
     const server = await startApiServer({ app, port: config.PORT, host: config.HOST });
     stops.push(server.close);

@@ -13,6 +13,7 @@
 export * from './db.js';
 export * from './schema.js';
 export * from './copy-database.js';
+export * from './logger.js';
 export * from './backup/backup-sqlite.js';
 export * from './pending-migrations.js';
 export * from './store/broker-password.js';
