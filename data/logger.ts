@@ -28,20 +28,24 @@ export function createLogger(
     format = 'text',
     write = (line) => process.stderr.write(line),
   } = options;
-  const log = (at: LogLevel) => (message: string, fields: LogFields = {}) => {
-    if (ORDER[at] < ORDER[level]) return;
-    const time = new Date().toISOString();
-    const present = Object.entries(fields).filter(([, v]) => v !== undefined) as [
-      string,
-      string | number | boolean | null,
-    ][];
-    if (format === 'json') {
-      write(`${JSON.stringify({ time, level: at, scope, msg: message, ...Object.fromEntries(present) })}\n`);
-    } else {
-      const extra = present.map(([k, v]) => ` ${k}=${textValue(v)}`).join('');
-      write(`${time} ${at} ${scope}: ${message}${extra}\n`);
-    }
-  };
+  const log =
+    (at: LogLevel) =>
+    (message: string, fields: LogFields = {}) => {
+      if (ORDER[at] < ORDER[level]) return;
+      const time = new Date().toISOString();
+      const present = Object.entries(fields).filter(([, v]) => v !== undefined) as [
+        string,
+        string | number | boolean | null,
+      ][];
+      if (format === 'json') {
+        write(
+          `${JSON.stringify({ time, level: at, scope, msg: message, ...Object.fromEntries(present) })}\n`,
+        );
+      } else {
+        const extra = present.map(([k, v]) => ` ${k}=${textValue(v)}`).join('');
+        write(`${time} ${at} ${scope}: ${message}${extra}\n`);
+      }
+    };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 
