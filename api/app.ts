@@ -28,6 +28,7 @@ import { registerDeviceStatusRoute } from './routes/device-status.js';
 import { registerDeviceRoutes } from './routes/devices.js';
 import { registerEnrolmentCodeRoutes } from './routes/enrolment-codes.js';
 import { JOIN_THROTTLE_DEFAULTS, registerJoinRoute } from './routes/join.js';
+import { registerMyDeviceRoutes } from './routes/my-device.js';
 import { registerStationQrRoute } from './routes/station-qr.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { registerExportRoute } from './routes/export.js';
@@ -170,6 +171,7 @@ export function createApp(options: AppOptions): ApiApp {
   registerDeviceStatusRoute(app, deps);
   registerEnrolmentCodeRoutes(app, deps);
   registerJoinRoute(app, deps);
+  registerMyDeviceRoutes(app, deps);
   registerStationQrRoute(app, deps);
   registerPushRoute(app, deps);
   registerHealthRoutes(app, deps);

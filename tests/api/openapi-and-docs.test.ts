@@ -43,6 +43,8 @@ describe('GET /api/v1/openapi.json', () => {
         '/api/v1/enrolment-codes/{id}',
         '/api/v1/export',
         '/api/v1/latest',
+        '/api/v1/my/{id}',
+        '/api/v1/my/{id}/token',
         '/api/v1/phenomena',
         '/api/v1/join',
         '/api/v1/sources/atmosud',

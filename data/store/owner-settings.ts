@@ -1,0 +1,40 @@
+// What a citizen may change about their own sensor from "Mon capteur" (/my): its public name, whether
+// its exact location is published, indoor or outdoor. The public location is derived again by
+// upsertStation, the one place that derives it. Moving a sensor is not here: past readings must
+// keep their place, which needs a location history the schema does not have yet.
+import type { Kysely } from 'kysely';
+import type { Database, Exposure, Station } from '../schema.js';
+import { findStation, upsertStation } from './stations.js';
+
+export type OwnerSettings = { name?: string; exactLocation?: boolean; exposure?: Exposure };
+
+/** Applies `settings` to a citizen station; undefined when there is no such citizen station. */
+export async function updateOwnerSettings(
+  db: Kysely<Database>,
+  stationId: string,
+  settings: OwnerSettings,
+  now = Date.now(),
+): Promise<Station | undefined> {
+  const station = await findStation(db, stationId);
+  if (!station || station.source !== 'citizen') return undefined;
+  await upsertStation(
+    db,
+    {
+      id: station.id,
+      source: station.source,
+      name: settings.name ?? station.name,
+      lat: station.lat,
+      lon: station.lon,
+      exactLocation: settings.exactLocation ?? station.exact_location === 1,
+      exposure: settings.exposure ?? station.exposure,
+      address: station.address,
+      commune: station.commune,
+      pollutants: station.pollutants ? (JSON.parse(station.pollutants) as string[]) : null,
+      attribution: station.attribution,
+      licence: station.licence,
+      inService: station.in_service === 1,
+    },
+    now,
+  );
+  return findStation(db, stationId);
+}
