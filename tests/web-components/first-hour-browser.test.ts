@@ -31,6 +31,7 @@ const LAST_HOUR = Math.floor(NOW / H) * H;
 /** A workshop's sensor: PM2.5 at 10 for a day, then a burst to 30 in its last reading (21:25 UTC),
  * which the hourly means (at most 13.3) leave out; and a dimensionless NOx index. */
 const WORKSHOP = { id: 'atelier-velo', name: 'Atelier vélo' };
+const CROWD = 26;
 
 async function seedWorkshop(db: TempDb['db']): Promise<void> {
   await upsertStation(db, {
@@ -59,6 +60,16 @@ async function seedWorkshop(db: TempDb['db']): Promise<void> {
     rows.push({ seriesId: pm, time: LAST_HOUR + m * 300_000, value: m === 5 ? 30 : 10 });
   rows.push({ seriesId: nox, time: LAST_HOUR + 25 * 60_000, value: 1 });
   await insertReadings(db, rows);
+  // A city-sized list: 26 more citizen stations without readings, whose "Indisponible · … · reason"
+  // badges are the widest there are.
+  for (let i = 1; i <= CROWD; i++)
+    await upsertStation(db, {
+      id: `college-${i}`,
+      source: 'citizen',
+      name: `Collège Marseilleveyre ${i}`,
+      lat: 43.27 + (i % 6) * 0.012,
+      lon: 5.35 + Math.floor(i / 6) * 0.015,
+    });
   // AtmoSud unreachable at 21:20 UTC; its last successful pull was at 16:30 UTC.
   await bumpCounters(db, [{ name: 'souffle_atmosud_cycles_total', labels: 'status="offline"', value: 1 }], {
     now: NOW - 10 * 60_000,
@@ -161,6 +172,43 @@ describe('the dashboard with AtmoSud unreachable', () => {
       expect(axeSummary(await axeViolations(page))).toEqual([]);
       await screenshot(page, `first-hour-atmosud-offline-${lang}`);
       expect(errors).toEqual([]);
+      await context.close();
+    });
+  }
+});
+
+describe('the dashboard’s list of 31 stations', () => {
+  for (const viewport of [
+    { width: 1280, height: 800 },
+    { width: 390, height: 844 },
+  ]) {
+    it(`ends at the footer, and gives each name room beside or above its badge (${viewport.width} px)`, async () => {
+      const { page, context } = await newPage(browser, viewport);
+      await page.goto(`${souffle.url}/`);
+      await expect.poll(() => page.locator('.station-list souffle-index [part~="badge"]').count()).toBe(31);
+      const layout = await page.evaluate(() => {
+        const footer = document.querySelector('footer')!.getBoundingClientRect().bottom + window.scrollY;
+        const names = [...document.querySelectorAll<HTMLElement>('.station-list li')].map((li) => {
+          const name = li.querySelector<HTMLElement>('.station-list__name')!;
+          const badge = li.querySelector('souffle-index')!.getBoundingClientRect();
+          const box = name.getBoundingClientRect();
+          const overlaps =
+            box.left < badge.right &&
+            badge.left < box.right &&
+            box.top < badge.bottom &&
+            badge.top < box.bottom;
+          return {
+            name: name.textContent,
+            lines: Math.round(box.height / parseFloat(getComputedStyle(name).lineHeight)),
+            overlaps,
+          };
+        });
+        return { blank: document.documentElement.scrollHeight - footer, names };
+      });
+      // Nothing below the footer (it was 1 400–1 900 px of blank).
+      expect(layout.blank).toBeLessThanOrEqual(1);
+      expect(layout.names.filter((n) => n.lines > 2 || n.overlaps)).toEqual([]);
+      await screenshot(page, `first-hour-list-${viewport.width}`);
       await context.close();
     });
   }
