@@ -7,6 +7,7 @@ import type { ConnectionSettings } from '../data/device-connection.js';
 import type { Database } from '../data/schema.js';
 import type { LargeReadLimiter } from './large-read-limiter.js';
 import type { OperatorMetrics } from './operator-metrics.js';
+import type { PushOutbox } from './push-outbox.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { RequestMetrics } from './request-metrics.js';
 
@@ -23,8 +24,10 @@ export type AppDeps = {
   serviceUsername?: string;
   publish?: Publish;
   brokerConnected?: () => boolean;
-  /** How long the airrohr push waits for the broker's acknowledgement before answering 503. */
+  /** How long the outbox waits for the broker's acknowledgement of one forwarded push. */
   publishTimeoutMs: number;
+  /** Where accepted airrohr pushes wait for the broker (absent without a broker: pushes answer 503). */
+  pushOutbox?: PushOutbox;
   pushLimiter: RateLimiter;
   /** Failed device logins per address, counted before the token's scrypt hash. */
   authThrottle: AuthThrottle;

@@ -22,6 +22,7 @@ import { createRateLimiter } from './rate-limiter.js';
 import { requestIdAndAccessLog, type AccessLog } from './access-log.js';
 import { createOperatorMetrics } from './operator-metrics.js';
 import { createRequestMetrics } from './request-metrics.js';
+import { createPushOutbox, type PushOutbox } from './push-outbox.js';
 import { registerCommuneRoute } from './routes/communes.js';
 import { registerCompareRoute } from './routes/compare.js';
 import { registerDeviceStatusRoute } from './routes/device-status.js';
@@ -42,6 +43,7 @@ import { registerSeriesRoute } from './routes/series.js';
 import { registerSourceRoutes } from './routes/sources.js';
 import { registerStationIndexRoute } from './routes/station-index.js';
 import { registerStationRoutes } from './routes/stations.js';
+import { registerStationTrackRoute } from './routes/station-track.js';
 import { registerStaticWeb } from './static-web.js';
 
 export type { Publish } from './app-deps.js';
@@ -67,8 +69,13 @@ export type AppOptions = {
    * without checking the token (default: 10 per minute, data/auth-throttle.ts).
    */
   authThrottle?: Partial<Omit<AuthThrottleOptions, 'now'>>;
-  /** How long a push waits for the broker's acknowledgement (ms). */
+  /** How long the push outbox waits for the broker's acknowledgement of one push (ms). */
   publishTimeoutMs?: number;
+  /**
+   * The airrohr push's outbox (api/push-outbox.ts), started and closed by the entry point. Without
+   * it, one is made over `publish` (forwarding on each push and retrying after failures).
+   */
+  pushOutbox?: PushOutbox;
   /**
    * Large reads (exports, series of more than 5 000 points) at once, in all and per client address
    * (default 4 and 2); beyond, they answer 429 with Retry-After.
@@ -128,6 +135,15 @@ export function createApp(options: AppOptions): ApiApp {
     publish: options.publish,
     brokerConnected: options.brokerConnected,
     publishTimeoutMs: options.publishTimeoutMs ?? APP_DEFAULTS.publishTimeoutMs,
+    pushOutbox:
+      options.pushOutbox ??
+      (options.publish &&
+        createPushOutbox({
+          db: options.db,
+          publish: options.publish,
+          connected: options.brokerConnected,
+          publishTimeoutMs: options.publishTimeoutMs ?? APP_DEFAULTS.publishTimeoutMs,
+        })),
     pushLimiter: createRateLimiter({
       perMinute: options.rateLimit?.pushPerMinute ?? APP_DEFAULTS.pushPerMinute,
       burst: options.rateLimit?.pushBurst,
@@ -163,6 +179,7 @@ export function createApp(options: AppOptions): ApiApp {
   registerPhenomenaRoute(app, deps);
   registerProfileRoute(app, deps);
   registerStationIndexRoute(app, deps);
+  registerStationTrackRoute(app, deps);
   registerCompareRoute(app, deps);
   registerCommuneRoute(app, deps);
   registerSourceRoutes(app, deps);

@@ -4,7 +4,8 @@
 // /healthz and /metrics, and the built widgets and pages. It offers
 //   - createApp, which builds the app from a database and its settings and starts nothing, and
 //     startApiServer, which listens;
-//   - the MQTT publisher the push endpoint forwards airrohr bodies through;
+//   - the MQTT publisher the push endpoint forwards airrohr bodies through, and the durable
+//     outbox accepted pushes wait in until the broker acknowledged them;
 //   - the streamed export, shared by GET /api/v1/export and `souffle export`.
 export { createApp, type AppOptions, type Publish } from './app.js';
 export { startApiServer, type ApiServer } from './server.js';
@@ -14,6 +15,7 @@ export {
   type MqttPublisher,
   type MqttPublisherOptions,
 } from './mqtt-publisher.js';
+export { createPushOutbox, type PushOutbox } from './push-outbox.js';
 export { DATA_LICENCE } from './export/export-formats.js';
 export {
   ExportQuerySchema,

@@ -3,6 +3,7 @@
 import {
   createApp,
   createMqttPublisher,
+  createPushOutbox,
   publisherClientId,
   startApiServer,
   type MqttPublisher,
@@ -68,14 +69,25 @@ export async function run(argv: string[], config: Config): Promise<void> {
   // The broker connection starts once the port is ours: a second `souffle api` on a taken port
   // fails at once without touching the broker.
   const broker: { publisher?: MqttPublisher } = {};
+  const publish = (topic: string, payload: Uint8Array) =>
+    broker.publisher?.publish(topic, payload) ?? Promise.reject(new Error('not connected yet'));
+  const brokerConnected = () => broker.publisher?.connected() ?? false;
+  // Accepted airrohr pushes wait here until the broker acknowledged them, across restarts.
+  const pushOutbox = createPushOutbox({
+    db: handle.db,
+    publish,
+    connected: brokerConnected,
+    publishTimeoutMs: 10_000,
+    onError: log,
+  });
   const app = createApp({
     db: handle.db,
     adminToken: admin.token,
     serviceUsername: serviceUsername(config),
     ...settings,
-    publish: (topic, payload) =>
-      broker.publisher?.publish(topic, payload) ?? Promise.reject(new Error('not connected yet')),
-    brokerConnected: () => broker.publisher?.connected() ?? false,
+    publish,
+    brokerConnected,
+    pushOutbox,
     rateLimit: { pushPerMinute: config.SOUFFLE_RATE_LIMIT },
     authThrottle: authThrottleSettings(config),
     largeReads: largeReadSettings(config),
@@ -91,6 +103,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
     },
   );
   const publisher = (broker.publisher = createApiPublisher(config, log));
+  void pushOutbox.drain(); // what a previous run accepted and could not forward
   log(
     `souffle api: listening on http://${config.HOST}:${server.port} (public URL ${settings.publicUrl}; reference at /api/v1/docs)`,
   );
@@ -100,6 +113,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
     warn: (line) => log(`souffle api: ${line}`),
     stop: async () => {
       await server.close().catch(() => {});
+      pushOutbox.close();
       await publisher.close().catch(() => {});
       await handle.close().catch(() => {});
     },

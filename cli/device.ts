@@ -24,9 +24,11 @@ export const usage = `souffle device <command> [options]
 
   add --name <name> --lat <lat> --lon <lon> [--exposure outdoor|indoor]
       [--format native|airgradient|airrohr] [--serial <serialno>] [--exact-location] [--id <slug>]
+      [--mobile]
         Registers a device and its citizen station (id: a slug of the name unless --id) and prints
-        its token (shown once) and how to connect it. AirGradient monitors need --serial: their
-        topic names the serial. The public map shows a ~200 m cell unless --exact-location.
+        its token (shown once) and how to connect it. AirGradient monitors need --serial (their MAC
+        address): their topic names the serial. The public map shows a ~200 m cell unless
+        --exact-location. --mobile keeps an airrohr kit's GPS fixes as its track.
   list                     every device, its format and when it was last seen
   rotate-token <id>        issues a new token; the old one stops working
   remove <id> [--purge]    the device can no longer connect; its station and data stay unless --purge
@@ -78,6 +80,7 @@ async function add(argv: string[], config: Config): Promise<void> {
     format: { type: 'string' },
     serial: { type: 'string' },
     'exact-location': { type: 'boolean' },
+    mobile: { type: 'boolean' },
     id: { type: 'string' },
   });
   if (values.name === undefined) throw new UsageError('--name is required');
@@ -91,6 +94,7 @@ async function add(argv: string[], config: Config): Promise<void> {
     exposure: values.exposure ?? 'outdoor',
     exactLocation: values['exact-location'] === true,
     serial: values.serial,
+    ...(values.mobile === true ? { mobile: true } : {}),
   });
   if (!parsed.success) throw new UsageError(describeRegistrationIssues(parsed.error.issues, values));
   const registration = parsed.data;

@@ -2,7 +2,7 @@
 // database, the embedded broker (unless MQTT_URL is set), the ingest worker, the AtmoSud puller
 // and the API with the widgets and pages, stopped in the reverse order on SIGTERM or SIGINT.
 import { existsSync } from 'node:fs';
-import { createApp, startApiServer } from '../api/index.js';
+import { createApp, createPushOutbox, startApiServer } from '../api/index.js';
 import { mosquittoRefresher } from './mosquitto-config.js';
 import { packagePath } from '../data/index.js';
 import { createLogger } from '../ingest/index.js';
@@ -46,6 +46,16 @@ export async function run(argv: string[], config: Config): Promise<void> {
     // The airrohr push endpoint forwards to the broker as the service account.
     const publisher = createApiPublisher(config, (line) => logger.info(line));
     stops.push(publisher.close);
+    // Accepted airrohr pushes wait here until the broker acknowledged them, across restarts.
+    const pushOutbox = createPushOutbox({
+      db: handle.db,
+      publish: publisher.publish,
+      connected: publisher.connected,
+      publishTimeoutMs: 10_000,
+      onError: (line) => logger.warn(line),
+    });
+    stops.push(async () => pushOutbox.close());
+    void pushOutbox.drain(); // what a previous run accepted and could not forward
     const app = createApp({
       db: handle.db,
       adminToken: admin.token,
@@ -54,6 +64,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
       webDir: WEB_DIR,
       publish: publisher.publish,
       brokerConnected: publisher.connected,
+      pushOutbox,
       rateLimit: { pushPerMinute: config.SOUFFLE_RATE_LIMIT },
       authThrottle: authThrottleSettings(config),
       largeReads: largeReadSettings(config),

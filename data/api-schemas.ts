@@ -270,6 +270,13 @@ export const DeviceStatusSchema = z
           'Readings of the last 24 hours carrying each quality flag, by reason (docs/methods.md, "Quality control"); a reading may carry several.',
         example: { humid: 120, channel_disagreement: 0, stuck: 45, spike: 2 },
       }),
+    ignored: z.array(z.string()).openapi({
+      description:
+        'Value types the device sent that Souffle does not store (unknown to it, or not kept: particle counts, PM4, GPS of a device not marked mobile, …), sorted; docs/ingest.md, "Wire formats".',
+      example: ['SPS30_N05', 'SPS30_P4'],
+    }),
+    /** Whether the device is mobile: its GPS fixes form its track (GET /api/v1/stations/{id}/track). */
+    mobile: z.boolean(),
     /** Newest first: why values or messages were rejected. */
     errors: z.array(
       z.object({

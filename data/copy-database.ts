@@ -29,6 +29,8 @@ export const COPY_TABLES: readonly CopyTable[] = [
   { table: 'commune_indices', key: ['insee', 'date'] },
   { table: 'counters', key: ['name', 'labels'] },
   { table: 'enrolment_codes', key: ['id'] },
+  { table: 'push_outbox', key: ['id'], identity: 'id' },
+  { table: 'device_locations', key: ['device_id', 'time'] },
 ];
 
 /** Where the target keeps per-table cursors while a copy is unfinished; dropped once verified. */

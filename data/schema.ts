@@ -55,6 +55,30 @@ export interface DevicesTable {
   enrolment_code_id: Defaulted<string | null>;
   /** When the owner accepted the data licence (ODbL) at /join, or null. */
   licence_accepted_at: Defaulted<number | null>;
+  /** JSON array of the value types the device sent that are not stored (0007), or null. */
+  ignored_types: Defaulted<string | null>;
+  /** 1 for a kit that moves: its GPS fixes are kept in device_locations (0007). */
+  mobile: Defaulted<0 | 1>;
+}
+
+/** Airrohr pushes accepted by the API and not yet acknowledged by the broker (api/push-outbox.ts). */
+export interface PushOutboxTable {
+  id: Generated<number>;
+  device_id: string;
+  topic: string;
+  /** The JSON forwarded to the broker: the kit's body with its receive time. */
+  payload: string;
+  received_at: number;
+  attempts: Defaulted<number>;
+  last_error: Defaulted<string | null>;
+}
+
+/** A mobile device's GPS fixes, exact (the public API snaps them to the privacy grid). */
+export interface DeviceLocationsTable {
+  device_id: string;
+  time: number;
+  lat: number;
+  lon: number;
 }
 
 /** Codes that let citizens register a sensor themselves (/join); the code itself is never kept. */
@@ -181,6 +205,8 @@ export interface Database {
   commune_indices: CommuneIndicesTable;
   counters: CountersTable;
   enrolment_codes: EnrolmentCodesTable;
+  push_outbox: PushOutboxTable;
+  device_locations: DeviceLocationsTable;
 }
 
 export type Station = Selectable<StationsTable>;

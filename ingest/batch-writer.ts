@@ -11,7 +11,7 @@ import { lookUpDeviceAgain, rejected, type DecodedMessage } from './decode-messa
 import type { DeviceCache } from './device-cache.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import type { Logger } from './logger.js';
-import { isForeignKeyError, storeMessages } from './store-messages.js';
+import { isForeignKeyError, storeMessages, type IgnoredTypesCache } from './store-messages.js';
 import { isTransientDatabaseError, retryDelayMs, untilAvailable } from './transient-error.js';
 
 export type BatchWriterOptions = {
@@ -26,6 +26,7 @@ export type BatchWriterOptions = {
 
 export class BatchWriter {
   private readonly series: SeriesCache = new Map();
+  private readonly ignoredSeen: IgnoredTypesCache = new Map();
   /** Transactions committed (received / transactions is the mean batch size). */
   transactions = 0;
   /** When the database became unavailable, while it is: one warning per outage, not per retry. */
@@ -49,7 +50,7 @@ export class BatchWriter {
   ): Promise<readonly DecodedMessage[] | undefined> {
     const { db, metrics, log, stopping } = this.options;
     try {
-      const outcome = await storeMessages(db, batch, this.series);
+      const outcome = await storeMessages(db, batch, this.series, this.ignoredSeen);
       metrics.committed(batch, outcome, Date.now());
       this.transactions += 1;
       if (this.unavailableSince !== undefined) {

@@ -5,7 +5,13 @@ import { routeTopic } from '../data/topics.js';
 import { decodeAirGradient } from '../data/decoders/airgradient.js';
 import { decodeAirrohr } from '../data/decoders/airrohr.js';
 import { decodeNative } from '../data/decoders/native.js';
-import type { DecodedReading, Decoder, RawMessage, Rejection } from '../data/decoders/types.js';
+import type {
+  DecodedLocation,
+  DecodedReading,
+  Decoder,
+  RawMessage,
+  Rejection,
+} from '../data/decoders/types.js';
 import type { DeviceCache, DeviceRef } from './device-cache.js';
 
 type Format = 'native' | 'airgradient' | 'airrohr';
@@ -23,6 +29,10 @@ export type DecodedMessage = {
   format: string;
   readings: DecodedReading[];
   rejections: Rejection[];
+  /** Value types sent and not stored, for the device's status (data/decoders/types.ts). */
+  ignored?: string[];
+  /** The GPS fix of a mobile device's message, kept as its track. */
+  location?: DecodedLocation;
   /**
    * Readings stored earlier to flag now, in the transaction that stores this message: the start
    * of a stuck run found stuck only with this message (ingest/quality/quality-checker.ts).
@@ -46,8 +56,19 @@ export async function decodeMessage(message: RawMessage, devices: DeviceCache): 
   const found = await findDevice(message, devices);
   if (!found.device) return rejected(message, found.format, found.rejection);
   try {
-    const { readings, rejections } = DECODERS[found.format](message);
-    return { message, device: found.device, format: found.format, readings, rejections };
+    const { readings, rejections, ignored, location } = DECODERS[found.format](message);
+    const decoded: DecodedMessage = {
+      message,
+      device: found.device,
+      format: found.format,
+      readings,
+      rejections,
+    };
+    // A fix is a track point of a device marked mobile; of a fixed one, values it does not keep.
+    if (location && found.device.mobile === 1) decoded.location = location;
+    const notKept = location && found.device.mobile !== 1 ? ['GPS_lat', 'GPS_lon'] : [];
+    if (ignored || notKept.length > 0) decoded.ignored = [...(ignored ?? []), ...notKept].sort();
+    return decoded;
   } catch (e) {
     // Decoders do not throw (tests/ingest/fuzz.test.ts); should one ever, the message is still a
     // rejection of the device that sent it, never an error that the worker would retry.

@@ -5,7 +5,9 @@ import type { Db } from '../data/db.js';
 import type { Device } from '../data/schema.js';
 import { getDevice, getDeviceBySerial } from '../data/store/devices.js';
 
-export type DeviceRef = Pick<Device, 'id' | 'station_id' | 'format' | 'serial'>;
+/** `mobile` (0 when absent): whether the device's GPS fixes are kept as its track. */
+export type DeviceRef = Pick<Device, 'id' | 'station_id' | 'format' | 'serial'> &
+  Partial<Pick<Device, 'mobile'>>;
 
 const DEFAULT_TTL_MS = 5000;
 const MAX_ENTRIES = 50_000;
@@ -39,6 +41,7 @@ export class DeviceCache {
       station_id: found.station_id,
       format: found.format,
       serial: found.serial,
+      mobile: found.mobile,
     };
     // Unknown topics are attacker-controlled: bound the map rather than trust the fleet size.
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();

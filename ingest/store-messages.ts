@@ -3,6 +3,7 @@
 // a corrected value replaces the stored one), and the devices' last-seen times. The worker acknowledges a message only after the transaction that holds it has
 // committed. Rejections are not written here: the worker records them once the batch is stored.
 import type { Db } from '../data/db.js';
+import { addIgnoredTypes, insertTrackPoints, type TrackPoint } from '../data/store/device-extras.js';
 import { addReadingFlags } from '../data/store/reading-flags.js';
 import { insertReadings, type NewReading } from '../data/store/readings.js';
 import { ensureSeries, seriesCacheKey, type SeriesCache } from '../data/store/series.js';
@@ -14,12 +15,20 @@ import type { DecodedMessage } from './decode-message.js';
  */
 export type StoredOutcome = { inserted: number; duplicates: number; replaced: number };
 
+/**
+ * Per device, the ignored value types already stored: each message of an AirGradient carries
+ * some, and this keeps the database from being read for them on every message.
+ */
+export type IgnoredTypesCache = Map<string, Set<string>>;
+
 export async function storeMessages(
   db: Db,
   messages: readonly DecodedMessage[],
   series: SeriesCache,
+  ignoredSeen: IgnoredTypesCache = new Map(),
 ): Promise<StoredOutcome> {
-  return db.transaction().execute(async (trx) => {
+  const ignoredNow = new Map<string, string[]>();
+  const outcome = await db.transaction().execute(async (trx) => {
     const rows: NewReading[] = [];
     const lastSeen = new Map<string, number>();
     for (const { device, readings, message } of messages) {
@@ -56,8 +65,29 @@ export async function storeMessages(
         await addReadingFlags(trx, { seriesId, from: f.from, to: f.to, value: f.value }, f.flags);
       }
     }
+    // The device's ignored types and track, in the same transaction as its readings.
+    const track: TrackPoint[] = [];
+    const newIgnored = new Map<string, Set<string>>();
+    for (const { device, ignored, location } of messages) {
+      if (!device) continue;
+      if (location) track.push({ deviceId: device.id, ...location });
+      const seen = ignoredSeen.get(device.id);
+      for (const t of ignored ?? []) {
+        if (seen?.has(t)) continue;
+        const set = newIgnored.get(device.id) ?? new Set<string>();
+        newIgnored.set(device.id, set.add(t));
+      }
+    }
+    await insertTrackPoints(trx, track);
+    for (const [deviceId, types] of newIgnored) {
+      // Types beyond the bound are remembered as seen too, so that they cost no read each time.
+      ignoredNow.set(deviceId, [...(await addIgnoredTypes(trx, deviceId, [...types])), ...types]);
+    }
     return { inserted, duplicates: unchanged, replaced };
   });
+  // Only once committed: a rolled-back batch must write them again.
+  for (const [deviceId, types] of ignoredNow) ignoredSeen.set(deviceId, new Set(types));
+  return outcome;
 }
 
 /** Whether an error says a row this writer referenced was deleted (a device removed with --purge). */

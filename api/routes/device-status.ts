@@ -2,6 +2,7 @@
 // platform hears the sensor, how many values it stored today, and why values were rejected.
 import { createRoute, z } from '@hono/zod-openapi';
 import { DeviceStatusSchema } from '../../data/api-schemas.js';
+import { parseIgnoredTypes } from '../../data/store/device-extras.js';
 import { listIngestErrors } from '../../data/store/ingest-errors.js';
 import { lastReadingTimes } from '../../data/store/latest.js';
 import { localDayOf } from '../../data/local-days.js';
@@ -23,7 +24,7 @@ const route = createRoute({
   path: '/api/v1/devices/{id}/status',
   tags: ['devices'],
   summary: 'Status of my device',
-  description: `For the device's owner: Basic auth with the device id and token, or Bearer with the token. Last message and reading, values stored since local midnight (SOUFFLE_TIMEZONE), including those left out of means for a quality flag, readings of the last 24 hours flagged by each quality check, and the ${STATUS_ERRORS_SHOWN} most recent ingest errors with their reasons.`,
+  description: `For the device's owner: Basic auth with the device id and token, or Bearer with the token. Last message and reading, values stored since local midnight (SOUFFLE_TIMEZONE), including those left out of means for a quality flag, readings of the last 24 hours flagged by each quality check, the value types it sends that are not stored, and the ${STATUS_ERRORS_SHOWN} most recent ingest errors with their reasons.`,
   security: [{ deviceBasic: [] }, { deviceBearer: [] }] as Array<Record<string, string[]>>,
   middleware: [noStore],
   request: { params: z.object({ id: idParam('id', 'Device id.') }) },
@@ -68,6 +69,8 @@ export function registerDeviceStatusRoute(app: ApiApp, deps: AppDeps): void {
         lastReading: lastReading === null ? null : iso(lastReading),
         valuesToday: Number(today?.n ?? 0),
         flagged24h: flagged,
+        ignored: parseIgnoredTypes(device.ignored_types),
+        mobile: device.mobile === 1,
         errors: errors.map((e) => ({
           time: iso(e.time),
           reason: e.reason,

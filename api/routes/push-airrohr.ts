@@ -1,9 +1,14 @@
-// POST /api/v1/push/airrohr: what a Sensor.Community kit's "Send data to own API" calls. The API
-// only authenticates and forwards: the raw body goes to the broker on souffle/v1/<id>/airrohr
-// (QoS 1) and is parsed by the ingest worker like any MQTT message (one parsing path). 200 means
-// the broker acknowledged it, so the kit may drop its copy.
+// POST /api/v1/push/airrohr: what a Sensor.Community kit's "Send data to own API" calls. The kit
+// never retries: on any answer but 2xx it counts an error and drops the measurement
+// (airrohr-firmware.ino, sendData). So the body is decoded here, with the ingest worker's own
+// decoder (data/decoders/airrohr.ts): 422 with the reasons when nothing in it can be stored, so
+// the kit's page shows the failure; otherwise it is committed to the outbox (api/push-outbox.ts)
+// and answered 200, and forwarded to the broker on souffle/v1/<id>/airrohr with the time it was
+// accepted, whether the broker is up now or later. The worker decodes it again to store it (one
+// writer); values rejected there while others are kept are in the device's error log.
 import { z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { decodeAirrohr, RECEIVED_AT_KEY } from '../../data/decoders/airrohr.js';
 import { deviceTopic } from '../../data/topics.js';
 import { ApiError, badRequest } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
@@ -16,29 +21,28 @@ import { errorResponse } from '../schemas/error-response.js';
 const PUSH_BODY_LIMIT = 64 * 1024;
 const PUSH_PATH = '/api/v1/push/airrohr';
 
-const PushAcceptedSchema = z.object({ ok: z.literal(true), topic: z.string() });
+const PushAcceptedSchema = z.object({
+  ok: z.literal(true),
+  topic: z.string(),
+  /** Values the kit sent that will be stored (before the worker's quality flags). */
+  values: z.number().int(),
+  /** Values rejected, with their reasons (the rest is stored). */
+  rejected: z.array(z.string()),
+  /** Value types that are not stored (unknown or not kept). */
+  ignored: z.array(z.string()),
+});
 
 const unavailable = (message: string) =>
   new ApiError(503, 'broker_unavailable', message, { 'Retry-After': '30' });
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(unavailable(`the broker did not acknowledge within ${ms} ms`)), ms);
-    promise.then(
-      (v) => (clearTimeout(timer), resolve(v)),
-      (e: unknown) => (clearTimeout(timer), reject(e)),
-    );
-  });
-}
-
 export function registerPushRoute(app: ApiApp, deps: AppDeps): void {
-  // Registered by hand: the body must reach the broker byte for byte, so no schema may consume it.
+  // Registered by hand: the body is read raw (decoded as the worker decodes it), so no schema may consume it.
   app.openAPIRegistry.registerPath({
     method: 'post',
     path: PUSH_PATH,
     tags: ['devices'],
     summary: 'Push from a Sensor.Community (airrohr) kit',
-    description: `Basic auth with the device id and token (the kit's "Send data to own API" settings). The JSON body (at most ${PUSH_BODY_LIMIT} bytes) is forwarded unchanged to the broker; 200 only once the broker acknowledged it. Rate limited per device.`,
+    description: `Basic auth with the device id and token (the kit's "Send data to own API" settings). The JSON body (at most ${PUSH_BODY_LIMIT} bytes) is decoded at once: 422 with the reasons when nothing in it can be stored; otherwise it is kept in a durable outbox, answered 200, and forwarded to the broker (with the time it was accepted) as soon as the broker acknowledges it, also after an outage. Rate limited per device.`,
     security: [{ deviceBasic: [] }],
     request: {
       headers: z.object({ 'X-Sensor': z.string().openapi({ example: 'esp8266-1234567' }) }),
@@ -59,7 +63,7 @@ export function registerPushRoute(app: ApiApp, deps: AppDeps): void {
     },
     responses: {
       200: {
-        description: 'Forwarded and acknowledged by the broker.',
+        description: 'Accepted: kept until the broker acknowledged it; says what will be stored.',
         content: { 'application/json': { schema: PushAcceptedSchema } },
       },
       400: errorResponse('Missing X-Sensor header, or the body is not a JSON object.'),
@@ -69,7 +73,8 @@ export function registerPushRoute(app: ApiApp, deps: AppDeps): void {
       429: errorResponse(
         'Too many pushes from this device, or too many failed logins from this address; see Retry-After.',
       ),
-      503: errorResponse('The broker is unavailable or did not acknowledge in time; retry later.'),
+      422: errorResponse('Nothing in the body can be stored: the reasons, and the value types not stored.'),
+      503: errorResponse('This API process runs without a broker connection (a configuration error).'),
     },
   });
 
@@ -114,17 +119,35 @@ export function registerPushRoute(app: ApiApp, deps: AppDeps): void {
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
         throw badRequest('invalid_json', 'body must be a JSON object (the airrohr message)');
       }
-      if (!deps.publish) throw unavailable('this API runs without a broker connection');
-      if (deps.brokerConnected && !deps.brokerConnected())
-        throw unavailable('the broker is not reachable right now');
+      if (!deps.pushOutbox) throw unavailable('this API runs without a broker connection');
       const topic = deviceTopic(device);
-      try {
-        await withTimeout(deps.publish(topic, body), deps.publishTimeoutMs);
-      } catch (e) {
-        if (e instanceof ApiError) throw e;
-        throw unavailable(`the broker refused the message: ${(e as Error).message}`);
+      const receivedAt = deps.now();
+      // The time the kit's values are stored at, whenever the broker gets them; the kit's own
+      // key of that name, if any, is overwritten.
+      const payload = JSON.stringify({ ...parsed, [RECEIVED_AT_KEY]: receivedAt });
+      const decoded = decodeAirrohr({ topic, payload: Buffer.from(payload), receivedAt });
+      const reasons = decoded.rejections.map((r) => r.reason);
+      if (decoded.readings.length === 0 && !(decoded.location && device.mobile === 1)) {
+        const ignored = decoded.ignored?.length ? `; not stored: ${decoded.ignored.join(', ')}` : '';
+        throw new ApiError(
+          422,
+          'nothing_storable',
+          `nothing in this push can be stored: ${reasons.join('; ') || 'no measurement'}${ignored}`,
+        );
       }
-      return jsonAnswer(c, PushAcceptedSchema, { ok: true, topic }, 200);
+      await deps.pushOutbox.enqueue({ deviceId: device.id, topic, payload, receivedAt });
+      return jsonAnswer(
+        c,
+        PushAcceptedSchema,
+        {
+          ok: true,
+          topic,
+          values: decoded.readings.length,
+          rejected: reasons,
+          ignored: decoded.ignored ?? [],
+        },
+        200,
+      );
     },
   );
 }

@@ -6,7 +6,13 @@
 // since NRZ-2024, SEN5X in the beta firmware) and tests/ingest/firmware-requests.ts.
 import { flagHumid } from './quality-flags.js';
 import type { DecodedLocation, DecodedReading, DecodeResult, RawMessage, Rejection } from './types.js';
-import { checkValue, parsePayload } from './validation.js';
+import { checkTime, checkValue, parsePayload, shownValue } from './validation.js';
+
+/**
+ * The key under which the API adds the time it accepted a push (epoch ms) before forwarding it
+ * (api/push-outbox.ts): a push kept in the outbox through a broker outage keeps its own time.
+ */
+export const RECEIVED_AT_KEY = 'souffle_received_at';
 
 /** value_type prefix → sensor model. DHT22 values come unprefixed. */
 const SENSORS: Readonly<Record<string, string>> = {
@@ -80,7 +86,13 @@ export function decodeAirrohr(message: RawMessage): DecodeResult {
   if (!isObject(body) || !Array.isArray(body.sensordatavalues)) {
     return { readings: [], rejections: [malformed('payload has no "sensordatavalues" array')] };
   }
-  const time = message.receivedAt;
+  const accepted = body[RECEIVED_AT_KEY];
+  let time = message.receivedAt;
+  if (typeof accepted === 'number' && Number.isFinite(accepted)) {
+    const bad = checkTime(accepted, message.receivedAt, shownValue(accepted), body.sensordatavalues.length);
+    if (bad) return { readings: [], rejections: [bad] };
+    time = accepted;
+  }
   const readings: DecodedReading[] = [];
   const rejections: Rejection[] = [];
   const ignored = new Set<string>();

@@ -21,6 +21,8 @@ export type NewDeviceInput = {
   enrolmentCodeId?: string | null;
   /** When the owner accepted the data licence at /join. */
   licenceAcceptedAt?: number | null;
+  /** A kit that moves: its GPS fixes are kept as its track (airrohr with a GPS module). */
+  mobile?: boolean;
 };
 
 export type CreatedDevice = { device: Device; token: string };
@@ -100,6 +102,8 @@ export async function createDevice(
       last_seen: null,
       enrolment_code_id: input.enrolmentCodeId ?? null,
       licence_accepted_at: input.licenceAcceptedAt ?? null,
+      ignored_types: null,
+      mobile: input.mobile ? (1 as const) : (0 as const),
     };
     await trx.insertInto('devices').values(device).execute();
     return { device, token };

@@ -252,6 +252,8 @@ describe('GET /api/v1/devices/{id}/status', () => {
       // UTC and the flagged one at 23:00 UTC (left out of means, still a value that arrived)
       valuesToday: 5,
       flagged24h: { humid: 1, channel_disagreement: 0, stuck: 2, spike: 1 },
+      ignored: [],
+      mobile: false,
       errors: [
         {
           time: new Date(NOW - 120_000).toISOString(),

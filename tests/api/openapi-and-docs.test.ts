@@ -57,6 +57,7 @@ describe('GET /api/v1/openapi.json', () => {
         '/api/v1/stations/{id}/profile',
         '/api/v1/stations/{id}/qr.svg',
         '/api/v1/stations/{id}/series',
+        '/api/v1/stations/{id}/track',
         '/healthz',
         '/metrics',
       ].sort(),

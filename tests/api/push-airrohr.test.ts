@@ -1,5 +1,6 @@
 // The airrohr push through a real server to a real Mosquitto, with an mqtt.js subscriber standing
-// in for the ingest worker.
+// in for the ingest worker. The kit never retries (airrohr-firmware.ino, sendData): the push is
+// decoded at once (422 when nothing is storable) and an accepted push survives a broker outage.
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
@@ -8,6 +9,7 @@ import { startApiServer, type ApiServer } from '../../api/server.js';
 import { startMosquitto, type Mosquitto } from '../../testing/mosquitto.js';
 import { ADMIN_TOKEN, citizen, json, NOW } from './fixtures.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';
+import { airrohrBody, airrohrHeaders } from '../ingest/firmware-requests.js';
 
 const BODY = JSON.stringify({
   esp8266id: '1234567',
@@ -59,7 +61,7 @@ describe('POST /api/v1/push/airrohr', () => {
       clientId: 'souffle-api-test',
       reconnectPeriodMs: 200,
     });
-    subscriber = await mqtt.connectAsync(broker.url, { clientId: 'ingest-standin' });
+    subscriber = await mqtt.connectAsync(broker.url, { clientId: 'ingest-standin', clean: false });
     subscriber.on('message', (topic, payload) => received.push({ topic, payload }));
     await subscriber.subscribeAsync('souffle/v1/+/airrohr', { qos: 1 });
     await waitFor(publisher.connected, 'the publisher to connect');
@@ -90,13 +92,75 @@ describe('POST /api/v1/push/airrohr', () => {
     await handle?.cleanup();
   });
 
-  it('forwards the body byte for byte to souffle/v1/<id>/airrohr and answers 200 once acknowledged', async () => {
+  it('answers 200 with what will be stored, and forwards the body with its acceptance time', async () => {
     const res = await push('kit');
     expect(res.status).toBe(200);
-    expect(await json(res)).toEqual({ ok: true, topic: 'souffle/v1/kit/airrohr' });
+    expect(await json(res)).toEqual({
+      ok: true,
+      topic: 'souffle/v1/kit/airrohr',
+      values: 3,
+      rejected: [],
+      ignored: [],
+    });
     await waitFor(() => received.length > 0, 'the forwarded message');
     expect(received[0]!.topic).toBe('souffle/v1/kit/airrohr');
-    expect(received[0]!.payload.toString('utf8')).toBe(BODY);
+    expect(JSON.parse(received[0]!.payload.toString('utf8'))).toEqual({
+      ...JSON.parse(BODY),
+      souffle_received_at: clock,
+    });
+  });
+
+  it('takes a request exactly as the firmware sends it (headers, body, Basic auth)', async () => {
+    const kit = { chipId: '1234567', mac: 'a4cf12d3e4f5', softwareVersion: 'NRZ-2024-135', user: 'kit' };
+    const body = airrohrBody(kit, [
+      ['IPS_P0', 2.5],
+      ['IPS_P1', 8.25],
+      ['IPS_P2', 5],
+      ['samples', '612345'],
+      ['signal', '-61'],
+    ]);
+    const res = await fetch(`${base}/api/v1/push/airrohr`, {
+      method: 'POST',
+      headers: airrohrHeaders({ ...kit, password: tokens['kit']! }),
+      body,
+    });
+    expect(res.status).toBe(200);
+    expect(await json(res)).toMatchObject({ values: 3, rejected: [], ignored: [] });
+  });
+
+  it('answers 422 with the reasons when nothing in the body can be stored, and forwards nothing', async () => {
+    const before = received.length;
+    const unknown = await push('kit', {
+      body: JSON.stringify({ sensordatavalues: [{ value_type: 'XYZ_P1', value: '3' }] }),
+    });
+    expect(unknown.status).toBe(422);
+    expect((await json<{ error: { code: string; message: string } }>(unknown)).error).toEqual({
+      code: 'nothing_storable',
+      message:
+        'nothing in this push can be stored: payload has no measurement this platform stores (PM, temperature, humidity, …) (it sent XYZ_P1); not stored: XYZ_P1',
+    });
+    const bad = await push('kit', {
+      body: JSON.stringify({ sensordatavalues: [{ value_type: 'SDS_P1', value: 'nan' }] }),
+    });
+    expect(bad.status).toBe(422);
+    expect((await json<{ error: { message: string } }>(bad)).error.message).toBe(
+      'nothing in this push can be stored: SDS_P1: value "nan" is not a finite number',
+    );
+    // A partly good body is accepted, naming what is rejected.
+    const partly = await push('kit', {
+      body: JSON.stringify({
+        sensordatavalues: [
+          { value_type: 'SDS_P1', value: 'nan' },
+          { value_type: 'SDS_P2', value: '4.1' },
+        ],
+      }),
+    });
+    expect(partly.status).toBe(200);
+    expect(await json(partly)).toMatchObject({
+      values: 1,
+      rejected: ['SDS_P1: value "nan" is not a finite number'],
+    });
+    await waitFor(() => received.length === before + 1, 'the partly good push');
   });
 
   it('answers 401 for a wrong token or no credentials', async () => {
@@ -139,16 +203,31 @@ describe('POST /api/v1/push/airrohr', () => {
     expect((await push('kit')).status).not.toBe(429); // the limit is per device
   });
 
-  it('answers 503 while the broker is down, and 200 again once it is back', async () => {
+  it('answers 200 while the broker is down, keeps the push in the outbox, and forwards it once back', async () => {
+    // Earlier pushes forwarded, so that what waits below is this test's.
+    for (let i = 0; i < 200; i++) {
+      if ((await handle.db.selectFrom('push_outbox').select('id').execute()).length === 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const before = received.length;
     await broker.stop();
     await waitFor(() => !publisher.connected(), 'the publisher to notice');
-    const down = await push('kit', { token: tokens['kit'] });
-    expect(down.status).toBe(503);
-    expect((await json<{ error: { code: string } }>(down)).error.code).toBe('broker_unavailable');
-    expect(down.headers.get('retry-after')).toBeTruthy();
+    const accepted = clock;
+    const down = await push('kit');
+    expect(down.status).toBe(200);
+    const waiting = await handle.db.selectFrom('push_outbox').select(['device_id', 'received_at']).execute();
+    expect(waiting).toEqual([{ device_id: 'kit', received_at: accepted }]);
     await broker.restart();
     await waitFor(publisher.connected, 'the publisher to reconnect');
+    // The outbox retries on its own (every 5 s); a new push also drains it, oldest first.
+    clock += 60_000;
     expect((await push('kit')).status).toBe(200);
+    await waitFor(() => received.length >= before + 2, 'the kept push and the new one');
+    const times = received
+      .slice(before)
+      .map((m) => JSON.parse(m.payload.toString('utf8')).souffle_received_at);
+    expect(times).toEqual([accepted, clock]);
+    expect(await handle.db.selectFrom('push_outbox').selectAll().execute()).toEqual([]);
   });
 });
 

@@ -134,7 +134,7 @@ describe('the worker under fuzzing', () => {
       lat: 43.3,
       lon: 5.4,
       format: 'airgradient',
-      serial: 'abc123',
+      serial: 'abc123abc123',
     });
     broker = await startEmbeddedBroker({
       db: db.db,
@@ -157,7 +157,7 @@ describe('the worker under fuzzing', () => {
     const topics = fc.constantFrom(
       'souffle/v1/cible/readings',
       'souffle/v1/cible/airrohr',
-      'airgradient/readings/abc123',
+      'airgradient/readings/abc123abc123',
       'airgradient/readings/unknown',
       'souffle/v1/nobody/readings',
     );

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertTrackPoints } from '../../data/store/device-extras.js';
 import { copyDatabase, COPY_TABLES, countRows, PROGRESS_TABLE } from '../../data/copy-database.js';
 import { openDatabase } from '../../data/db.js';
 import type { Db } from '../../data/db.js';
@@ -90,6 +91,20 @@ async function populate(db: Db): Promise<void> {
       payload: '{"pm2_5":3}',
     },
     { deviceId: null, source: 'atmosud', time: T0 + 1, reason: 'station fr99999 unknown' },
+  ]);
+  // An airrohr push waiting for the broker, and a mobile kit's fixes (migration 0007).
+  await db
+    .insertInto('push_outbox')
+    .values({
+      device_id: 'toit',
+      topic: 'souffle/v1/toit/airrohr',
+      payload: '{"sensordatavalues":[]}',
+      received_at: T0,
+    })
+    .execute();
+  await insertTrackPoints(db, [
+    { deviceId: 'toit', time: T0, lat: 43.29, lon: 5.37 },
+    { deviceId: 'toit', time: T0 + 145_000, lat: 43.291, lon: 5.371 },
   ]);
   await setCursor(db, {
     source: 'atmosud',

@@ -9,10 +9,12 @@ import { tempDb, type TempDb } from '../helpers/temp-db.js';
 const TABLES = [
   'commune_indices',
   'counters',
+  'device_locations',
   'devices',
   'enrolment_codes',
   'ingest_errors',
   'pull_cursors',
+  'push_outbox',
   'readings',
   'rollup_rebuild_queue',
   'rollups_hourly',

@@ -25,10 +25,12 @@ describe('opening a database', () => {
     expect(tables.map((t) => t.name)).toEqual([
       'commune_indices',
       'counters',
+      'device_locations',
       'devices',
       'enrolment_codes',
       'ingest_errors',
       'pull_cursors',
+      'push_outbox',
       'readings',
       'rollup_rebuild_queue',
       'rollups_hourly',
