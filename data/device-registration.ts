@@ -76,7 +76,7 @@ export function deviceRegistrationSchema(rules: RegistrationRules = {}) {
         .openapi({ description: 'Publish the exact location (default: a ~200 m cell).' }),
       mobile: z.boolean().optional().openapi({
         description:
-          "A kit that moves (airrohr with a GPS module): its GPS fixes are kept as its track, GET /api/v1/stations/{id}/track (default false: they are listed as ignored).",
+          'A kit that moves (airrohr with a GPS module): its GPS fixes are kept as its track, GET /api/v1/stations/{id}/track (default false: they are listed as ignored).',
       }),
       // Checked here, normalised by createDevice: the serial becomes a topic level and an ACL
       // line on Mosquitto, so only 12 hex digits reach them, in the firmware's spelling.
