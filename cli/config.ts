@@ -137,6 +137,22 @@ export const envSchema = z.object({
   SOUFFLE_QC_SPIKE_K: z.coerce.number().positive().default(3),
   SOUFFLE_QC_SPIKE_FLOOR: z.coerce.number().min(0).default(1),
   SOUFFLE_QC_SPIKE_RELATIVE_FLOOR: z.coerce.number().min(0).max(10).default(0.15),
+  /** Raw readings older than this are deleted; rollups are kept (docs/operations.md, Retention). */
+  SOUFFLE_RAW_RETENTION: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return undefined;
+      try {
+        const ms = parseDuration(v);
+        if (ms < 86_400_000) throw new RangeError(`"${v}" is under a day: keep at least 1d of raw readings`);
+        return ms;
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        return z.NEVER;
+      }
+    }),
+  SOUFFLE_RETENTION_INTERVAL: duration('1h'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** text for a terminal, json for journald, Loki or another collector (docs/operations.md, Logs). */
   LOG_FORMAT: z.enum(['text', 'json']).default('text'),

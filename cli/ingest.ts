@@ -12,6 +12,7 @@ import {
 } from '../ingest/index.js';
 import { parseCommandArgs, UsageError } from './args.js';
 import { startAtmosudPuller } from './atmosud-puller.js';
+import { startRawRetention } from './raw-retention.js';
 import type { Config } from './config.js';
 import { asUsage, startConfiguredIngest } from './configured-ingest.js';
 import { retire } from './ingest-retire.js';
@@ -99,7 +100,10 @@ export async function run(argv: string[], config: Config): Promise<void> {
   // single worker, in the supervisor of several (its children never run it), and, when workers are
   // started by hand with --slot, in slot 1. It is stopped before the database closes.
   const puller = slot === undefined || slot === 1 ? startAtmosudPuller(config, handle.db, logger) : null;
-  if (!puller && values['no-mqtt']) logger.warn('--no-mqtt with ATMOSUD_ENABLED=false: nothing to run');
+  // Raw retention runs where the puller would: once per platform (docs/operations.md, Retention).
+  const retention = slot === undefined || slot === 1 ? startRawRetention(config, handle.db, logger) : null;
+  if (!puller && !retention && values['no-mqtt'])
+    logger.warn('--no-mqtt with ATMOSUD_ENABLED=false: nothing to run');
 
   const summary = setInterval(() => {
     const s = services.worker?.status;
@@ -114,6 +118,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
     stop: async () => {
       clearInterval(summary);
       await puller?.stop().catch(stopped);
+      await retention?.stop().catch(stopped);
       await services.stop().catch(stopped);
       await handle.close().catch(() => {});
     },

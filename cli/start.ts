@@ -11,6 +11,7 @@ import { connectionSettings, createApiPublisher } from './api.js';
 import { dataFolder, openConfiguredDatabase } from './open-database.js';
 import { parseCommandArgs } from './args.js';
 import { startAtmosudPuller } from './atmosud-puller.js';
+import { startRawRetention } from './raw-retention.js';
 import { authThrottleSettings, largeReadSettings, type Config } from './config.js';
 import { startConfiguredIngest } from './configured-ingest.js';
 import { runUntilStopped } from './stop-on-signal.js';
@@ -42,6 +43,8 @@ export async function run(argv: string[], config: Config): Promise<void> {
     stops.push(ingest.stop);
     const puller = startAtmosudPuller(config, handle.db, logger);
     if (puller) stops.push(puller.stop);
+    const retention = startRawRetention(config, handle.db, logger);
+    if (retention) stops.push(retention.stop);
 
     // The airrohr push endpoint forwards to the broker as the service account.
     const publisher = createApiPublisher(config, (line) => logger.info(line));
