@@ -1,7 +1,7 @@
 // Hot-path queries compiled once. Kysely builds and compiles a query tree on every call (tens of
 // microseconds); the ingest path runs the same few statements thousands of times per second with
 // only the parameters changing. This keeps the SQL Kysely generated and reuses it.
-import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
+import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
 import { dialectOf } from '../dialect.js';
 import type { Database } from '../schema.js';
 
@@ -18,6 +18,25 @@ export async function executeCompiled<R>(
   build: () => Compilable,
   parameters: readonly unknown[],
 ): Promise<R[]> {
+  return (await executeCompiledQuery<R>(db, key, build, parameters)).rows;
+}
+
+/** As executeCompiled, for a statement without RETURNING: the number of rows it changed. */
+export async function executeCompiledCount(
+  db: Kysely<Database>,
+  key: string,
+  build: () => Compilable,
+  parameters: readonly unknown[],
+): Promise<number> {
+  return Number((await executeCompiledQuery(db, key, build, parameters)).numAffectedRows ?? 0);
+}
+
+async function executeCompiledQuery<R>(
+  db: Kysely<Database>,
+  key: string,
+  build: () => Compilable,
+  parameters: readonly unknown[],
+): Promise<QueryResult<R>> {
   // The SQL differs per dialect (placeholders, functions): key by dialect too.
   const fullKey = `${dialectOf(db)}:${key}`;
   let entry = compiled.get(fullKey);
@@ -31,6 +50,5 @@ export async function executeCompiled<R>(
       `compiled query "${key}" takes ${entry.parameterCount} parameters, got ${parameters.length}`,
     );
   }
-  const result = await db.executeQuery<R>(CompiledQuery.raw(entry.sql, [...parameters]));
-  return result.rows;
+  return db.executeQuery<R>(CompiledQuery.raw(entry.sql, [...parameters]));
 }
