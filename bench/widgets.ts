@@ -6,7 +6,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type Rolldown } from 'vite';
-import { aliases, widgetsBuild } from '../vite.config.js';
+import { aliases, minifyLitCss, widgetsBuild } from '../vite.config.js';
 import { result, type BenchSuite } from './bench-types.js';
 
 type Chunk = Rolldown.OutputChunk;
@@ -67,6 +67,7 @@ export const widgetsSuite: BenchSuite = {
       configFile: false,
       logLevel: 'silent',
       resolve: { alias: aliases },
+      plugins: [minifyLitCss()],
       build: { ...widgetsBuild(join(dir, 'web')), write: false, minify: true },
     });
     const chunks = chunksOf(out);
