@@ -31,6 +31,7 @@ export const COPY_TABLES: readonly CopyTable[] = [
   { table: 'enrolment_codes', key: ['id'] },
   { table: 'push_outbox', key: ['id'], identity: 'id' },
   { table: 'device_locations', key: ['device_id', 'time'] },
+  { table: 'calibrations', key: ['id'], identity: 'id' },
 ];
 
 /** Where the target keeps per-table cursors while a copy is unfinished; dropped once verified. */

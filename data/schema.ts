@@ -193,6 +193,34 @@ export interface CountersTable {
   updated_at: number;
 }
 
+/** A co-location calibration of a citizen series (migration 0005, data/store/calibrations.ts). */
+export interface CalibrationsTable {
+  id: Generated<number>;
+  station_id: string;
+  device_id: string | null;
+  phenomenon: string;
+  /** The series' sensor (model and channel), e.g. "PMS5003T:1". */
+  sensor: string;
+  /** "linear" (a·raw + c) or "linear-rh" (a·raw + b·RH + c). */
+  model: string;
+  /** JSON { a, b?, c }. */
+  coefficients: string;
+  reference_station_id: string;
+  /** The training part of the co-location window, epoch ms [from, to). */
+  fit_from: number;
+  fit_to: number;
+  /** The held-back later part it was evaluated on, epoch ms [from, to). */
+  evaluate_from: number;
+  evaluate_to: number;
+  /** Readings at or after this instant are corrected by this version, until a later one starts. */
+  valid_from: number;
+  /** JSON evaluation (data/calibration/evaluate.ts). */
+  metrics: string;
+  created_at: number;
+  /** 0 once a later version replaced it from the same validity start on. */
+  active: Defaulted<0 | 1>;
+}
+
 export interface Database {
   stations: StationsTable;
   devices: DevicesTable;
@@ -207,6 +235,7 @@ export interface Database {
   enrolment_codes: EnrolmentCodesTable;
   push_outbox: PushOutboxTable;
   device_locations: DeviceLocationsTable;
+  calibrations: CalibrationsTable;
 }
 
 export type Station = Selectable<StationsTable>;

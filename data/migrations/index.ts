@@ -5,6 +5,7 @@ import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-device-broker-hash.js';
 import * as m0003 from './0003-timescale-readings.js';
 import * as m0004 from './0004-hourly-validity.js';
+import * as m0005 from './0005-calibrations.js';
 import * as m0006 from './0006-station-type.js';
 import * as m0007 from './0007-firmware-fidelity.js';
 import * as m0008 from './0008-citizen-enrolment.js';
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0002-device-broker-hash': m0002,
   '0003-timescale-readings': m0003,
   '0004-hourly-validity': m0004,
+  '0005-calibrations': m0005,
   '0006-station-type': m0006,
   '0007-firmware-fidelity': m0007,
   '0008-citizen-enrolment': m0008,

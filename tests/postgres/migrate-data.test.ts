@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertTrackPoints } from '../../data/store/device-extras.js';
+import type { Evaluation } from '../../data/calibration/evaluate.js';
+import { saveCalibration } from '../../data/store/calibrations.js';
 import { copyDatabase, COPY_TABLES, countRows, PROGRESS_TABLE } from '../../data/copy-database.js';
 import { openDatabase } from '../../data/db.js';
 import type { Db } from '../../data/db.js';
@@ -136,6 +138,19 @@ async function populate(db: Db): Promise<void> {
     { name: 'souffle_ingest_messages_received_total', value: 4500 },
     { name: 'souffle_ingest_values_rejected_total', labels: 'reason="range"', value: 3 },
   ]);
+  await saveCalibration(db, {
+    stationId: 'ecole-saint-charles',
+    deviceId: 'ecole-saint-charles',
+    phenomenon: 'pm25',
+    sensor: 'SDS011',
+    model: 'linear',
+    coefficients: { a: 0.6, c: 1.5 },
+    referenceStationId: 'fr24038',
+    fit: { from: T0, to: T0 + 3_600_000 },
+    evaluation: { from: T0 + 3_600_000, to: T0 + 7_200_000 },
+    validFrom: T0,
+    metrics: { model: 'linear' } as unknown as Evaluation,
+  });
 }
 
 async function tableRows(db: Db, table: (typeof COPY_TABLES)[number]) {

@@ -7,6 +7,7 @@ import { timescaleStatus } from '../../data/timescale.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';
 
 const TABLES = [
+  'calibrations',
   'commune_indices',
   'counters',
   'device_locations',

@@ -23,6 +23,7 @@ describe('opening a database', () => {
       )
       .all() as Array<{ name: string; sql: string }>;
     expect(tables.map((t) => t.name)).toEqual([
+      'calibrations',
       'commune_indices',
       'counters',
       'device_locations',
