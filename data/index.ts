@@ -2,7 +2,8 @@
 //   - the database: opening SQLite and migrating (db.ts), the tables' types (schema.ts), and
 //     copying one database into another (copy-database.ts);
 //   - the store: every read and write of stations, devices, series, readings, rollups, the
-//     ingest error log, pull cursors and counters (store/);
+//     ingest error log, pull cursors, counters and calibrations (store/);
+//   - co-location calibration: pairs, fits, their evaluation and the run of one (calibration/);
 //   - the MQTT topic layout (topics.ts), how a device connects (device-connection.ts), and where the package's files are
 //     (package-root.ts);
 //   - the browser-safe domain: phenomena and units, quality flags, air-quality indices, location
@@ -17,6 +18,12 @@ export * from './logger.js';
 export * from './backup/backup-sqlite.js';
 export * from './pending-migrations.js';
 export * from './store/broker-password.js';
+export * from './store/calibrations.js';
+export * from './calibration/calibrate.js';
+export * from './calibration/epa-purpleair.js';
+export * from './calibration/evaluate.js';
+export * from './calibration/fit.js';
+export * from './calibration/pairs.js';
 export * from './store/counters.js';
 export * from './store/cursors.js';
 export * from './store/device-token.js';
