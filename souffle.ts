@@ -43,6 +43,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     load: () => import('./cli/sim.js'),
   },
   export: { summary: 'export readings as CSV, NDJSON or GeoJSON', load: () => import('./cli/export.js') },
+  calibrate: {
+    summary: 'fit a device against a reference station beside it; --apply corrects its values',
+    load: () => import('./cli/calibrate.js'),
+  },
   backfill: {
     summary: 'fill history from a remote source (atmosud)',
     load: () => import('./cli/backfill.js'),

@@ -25,3 +25,5 @@ export {
   type ExportQuery,
 } from './export/export-query.js';
 export { createExportStream, type ExportStreamOptions } from './export/export-stream.js';
+/** Time options of the commands parse as the API's time parameters do. */
+export { parseTime } from './schemas/params.js';
