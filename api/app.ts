@@ -38,6 +38,7 @@ import { registerLatestRoute } from './routes/latest.js';
 import { registerLatestByStationRoute } from './routes/latest-by-station.js';
 import { registerPhenomenaRoute } from './routes/phenomena.js';
 import { registerProfileRoute } from './routes/profile.js';
+import { registerOpenSenseMapRoutes } from './routes/opensensemap.js';
 import { registerPushRoute } from './routes/push-airrohr.js';
 import { registerSeriesRoute } from './routes/series.js';
 import { registerSourceRoutes } from './routes/sources.js';
@@ -191,6 +192,7 @@ export function createApp(options: AppOptions): ApiApp {
   registerMyDeviceRoutes(app, deps);
   registerStationQrRoute(app, deps);
   registerPushRoute(app, deps);
+  registerOpenSenseMapRoutes(app, deps);
   registerHealthRoutes(app, deps);
   registerDocsRoutes(app, packageVersion());
   registerStaticWeb(app, options.webDir ?? APP_DEFAULTS.webDir);

@@ -21,6 +21,15 @@ function bearerToken(header: string | undefined): string | undefined {
   return m?.[1];
 }
 
+/**
+ * A bare token as the whole header, as openSenseMap's clients send a box's access token
+ * (`Authorization: <token>`): one word, no scheme.
+ */
+function bareToken(header: string | undefined): string | undefined {
+  const m = /^\s*([A-Za-z0-9_.~+/=-]{16,})\s*$/.exec(header ?? '');
+  return m?.[1];
+}
+
 function basicCredentials(header: string | undefined): { user: string; password: string } | undefined {
   const m = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header ?? '');
   if (!m) return undefined;
@@ -66,7 +75,7 @@ export function remoteAddress(c: Context): string | undefined {
 
 /**
  * The device authenticated by the request: Basic id:token (the id must be `expectedId` when one
- * is given) or Bearer token for `expectedId`. Throws 401 otherwise, and 429 with Retry-After,
+ * is given), or Bearer token or a bare token (openSenseMap's clients) for `expectedId`. Throws 401 otherwise, and 429 with Retry-After,
  * without checking anything, once the request's address has failed too often (`throttle`).
  */
 export async function authenticateRequestDevice(
@@ -94,6 +103,9 @@ export async function authenticateRequestDevice(
   } else if (bearer && expectedId !== undefined) {
     id = expectedId;
     token = bearer;
+  } else if (!bearer && expectedId !== undefined && bareToken(header)) {
+    id = expectedId;
+    token = bareToken(header);
   }
   if (id === undefined || token === undefined) {
     throw new ApiError(

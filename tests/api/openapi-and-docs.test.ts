@@ -60,6 +60,8 @@ describe('GET /api/v1/openapi.json', () => {
         '/api/v1/stations/{id}/track',
         '/healthz',
         '/metrics',
+        '/opensensemap/boxes/{boxId}/data',
+        '/opensensemap/boxes/{boxId}/{sensorId}',
       ].sort(),
     );
   });
