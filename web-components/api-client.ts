@@ -107,11 +107,11 @@ export const api = {
   compare: (
     base: string,
     id: string,
-    p: { phenomenon: string; from: number; to: number },
+    p: { phenomenon: string; from: number; to: number; reference?: string },
     signal?: AbortSignal,
   ) =>
     getJson<CompareResponse>(
-      `${station(base, id)}/compare${query({ phenomenon: p.phenomenon, from: iso(p.from), to: iso(p.to) })}`,
+      `${station(base, id)}/compare${query({ phenomenon: p.phenomenon, from: iso(p.from), to: iso(p.to), reference: p.reference })}`,
       signal,
     ),
 };

@@ -5,6 +5,7 @@
 const LOADERS = {
   'souffle-chart': () => import('./souffle-chart.js'),
   'souffle-map': () => import('./souffle-map.js'),
+  'souffle-compare': () => import('./souffle-compare.js'),
 } as const;
 
 export type LazyTag = keyof typeof LOADERS;

@@ -14,6 +14,9 @@ import { applyLang, initialLang, pt } from './page-i18n.js';
 import { searchStations, type SourceFilter } from './station-search.js';
 import { StationsController } from './stations-controller.js';
 
+/** Pollutants AtmoSud measures that a citizen sensor may too, in the order the panel prefers. */
+const COMPARED = ['pm25', 'pm10', 'no2', 'o3'] as const;
+
 type Route = { name: 'home' } | { name: 'station'; id: string };
 
 export function parseRoute(hash: string): Route {
@@ -225,6 +228,8 @@ export class SouffleDashboard extends LitElement {
     const charts = stationCharts(station.phenomena);
     const shown = charts.length ? charts : station.phenomena.slice(0, 2);
     const compare = station.source === 'citizen';
+    // A citizen sensor's comparison with AtmoSud, on the first pollutant both can measure.
+    const compared = compare ? COMPARED.find((p) => station.phenomena.includes(p)) : undefined;
     return html`${back}
       <div class="station-head">
         <h1>${station.name}</h1>
@@ -249,6 +254,13 @@ export class SouffleDashboard extends LitElement {
           </p>
         </section>
       </div>
+      ${
+        compared
+          ? html`<div class="compare-panel">
+              <souffle-compare station=${station.id} phenomenon=${compared} lang=${lang}></souffle-compare>
+            </div>`
+          : nothing
+      }
       <h2 class="section-title">${pt(lang, 'history')}</h2>
       ${compare ? html`<p class="muted">${pt(lang, 'compareNote')}</p>` : nothing}
       <div class="charts">
