@@ -9,10 +9,12 @@ import { parseCommandArgs, UsageError } from './args.js';
 import type { Config } from './config.js';
 import { openConfiguredDatabase } from './open-database.js';
 
-export const usage = `souffle export [--format csv|ndjson|geojson] [--phenomenon pm25] [--from DATE] [--to DATE]
+export const usage = `souffle export [--format csv|ndjson|geojson|parquet] [--dialect rfc4180|excel-fr]
+                [--phenomenon pm25] [--from DATE] [--to DATE]
                 [--source citizen|atmosud] [--station id,id] [--bbox minLon,minLat,maxLon,maxLat]
                 [--step raw|1h|1d|1mo|1y] [--output FILE]
-  Streams readings from SOUFFLE_DB (or SOUFFLE_DATABASE_URL) as CSV (default), NDJSON or GeoJSON,
+  Streams readings from SOUFFLE_DB (or SOUFFLE_DATABASE_URL) as CSV (default; --dialect excel-fr
+  for a French spreadsheet: ; separator, decimal comma, BOM, local time), NDJSON, GeoJSON or Parquet,
   one row per value, to stdout or FILE (written as FILE.partial and renamed when complete), with
   progress on stderr. Dates: YYYY-MM-DD (UTC), ISO 8601 date-times or epoch ms; --from defaults to
   the beginning, --to to now. Same columns and rules as GET /api/v1/export (docs/api.md).
@@ -20,7 +22,17 @@ export const usage = `souffle export [--format csv|ndjson|geojson] [--phenomenon
 
   Example: souffle export --format csv --phenomenon pm25 --from 2026-01-01 > pm25.csv`;
 
-const OPTIONS = ['format', 'phenomenon', 'from', 'to', 'source', 'station', 'bbox', 'step'] as const;
+const OPTIONS = [
+  'format',
+  'dialect',
+  'phenomenon',
+  'from',
+  'to',
+  'source',
+  'station',
+  'bbox',
+  'step',
+] as const;
 
 function describe(error: ZodError, input: Record<string, string | undefined>): string {
   return error.issues

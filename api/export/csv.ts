@@ -20,3 +20,16 @@ export function csvNumber(value: number | null | undefined): string {
 export function csvLine(cells: readonly string[]): string {
   return `${cells.join(',')}\r\n`;
 }
+
+/** The CSV dialects of exports: RFC 4180, or what a French-locale spreadsheet opens as is. */
+export const CSV_DIALECTS = ['rfc4180', 'excel-fr'] as const;
+export type CsvDialect = (typeof CSV_DIALECTS)[number];
+
+const NEEDS_QUOTES_SEMICOLON = /[";\r\n]/;
+
+/** csvText for the `excel-fr` dialect, whose separator is a semicolon. */
+export function csvTextSemicolon(value: string | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '';
+  const safe = FORMULA_START.test(value) ? `'${value}` : value;
+  return NEEDS_QUOTES_SEMICOLON.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}

@@ -1,20 +1,19 @@
-// The three export encodings. Each turns a page of rows into one string; what every row of a series
-// repeats (station, source, public location, phenomenon, sensor, unit) is encoded once per series,
-// so a row costs a time, a number and two short fields.
+// The export encodings and their columns. Each encoder turns a page of rows into a chunk (text, or
+// bytes for Parquet); what every row of a series repeats (station, source, public location,
+// phenomenon, sensor, unit, licence, attribution) is encoded once per series, so a row costs a
+// time, a number and two short fields. CSV: csv-encoder.ts; Parquet: parquet-encoder.ts.
+import { DATABASE_LICENCE } from '../../data/data-licence.js';
 import { flagNames } from '../../data/flags.js';
 import { QUANTILES } from '../../data/stats/quantiles.js';
 import { CALENDAR_STEPS, type Step } from '../../data/store/read-series.js';
-import { csvLine, csvNumber, csvText } from './csv.js';
+import type { CsvDialect } from './csv.js';
+import { csvEncoder } from './csv-encoder.js';
 import type { ExportFormat } from './export-query.js';
 import type { ExportRow, ExportSeries } from './export-rows.js';
+import { parquetEncoder } from './parquet-encoder.js';
 
 /** Licence and attribution of exported data (also sent as HTTP headers and in docs/api.md). */
-export const DATA_LICENCE = {
-  id: 'ODbL-1.0',
-  url: 'https://opendatacommons.org/licenses/odbl/1-0/',
-  attribution:
-    'Reference data (c) AtmoSud, www.atmosud.org, ODbL 1.0; citizen data (c) Souffle contributors, ODbL 1.0',
-} as const;
+export const DATA_LICENCE = DATABASE_LICENCE;
 
 export const BASE_COLUMNS = [
   'station',
@@ -36,18 +35,40 @@ export const DAILY_COLUMNS = ['date', 'end'];
 /** Steps 1d, 1mo, 1y: exact quantiles of the valid hourly means (docs/methods.md, "Quantiles"). */
 export const QUANTILE_COLUMNS: readonly string[] = QUANTILES.map(([name]) => name);
 
+/**
+ * Every step, every format: whose data each row is (data/data-licence.ts), last so that columns
+ * added before them keep every earlier column where it was.
+ */
+export const LICENCE_COLUMNS = ['licence', 'attribution'];
+
+/** The columns of an export of `step`, in order; `localTime` (CSV excel-fr) adds local_time after time. */
+export function exportColumns(step: Step, { localTime = false } = {}): string[] {
+  const base = localTime
+    ? BASE_COLUMNS.flatMap((c) => (c === 'time' ? ['time', 'local_time'] : [c]))
+    : BASE_COLUMNS;
+  return [
+    ...base,
+    ...(step === 'raw' ? [] : ROLLUP_COLUMNS),
+    ...(CALENDAR_STEPS.includes(step) ? [...DAILY_COLUMNS, ...QUANTILE_COLUMNS] : []),
+    ...LICENCE_COLUMNS,
+  ];
+}
+
+/** Text, or bytes (Parquet); an empty chunk is not sent. */
+export type Chunk = string | Uint8Array;
+
 export type Encoder = {
   contentType: string;
   extension: string;
-  header: () => string;
-  page: (series: ExportSeries, rows: readonly ExportRow[]) => string;
-  footer: () => string;
+  header: () => Chunk;
+  page: (series: ExportSeries, rows: readonly ExportRow[]) => Chunk;
+  footer: () => Chunk;
 };
 
 const DAY_MS = 86_400_000;
 
 /** ISO 8601 UTC like Date#toISOString, with the date part cached: rows of a series come in order. */
-function isoTimeFormatter(): (t: number) => string {
+export function isoTimeFormatter(): (t: number) => string {
   let day = Number.NaN;
   let prefix = '';
   const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
@@ -72,7 +93,7 @@ function isoTimeFormatter(): (t: number) => string {
 const isoTime = (t: number) => new Date(t).toISOString();
 
 /** Memoised per bit set: there are only a handful of flag combinations. */
-function memoFlags<T>(encode: (names: string[]) => T): (bits: number) => T {
+export function memoFlags<T>(encode: (names: string[]) => T): (bits: number) => T {
   const cache = new Map<number, T>();
   return (bits) => {
     let v = cache.get(bits);
@@ -81,53 +102,7 @@ function memoFlags<T>(encode: (names: string[]) => T): (bits: number) => T {
   };
 }
 
-const cell = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
 const json = (v: number | null | undefined) => (v === null || v === undefined ? 'null' : String(v));
-
-function csvEncoder(step: Step): Encoder {
-  const rollup = step !== 'raw';
-  const daily = CALENDAR_STEPS.includes(step);
-  const time = isoTimeFormatter();
-  const flags = memoFlags((names) => csvText(names.join('|')));
-  let current: ExportSeries | undefined;
-  let prefix = '';
-  return {
-    contentType: 'text/csv; charset=utf-8; header=present',
-    extension: 'csv',
-    header: () =>
-      csvLine([
-        ...BASE_COLUMNS,
-        ...(rollup ? ROLLUP_COLUMNS : []),
-        ...(daily ? [...DAILY_COLUMNS, ...QUANTILE_COLUMNS] : []),
-      ]),
-    page(series, rows) {
-      if (series !== current) {
-        current = series;
-        prefix = [
-          csvText(series.station),
-          csvText(series.source),
-          csvNumber(series.lat),
-          csvNumber(series.lon),
-          csvText(series.phenomenon),
-          csvText(series.sensor),
-          csvText(series.unit),
-          '',
-        ].join(',');
-      }
-      let out = '';
-      for (const r of rows) {
-        out += `${prefix}${time(r.time)},${cell(r.value)},${flags(r.flags)},${r.validation === null ? '' : csvText(r.validation)}`;
-        if (rollup)
-          out += `,${cell(r.min)},${cell(r.max)},${r.n},${cell(r.sd)},${cell(r.coverage)},${r.valid},${r.nFlagged},${r.nHumid}`;
-        if (daily)
-          out += `,${r.date},${time(r.end ?? r.time)},${cell(r.q02)},${cell(r.q25)},${cell(r.median)},${cell(r.q75)},${cell(r.q98)}`;
-        out += '\r\n';
-      }
-      return out;
-    },
-    footer: () => '',
-  };
-}
 
 function seriesJson(series: ExportSeries): string {
   return [
@@ -139,6 +114,11 @@ function seriesJson(series: ExportSeries): string {
     `"sensor":${JSON.stringify(series.sensor)}`,
     `"unit":${JSON.stringify(series.unit)}`,
   ].join(',');
+}
+
+/** The licence members, last in each object as the CSV columns are. */
+function licenceJson(series: ExportSeries): string {
+  return `,"licence":${JSON.stringify(series.licence)},"attribution":${JSON.stringify(series.attribution)}`;
 }
 
 function rowJson(r: ExportRow, time: string, flags: string, end: (t: number) => string): string {
@@ -156,6 +136,7 @@ function ndjsonEncoder(): Encoder {
   const flags = memoFlags((names) => JSON.stringify(names));
   let current: ExportSeries | undefined;
   let prefix = '';
+  let suffix = '';
   return {
     contentType: 'application/x-ndjson; charset=utf-8',
     extension: 'ndjson',
@@ -164,9 +145,10 @@ function ndjsonEncoder(): Encoder {
       if (series !== current) {
         current = series;
         prefix = `{${seriesJson(series)},`;
+        suffix = `${licenceJson(series)}}\n`;
       }
       let out = '';
-      for (const r of rows) out += `${prefix}${rowJson(r, time(r.time), flags(r.flags), isoTime)}}\n`;
+      for (const r of rows) out += `${prefix}${rowJson(r, time(r.time), flags(r.flags), isoTime)}${suffix}`;
       return out;
     },
     footer: () => '',
@@ -178,6 +160,7 @@ function geojsonEncoder(): Encoder {
   const flags = memoFlags((names) => JSON.stringify(names));
   let current: ExportSeries | undefined;
   let prefix = '';
+  let suffix = '';
   let first = true;
   return {
     contentType: 'application/geo+json; charset=utf-8',
@@ -189,10 +172,11 @@ function geojsonEncoder(): Encoder {
       if (series !== current) {
         current = series;
         prefix = `{"type":"Feature","geometry":{"type":"Point","coordinates":[${series.lon},${series.lat}]},"properties":{${seriesJson(series)},`;
+        suffix = `${licenceJson(series)}}}`;
       }
       let out = '';
       for (const r of rows) {
-        out += `${first ? '' : ',\n'}${prefix}${rowJson(r, time(r.time), flags(r.flags), isoTime)}}}`;
+        out += `${first ? '' : ',\n'}${prefix}${rowJson(r, time(r.time), flags(r.flags), isoTime)}${suffix}`;
         first = false;
       }
       return out;
@@ -201,8 +185,20 @@ function geojsonEncoder(): Encoder {
   };
 }
 
-export function createEncoder(format: ExportFormat, step: Step): Encoder {
-  if (format === 'ndjson') return ndjsonEncoder();
-  if (format === 'geojson') return geojsonEncoder();
-  return csvEncoder(step);
+export type EncoderOptions = {
+  format: ExportFormat;
+  step: Step;
+  /** CSV only (default rfc4180). */
+  dialect?: CsvDialect;
+  /** Zone of the local_time column (CSV excel-fr). */
+  timeZone: string;
+  /** Parquet: rows per row group (default ROW_GROUP_ROWS, 100 000). */
+  rowGroupRows?: number;
+};
+
+export function createEncoder(o: EncoderOptions): Encoder {
+  if (o.format === 'ndjson') return ndjsonEncoder();
+  if (o.format === 'geojson') return geojsonEncoder();
+  if (o.format === 'parquet') return parquetEncoder(o.step, o.rowGroupRows);
+  return csvEncoder(o.step, o.dialect ?? 'rfc4180', o.timeZone);
 }

@@ -2,9 +2,10 @@
 // `souffle export` (which passes its options as the same strings).
 import { z } from '@hono/zod-openapi';
 import type { Step } from '../../data/store/read-series.js';
+import { CSV_DIALECTS, type CsvDialect } from './csv.js';
 import { bboxParam, phenomenonParam, sourceParam, stepParam, timeParam } from '../schemas/params.js';
 
-const EXPORT_FORMATS = ['csv', 'ndjson', 'geojson'] as const;
+const EXPORT_FORMATS = ['csv', 'ndjson', 'geojson', 'parquet'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 const stationList = z
@@ -25,6 +26,10 @@ const stationList = z
 
 export const ExportQuerySchema = z.strictObject({
   format: z.enum(EXPORT_FORMATS).optional().openapi({ description: 'Output format (default csv).' }),
+  dialect: z.enum(CSV_DIALECTS).optional().openapi({
+    description:
+      'CSV only: rfc4180 (default; comma, decimal point) or excel-fr (semicolon, decimal comma, UTF-8 BOM, a local_time column), which Excel and LibreOffice in French open as is.',
+  }),
   phenomenon: phenomenonParam.optional(),
   source: sourceParam,
   station: stationList,
@@ -39,6 +44,7 @@ export type ExportQuery = z.output<typeof ExportQuerySchema>;
 /** The export's settled parameters: defaults applied, range checked. */
 export type ExportPlan = {
   format: ExportFormat;
+  dialect: CsvDialect;
   phenomenon?: string;
   source?: 'citizen' | 'atmosud';
   stations?: string[];
@@ -64,8 +70,13 @@ export function planExport(
       error: `query parameter "from" must be before "to" (${new Date(from).toISOString()} ≥ ${new Date(to).toISOString()})`,
     };
   }
+  const format = q.format ?? 'csv';
+  if (q.dialect !== undefined && format !== 'csv') {
+    return { error: `query parameter "dialect" applies to format=csv only (format is ${format})` };
+  }
   return {
-    format: q.format ?? 'csv',
+    format,
+    dialect: q.dialect ?? 'rfc4180',
     phenomenon: q.phenomenon,
     source: q.source,
     stations: q.station,

@@ -3,6 +3,7 @@
 // across the export (the WAL can be checkpointed while a large export streams) and memory holds
 // one page at a time, whatever the export's size.
 import type { Kysely } from 'kysely';
+import { dataLicenceOf } from '../../data/data-licence.js';
 import { executeCompiled } from '../../data/store/compiled.js';
 import type { Database, StationSource } from '../../data/schema.js';
 import { readDailyPoints } from '../../data/store/read-daily.js';
@@ -21,6 +22,9 @@ export type ExportSeries = {
   phenomenon: string;
   sensor: string;
   unit: string;
+  /** Whose data, under which terms (data/data-licence.ts): the station's own, else its source's. */
+  licence: string;
+  attribution: string;
 };
 
 /** One exported value: a raw reading, or an hourly mean or daily value with its statistics. */
@@ -60,6 +64,8 @@ async function exportSeries(db: Kysely<Database>, plan: ExportPlan): Promise<Exp
       's.phenomenon',
       's.sensor',
       's.unit',
+      'st.licence',
+      'st.attribution',
     ])
     .orderBy('s.station_id')
     .orderBy('s.phenomenon')
@@ -75,7 +81,8 @@ async function exportSeries(db: Kysely<Database>, plan: ExportPlan): Promise<Exp
       .where('st.public_lat', '>=', minLat)
       .where('st.public_lat', '<=', maxLat);
   }
-  return q.execute();
+  const rows = await q.execute();
+  return rows.map((r) => ({ ...r, ...dataLicenceOf(r) }));
 }
 
 /** Rows of one series with time in (after, to), oldest first, at most `limit`. */

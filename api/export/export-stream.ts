@@ -4,12 +4,14 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../data/schema.js';
 import { decimalsOf, roundValuesInPlace } from '../../data/rounding.js';
-import { createEncoder } from './export-formats.js';
+import { createEncoder, type Chunk } from './export-formats.js';
 import type { ExportPlan } from './export-query.js';
 import { EXPORT_PAGE_ROWS, exportPages } from './export-rows.js';
 
 export type ExportStreamOptions = {
   pageRows?: number;
+  /** Parquet: rows per row group (default 100 000). */
+  rowGroupRows?: number;
   /** Called after each page with the total rows so far, and once more with `done`. */
   onProgress?: (rows: number, done: boolean) => void;
   /** Called once when the stream ends: read to the end, cancelled by the client, or failed. */
@@ -21,42 +23,55 @@ export function createExportStream(
   plan: ExportPlan,
   options: ExportStreamOptions = {},
 ): ReadableStream<Uint8Array> {
-  const encoder = createEncoder(plan.format, plan.step);
+  const encoder = createEncoder({ ...plan, rowGroupRows: options.rowGroupRows });
   const bytes = new TextEncoder();
   const pages = exportPages(db, plan, options.pageRows ?? EXPORT_PAGE_ROWS);
   let rows = 0;
   let started = false;
+  let pagesRead = 0;
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        // Between pages, let the event loop run what waits (health checks, other requests, the
-        // ingest worker of `souffle start`): a page is read synchronously by better-sqlite3, and a
-        // fast client would otherwise have the next one read at once (docs/security.md, Public
-        // reads and ingest).
-        if (started) await nextTurn();
-        let text = started ? '' : encoder.header();
-        started = true;
-        let next: Awaited<ReturnType<typeof pages.next>>;
-        try {
-          next = await pages.next();
-        } catch (e) {
-          options.onEnd?.();
-          throw e;
+        // Text and bytes (Parquet) alike; an empty chunk is not sent. Each pull sends something or
+        // ends the stream: a Parquet encoder sends nothing until a row group is full, and a pull that
+        // enqueued nothing would not be called again.
+        let sent = false;
+        const send = (chunk: Chunk) => {
+          if (chunk.length === 0) return;
+          controller.enqueue(typeof chunk === 'string' ? bytes.encode(chunk) : chunk);
+          sent = true;
+        };
+        if (!started) {
+          started = true;
+          send(encoder.header());
         }
-        if (next.done) {
-          text += encoder.footer();
-          if (text) controller.enqueue(bytes.encode(text));
-          options.onProgress?.(rows, true);
-          controller.close();
-          options.onEnd?.();
-          return;
+        while (!sent) {
+          // Between pages, let the event loop run what waits (health checks, other requests, the
+          // ingest worker of `souffle start`): a page is read synchronously by better-sqlite3, and
+          // a fast client would otherwise have the next one read at once (docs/security.md, Public
+          // reads and ingest).
+          if (pagesRead > 0) await nextTurn();
+          pagesRead += 1;
+          let next: Awaited<ReturnType<typeof pages.next>>;
+          try {
+            next = await pages.next();
+          } catch (e) {
+            options.onEnd?.();
+            throw e;
+          }
+          if (next.done) {
+            send(encoder.footer());
+            options.onProgress?.(rows, true);
+            controller.close();
+            options.onEnd?.();
+            return;
+          }
+          rows += next.value.rows.length;
+          // Values leave rounded to the phenomenon's decimals (data/rounding.ts).
+          const { series, rows: page } = next.value;
+          send(encoder.page(series, roundValuesInPlace(page, decimalsOf(series.phenomenon))));
+          options.onProgress?.(rows, false);
         }
-        rows += next.value.rows.length;
-        // Values leave rounded to the phenomenon's decimals (data/rounding.ts).
-        const { series, rows: page } = next.value;
-        text += encoder.page(series, roundValuesInPlace(page, decimalsOf(series.phenomenon)));
-        controller.enqueue(bytes.encode(text));
-        options.onProgress?.(rows, false);
       },
       async cancel() {
         options.onEnd?.();

@@ -51,7 +51,7 @@ function exportFileName(plan: ExportPlan, extension: string): string {
 }
 
 function exportHeaders(plan: ExportPlan): Record<string, string> {
-  const { contentType, extension } = createEncoder(plan.format, plan.step);
+  const { contentType, extension } = createEncoder(plan);
   return {
     'Content-Type': contentType,
     'Content-Disposition': `attachment; filename="${exportFileName(plan, extension)}"`,

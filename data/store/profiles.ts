@@ -4,7 +4,8 @@
 // every mean (docs/methods.md, "Profiles"): a busy hour counts once, an invalid hour not at all.
 import type { Kysely } from 'kysely';
 import { isValidHour } from '../hourly-validity.js';
-import { DEFAULT_TIME_ZONE, zoneOffset } from '../local-days.js';
+import { DEFAULT_TIME_ZONE } from '../local-days.js';
+import { zoneOffsets } from '../zone-offsets.js';
 import type { Database } from '../schema.js';
 import { quantileSorted } from '../stats/quantiles.js';
 import { hourRows } from './read-daily.js';
@@ -42,29 +43,6 @@ export type ProfileQuery = {
   now: number;
 };
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
-
-/**
- * The zone's offset at `t`, remembered over the UTC day when it is the same at both its ends (every
- * day but the two of the clock changes): a year of hours costs ~365 zone lookups, not 8 760.
- */
-function offsetCache(timeZone: string): (t: number) => number {
-  let from = 0;
-  let to = -1;
-  let offset = 0;
-  return (t) => {
-    if (t >= from && t < to) return offset;
-    offset = zoneOffset(t, timeZone);
-    const dayStart = Math.floor(t / DAY_MS) * DAY_MS;
-    const same =
-      zoneOffset(dayStart, timeZone) === offset && zoneOffset(dayStart + DAY_MS - 1, timeZone) === offset;
-    from = same ? dayStart : t;
-    to = same ? dayStart + DAY_MS : t + HOUR_MS;
-    return offset;
-  };
-}
-
 function keyOf(profile: Profile, wall: Date): number {
   if (profile === 'hour-of-day') return wall.getUTCHours();
   if (profile === 'day-of-week') return wall.getUTCDay() || 7;
@@ -73,7 +51,7 @@ function keyOf(profile: Profile, wall: Date): number {
 
 /** The profile of the valid hourly means of hours starting in [from, to). */
 export async function readProfile(db: Kysely<Database>, q: ProfileQuery): Promise<ProfilePoint[]> {
-  const offset = offsetCache(q.timeZone ?? DEFAULT_TIME_ZONE);
+  const offset = zoneOffsets(q.timeZone ?? DEFAULT_TIME_ZONE);
   const groups = new Map<number, number[]>(KEYS[q.profile].map((k) => [k, []]));
   for await (const row of hourRows(db, q.seriesId, q.from)) {
     if (row.bucket >= q.to) break;

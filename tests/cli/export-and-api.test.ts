@@ -57,7 +57,9 @@ describe('souffle export', () => {
     expect(run.stderr).toContain('ODbL-1.0');
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('station,source,lat,lon,phenomenon,sensor,unit,time,value,flags,validation');
+    expect(lines[0]).toBe(
+      'station,source,lat,lon,phenomenon,sensor,unit,time,value,flags,validation,licence,attribution',
+    );
     expect(lines).toHaveLength(6);
   });
 
