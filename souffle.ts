@@ -3,6 +3,7 @@
 // dispatches, so importing any module never starts anything.
 import { UsageError } from './cli/args.js';
 import { ConfigError, loadConfig, type Config } from './cli/config.js';
+import { applyEnvFile, takeEnvFileOption } from './cli/env-file.js';
 
 type Command = { usage: string; run: (argv: string[], config: Config) => Promise<void> };
 
@@ -63,7 +64,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
 
 const HELP = () => `Souffle: citizen air-quality platform.
 
-Usage: souffle <command> [options]      (from a checkout: npm run souffle -- <command> ...)
+Usage: souffle [--env <file>] <command> [options]      (from a checkout: npm run souffle -- <command> ...)
 
 Commands:
 ${Object.entries(commands)
@@ -71,9 +72,19 @@ ${Object.entries(commands)
   .join('\n')}
 
 Every command that prints a result accepts --json. \`souffle <command> --help\` shows its options.
-Configuration comes from environment variables (see README.md, "Configuration").`;
+Configuration comes from environment variables (see README.md, "Configuration"), and from the
+KEY=value file given by --env or SOUFFLE_ENV_FILE for those not set.`;
 
-async function main(argv: string[]): Promise<number> {
+async function main(args: string[]): Promise<number> {
+  let argv: string[];
+  try {
+    const taken = takeEnvFileOption(args);
+    argv = taken.argv;
+    applyEnvFile(taken.file);
+  } catch (e) {
+    process.stderr.write(`souffle: ${(e as Error).message}\n`);
+    return 2;
+  }
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${HELP()}\n`);
