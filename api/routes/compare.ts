@@ -121,7 +121,12 @@ export function registerCompareRoute(app: ApiApp, deps: AppDeps): void {
     const ref = chosen
       ? await pooledHourly(deps.db, { stationId: chosen.id, phenomenon: q.phenomenon, from, to, now })
       : new Map<number, number>();
-    const correction = await correctHourly(deps.db, { stationId: id, phenomenon: q.phenomenon, hourly: own });
+    const correction = await correctHourly(deps.db, {
+      stationId: id,
+      phenomenon: q.phenomenon,
+      hourly: own,
+      now,
+    });
     const hours = [...new Set([...own.keys(), ...ref.keys()])].sort((a, b) => a - b);
     const points: CompareResponse['points'] = hours.map((t) => ({
       t,

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
 import { startApiServer, type ApiServer } from '../../api/server.js';
 import type { CompareResponse } from '../../data/api-types.js';
+import { calibrate } from '../../data/calibration/calibrate.js';
 import { insertReadings } from '../../data/store/readings.js';
 import { ensureSeries } from '../../data/store/series.js';
 import { upsertStation } from '../../data/store/stations.js';
@@ -87,9 +88,9 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-async function compare(unit: string): Promise<CompareResponse> {
+async function compare(unit: string, from = '2019-08-01'): Promise<CompareResponse> {
   const res = await fetch(
-    `http://127.0.0.1:${server.port}/api/v1/stations/${unit}/compare?phenomenon=pm25&from=2019-08-01&to=2019-09-01`,
+    `http://127.0.0.1:${server.port}/api/v1/stations/${unit}/compare?phenomenon=pm25&from=${from}&to=2019-09-01`,
   );
   expect(res.status).toBe(200);
   return (await res.json()) as CompareResponse;
@@ -129,5 +130,30 @@ describe('comparing the real co-located units with their reference monitor', () 
     expect(hourly.bias).toBeCloseTo(-3.12, 2);
     expect(hourly.rmse).toBeCloseTo(3.52, 2);
     expect(hourly.r2).toBeCloseTo(0.55, 2);
+  });
+
+  it('shows the corrected values once a calibration applies, and how much closer they are', async () => {
+    // Fitted on the first half of the month, applied from its start; judged on the second half.
+    const report = await calibrate(t.db, {
+      deviceId: 'rt01',
+      referenceStationId: 'burdens-creek',
+      from: Date.UTC(2019, 7, 1),
+      to: Date.UTC(2019, 8, 1),
+      apply: true,
+      timeZone: 'Etc/GMT+5',
+      now: Date.UTC(2019, 8, 2),
+    });
+    const body = await compare('rt01', '2019-08-16T12:00:00Z');
+    expect(body.correction).toMatchObject({ calibrationId: String(report.calibrationId) });
+    expect(body.correction!.description).toContain('linear fit against burdens-creek');
+    const raw = body.metrics.hourly;
+    const corrected = body.correction!.metrics.hourly;
+    expect(corrected.n).toBe(raw.n);
+    expect(corrected.rmse!).toBeLessThan(raw.rmse! / 2);
+    expect(Math.abs(corrected.bias!)).toBeLessThan(1);
+    const hour = body.points.find((p) => p.value !== null && p.corrected != null)!;
+    expect(hour.corrected).not.toBe(hour.value);
+    // The other unit has no calibration: nothing pretends to be corrected.
+    expect((await compare('rt02')).correction).toBeNull();
   });
 });
