@@ -127,6 +127,11 @@ export async function authenticateRequestDevice(
   }
   const device = await authenticateDevice(db, id, token);
   if (device) attempt.succeeded();
-  if (!device) throw new ApiError(401, 'unauthorized', 'unknown device id or wrong token', challenge);
+  // A Bearer login is answered with a Bearer challenge (RFC 6750): a Basic one would make a browser
+  // page that signs in with fetch ("Mon capteur") pop up the browser's own login dialog.
+  const refused = bearer
+    ? { 'WWW-Authenticate': 'Bearer realm="souffle-device", error="invalid_token"' }
+    : challenge;
+  if (!device) throw new ApiError(401, 'unauthorized', 'unknown device id or wrong token', refused);
   return device;
 }
