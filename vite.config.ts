@@ -3,6 +3,7 @@
 //   widgets/*-[hash].js       lazy chunks: <souffle-chart> with chart.js, <souffle-map> with Leaflet
 //   index.html, embed.html    the dashboard (/) and the embed builder (/embed)
 //   join.html                 a citizen registers their sensor with an enrolment code (/join)
+//   my.html                   "Mon capteur": the owner's page of their sensor (/my)
 //   assets/                   the pages' own scripts and styles
 // Two builds (Vite environments) so that the pages cannot pull the entry apart into shared chunks:
 // the pages load the widgets the way a school does, through ./widgets/souffle.js.
@@ -102,6 +103,7 @@ export default defineConfig({
             index: here('./web-components/pages/index.html'),
             embed: here('./web-components/pages/embed.html'),
             join: here('./web-components/pages/join.html'),
+            my: here('./web-components/pages/my.html'),
           },
           output: {
             entryFileNames: 'assets/[name]-[hash].js',

@@ -89,6 +89,7 @@ export function registerStaticWeb(app: ApiApp, webDir: string): void {
   app.get('/', page('index.html'));
   app.get('/embed', page('embed.html'));
   app.get('/join', page('join.html'));
+  app.get('/my', page('my.html'));
   // Widgets are loaded by other websites: CORS without credentials, and allowed cross-origin
   // under Cross-Origin-Embedder-Policy.
   const crossOrigin = { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' };

@@ -61,6 +61,7 @@ const fr = {
   qrAlt: 'QR code menant à la page publique du capteur {name}',
   stationPage: 'Voir la page publique du capteur',
   another: 'Inscrire un autre capteur',
+  myLink: 'Ouvrir « Mon capteur » (lien personnel, à garder pour vous)',
   'airrohr.1':
     'Ouvrez la page de configuration du kit (réseau Wi-Fi « airRohr-… » la première fois, sinon son adresse sur votre réseau).',
   'airrohr.2': 'Dans l’onglet « APIs », cochez « Send data to own API » et remplissez :',
@@ -147,6 +148,7 @@ const en: typeof fr = {
   qrAlt: 'QR code leading to the public page of the sensor {name}',
   stationPage: 'See the sensor’s public page',
   another: 'Register another sensor',
+  myLink: 'Open “My sensor” (personal link, keep it to yourself)',
   'airrohr.1':
     'Open the kit’s configuration page (Wi-Fi network “airRohr-…” the first time, else its address on your network).',
   'airrohr.2': 'In the “APIs” tab, tick “Send data to own API” and fill in:',

@@ -16,7 +16,7 @@ const LOGO = html`<svg class="logo" viewBox="0 0 32 32" aria-hidden="true" focus
 
 export function renderHeader(
   lang: Lang,
-  active: 'map' | 'embed' | 'join',
+  active: 'map' | 'embed' | 'join' | 'my',
   onSwitch: () => void,
 ): TemplateResult {
   return html`<header class="site-header">
@@ -29,6 +29,7 @@ export function renderHeader(
         <a href="./#/" aria-current=${active === 'map' ? 'page' : 'false'}>${pt(lang, 'navMap')}</a>
         <a href="./embed" aria-current=${active === 'embed' ? 'page' : 'false'}>${pt(lang, 'navEmbed')}</a>
         <a href="./join" aria-current=${active === 'join' ? 'page' : 'false'}>${pt(lang, 'navJoin')}</a>
+        <a href="./my" aria-current=${active === 'my' ? 'page' : 'false'}>${pt(lang, 'navMy')}</a>
         <button
           type="button"
           class="lang-switch"

@@ -508,6 +508,11 @@ export class SouffleJoin extends LitElement {
         <a class="button button--secondary" href="./#/station/${encodeURIComponent(c.station)}"
           >${w('stationPage')}</a
         >
+        <a
+          class="button button--secondary"
+          href="./my#device=${encodeURIComponent(c.id)}&token=${encodeURIComponent(c.token)}"
+          >${w('myLink')}</a
+        >
         <a class="button button--secondary" href="./join${this._lang === 'en' ? '?lang=en' : ''}"
           >${w('another')}</a
         >
