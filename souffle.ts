@@ -1,7 +1,8 @@
 // The command-line front door: `souffle <command> [options]`. Each command lives in cli/<name>.ts
 // and exports `usage` and `run(argv, config)`; this file only reads the configuration once and
 // dispatches, so importing any module never starts anything.
-import { UsageError } from './cli/args.js';
+import { InputError, UsageError } from './cli/args.js';
+import { didYouMean } from './cli/did-you-mean.js';
 import { ConfigError, loadConfig, type Config } from './cli/config.js';
 import { applyEnvFile, takeEnvFileOption } from './cli/env-file.js';
 
@@ -92,7 +93,10 @@ async function main(args: string[]): Promise<number> {
   }
   const entry = commands[name];
   if (!entry) {
-    process.stderr.write(`souffle: unknown command "${name}"\n\n${HELP()}\n`);
+    const hint = didYouMean(name, Object.keys(commands));
+    process.stderr.write(
+      `souffle: unknown command "${name}".${hint} \`souffle --help\` lists the commands.\n`,
+    );
     return 2;
   }
   const command = await entry.load();
@@ -108,11 +112,20 @@ async function main(args: string[]): Promise<number> {
       process.stderr.write(`souffle ${name}: ${e.message}\n\n${command.usage}\n`);
       return 2;
     }
+    if (e instanceof InputError) {
+      process.stderr.write(`souffle ${name}: ${e.message}\n`);
+      return 2;
+    }
     if (e instanceof ConfigError) {
       process.stderr.write(`souffle: ${e.message}\n`);
       return 2;
     }
     process.stderr.write(`souffle ${name}: ${(e as Error).message}\n`);
+    // SQLite waited its busy timeout (5 s) for another process's write lock: say which and what to do.
+    if (/database is locked|SQLITE_BUSY/i.test((e as Error).message))
+      process.stderr.write(
+        'Another Souffle process (start, ingest, sim --backfill, migrate) held the database for more than 5 s. Run the command again; it waits for the lock up to 5 s each time.\n',
+      );
     if (process.env.LOG_LEVEL === 'debug') process.stderr.write(`${(e as Error).stack}\n`);
     return 1;
   }

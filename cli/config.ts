@@ -54,7 +54,15 @@ const bool = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 
-const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+// One sentence for any bad port ("abc", "3.5", "70000"), not zod's "expected number, received NaN".
+const PORT_MESSAGE = { error: 'must be a port number, a whole number from 0 to 65535' };
+const port = (fallback: number) =>
+  z.coerce
+    .number(PORT_MESSAGE)
+    .int(PORT_MESSAGE)
+    .min(0, PORT_MESSAGE)
+    .max(65535, PORT_MESSAGE)
+    .default(fallback);
 
 const list = (fallback: string) =>
   z

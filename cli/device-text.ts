@@ -1,6 +1,7 @@
 // What `souffle device` prints for a person (without --json): how to set up a device from its
 // connection document, and the device list as a table.
 import type { DeviceConnection } from '../data/index.js';
+import type { Config } from './config.js';
 
 /** The human version of the connection document: what to type into the device. */
 export function howToConnect(c: DeviceConnection): string {
@@ -29,6 +30,31 @@ export function howToConnect(c: DeviceConnection): string {
       `  payload   {"ts":"2026-11-28T08:00:00Z","values":{"pm25":12.3,"pm10":20.1,"temperature":21.5,"humidity":55}}`,
     );
   }
+  return lines.join('\n');
+}
+
+/**
+ * How the owner sees that the device works (its status: last message, values today, rejections
+ * with their reason), and a warning when the addresses above are a guess: without
+ * SOUFFLE_PUBLIC_URL they name localhost, which a device on another machine cannot reach.
+ */
+export function howToCheck(
+  c: DeviceConnection,
+  publicUrl: string,
+  config: Pick<Config, 'SOUFFLE_PUBLIC_URL'>,
+): string {
+  const status = `${publicUrl.replace(/\/$/, '')}/api/v1/devices/${encodeURIComponent(c.id)}/status`;
+  const lines = [
+    'Check that it works (last message, values today, rejected messages and why):',
+    `  curl -u ${c.id}:${c.token} ${status}`,
+  ];
+  if (!config.SOUFFLE_PUBLIC_URL)
+    lines.push(
+      '',
+      `Warning: SOUFFLE_PUBLIC_URL is not set, so these addresses name ${new URL(publicUrl).host}, which only this`,
+      'machine reaches. Set it to the address devices and people use (e.g. https://souffle.example.org)',
+      'and run `souffle device rotate-token` to print them again.',
+    );
   return lines.join('\n');
 }
 

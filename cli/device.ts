@@ -13,9 +13,10 @@ import {
   type Db,
 } from '../data/index.js';
 import { serviceUsername } from './admin-token.js';
-import { output, parseCommandArgs, requireNumber, UsageError } from './args.js';
+import { InputError, output, parseCommandArgs, requireNumber, UsageError } from './args.js';
+import { didYouMean } from './did-you-mean.js';
 import { connectionSettings } from './connection-settings.js';
-import { howToConnect, table } from './device-text.js';
+import { howToCheck, howToConnect, table } from './device-text.js';
 import { openConfiguredDatabase } from './open-database.js';
 import type { Config } from './config.js';
 import { refreshMosquittoConfig } from './mosquitto-config.js';
@@ -67,7 +68,11 @@ export async function run(argv: string[], config: Config): Promise<void> {
     case 'remove':
       return remove(rest, config);
     default:
-      throw new UsageError(command ? `unknown device command "${command}"` : 'which device command?');
+      throw new UsageError(
+        command
+          ? `unknown device command "${command}".${didYouMean(command, ['add', 'list', 'rotate-token', 'remove'])}`
+          : 'which device command?',
+      );
   }
 }
 
@@ -103,14 +108,16 @@ async function add(argv: string[], config: Config): Promise<void> {
     try {
       created = await createDevice(db, registration);
     } catch (e) {
-      if (e instanceof DeviceConflictError || e instanceof RangeError) throw new UsageError(e.message);
+      // A duplicate id: one line saying so, not the command's whole usage.
+      if (e instanceof DeviceConflictError || e instanceof RangeError) throw new InputError(e.message);
       throw e;
     }
     const connection = deviceConnection(created.device, created.token, connectionSettings(config));
     output(
       values.json,
       connection,
-      () => `Registered device "${connection.id}".\n${howToConnect(connection)}`,
+      () =>
+        `Registered device "${connection.id}".\n${howToConnect(connection)}\n\n${howToCheck(connection, connectionSettings(config).publicUrl, config)}`,
     );
     await refreshBroker(db, config, values.json);
   });

@@ -15,6 +15,7 @@ import { startRawRetention } from './raw-retention.js';
 import { authThrottleSettings, largeReadSettings, type Config } from './config.js';
 import { startConfiguredIngest } from './configured-ingest.js';
 import { runUntilStopped } from './stop-on-signal.js';
+import { deviceAddCommand, simCommand } from './start-hints.js';
 
 export const usage = `souffle start
   Migrates the database (SOUFFLE_DB, or SOUFFLE_DATABASE_URL) and runs, in one process: the
@@ -100,8 +101,8 @@ export async function run(argv: string[], config: Config): Promise<void> {
     if (!existsSync(WEB_DIR))
       say(`  (widgets not built: run \`npm run build\`; \`npm start\` does it for you)`);
     if (admin.generated) say(`\nAdmin token (shown once, kept in ${admin.file}):\n  ${admin.token}`);
-    say(`\nRegister a sensor: npm run souffle -- device add --name "My balcony" --lat 43.30 --lon 5.38`);
-    say(`Simulate a city:   npm run sim -- --backfill 7d\n`);
+    say(`\nRegister a sensor: ${deviceAddCommand(config)}`);
+    say(`Simulate a city:   ${simCommand(config, ingest.broker?.port)}\n`);
   } catch (e) {
     await stopAll();
     throw e;

@@ -102,6 +102,10 @@ describe('souffle device and souffle mosquitto-config', () => {
     expect(r.stdout).toMatch(/Token \(shown once, keep it\): \S{32}/);
     expect(r.stdout).toMatch(/set the MQTT broker URL to mqtt:\/\/toit:\S+@air\.example\.org:1883/);
     expect(r.stdout).toContain('airgradient/readings/ecda3b1eaaaf');
+    // How the owner checks it works, at the public address; no warning, SOUFFLE_PUBLIC_URL is set.
+    const token = /Token \(shown once, keep it\): (\S+)/.exec(r.stdout)![1];
+    expect(r.stdout).toContain(`curl -u toit:${token} https://air.example.org/api/v1/devices/toit/status`);
+    expect(r.stdout).not.toContain('SOUFFLE_PUBLIC_URL');
     const kit = await json(
       'device',
       'add',
@@ -142,7 +146,10 @@ describe('souffle device and souffle mosquitto-config', () => {
     expect(noSerial.stderr).toContain('--serial is required for format airgradient');
     const taken = await souffle('device', 'add', '--name', 'École Saint-Charles', '--lat', '1', '--lon', '2');
     expect(taken.code).toBe(2);
-    expect(taken.stderr).toContain('a station or device with id "ecole-saint-charles" already exists');
+    // One line saying what is wrong, not the command's whole usage under it.
+    expect(taken.stderr).toMatch(
+      /^souffle device: a station or device with id "ecole-saint-charles" already exists[^\n]*\n$/,
+    );
     const badLat = await souffle('device', 'add', '--name', 'X', '--lat', 'north', '--lon', '2');
     expect(badLat.stderr).toContain('--lat "north" is not a number');
   });

@@ -27,19 +27,30 @@ describe('the souffle command', () => {
     expect(again.stdout).toContain('is up to date');
   });
 
-  it('answers an unknown command or option with usage and exit code 2', async () => {
+  it('answers an unknown command or option with exit code 2, and the closest name when it is a typo', async () => {
     const unknown = await runCli(['frobnicate']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('unknown command "frobnicate"');
+    expect(unknown.stderr).toBe(
+      'souffle: unknown command "frobnicate". `souffle --help` lists the commands.\n',
+    );
+    const typo = await runCli(['strat']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe(
+      'souffle: unknown command "strat". Did you mean "start"? `souffle --help` lists the commands.\n',
+    );
     const badOption = await runCli(['migrate', '--frob']);
     expect(badOption.code).toBe(2);
-    expect(badOption.stderr).toContain("Unknown option '--frob'");
+    expect(badOption.stderr).toContain('unknown option --frob.');
+    const optionTypo = await runCli(['migrate', '--jsno']);
+    expect(optionTypo.stderr).toContain('unknown option --jsno. Did you mean "--json"?');
+    const subcommand = await runCli(['device', 'ad']);
+    expect(subcommand.stderr).toContain('unknown device command "ad". Did you mean "add"?');
   });
 
   it('names the environment variable that is wrong', async () => {
     const r = await runCli(['migrate'], { PORT: 'eighty', ATMOSUD_INTERVAL: 'soon' });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('PORT="eighty"');
+    expect(r.stderr).toContain('PORT="eighty": must be a port number, a whole number from 0 to 65535');
     expect(r.stderr).toContain('ATMOSUD_INTERVAL="soon"');
   });
 });
