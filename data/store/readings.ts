@@ -6,6 +6,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../schema.js';
 import { executeCompiled, executeCompiledCount } from './compiled.js';
+import { fixedChunks } from './fixed-chunks.js';
 import { replaceReadings, storedValues } from './replace-readings.js';
 import { addToRollups, type RollupValue } from './rollups.js';
 
@@ -61,8 +62,8 @@ export async function insertReadings(
   // rollup statements and the commit only, so that two writers at once (PostgreSQL) wait little
   // on each other; SQLite, one writer at a time, is indifferent to the order.
   const fresh = await insertFresh(db, rows);
-  // Chunks of up to 512 values: a few statements per batch, in a bounded number of shapes.
-  for (const chunk of fixedChunks(fresh, 512)) await addToRollups(db, chunk);
+  // One upsert per (series, hour) of the whole batch, in a few statements of bounded shapes.
+  await addToRollups(db, fresh);
   // Corrections last: their buckets are recomputed from the rows, fresh ones included, so the
   // recomputation must follow addToRollups or it would count the fresh rows twice.
   const replaced = fresh.length < rows.length ? await replaceCorrected(db, rows, fresh) : 0;
@@ -95,31 +96,6 @@ async function replaceCorrected(
     return old !== undefined && old !== r.value;
   });
   return replaceReadings(db, changed);
-}
-
-/**
- * Splits rows into chunks of a few sizes: all of them if at most `largest`, else chunks of
- * `largest` and the rest in powers of two. The store compiles and prepares one statement per row
- * count; a batch of any size then reuses a bounded set of prepared statements instead of
- * preparing a new multi-row INSERT for every batch size (measured: preparing was most of the
- * commit time with batches of arbitrary size).
- */
-function* fixedChunks<T>(rows: readonly T[], largest: number): Generator<readonly T[]> {
-  if (rows.length <= largest) {
-    if (rows.length > 0) yield rows;
-    return;
-  }
-  let i = 0;
-  while (rows.length - i >= largest) {
-    yield rows.slice(i, i + largest);
-    i += largest;
-  }
-  for (let size = largest / 2; size >= 1; size /= 2) {
-    if (rows.length - i >= size) {
-      yield rows.slice(i, i + size);
-      i += size;
-    }
-  }
 }
 
 /** Batches of at least this many rows first try the insert without RETURNING (insertFresh). */

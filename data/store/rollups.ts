@@ -11,6 +11,7 @@ import { scalarMinMax } from '../dialect.js';
 import { EXCLUDED_FROM_MEANS, FLAGS } from '../flags.js';
 import { HOUR_MS, slotsOf } from '../hourly-validity.js';
 import { executeCompiled } from './compiled.js';
+import { fixedChunks } from './fixed-chunks.js';
 
 export { HOUR_MS };
 export const DAY_MS = 86_400_000;
@@ -78,13 +79,28 @@ export function aggregateHours(values: readonly RollupValue[]): HourAggregate[] 
   return [...byKey.values()];
 }
 
-/** Adds newly inserted readings to the hourly rollups. Call inside the transaction that inserted them. */
+/**
+ * Adds newly inserted readings to the hourly rollups: aggregated in memory per (series, hour)
+ * first, so that each bucket a batch touches is upserted once, however many of its values fall
+ * in it. Call inside the transaction that inserted them.
+ */
 export async function addToRollups(
   trx: Transaction<Database> | Kysely<Database>,
   values: readonly RollupValue[],
 ): Promise<void> {
   if (values.length === 0) return;
-  const aggregates = aggregateHours(values);
+  // In key order: two writers at once (PostgreSQL) then lock the buckets they share in the same
+  // order and cannot deadlock on them.
+  const aggregates = aggregateHours(values).sort((a, b) => a.seriesId - b.seriesId || a.bucket - b.bucket);
+  // Statements of a few row counts (fixedChunks), each prepared once: a count per batch size
+  // would prepare hundreds of statements and push each other out of the statement cache.
+  for (const chunk of fixedChunks(aggregates, 128)) await upsertAggregates(trx, chunk);
+}
+
+async function upsertAggregates(
+  trx: Transaction<Database> | Kysely<Database>,
+  aggregates: readonly HourAggregate[],
+): Promise<void> {
   const fn = scalarMinMax(trx);
   // min/max are null in an hour whose readings were all excluded: SQLite's scalar min() is null if
   // either side is, PostgreSQL's least() ignores nulls; coalesce makes both keep the other side.
