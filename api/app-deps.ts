@@ -28,6 +28,8 @@ export type AppDeps = {
   publishTimeoutMs: number;
   /** Where accepted airrohr pushes wait for the broker (absent without a broker: pushes answer 503). */
   pushOutbox?: PushOutbox;
+  /** TTN application id → the secret its uplink webhook sends (SOUFFLE_TTN_SECRETS). */
+  ttnSecrets?: Record<string, string>;
   pushLimiter: RateLimiter;
   /** Failed device logins per address, counted before the token's scrypt hash. */
   authThrottle: AuthThrottle;

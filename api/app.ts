@@ -39,6 +39,7 @@ import { registerLatestByStationRoute } from './routes/latest-by-station.js';
 import { registerPhenomenaRoute } from './routes/phenomena.js';
 import { registerProfileRoute } from './routes/profile.js';
 import { registerOpenSenseMapRoutes } from './routes/opensensemap.js';
+import { registerTtnUplinkRoute } from './routes/ttn-uplink.js';
 import { registerPushRoute } from './routes/push-airrohr.js';
 import { registerSeriesRoute } from './routes/series.js';
 import { registerSourceRoutes } from './routes/sources.js';
@@ -77,6 +78,8 @@ export type AppOptions = {
    * it, one is made over `publish` (forwarding on each push and retrying after failures).
    */
   pushOutbox?: PushOutbox;
+  /** SOUFFLE_TTN_SECRETS: TTN application id → the secret its uplink webhook sends. */
+  ttnSecrets?: Record<string, string>;
   /**
    * Large reads (exports, series of more than 5 000 points) at once, in all and per client address
    * (default 4 and 2); beyond, they answer 429 with Retry-After.
@@ -136,6 +139,7 @@ export function createApp(options: AppOptions): ApiApp {
     publish: options.publish,
     brokerConnected: options.brokerConnected,
     publishTimeoutMs: options.publishTimeoutMs ?? APP_DEFAULTS.publishTimeoutMs,
+    ttnSecrets: options.ttnSecrets,
     pushOutbox:
       options.pushOutbox ??
       (options.publish &&
@@ -193,6 +197,7 @@ export function createApp(options: AppOptions): ApiApp {
   registerStationQrRoute(app, deps);
   registerPushRoute(app, deps);
   registerOpenSenseMapRoutes(app, deps);
+  registerTtnUplinkRoute(app, deps);
   registerHealthRoutes(app, deps);
   registerDocsRoutes(app, packageVersion());
   registerStaticWeb(app, options.webDir ?? APP_DEFAULTS.webDir);

@@ -88,6 +88,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
     publish,
     brokerConnected,
     pushOutbox,
+    ttnSecrets: config.SOUFFLE_TTN_SECRETS,
     rateLimit: { pushPerMinute: config.SOUFFLE_RATE_LIMIT },
     authThrottle: authThrottleSettings(config),
     largeReads: largeReadSettings(config),

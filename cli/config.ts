@@ -120,6 +120,33 @@ export const envSchema = z.object({
   ATMOSUD_TIMEOUT: duration('30s'),
   ATMOSUD_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
   SOUFFLE_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
+  /**
+   * The Things Network applications whose uplink webhook may post, each with the secret its
+   * webhook sends in X-Souffle-TTN-Secret: "app-id:secret,other-app:secret" (docs/ingest.md).
+   */
+  SOUFFLE_TTN_SECRETS: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const secrets: Record<string, string> = {};
+      for (const pair of text
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)) {
+        const colon = pair.indexOf(':');
+        const app = pair.slice(0, colon);
+        const secret = pair.slice(colon + 1);
+        if (colon < 1 || secret.length < 16) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${app || pair}": expected <application id>:<secret of at least 16 characters>`,
+          });
+          return z.NEVER;
+        }
+        secrets[app] = secret;
+      }
+      return secrets;
+    }),
   /** Failed device logins per source address and window before logins are refused unchecked. */
   SOUFFLE_AUTH_FAILURES: z.coerce.number().int().min(1).default(10),
   SOUFFLE_AUTH_FAILURE_WINDOW: duration('1m'),

@@ -69,6 +69,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
       publish: publisher.publish,
       brokerConnected: publisher.connected,
       pushOutbox,
+      ttnSecrets: config.SOUFFLE_TTN_SECRETS,
       rateLimit: { pushPerMinute: config.SOUFFLE_RATE_LIMIT },
       authThrottle: authThrottleSettings(config),
       largeReads: largeReadSettings(config),

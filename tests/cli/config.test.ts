@@ -18,6 +18,17 @@ describe('configuration', () => {
     expect(() => loadConfig({ SOUFFLE_MQTT_RATE: '0/min' })).toThrow(/SOUFFLE_MQTT_RATE/);
   });
 
+  it('reads the TTN applications and their webhook secrets, refusing short secrets', () => {
+    expect(loadConfig({}).SOUFFLE_TTN_SECRETS).toEqual({});
+    expect(
+      loadConfig({ SOUFFLE_TTN_SECRETS: 'ecoles-lora:0123456789abcdef, autre:fedcba9876543210' })
+        .SOUFFLE_TTN_SECRETS,
+    ).toEqual({ 'ecoles-lora': '0123456789abcdef', autre: 'fedcba9876543210' });
+    expect(() => loadConfig({ SOUFFLE_TTN_SECRETS: 'ecoles-lora:short' })).toThrow(
+      /SOUFFLE_TTN_SECRETS.*"ecoles-lora": expected <application id>:<secret of at least 16 characters>/s,
+    );
+  });
+
   it('names every invalid variable at once, an unknown zone among them', () => {
     const load = () =>
       loadConfig({ SOUFFLE_TIMEZONE: 'Europe/Marseille', PORT: 'eighty', ATMOSUD_INTERVAL: 'soon' });
