@@ -1,6 +1,7 @@
 // The benchmark suites `npm run bench` runs, in order. Each issue adds its suite here.
 import type { BenchSuite } from './bench-types.js';
 import { apiSuite } from './api.js';
+import { exportsSuite } from './exports.js';
 import { ingestSuite } from './ingest.js';
 import { postgresSuite } from './postgres.js';
 import { qualitySuite } from './quality.js';
@@ -12,6 +13,7 @@ export const suites: BenchSuite[] = [
   ingestSuite,
   qualitySuite,
   apiSuite,
+  exportsSuite,
   widgetsSuite,
   postgresSuite,
 ];

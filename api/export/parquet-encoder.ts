@@ -48,6 +48,21 @@ const KINDS: Record<string, Kind> = {
   attribution: 'string',
 };
 
+/**
+ * Encodings chosen, not guessed per row group: hyparquet-writer would otherwise sample every column
+ * for a dictionary. Strings always dictionary-encoded (a group's few stations, sensors, flags
+ * repeat); times delta-encoded (steady steps within a series); the rest plain (Snappy does the rest).
+ */
+const ENCODINGS: Record<Kind, 'RLE_DICTIONARY' | 'PLAIN' | 'DELTA_BINARY_PACKED' | undefined> = {
+  string: 'RLE_DICTIONARY',
+  'optional-string': 'RLE_DICTIONARY',
+  double: 'PLAIN',
+  'optional-double': 'PLAIN',
+  int: 'PLAIN',
+  boolean: undefined,
+  timestamp: 'DELTA_BINARY_PACKED',
+};
+
 function schemaElement(name: string, kind: Kind): SchemaElement {
   const required = kind === 'string' || kind === 'double' || kind === 'int' || kind === 'boolean';
   const repetition_type = required || kind === 'timestamp' ? 'REQUIRED' : 'OPTIONAL';
@@ -141,7 +156,7 @@ export function parquetEncoder(step: Step, rowGroupRows = ROW_GROUP_ROWS): Encod
       columnData: columns.map((name, i) => ({
         name,
         data: data[i]!,
-        encoding: kinds[i] === 'string' || kinds[i] === 'optional-string' ? 'RLE_DICTIONARY' : undefined,
+        encoding: ENCODINGS[kinds[i]!],
       })),
       rowGroupSize: rows,
     });
