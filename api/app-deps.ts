@@ -36,6 +36,8 @@ export type AppDeps = {
   requestMetrics: RequestMetrics;
   /** Process, build, database-up, disk, station and AtmoSud figures for /metrics (prom-client). */
   operatorMetrics: OperatorMetrics;
+  /** The data folder whose disk /healthz and /metrics report (SQLite); none on PostgreSQL. */
+  diskPath?: string;
   /** Large reads (exports, series of more than one chunk) at once, in all and per client address. */
   largeReads: LargeReadLimiter;
   /** Wrong enrolment codes per address at /api/v1/join, counted like failed logins. */

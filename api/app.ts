@@ -157,6 +157,7 @@ export function createApp(options: AppOptions): ApiApp {
     authThrottle: createAuthThrottle({ ...options.authThrottle, now }),
     requestMetrics,
     operatorMetrics: createOperatorMetrics({ db: options.db, now, diskPath: options.diskPath }),
+    diskPath: options.diskPath,
     largeReads: createLargeReadLimiter({ ...LARGE_READ_LIMIT_DEFAULTS, ...options.largeReads }),
     joinThrottle: createAuthThrottle({ ...JOIN_THROTTLE_DEFAULTS, ...options.joinThrottle, now }),
     onDevicesChanged: options.onDevicesChanged,

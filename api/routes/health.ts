@@ -9,13 +9,17 @@ import { readCounters } from '../../data/store/counters.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { noStore } from '../http-cache.js';
 import { jsonAnswer } from '../json-answer.js';
+import { diskSpace } from '../operator-metrics.js';
 import { atmosudStatus } from './sources.js';
+
+/** Below this fraction of free space the disk is reported low: SQLite fails writes when it is full. */
+const LOW_DISK_FRACTION = 0.05;
 
 const HealthSchema = z
   .object({
     status: z.enum(['ok', 'degraded', 'down']).openapi({
       description:
-        'ok: all reachable; degraded: the broker is not (reads work, pushes get 503); down: the database is not.',
+        'ok: all reachable; degraded: the broker is not (reads work, pushes get 503), or the disk is nearly full; down: the database is not.',
     }),
     database: z.object({ ok: z.boolean(), latencyMs: z.number(), error: z.string().optional() }),
     broker: z.object({
@@ -26,6 +30,16 @@ const HealthSchema = z
     atmosud: AtmosudStatusSchema.optional().openapi({
       description: 'The AtmoSud pull (absent when the database does not answer).',
     }),
+    disk: z
+      .object({
+        ok: z
+          .boolean()
+          .openapi({ description: `false when under ${LOW_DISK_FRACTION * 100} % of it is free.` }),
+        freeBytes: z.number(),
+        sizeBytes: z.number(),
+      })
+      .optional()
+      .openapi({ description: 'The file system of the data folder (SQLite); absent on PostgreSQL.' }),
   })
   .openapi('Health');
 
@@ -101,11 +115,22 @@ export function registerHealthRoutes(app: ApiApp, deps: AppDeps): void {
       ...(error ? { error } : {}),
     };
     const broker = { ok: deps.publish ? (deps.brokerConnected?.() ?? true) : null };
-    const status = !database.ok ? 'down' : broker.ok === false ? 'degraded' : 'ok';
+    // A nearly full disk degrades: SQLite then fails every write, and the worker stops storing.
+    const space = deps.diskPath ? await diskSpace(deps.diskPath).catch(() => undefined) : undefined;
+    const disk = space
+      ? { ok: space.free >= space.total * LOW_DISK_FRACTION, freeBytes: space.free, sizeBytes: space.total }
+      : undefined;
+    const status = !database.ok ? 'down' : broker.ok === false || disk?.ok === false ? 'degraded' : 'ok';
     const atmosud = database.ok ? await atmosudStatus(deps).catch(() => undefined) : undefined;
+    const withDisk = disk ? { disk } : {};
     return database.ok
-      ? jsonAnswer(c, HealthSchema, { status, database, broker, ...(atmosud ? { atmosud } : {}) }, 200)
-      : jsonAnswer(c, HealthSchema, { status, database, broker }, 503);
+      ? jsonAnswer(
+          c,
+          HealthSchema,
+          { status, database, broker, ...(atmosud ? { atmosud } : {}), ...withDisk },
+          200,
+        )
+      : jsonAnswer(c, HealthSchema, { status, database, broker, ...withDisk }, 503);
   });
 
   app.openapi(metricsRoute, async (c) => {

@@ -91,6 +91,20 @@ describe.skipIf(unavailable !== undefined)('GET /metrics for operators', () => {
     );
   });
 
+  it('shows the data folder’s disk in /healthz', async () => {
+    const res = await fetch(`http://127.0.0.1:${server.port}/healthz`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      status: string;
+      disk: { ok: boolean; freeBytes: number; sizeBytes: number };
+    };
+    expect(body.disk.freeBytes).toBeGreaterThan(0);
+    expect(body.disk.sizeBytes).toBeGreaterThanOrEqual(body.disk.freeBytes);
+    // The verdict follows the 5 % rule on the figures it shows.
+    expect(body.disk.ok).toBe(body.disk.freeBytes >= body.disk.sizeBytes * 0.05);
+    expect(body.status).toBe(body.disk.ok ? 'ok' : 'degraded');
+  });
+
   it('answers 200 with souffle_database_up 0 and the process figures when the database is down', async () => {
     await t.close();
     const res = await fetch(`http://127.0.0.1:${server.port}/metrics`);
