@@ -20,6 +20,8 @@ export * from './pending-migrations.js';
 export * from './store/broker-password.js';
 export * from './store/calibrations.js';
 export * from './calibration/calibrate.js';
+export * from './calibration/correct-points.js';
+export * from './store/series-corrections.js';
 export * from './calibration/epa-purpleair.js';
 export * from './calibration/evaluate.js';
 export * from './calibration/fit.js';

@@ -17,7 +17,7 @@ export function roundTo<T extends number | null | undefined>(value: T, decimals:
 }
 
 /** The members of a point or an export row that hold concentrations (not counts or fractions). */
-const VALUE_FIELDS = ['value', 'min', 'max', 'sd', 'reference', 'q02', 'q25', 'median', 'q75', 'q98'];
+const VALUE_FIELDS = ['value', 'min', 'max', 'sd', 'reference', 'q02', 'q25', 'median', 'q75', 'q98', 'raw'];
 
 /**
  * Rounds the value members of each object in place (no copies: a year of hourly points is 8 760

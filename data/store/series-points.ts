@@ -39,6 +39,10 @@ export type Point = {
   median?: number | null;
   q75?: number | null;
   q98?: number | null;
+  /** Corrected points only (data/calibration/correct-points.ts): the value before correction. */
+  raw?: number | null;
+  /** Corrected points only: the calibration that corrected it. */
+  calibrationId?: number;
 };
 
 /** An hourly rollup row as stored. */
