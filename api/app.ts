@@ -27,6 +27,7 @@ import { registerCommuneRoute } from './routes/communes.js';
 import { registerCompareRoute } from './routes/compare.js';
 import { registerDeviceStatusRoute } from './routes/device-status.js';
 import { registerDeviceRoutes } from './routes/devices.js';
+import { registerCalibrationRoutes } from './routes/calibrations.js';
 import { registerEnrolmentCodeRoutes } from './routes/enrolment-codes.js';
 import { JOIN_THROTTLE_DEFAULTS, registerJoinRoute } from './routes/join.js';
 import { registerMyDeviceRoutes } from './routes/my-device.js';
@@ -191,6 +192,7 @@ export function createApp(options: AppOptions): ApiApp {
   registerSourceRoutes(app, deps);
   registerExportRoute(app, deps);
   registerDeviceRoutes(app, deps);
+  registerCalibrationRoutes(app, deps);
   registerDeviceStatusRoute(app, deps);
   registerEnrolmentCodeRoutes(app, deps);
   registerJoinRoute(app, deps);

@@ -23,7 +23,16 @@ const HeadSchema = SeriesSchema.omit({ points: true, next: true });
  */
 function shownPoint(p: Point, step: Step) {
   if (step === 'raw')
-    return { t: p.t, value: p.value, min: p.min, max: p.max, n: p.n, flags: flagNames(p.flags ?? 0) };
+    return {
+      t: p.t,
+      value: p.value,
+      min: p.min,
+      max: p.max,
+      n: p.n,
+      flags: flagNames(p.flags ?? 0),
+      raw: p.raw,
+      calibrationId: p.calibrationId,
+    };
   if (step === '1h')
     return {
       t: p.t,
@@ -36,6 +45,8 @@ function shownPoint(p: Point, step: Step) {
       valid: p.valid ?? false,
       nFlagged: p.nFlagged ?? 0,
       nHumid: p.nHumid ?? 0,
+      raw: p.raw,
+      calibrationId: p.calibrationId,
     };
   return {
     t: p.t,
@@ -58,13 +69,19 @@ function shownPoint(p: Point, step: Step) {
     median: p.median ?? null,
     q75: p.q75 ?? null,
     q98: p.q98 ?? null,
+    // Undefined (left out of the JSON) unless a calibration corrected the point.
+    raw: p.raw,
+    calibrationId: p.calibrationId,
   };
 }
 
 type Shown = ReturnType<typeof shownPoint>;
 
-/** The CSV cells of a point: `time,value,min,max,n,flags`, then the statistics of means. */
-function csvCells(p: Shown): string[] {
+/**
+ * The CSV cells of a point: `time,value,min,max,n,flags`, then the statistics of means, then for
+ * a calibrated series `raw,calibration_id` (at the end, so the other columns keep their places).
+ */
+function csvCells(p: Shown, calibrated: boolean): string[] {
   const row = [iso(p.t), csvNumber(p.value), csvNumber(p.min), csvNumber(p.max), String(p.n)];
   row.push(csvText('flags' in p ? (p.flags ?? []).join('|') : ''));
   if ('valid' in p)
@@ -79,15 +96,18 @@ function csvCells(p: Shown): string[] {
       csvNumber(p.q75),
       csvNumber(p.q98),
     );
+  if (calibrated)
+    row.push(csvNumber(p.raw ?? null), p.calibrationId === undefined ? '' : String(p.calibrationId));
   return row;
 }
 
 /** The CSV header of a step, in the order of csvCells. */
-function csvHeader(step: Step): string[] {
+function csvHeader(step: Step, calibrated: boolean): string[] {
   return [
     ...['time', 'value', 'min', 'max', 'n', 'flags'],
     ...(step === 'raw' ? [] : ['sd', 'coverage', 'valid', 'n_flagged', 'n_humid']),
     ...(CALENDAR_STEPS.includes(step) ? ['date', 'end', ...QUANTILES.map(([name]) => name)] : []),
+    ...(calibrated ? ['raw', 'calibration_id'] : []),
   ];
 }
 
@@ -131,10 +151,12 @@ export function seriesJsonBody(step: Step) {
 }
 
 /** A CSV answer: a header line, then one line per point (csvCells). */
-export function seriesCsvBody(step: Step) {
-  const { body, parts } = pieces(step, (shown) => shown.map((p) => csvLine(csvCells(p))).join(''));
+export function seriesCsvBody(step: Step, calibrated = false) {
+  const { body, parts } = pieces(step, (shown) =>
+    shown.map((p) => csvLine(csvCells(p, calibrated))).join(''),
+  );
   return {
     ...body,
-    text: (): string => csvLine(csvHeader(step)) + parts.join(''),
+    text: (): string => csvLine(csvHeader(step, calibrated)) + parts.join(''),
   };
 }

@@ -98,6 +98,12 @@ export const LatestValueSchema = z
     time: z.string().openapi({ description: 'ISO 8601 UTC.' }),
     flags: z.array(z.enum(FLAG_NAMES)),
     validation: z.string().nullable(),
+    corrected: z.boolean().optional().openapi({
+      description:
+        'Present when the series has a co-location calibration: true when `value` is corrected (then `raw` and `calibrationId` say from what and by which), false with `values=raw` or outside its validity.',
+    }),
+    raw: z.number().optional().openapi({ description: 'Corrected values only: the value as measured.' }),
+    calibrationId: z.number().int().optional(),
   })
   .openapi('LatestValue');
 
@@ -179,6 +185,13 @@ export const SeriesPointSchema = z
       .optional()
       .openapi({ description: '1d, 1mo, 1y: hours of the local period (a day: 23, 24 or 25).' }),
     ...quantileFields,
+    raw: z.number().nullable().optional().openapi({
+      description:
+        'Corrected points only: the value before correction (the station has a co-location calibration; `values=raw` returns raw values instead).',
+    }),
+    calibrationId: z.number().int().optional().openapi({
+      description: 'Corrected points only: the calibration applied (GET /api/v1/stations/{id}/calibrations).',
+    }),
   })
   .openapi('SeriesPoint');
 
@@ -193,6 +206,10 @@ export const SeriesSchema = z
     step: z.enum(STEPS),
     from: z.string(),
     to: z.string(),
+    corrected: z.boolean().optional().openapi({
+      description:
+        'Present when the series has a co-location calibration: true when its points are corrected (each corrected point carries `raw` and `calibrationId`), false with `values=raw`.',
+    }),
     points: z.array(SeriesPointSchema),
     next: z
       .string()

@@ -1,11 +1,15 @@
 // GET /api/v1/stations/{id}/latest: the newest value of each series, and the current indices
 // (ATMO of the local day today, or of yesterday while today has too few completed hours; EAQI of
 // the latest completed hours; US AQI NowCast), each indicative and stating the hours it used.
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
+import { correctPointsInPlace } from '../../data/calibration/correct-points.js';
+import { seriesCorrection } from '../../data/store/series-corrections.js';
+import { valuesParam } from '../schemas/values-param.js';
 import { LatestSchema } from '../../data/api-schemas.js';
 import type { LatestValue } from '../../data/api-types.js';
 import { flagNames } from '../../data/flags.js';
 import { seriesWithLatest } from '../../data/store/latest.js';
+import type { Point } from '../../data/store/series-points.js';
 import { findStation } from '../../data/store/stations.js';
 import { notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
@@ -24,7 +28,7 @@ const route = createRoute({
   summary: 'Latest values and current indices',
   description:
     'The newest reading of each series of the station, with the ATMO index of today (UTC day, from hourly means) or, while today has fewer than 18 hours of every pollutant, of yesterday (`indices.atmo.date` and `indices.atmo.day` say which), the EAQI of the latest hourly means (at most 2 hours old) and the US AQI from the PM NowCast of the last 12 hours. Indices from citizen sensors are indicative, never official.',
-  request: { params: stationPath },
+  request: { params: stationPath, query: z.strictObject({ values: valuesParam }) },
   responses: {
     200: { content: { 'application/json': { schema: LatestSchema } }, description: 'Latest values.' },
     404: errorResponse('No station has this id.'),
@@ -34,6 +38,7 @@ const route = createRoute({
 export function registerLatestRoute(app: ApiApp, deps: AppDeps): void {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid('param');
+    const { values: asked } = c.req.valid('query');
     const station = await findStation(deps.db, id);
     if (!station) throw notFound(`no station "${id}"`);
     const now = deps.now();
@@ -43,15 +48,34 @@ export function registerLatestRoute(app: ApiApp, deps: AppDeps): void {
     for (const s of series) {
       if (s.time === null || s.value === null) continue;
       if (lastSeen === null || s.time > lastSeen) lastSeen = s.time;
+      const correction =
+        station.source === 'citizen'
+          ? await seriesCorrection(deps.db, {
+              stationId: id,
+              phenomenon: s.phenomenon,
+              sensor: s.sensor,
+              from: s.time,
+              to: s.time + 1,
+            })
+          : null;
+      // The newest reading as a point, corrected like the series' points (docs/methods.md).
+      const point = { t: s.time, value: s.value as number | null, min: null, max: null, n: 1 } as Point;
+      if (correction && asked !== 'raw')
+        correctPointsInPlace([point], correction.corrections, { humidityAt: correction.humidityAt });
+      const decimals = decimalsOf(s.phenomenon);
       values.push({
         phenomenon: s.phenomenon,
         sensor: s.sensor,
         unit: s.unit,
-        value: roundTo(s.value, decimalsOf(s.phenomenon)),
+        value: roundTo(point.value ?? s.value, decimals),
         t: s.time,
         time: iso(s.time),
         flags: flagNames(s.flags ?? 0),
         validation: s.validation,
+        ...(correction ? { corrected: point.calibrationId !== undefined } : {}),
+        ...(point.calibrationId !== undefined
+          ? { raw: roundTo(s.value, decimals), calibrationId: point.calibrationId }
+          : {}),
       });
     }
     const phenomena = [...new Set(series.map((s) => s.phenomenon))];

@@ -5,7 +5,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Kysely } from 'kysely';
 import { SeriesSchema } from '../../data/api-schemas.js';
-import { readSeries, type Step } from '../../data/store/read-series.js';
+import { readSeries, type Point, type Step } from '../../data/store/read-series.js';
 import { DAY_MS } from '../../data/store/rollups.js';
 import { findStation } from '../../data/store/stations.js';
 import type { Database } from '../../data/schema.js';
@@ -21,6 +21,9 @@ import { seriesCsvBody, seriesJsonBody, type SeriesBody } from '../series-body.j
 import { errorResponse } from '../schemas/error-response.js';
 import { intParam, phenomenonParam, stationPath, stepParam, timeParam } from '../schemas/params.js';
 import { iso } from '../iso.js';
+import { correctPointsInPlace } from '../../data/calibration/correct-points.js';
+import { seriesCorrection } from '../../data/store/series-corrections.js';
+import { valuesParam } from '../schemas/values-param.js';
 
 const DEFAULT_WINDOW: Record<Step, number> = {
   raw: DAY_MS,
@@ -56,6 +59,7 @@ const route = createRoute({
         .optional()
         .openapi({ description: 'The `next` value of the previous page.' }),
       format: z.enum(['json', 'csv']).optional().openapi({ description: 'json (default) or csv.' }),
+      values: valuesParam,
     }),
   },
   responses: {
@@ -143,8 +147,25 @@ export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
         'no_series',
       );
     }
-    // Values leave rounded to the phenomenon's decimals (data/rounding.ts).
+    // Values leave rounded to the phenomenon's decimals (data/rounding.ts), corrected by the
+    // series' calibration unless raw values are asked for (docs/methods.md, "Calibration").
     const decimals = decimalsOf(q.phenomenon);
+    const correction = await seriesCorrection(deps.db, {
+      stationId: id,
+      phenomenon: q.phenomenon,
+      sensor: series.sensor,
+      from,
+      to,
+    });
+    const correct = correction !== null && q.values !== 'raw';
+    const prepare = (chunk: Point[]) => {
+      if (correct)
+        correctPointsInPlace(chunk, correction.corrections, {
+          humidityAt: correction.humidityAt,
+          aggregated: step !== 'raw' && step !== '1h',
+        });
+      return roundValuesInPlace(chunk, decimals);
+    };
     // Released once the answer is built (or failed): its body is then in memory, sent by the socket.
     let release: (() => void) | undefined;
     try {
@@ -157,8 +178,8 @@ export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
           : [await readSeries(deps.db, { ...read, step, timeZone: deps.timeZone, now: deps.now() })];
       // Each chunk is encoded as it arrives, so that this work too is spread between the chunks.
       if (q.format === 'csv') {
-        const body = seriesCsvBody(step);
-        for await (const chunk of chunks) body.add(roundValuesInPlace(chunk, decimals));
+        const body = seriesCsvBody(step, correct);
+        for await (const chunk of chunks) body.add(prepare(chunk));
         const next = nextCursor(body, limit);
         const headers: Record<string, string> = {
           'Content-Disposition': `attachment; filename="${id}-${q.phenomenon}-${step}.csv"`,
@@ -176,7 +197,7 @@ export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
         });
       }
       const body = seriesJsonBody(step);
-      for await (const chunk of chunks) body.add(roundValuesInPlace(chunk, decimals));
+      for await (const chunk of chunks) body.add(prepare(chunk));
       const head = {
         station: id,
         phenomenon: q.phenomenon,
@@ -185,6 +206,7 @@ export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
         step,
         from: iso(from),
         to: iso(to),
+        ...(correction ? { corrected: correct } : {}),
       };
       return await cachedBody(c, body.text(head, nextCursor(body, limit)), { maxAgeSeconds: 60 });
     } finally {

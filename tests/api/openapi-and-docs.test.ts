@@ -37,6 +37,7 @@ describe('GET /api/v1/openapi.json', () => {
         '/api/v1/communes/{insee}/index',
         '/api/v1/devices',
         '/api/v1/devices/{id}',
+        '/api/v1/devices/{id}/calibrations',
         '/api/v1/devices/{id}/status',
         '/api/v1/devices/{id}/token',
         '/api/v1/enrolment-codes',
@@ -51,6 +52,7 @@ describe('GET /api/v1/openapi.json', () => {
         '/api/v1/push/airrohr',
         '/api/v1/stations',
         '/api/v1/stations/{id}',
+        '/api/v1/stations/{id}/calibrations',
         '/api/v1/stations/{id}/compare',
         '/api/v1/stations/{id}/index',
         '/api/v1/stations/{id}/latest',
@@ -80,6 +82,7 @@ describe('GET /api/v1/openapi.json', () => {
         'query:sensor',
         'query:step',
         'query:to',
+        'query:values',
       ].sort(),
     );
   });
