@@ -17,6 +17,7 @@ import {
   NOW,
   ROOT,
   schoolPage,
+  screenshot,
   shadowText,
   startSchoolSite,
   startSouffle,
@@ -114,6 +115,7 @@ describe('<souffle-compare>', () => {
 
   it('speaks French, with the figures in a table', async () => {
     const { page } = await pasted('fr');
+    await screenshot(page, 'compare-fr', 'souffle-compare');
     const text = await shadowText(page, 'souffle-compare');
     expect(text).toContain('Station de référence : Marseille Longchamp, station urbaine de fond, à 1,2 km.');
     expect(text).toContain('ce capteur indique 4 µg/m³ de plus que la station (12 contre 8)');
