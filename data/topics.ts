@@ -82,8 +82,11 @@ export function deviceMaySubscribe(device: Pick<Device, 'id'>, filter: string): 
 export const MOSQUITTO_ACL = {
   /** `pattern readwrite`: every device below its own prefix. */
   devicePattern: `${devicePrefix('%u')}#`,
-  /** `topic write` of the service account: the API forwards airrohr bodies for the kits. */
-  serviceWrite: airrohrTopic(ANY_LEVEL),
+  /**
+   * `topic write` lines of the service account: the API forwards airrohr bodies for the kits, and
+   * native readings for the devices that post over HTTP (openSenseMap clients, TTN webhooks).
+   */
+  serviceWrite: [airrohrTopic(ANY_LEVEL), nativeTopic(ANY_LEVEL)],
   /** `topic write` of one AirGradient monitor's user. */
   airgradientWrite: airgradientTopic,
 } as const;

@@ -114,12 +114,12 @@ export function aclFile(serviceUsers: readonly string[], devices: readonly Fleet
     '# own prefix, so it can neither publish as nor subscribe to another device.',
     `pattern readwrite ${MOSQUITTO_ACL.devicePattern}`,
     '',
-    "# The ingest workers read everything; the API forwards airrohr bodies on the devices' behalf.",
+    "# The ingest workers read everything; the API forwards HTTP devices' messages on their behalf.",
     '# One service user per client id (the API, the lone worker, each slot): the client id is the',
     '# user name (use_username_as_clientid), so each needs its own.',
   ];
   for (const user of serviceUsers) {
-    lines.push(`user ${user}`, 'topic read #', `topic write ${MOSQUITTO_ACL.serviceWrite}`);
+    lines.push(`user ${user}`, 'topic read #', ...MOSQUITTO_ACL.serviceWrite.map((t) => `topic write ${t}`));
   }
   for (const d of devices) {
     if (d.format === 'airgradient' && d.serial) {

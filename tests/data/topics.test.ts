@@ -68,7 +68,7 @@ describe('topic layout', () => {
 
   it('states the same rules in Mosquitto ACL syntax', () => {
     expect(MOSQUITTO_ACL.devicePattern).toBe('souffle/v1/%u/#');
-    expect(MOSQUITTO_ACL.serviceWrite).toBe('souffle/v1/+/airrohr');
+    expect(MOSQUITTO_ACL.serviceWrite).toEqual(['souffle/v1/+/airrohr', 'souffle/v1/+/readings']);
     expect(MOSQUITTO_ACL.airgradientWrite('ecda3b1eaaaf')).toBe('airgradient/readings/ecda3b1eaaaf');
   });
 });
