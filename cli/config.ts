@@ -103,6 +103,10 @@ export const envSchema = z.object({
   MQTT_URL: emptyAsUndefined,
   SOUFFLE_MQTT_PORT: port(1883),
   SOUFFLE_MQTT_HOST: z.string().default('0.0.0.0'),
+  /** MQTT over TLS on the embedded broker: its port, and the PEM certificate and key (docs/operations.md, TLS). */
+  SOUFFLE_MQTT_TLS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  SOUFFLE_MQTT_TLS_CERT: emptyAsUndefined,
+  SOUFFLE_MQTT_TLS_KEY: emptyAsUndefined,
   SOUFFLE_MQTT_USERNAME: emptyAsUndefined,
   SOUFFLE_MQTT_PASSWORD: emptyAsUndefined,
   /** Folder written by `souffle mosquitto-config`: device commands keep its passwd and ACL current. */
@@ -196,6 +200,24 @@ export const envSchema = z.object({
 });
 
 export type Config = z.output<typeof envSchema>;
+
+/** MQTT over TLS on the embedded broker, or undefined; a port without both files is a configuration error. */
+export function mqttTlsSettings(
+  config: Config,
+): { port: number; certFile: string; keyFile: string } | undefined {
+  const {
+    SOUFFLE_MQTT_TLS_PORT: port,
+    SOUFFLE_MQTT_TLS_CERT: certFile,
+    SOUFFLE_MQTT_TLS_KEY: keyFile,
+  } = config;
+  if (port === undefined) return undefined;
+  if (!certFile || !keyFile) {
+    throw new ConfigError(
+      'invalid configuration:\n  SOUFFLE_MQTT_TLS_PORT is set: SOUFFLE_MQTT_TLS_CERT and SOUFFLE_MQTT_TLS_KEY must name the PEM certificate and key',
+    );
+  }
+  return { port, certFile, keyFile };
+}
 
 /** Thrown with every invalid variable named, so a bad setting is fixed in one go. */
 export class ConfigError extends Error {

@@ -11,7 +11,13 @@ import {
 } from '../ingest/index.js';
 import { serviceCredentials } from './admin-token.js';
 import { UsageError } from './args.js';
-import { authThrottleSettings, deviceRateSettings, qualitySettings, type Config } from './config.js';
+import {
+  authThrottleSettings,
+  deviceRateSettings,
+  mqttTlsSettings,
+  qualitySettings,
+  type Config,
+} from './config.js';
 
 /** The ingest side's broker, from the configuration. */
 export function ingestBroker(config: Config): IngestBroker {
@@ -25,6 +31,7 @@ export function ingestBroker(config: Config): IngestBroker {
     authThrottle: authThrottleSettings(config),
     revocationCheckMs: config.SOUFFLE_DEVICE_CHECK_INTERVAL,
     rateLimit: deviceRateSettings(config),
+    ...(mqttTlsSettings(config) ? { tls: mqttTlsSettings(config) } : {}),
   };
 }
 
@@ -35,6 +42,22 @@ export async function asUsage<T>(fn: () => T | Promise<T>): Promise<T> {
   } catch (e) {
     throw e instanceof WorkerTopologyError ? new UsageError(e.message) : e;
   }
+}
+
+/**
+ * On SIGHUP, the embedded broker reads its TLS certificate and key again (after a renewal, e.g.
+ * certbot's deploy hook: `systemctl kill -s HUP souffle`). Returns what removes the handler.
+ */
+export function reloadTlsOnSighup(services: IngestServices, logger: Logger): () => void {
+  const reload = () => {
+    try {
+      services.broker?.reloadTls();
+    } catch (e) {
+      logger.error(`SIGHUP: kept the previous TLS certificate: ${(e as Error).message}`);
+    }
+  };
+  process.on('SIGHUP', reload);
+  return () => process.off('SIGHUP', reload);
 }
 
 /** Starts the ingest side as configured (ingest/ingest-services.ts): one worker, a slot's, or several. */

@@ -14,7 +14,7 @@ import { parseCommandArgs, UsageError } from './args.js';
 import { startAtmosudPuller } from './atmosud-puller.js';
 import { startRawRetention } from './raw-retention.js';
 import type { Config } from './config.js';
-import { asUsage, startConfiguredIngest } from './configured-ingest.js';
+import { asUsage, reloadTlsOnSighup, startConfiguredIngest } from './configured-ingest.js';
 import { retire } from './ingest-retire.js';
 import { openConfiguredDatabase } from './open-database.js';
 import { runUntilStopped } from './stop-on-signal.js';
@@ -99,6 +99,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
   // The AtmoSud puller runs inside the ingest worker's process (docs/atmosud.md), once: in a
   // single worker, in the supervisor of several (its children never run it), and, when workers are
   // started by hand with --slot, in slot 1. It is stopped before the database closes.
+  const stopSighup = reloadTlsOnSighup(services, logger);
   const puller = slot === undefined || slot === 1 ? startAtmosudPuller(config, handle.db, logger) : null;
   // Raw retention runs where the puller would: once per platform (docs/operations.md, Retention).
   const retention = slot === undefined || slot === 1 ? startRawRetention(config, handle.db, logger) : null;
@@ -117,6 +118,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
     warn: (line) => logger.warn(line),
     stop: async () => {
       clearInterval(summary);
+      stopSighup();
       await puller?.stop().catch(stopped);
       await retention?.stop().catch(stopped);
       await services.stop().catch(stopped);

@@ -13,7 +13,7 @@ import { parseCommandArgs } from './args.js';
 import { startAtmosudPuller } from './atmosud-puller.js';
 import { startRawRetention } from './raw-retention.js';
 import { authThrottleSettings, largeReadSettings, type Config } from './config.js';
-import { startConfiguredIngest } from './configured-ingest.js';
+import { reloadTlsOnSighup, startConfiguredIngest } from './configured-ingest.js';
 import { runUntilStopped } from './stop-on-signal.js';
 import { deviceAddCommand, simCommand } from './start-hints.js';
 
@@ -41,6 +41,8 @@ export async function run(argv: string[], config: Config): Promise<void> {
 
   try {
     const ingest = await startConfiguredIngest({ config, db: handle.db, logger });
+    const stopSighup = reloadTlsOnSighup(ingest, logger);
+    stops.push(async () => stopSighup());
     stops.push(ingest.stop);
     const puller = startAtmosudPuller(config, handle.db, logger);
     if (puller) stops.push(puller.stop);

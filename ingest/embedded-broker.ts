@@ -5,7 +5,9 @@
 // (ingest/embedded-publish.ts), so the broker itself holds no reading it has acknowledged. Its
 // sessions live in memory; devices' subscriptions are QoS 0, so nothing queues for them offline.
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { createAuthThrottle, type AuthThrottleOptions } from '../data/auth-throttle.js';
 import type { Db } from '../data/db.js';
@@ -50,9 +52,38 @@ export type EmbeddedBrokerOptions = {
    * `souffle ingest` pass SOUFFLE_MQTT_RATE and SOUFFLE_MQTT_BURST (default 60 a minute, 120).
    */
   rateLimit?: RateLimitOptions;
+  /**
+   * MQTT over TLS as well, on its own port (SOUFFLE_MQTT_TLS_PORT; 0 picks a free one): the same
+   * broker, logins and limits, behind the certificate and key in these PEM files.
+   */
+  tls?: EmbeddedBrokerTls;
 };
 
-export type EmbeddedBroker = { port: number; close(): Promise<void> };
+export type EmbeddedBrokerTls = { port: number; certFile: string; keyFile: string };
+
+export type EmbeddedBroker = {
+  port: number;
+  /** The TLS listener's port, when there is one. */
+  tlsPort?: number;
+  /**
+   * Reads the certificate and key files again (`souffle` does on SIGHUP, after a renewal): new
+   * connections get them, connected devices stay. Throws, keeping the old ones, if they are unusable.
+   */
+  reloadTls(): void;
+  close(): Promise<void>;
+};
+
+/** The PEM files of the TLS listener, read now, with a message that names the file at fault. */
+function readTlsFiles(tls: EmbeddedBrokerTls): { cert: Buffer; key: Buffer } {
+  const read = (what: string, file: string) => {
+    try {
+      return readFileSync(file);
+    } catch (e) {
+      throw new Error(`cannot read the MQTT TLS ${what} ${file}: ${(e as Error).message}`);
+    }
+  };
+  return { cert: read('certificate', tls.certFile), key: read('key', tls.keyFile) };
+}
 
 /**
  * Client ids beginning with this are reserved for Souffle's own services (ingest worker, API
@@ -225,17 +256,27 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   const sweeper = setInterval(() => void sweep(), revocationCheckMs);
   sweeper.unref();
 
-  const server = createServer((socket) =>
+  const handle = (socket: Socket) =>
     broker.handle(
       limitPacketSize(socket, maxPacketSize, (e) =>
         logger.warn(`dropped connection from ${socket.remoteAddress}: ${e.message}`),
       ),
-    ),
-  );
+    );
+  const server = createServer(handle);
+  let tlsServer: TlsServer | undefined;
   try {
     await listen(server, port, host);
+    if (options.tls) {
+      tlsServer = createTlsServer(readTlsFiles(options.tls), handle);
+      // A failed handshake (a client without the CA, a port scanner) is the client's problem.
+      tlsServer.on('tlsClientError', (e, socket) =>
+        logger.debug(`TLS handshake failed from ${socket.remoteAddress}: ${e.message}`),
+      );
+      await listen(tlsServer, options.tls.port, host);
+    }
   } catch (e) {
     clearInterval(sweeper);
+    if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     await new Promise<void>((resolve) => broker.close(() => resolve()));
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new Error(`port ${port} is in use: set SOUFFLE_MQTT_PORT or MQTT_URL`, { cause: e });
@@ -245,18 +286,28 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   logger.info(`embedded MQTT broker listening on ${host}:${actualPort}`);
+  const tlsAddress = tlsServer?.address();
+  const tlsPort = typeof tlsAddress === 'object' && tlsAddress ? tlsAddress.port : undefined;
+  if (tlsPort !== undefined) logger.info(`embedded MQTT broker listening with TLS on ${host}:${tlsPort}`);
   return {
     port: actualPort,
+    ...(tlsPort !== undefined ? { tlsPort } : {}),
+    reloadTls: () => {
+      if (!tlsServer || !options.tls) return;
+      tlsServer.setSecureContext(readTlsFiles(options.tls));
+      logger.info(`MQTT TLS certificate reloaded from ${options.tls.certFile}`);
+    },
     close: async () => {
-      // Aedes closes its clients; the server then has no connection left to wait for.
+      // Aedes closes its clients; the servers then have no connection left to wait for.
       clearInterval(sweeper);
       await new Promise<void>((resolve) => broker.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (tlsServer) await new Promise<void>((resolve) => tlsServer.close(() => resolve()));
     },
   };
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
+function listen(server: Server | TlsServer, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

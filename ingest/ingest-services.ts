@@ -90,6 +90,7 @@ async function startEmbedded({ db, logger, broker: settings }: StartIngestOption
       ...(settings.authThrottle ? { authThrottle: settings.authThrottle } : {}),
       ...(settings.revocationCheckMs ? { revocationCheckMs: settings.revocationCheckMs } : {}),
       ...(settings.rateLimit ? { rateLimit: settings.rateLimit } : {}),
+      ...(settings.tls ? { tls: settings.tls } : {}),
       ingest: worker,
       logger,
     });

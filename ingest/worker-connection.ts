@@ -19,6 +19,8 @@ export type IngestBroker = {
   revocationCheckMs?: number;
   /** What each device may publish on the embedded broker (ingest/device-rate-limit.ts). */
   rateLimit?: { perMinute: number; burst: number };
+  /** MQTT over TLS on the embedded broker, on its own port (SOUFFLE_MQTT_TLS_*). */
+  tls?: { port: number; certFile: string; keyFile: string };
 };
 
 export type WorkerConnection = { mqttUrl: string; username?: string; password?: string };
