@@ -20,6 +20,10 @@ const METRICS = {
   /** Messages the embedded broker dropped under their device's rate limit: never handed over. */
   rateLimited: 'souffle_ingest_messages_rate_limited_total',
   lastCommit: 'souffle_ingest_last_commit_timestamp_seconds',
+  /** Messages received and not yet committed, at the last flush (a worker falling behind). */
+  queueDepth: 'souffle_ingest_queue_depth',
+  /** Longest wait from receipt to commit among the batches since the last flush, seconds. */
+  lag: 'souffle_ingest_lag_seconds',
 } as const;
 
 export type IngestCounts = {
@@ -52,6 +56,9 @@ export class IngestMetrics {
   readonly totals: IngestCounts = empty();
   /** Not yet flushed to the database. */
   private pending: IngestCounts = empty();
+  /** Longest receipt-to-commit wait since the last flush, ms (null: nothing committed since). */
+  private maxLagMs: number | null = null;
+  private writtenQueueDepth: number | undefined;
 
   received(): void {
     this.totals.received += 1;
@@ -65,10 +72,13 @@ export class IngestMetrics {
 
   /** Records a committed batch: each message with a valid value counts as stored. */
   committed(
-    messages: readonly { readings: readonly unknown[] }[],
+    messages: readonly { readings: readonly unknown[]; message?: { receivedAt: number } }[],
     values: { inserted: number; duplicates: number; replaced: number },
     at: number,
   ): void {
+    for (const m of messages) {
+      if (m.message) this.maxLagMs = Math.max(this.maxLagMs ?? 0, at - m.message.receivedAt);
+    }
     for (const c of [this.totals, this.pending]) {
       for (const m of messages) if (m.readings.length > 0) c.stored += 1;
       c.valuesStored += values.inserted;
@@ -97,8 +107,16 @@ export class IngestMetrics {
   }
 
   /** Writes the pending deltas; on failure they are kept for the next flush. */
-  async flush(db: Db, now = Date.now()): Promise<void> {
+  async flush(db: Db, now = Date.now(), queueDepth?: number): Promise<void> {
     const p = this.pending;
+    // Gauges, set rather than added: the queue as it is now, the worst lag since the last flush.
+    // The depth is written when it changed, so an idle worker does not write every few seconds.
+    const depthChanged = queueDepth !== undefined && queueDepth !== this.writtenQueueDepth;
+    const gauges: CounterDelta[] = [
+      ...(depthChanged ? [{ name: METRICS.queueDepth, value: queueDepth }] : []),
+      ...(this.maxLagMs !== null ? [{ name: METRICS.lag, value: this.maxLagMs / 1000 }] : []),
+    ];
+    this.maxLagMs = null;
     const deltas: CounterDelta[] = [
       { name: METRICS.received, value: p.received },
       { name: METRICS.stored, value: p.stored },
@@ -109,11 +127,12 @@ export class IngestMetrics {
       ...labelled(METRICS.messagesRejected, p.messagesRejected),
       ...labelled(METRICS.valuesRejected, p.valuesRejected),
     ].filter((d) => d.value !== 0);
-    if (deltas.length === 0 && p.lastCommitAt === null) return;
+    if (deltas.length === 0 && p.lastCommitAt === null && gauges.length === 0) return;
     this.pending = empty();
     try {
       await db.transaction().execute(async (trx) => {
         await bumpCounters(trx, deltas, { now });
+        await bumpCounters(trx, gauges, { mode: 'set', now });
         if (p.lastCommitAt !== null) {
           await bumpCounters(trx, [{ name: METRICS.lastCommit, value: p.lastCommitAt / 1000 }], {
             mode: 'set',
@@ -121,6 +140,7 @@ export class IngestMetrics {
           });
         }
       });
+      if (depthChanged) this.writtenQueueDepth = queueDepth;
     } catch (e) {
       this.merge(p);
       throw e;

@@ -339,7 +339,7 @@ export class IngestWorker {
   private flushMetrics(): Promise<void> {
     this.flushing = this.flushing.then(() =>
       this.metrics
-        .flush(this.options.db)
+        .flush(this.options.db, Date.now(), this.queue.length)
         .catch((e: Error) => this.log.warn(`metrics not flushed: ${e.message}`)),
     );
     return this.flushing;

@@ -289,5 +289,10 @@ describe('the ingest worker on Mosquitto', () => {
     expect(counters['souffle_ingest_last_commit_timestamp_seconds{}']).toBeGreaterThan(
       Date.now() / 1000 - 60,
     );
+    // Gauges of the worker's pace: a lag was measured, and the queue has drained.
+    expect(counters['souffle_ingest_lag_seconds{}']).toBeGreaterThanOrEqual(0);
+    await waitFor(async () =>
+      (await readCounters(db.db)).some((c) => c.name === 'souffle_ingest_queue_depth' && c.value === 0),
+    );
   });
 });
