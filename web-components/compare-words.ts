@@ -35,7 +35,7 @@ const fr = {
   slope: 'quand la station monte de 10 {unit}, ce capteur monte de {v} {unit} (pente {slope}).',
   daily: 'Sur les moyennes de {days} journées complètes : écart moyen {bias} {unit}, R² = {r2}.',
   corrected:
-    'Après correction ({description}) : écart habituel {after} {unit} au lieu de {before} {unit}, R² = {r2}.',
+    'Après correction ({description}) : écart habituel {after} {unit} au lieu de {before} {unit}, écart moyen {bias} {unit}.',
   correctedLine: 'Ce capteur, corrigé',
   figures: 'Les chiffres',
   statistic: 'Statistique',
@@ -139,14 +139,14 @@ export function agreementSentences(body: CompareResponse, lang: Lang): string[] 
   if (d.enough && d.bias !== null && d.r2 !== null)
     out.push(cw(lang, 'daily', { days: d.days, bias: n(d.bias), unit, r2: n(d.r2, 2) }));
   const c = body.correction;
-  if (c && c.metrics.hourly.rmse !== null && c.metrics.hourly.r2 !== null)
+  if (c && c.metrics.hourly.rmse !== null && c.metrics.hourly.bias !== null)
     out.push(
       cw(lang, 'corrected', {
         description: c.description,
         after: n(c.metrics.hourly.rmse),
         before: n(h.rmse),
         unit,
-        r2: n(c.metrics.hourly.r2, 2),
+        bias: n(c.metrics.hourly.bias),
       }),
     );
   return out;

@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Evaluation } from '../../data/calibration/evaluate.js';
+import { saveCalibration } from '../../data/store/calibrations.js';
 import { insertReadings } from '../../data/store/readings.js';
 import { ensureSeries } from '../../data/store/series.js';
 import { upsertStation } from '../../data/store/stations.js';
@@ -54,6 +56,21 @@ beforeAll(async () => {
         unit: 'µg/m³',
         covers: HOUR,
       });
+      // The offline sensor reads 30 where Longchamp reads about 8: a stored calibration brings it
+      // to 0.25 · 30 + 0.5 = 8. Its evaluation is not what this test reads, hence left empty.
+      await saveCalibration(db, {
+        stationId: FLEET.offline.id,
+        deviceId: null,
+        phenomenon: 'pm25',
+        sensor: 'SDS011',
+        model: 'linear',
+        coefficients: { a: 0.25, c: 0.5 },
+        referenceStationId: FLEET.official.id,
+        fit: { from: NOW - 9 * 24 * HOUR, to: NOW - 5 * 24 * HOUR },
+        evaluation: { from: NOW - 5 * 24 * HOUR, to: NOW - 3 * 24 * HOUR },
+        validFrom: 0,
+        metrics: {} as Evaluation,
+      });
       const hours = Array.from({ length: 24 }, (_, i) => NOW - (i + 2) * HOUR);
       await insertReadings(
         db,
@@ -70,17 +87,13 @@ afterAll(async () => {
   await souffle?.close();
 });
 
-async function pasted(lang: 'fr' | 'en') {
+async function pasted(lang: 'fr' | 'en', station: string = FLEET.school.id) {
   school.setPage(
-    `/compare-${lang}.html`,
-    schoolPage(
-      souffle.url,
-      `<souffle-compare station="${FLEET.school.id}" lang="${lang}"></souffle-compare>`,
-      lang,
-    ),
+    `/compare-${lang}-${station}.html`,
+    schoolPage(souffle.url, `<souffle-compare station="${station}" lang="${lang}"></souffle-compare>`, lang),
   );
   const { page, requests, errors } = await newPage(browser);
-  await page.goto(`${school.url}/compare-${lang}.html`);
+  await page.goto(`${school.url}/compare-${lang}-${station}.html`);
   await expect
     .poll(() =>
       page.locator('souffle-compare').evaluate((el) => !!el.shadowRoot?.querySelector('.agreement')),
@@ -121,6 +134,17 @@ describe('<souffle-compare>', () => {
     expect(text).toContain('ce capteur indique 4 µg/m³ de plus que la station (12 contre 8)');
     expect(text).toContain('Écart quadratique moyen (RMSE)');
     expect(axeSummary(await axeViolations(page))).toEqual([]);
+  });
+
+  it('says what a calibration changes, with the corrected figures beside the raw ones', async () => {
+    const { page, errors } = await pasted('fr', FLEET.offline.id);
+    const text = await shadowText(page, 'souffle-compare');
+    expect(text).toMatch(
+      /Après correction \(calibration \d+, linear fit against FR24038 [^)]*\) : écart habituel [\d,]+ µg\/m³ au lieu de 22 µg\/m³, écart moyen 0 µg\/m³/,
+    );
+    expect(text).toContain('Heures (corrigé)');
+    expect(axeSummary(await axeViolations(page))).toEqual([]);
+    expect(errors).toEqual([]);
   });
 
   it('sits on the station page of a citizen sensor in the dashboard', async () => {
