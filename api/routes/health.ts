@@ -19,11 +19,15 @@ const HealthSchema = z
   .object({
     status: z.enum(['ok', 'degraded', 'down']).openapi({
       description:
-        'ok: all reachable; degraded: the broker is not (reads work, pushes get 503), or the disk is nearly full; down: the database is not.',
+        'ok: all reachable; degraded: the broker is not (reads work, HTTP pushes wait in the outbox), or the disk is nearly full; down: the database is not.',
     }),
     database: z.object({ ok: z.boolean(), latencyMs: z.number(), error: z.string().optional() }),
     broker: z.object({
       ok: z.boolean().nullable().openapi({ description: 'null when this API has no broker.' }),
+      outbox: z.number().int().optional().openapi({
+        description:
+          'HTTP pushes (airrohr, openSenseMap, TTN) accepted and not yet acknowledged by the broker (api/push-outbox.ts).',
+      }),
     }),
     // Official data out of date does not make Souffle unhealthy (status stays ok), but an operator
     // must see it: the same object as GET /api/v1/sources/atmosud.
@@ -114,7 +118,12 @@ export function registerHealthRoutes(app: ApiApp, deps: AppDeps): void {
       latencyMs: Math.round((performance.now() - started) * 100) / 100,
       ...(error ? { error } : {}),
     };
-    const broker = { ok: deps.publish ? (deps.brokerConnected?.() ?? true) : null };
+    const outbox =
+      database.ok && deps.pushOutbox ? await deps.pushOutbox.pending().catch(() => undefined) : undefined;
+    const broker = {
+      ok: deps.publish ? (deps.brokerConnected?.() ?? true) : null,
+      ...(outbox === undefined ? {} : { outbox }),
+    };
     // A nearly full disk degrades: SQLite then fails every write, and the worker stops storing.
     const space = deps.diskPath ? await diskSpace(deps.diskPath).catch(() => undefined) : undefined;
     const disk = space
@@ -154,6 +163,14 @@ export function registerHealthRoutes(app: ApiApp, deps: AppDeps): void {
       );
       lines.push('# TYPE souffle_api_broker_connected gauge');
       lines.push(`souffle_api_broker_connected ${(deps.brokerConnected?.() ?? true) ? 1 : 0}`);
+    }
+    const pending = deps.pushOutbox ? await deps.pushOutbox.pending().catch(() => undefined) : undefined;
+    if (pending !== undefined) {
+      lines.push(
+        '# HELP souffle_api_push_outbox_pending HTTP pushes accepted and not yet acknowledged by the broker.',
+        '# TYPE souffle_api_push_outbox_pending gauge',
+        `souffle_api_push_outbox_pending ${pending}`,
+      );
     }
     lines.push(...counters);
     const operator = await deps.operatorMetrics.render();

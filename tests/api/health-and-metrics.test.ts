@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
 import { bumpCounters } from '../../data/store/counters.js';
-import { ADMIN_TOKEN, fixture, json, type Fixture } from './fixtures.js';
+import { ADMIN_TOKEN, fixture, json, type Fixture, citizen } from './fixtures.js';
 
 let f: Fixture;
 
@@ -33,7 +33,21 @@ describe('GET /healthz', () => {
     });
     const res = await app.request('/healthz');
     expect(res.status).toBe(200);
-    expect(await json(res)).toMatchObject({ status: 'degraded', broker: { ok: false } });
+    expect(await json(res)).toMatchObject({ status: 'degraded', broker: { ok: false, outbox: 0 } });
+    // An accepted push waits in the outbox while the broker is away, and operators see it.
+    await citizen(f.db, { id: 'outbox-kit', lat: 43.3, lon: 5.4, format: 'airrohr' });
+    await f.db
+      .insertInto('push_outbox')
+      .values({
+        device_id: 'outbox-kit',
+        topic: 'souffle/v1/outbox-kit/airrohr',
+        payload: '{}',
+        received_at: 0,
+      })
+      .execute();
+    expect(await json(await app.request('/healthz'))).toMatchObject({ broker: { outbox: 1 } });
+    expect(await (await app.request('/metrics')).text()).toContain('souffle_api_push_outbox_pending 1');
+    await f.db.deleteFrom('push_outbox').execute();
   });
 
   it('answers 503 when the database does not', async () => {
