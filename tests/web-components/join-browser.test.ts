@@ -185,5 +185,11 @@ describe('/join', () => {
     await expect(page.locator('.steps').textContent()).resolves.toContain('ecda3b1eaab1');
     await expectNoAxeViolations(page);
     await screenshot(page, 'join-done-airgradient-fr-phone');
+    // The personal link opens "Mon capteur" signed in, and leaves the address bar without the token.
+    await page.getByRole('link', { name: /Ouvrir « Mon capteur »/ }).click();
+    await expect
+      .poll(async () => (await page.locator('#my-title').textContent())?.trim())
+      .toBe('Cour du collège');
+    expect(page.url()).toBe(`${url}/my`);
   });
 });
