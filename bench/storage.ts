@@ -2,7 +2,14 @@
 // included) beside a bare better-sqlite3 insert of the same rows without rollups.
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { ensureSeries, insertReadings, openDatabase, upsertStation, type NewReading } from '../data/index.js';
+import {
+  ensureSeries,
+  insertReadings,
+  openDatabase,
+  upsertStation,
+  type NewReading,
+  type OpenDatabase,
+} from '../data/index.js';
 import { result, type BenchSuite } from './bench-types.js';
 
 const PHENOMENA = ['pm1', 'pm25', 'pm10', 'temperature', 'humidity', 'pressure'] as const;
@@ -21,26 +28,35 @@ function messages(seriesIds: number[][]): NewReading[][] {
   return out;
 }
 
+/** Messages per transaction in the batched figure: the worker's batch when it drains a backlog. */
+const BATCH = 1000;
+
+/** The stations and their six series in a new database; the series ids per station. */
+async function seriesOf(file: string): Promise<{ handle: OpenDatabase; seriesIds: number[][] }> {
+  const handle = await openDatabase(file);
+  const seriesIds: number[][] = [];
+  for (let s = 0; s < STATIONS; s++) {
+    await upsertStation(handle.db, {
+      id: `st-${s}`,
+      source: 'citizen',
+      name: `Station ${s}`,
+      lat: 43.3,
+      lon: 5.4,
+    });
+    const ids: number[] = [];
+    for (const p of PHENOMENA)
+      ids.push(
+        await ensureSeries(handle.db, { stationId: `st-${s}`, phenomenon: p, sensor: 'x', unit: 'u' }),
+      );
+    seriesIds.push(ids);
+  }
+  return { handle, seriesIds };
+}
+
 export const storageSuite: BenchSuite = {
   name: 'storage',
   async run({ dir, log }) {
-    const handle = await openDatabase(join(dir, 'store.db'));
-    const seriesIds: number[][] = [];
-    for (let s = 0; s < STATIONS; s++) {
-      await upsertStation(handle.db, {
-        id: `st-${s}`,
-        source: 'citizen',
-        name: `Station ${s}`,
-        lat: 43.3,
-        lon: 5.4,
-      });
-      const ids: number[] = [];
-      for (const p of PHENOMENA)
-        ids.push(
-          await ensureSeries(handle.db, { stationId: `st-${s}`, phenomenon: p, sensor: 'x', unit: 'u' }),
-        );
-      seriesIds.push(ids);
-    }
+    const { handle, seriesIds } = await seriesOf(join(dir, 'store.db'));
     const batches = messages(seriesIds);
 
     log(`storage: store insert of ${MESSAGES} messages × 6 values`);
@@ -48,6 +64,14 @@ export const storageSuite: BenchSuite = {
     for (const batch of batches) await insertReadings(handle.db, batch);
     const storeSeconds = (performance.now() - t0) / 1000;
     await handle.close();
+
+    log(`storage: store insert of the same rows in transactions of ${BATCH} messages`);
+    const batched = await seriesOf(join(dir, 'store-batched.db'));
+    const large = chunksOf(messages(batched.seriesIds), BATCH);
+    t0 = performance.now();
+    for (const batch of large) await insertReadings(batched.handle.db, batch);
+    const storeBatchedSeconds = (performance.now() - t0) / 1000;
+    await batched.handle.close();
 
     // Baseline: the same schema and rows, plain prepared statements, no rollups, no Kysely.
     const bare = await openDatabase(join(dir, 'bare.db'));
@@ -77,6 +101,11 @@ export const storageSuite: BenchSuite = {
     t0 = performance.now();
     for (const batch of batches) tx(batch);
     const bareSeconds = (performance.now() - t0) / 1000;
+    raw.exec('delete from readings');
+    log(`storage: bare better-sqlite3 insert of the same rows in transactions of ${BATCH} messages`);
+    t0 = performance.now();
+    for (const batch of chunksOf(batches, BATCH)) tx(batch);
+    const bareBatchedSeconds = (performance.now() - t0) / 1000;
     raw.close();
 
     const values = MESSAGES * PHENOMENA.length;
@@ -90,6 +119,21 @@ export const storageSuite: BenchSuite = {
         higherIsBetter: true,
         note: 'one transaction per message of 6 values; baseline: bare better-sqlite3 prepared inserts, no rollups',
       }),
+      result({
+        name: `storage insert, ${BATCH} messages a transaction (readings/s)`,
+        value: values / storeBatchedSeconds,
+        unit: 'readings/s',
+        baseline: values / bareBatchedSeconds,
+        higherIsBetter: true,
+        note: `the worker's batch when it drains a backlog: rows in multi-row inserts, rollups aggregated per (series, hour) of the batch; baseline: bare better-sqlite3 prepared inserts of the same rows, ${BATCH} messages a transaction, no rollups`,
+      }),
     ];
   },
 };
+
+/** The messages' readings in transactions of `size` messages. */
+function chunksOf(batches: NewReading[][], size: number): NewReading[][] {
+  const out: NewReading[][] = [];
+  for (let i = 0; i < batches.length; i += size) out.push(batches.slice(i, i + size).flat());
+  return out;
+}
