@@ -9,7 +9,7 @@ import { parseCommandArgs, UsageError } from './args.js';
 import type { Config } from './config.js';
 import { openConfiguredDatabase } from './open-database.js';
 
-export const usage = `souffle export [--format csv|ndjson|geojson|parquet] [--dialect rfc4180|excel-fr]
+export const usage = `souffle export [--format csv|ndjson|geojson|parquet] [--dialect rfc4180|excel-fr] [--shape long|wide]
                 [--phenomenon pm25] [--from DATE] [--to DATE]
                 [--source citizen|atmosud] [--station id,id] [--bbox minLon,minLat,maxLon,maxLat]
                 [--step raw|1h|1d|1mo|1y] [--output FILE]
@@ -24,6 +24,7 @@ export const usage = `souffle export [--format csv|ndjson|geojson|parquet] [--di
 
 const OPTIONS = [
   'format',
+  'shape',
   'dialect',
   'phenomenon',
   'from',

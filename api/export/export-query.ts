@@ -6,6 +6,7 @@ import { CSV_DIALECTS, type CsvDialect } from './csv.js';
 import { bboxParam, phenomenonParam, sourceParam, stepParam, timeParam } from '../schemas/params.js';
 
 const EXPORT_FORMATS = ['csv', 'ndjson', 'geojson', 'parquet'] as const;
+const EXPORT_SHAPES = ['long', 'wide'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 const stationList = z
@@ -26,6 +27,10 @@ const stationList = z
 
 export const ExportQuerySchema = z.strictObject({
   format: z.enum(EXPORT_FORMATS).optional().openapi({ description: 'Output format (default csv).' }),
+  shape: z.enum(EXPORT_SHAPES).optional().openapi({
+    description:
+      'long (default): one row per value; wide (CSV only): one row per station and time, one column per phenomenon (the openair / pandas shape), valid values only.',
+  }),
   dialect: z.enum(CSV_DIALECTS).optional().openapi({
     description:
       'CSV only: rfc4180 (default; comma, decimal point) or excel-fr (semicolon, decimal comma, UTF-8 BOM, a local_time column), which Excel and LibreOffice in French open as is.',
@@ -44,6 +49,8 @@ export type ExportQuery = z.output<typeof ExportQuerySchema>;
 /** The export's settled parameters: defaults applied, range checked. */
 export type ExportPlan = {
   format: ExportFormat;
+  /** long: one row per value; wide: one row per station and time, a column per phenomenon. */
+  shape: 'long' | 'wide';
   dialect: CsvDialect;
   phenomenon?: string;
   source?: 'citizen' | 'atmosud';
@@ -74,8 +81,13 @@ export function planExport(
   if (q.dialect !== undefined && format !== 'csv') {
     return { error: `query parameter "dialect" applies to format=csv only (format is ${format})` };
   }
+  const shape = q.shape ?? 'long';
+  if (shape === 'wide' && format !== 'csv') {
+    return { error: `query parameter "shape" wide applies to format=csv only (format is ${format})` };
+  }
   return {
     format,
+    shape,
     dialect: q.dialect ?? 'rfc4180',
     phenomenon: q.phenomenon,
     source: q.source,

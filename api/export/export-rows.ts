@@ -50,7 +50,7 @@ export type ExportRow = {
 export const EXPORT_PAGE_ROWS = 5000;
 
 /** The series an export covers, in output order (station, phenomenon, sensor). */
-async function exportSeries(db: Kysely<Database>, plan: ExportPlan): Promise<ExportSeries[]> {
+export async function exportSeries(db: Kysely<Database>, plan: ExportPlan): Promise<ExportSeries[]> {
   let q = db
     .selectFrom('series as s')
     .innerJoin('stations as st', 'st.id', 's.station_id')
@@ -177,12 +177,22 @@ export async function* exportPages(
   pageRows = EXPORT_PAGE_ROWS,
 ): AsyncGenerator<{ series: ExportSeries; rows: ExportRow[] }> {
   for (const series of await exportSeries(db, plan)) {
-    let after = plan.from - 1;
-    for (;;) {
-      const rows = await readExportPage(db, series.id, plan, after, plan.to, pageRows);
-      if (rows.length > 0) yield { series, rows };
-      if (rows.length < pageRows) break;
-      after = rows[rows.length - 1]!.time;
-    }
+    for await (const rows of seriesPages(db, series, plan, pageRows)) yield { series, rows };
+  }
+}
+
+/** The rows of one series in [plan.from, plan.to), a page (array) at a time. */
+export async function* seriesPages(
+  db: Kysely<Database>,
+  series: ExportSeries,
+  plan: ExportPlan,
+  pageRows = EXPORT_PAGE_ROWS,
+): AsyncGenerator<ExportRow[]> {
+  let after = plan.from - 1;
+  for (;;) {
+    const rows = await readExportPage(db, series.id, plan, after, plan.to, pageRows);
+    if (rows.length > 0) yield rows;
+    if (rows.length < pageRows) return;
+    after = rows[rows.length - 1]!.time;
   }
 }

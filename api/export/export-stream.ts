@@ -6,6 +6,7 @@ import type { Database } from '../../data/schema.js';
 import { decimalsOf, roundValuesInPlace } from '../../data/rounding.js';
 import { createEncoder, type Chunk } from './export-formats.js';
 import type { ExportPlan } from './export-query.js';
+import { createWideExportStream } from './export-wide.js';
 import { EXPORT_PAGE_ROWS, exportPages } from './export-rows.js';
 
 export type ExportStreamOptions = {
@@ -23,6 +24,7 @@ export function createExportStream(
   plan: ExportPlan,
   options: ExportStreamOptions = {},
 ): ReadableStream<Uint8Array> {
+  if (plan.shape === 'wide') return createWideExportStream(db, plan, options);
   const encoder = createEncoder({ ...plan, rowGroupRows: options.rowGroupRows });
   const bytes = new TextEncoder();
   const pages = exportPages(db, plan, options.pageRows ?? EXPORT_PAGE_ROWS);

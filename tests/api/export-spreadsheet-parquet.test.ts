@@ -185,3 +185,41 @@ describe('format=parquet', () => {
     expect(HOUR).toBe(3_600_000);
   });
 });
+
+describe('shape=wide', () => {
+  it('gives one row per station and time, a column per phenomenon, valid hourly means only', async () => {
+    const text = await (await body('shape=wide&step=1h')).text();
+    const [header, ...rows] = parse(text) as string[][];
+    expect(header).toEqual([
+      'station',
+      'source',
+      'lat',
+      'lon',
+      'time',
+      'pm25',
+      'no2',
+      'temperature',
+      'licence',
+      'attribution',
+    ]);
+    // The balcony's hours hold one instantaneous reading each: none is a valid mean, no row.
+    expect(rows.every((r) => r[0] === 'FR03043')).toBe(true);
+    const long = (await ndjson('step=1h&station=FR03043')).filter((r) => r.valid);
+    expect(rows.map((r) => [r[4], r[6] === '' ? null : Number(r[6])])).toEqual(
+      long.map((r) => [r.time, r.value]),
+    );
+    expect(rows[0]!.slice(-2)).toEqual(['ODbL-1.0', 'AtmoSud']);
+  });
+
+  it('puts raw readings of one time side by side, leaving out those flagged stuck, in excel-fr too', async () => {
+    const text = await (await body('shape=wide&station=balcon&dialect=excel-fr')).text();
+    const rows = parse(text, { delimiter: ';', bom: true, columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => [r.local_time, r.pm25, r.temperature])).toEqual([
+      ['2025-07-14 08:00:00', '', '31,2'],
+      // The PM2.5 reading of that minute is flagged stuck: left out, as from every mean.
+      ['2026-01-15 07:00:00', '', '-3,5'],
+    ]);
+    const res = await f.app.request('/api/v1/export?shape=wide&format=parquet');
+    expect(res.status).toBe(400);
+  });
+});
