@@ -4,6 +4,7 @@
 import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { DOCS_CSS } from './docs-theme.js';
 import type { ApiApp } from '../app-deps.js';
 import { fileStream } from '../static-web.js';
 import { DATA_LICENCE } from '../export/export-formats.js';
@@ -17,6 +18,7 @@ const SWAGGER_FILES: Record<string, string> = {
 const swaggerDir = () => dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 
 // Relative URLs: the page works behind a reverse proxy that mounts the API under a prefix.
+// A link back to the site first: the reference is reached from the dashboard's footer.
 const PAGE = `<!doctype html>
 <html lang="en">
 <head>
@@ -24,20 +26,58 @@ const PAGE = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Souffle API reference</title>
 <link rel="stylesheet" href="docs/assets/swagger-ui.css">
+<link rel="stylesheet" href="docs/assets/souffle-docs.css">
 <link rel="icon" type="image/png" href="docs/assets/favicon-32x32.png">
 </head>
 <body>
-<div id="swagger-ui"></div>
+<header class="souffle-docs-header"><a href="../../">← Souffle: map and stations</a> · <a href="../../embed">Embed a widget</a> · <a href="openapi.json">openapi.json</a></header>
+<main id="swagger-ui"></main>
 <script src="docs/assets/swagger-ui-bundle.js"></script>
 <script src="docs/init.js"></script>
 </body>
 </html>
 `;
 
+// The stock Swagger UI fails axe-core (issue 20): deep links are anchors inside each operation's
+// toggle button (nested-interactive), so they are off; enum parameters are <select>s without a
+// name, and code samples scroll without being focusable, which a MutationObserver repairs as
+// Swagger UI renders them. Colours are in souffle-docs.css.
 const INIT = `window.addEventListener('load', function () {
-  window.ui = SwaggerUIBundle({ url: 'openapi.json', dom_id: '#swagger-ui', deepLinking: true });
+  function repair(root) {
+    root.querySelectorAll('tr[data-param-name] select:not([aria-label])').forEach(function (el) {
+      el.setAttribute('aria-label', el.closest('tr').getAttribute('data-param-name'));
+    });
+    root.querySelectorAll('pre:not([tabindex]), .microlight:not([tabindex])').forEach(function (el) {
+      el.setAttribute('tabindex', '0');
+    });
+  }
+  new MutationObserver(function () { repair(document); }).observe(document.body, { childList: true, subtree: true });
+  window.ui = SwaggerUIBundle({ url: 'openapi.json', dom_id: '#swagger-ui', deepLinking: false });
 });
 `;
+
+/** The same request (a station's hourly PM2.5) in the three languages analysts and schools use. */
+const EXAMPLES = `Examples: the hourly PM2.5 of a station (replace the server and the station id).
+
+curl:
+\`\`\`sh
+curl -s 'https://souffle.example.org/api/v1/stations/FR24038/series?phenomenon=pm25&step=1h'
+\`\`\`
+
+Python:
+\`\`\`python
+import requests
+r = requests.get('https://souffle.example.org/api/v1/stations/FR24038/series',
+                 params={'phenomenon': 'pm25', 'step': '1h'})
+for point in r.json()['points']:
+    print(point['t'], point['value'])
+\`\`\`
+
+JavaScript:
+\`\`\`js
+const r = await fetch('https://souffle.example.org/api/v1/stations/FR24038/series?phenomenon=pm25&step=1h');
+const { points } = await r.json();
+\`\`\``;
 
 export function registerDocsRoutes(app: ApiApp, version: string): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {
@@ -65,7 +105,7 @@ export function registerDocsRoutes(app: ApiApp, version: string): void {
       info: {
         title: 'Souffle API',
         version,
-        description: `Citizen and reference (AtmoSud) air-quality data: stations, series, indices, exports and device management. Data licence: ${DATA_LICENCE.id} (${DATA_LICENCE.url}); attribution: ${DATA_LICENCE.attribution}.`,
+        description: `Citizen and reference (AtmoSud) air-quality data: stations, series, indices, exports and device management. Data licence: ${DATA_LICENCE.id} (${DATA_LICENCE.url}); attribution: ${DATA_LICENCE.attribution}.\n\n${EXAMPLES}`,
         license: { name: 'AGPL-3.0-or-later', url: 'https://www.gnu.org/licenses/agpl-3.0.html' },
       },
       tags: [
@@ -86,6 +126,12 @@ export function registerDocsRoutes(app: ApiApp, version: string): void {
   app.get('/api/v1/docs/init.js', (c) =>
     c.body(INIT, 200, {
       'Content-Type': 'text/javascript; charset=utf-8',
+      'Cache-Control': 'public, max-age=300',
+    }),
+  );
+  app.get('/api/v1/docs/assets/souffle-docs.css', (c) =>
+    c.body(DOCS_CSS, 200, {
+      'Content-Type': 'text/css; charset=utf-8',
       'Cache-Control': 'public, max-age=300',
     }),
   );
