@@ -213,3 +213,29 @@ describe('the dashboard’s list of 31 stations', () => {
     });
   }
 });
+
+describe('a marker chosen on the dashboard’s map', () => {
+  it('selects the station in the list, scrolls the list to it, and shows its card under the map', async () => {
+    const { page, context, errors } = await newPage(browser, { width: 1280, height: 800 });
+    await page.goto(`${souffle.url}/`);
+    const marker = page.locator('souffle-map').locator('path[data-station="college-26"]');
+    await marker.waitFor();
+    await marker.click();
+    await expect
+      .poll(() => page.locator('.station-list li.is-selected .station-list__name').textContent())
+      .toBe('Collège Marseilleveyre 26');
+    // The selected item is within the list's visible part (it was the 31st, far below).
+    const visible = await page.evaluate(() => {
+      const list = document.querySelector('.station-list')!.getBoundingClientRect();
+      const item = document.querySelector('.station-list li.is-selected')!.getBoundingClientRect();
+      return item.top >= list.top - 1 && item.bottom <= list.bottom + 1;
+    });
+    expect(visible).toBe(true);
+    await page.locator('.map-selection souffle-card [part~="name"]').waitFor();
+    expect(await shadowText(page, '.map-selection souffle-card')).toContain('Collège Marseilleveyre 26');
+    expect(axeSummary(await axeViolations(page))).toEqual([]);
+    await screenshot(page, 'first-hour-map-select');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});

@@ -76,6 +76,14 @@ export class SouffleDashboard extends LitElement {
     window.scrollTo({ top: 0 });
   };
 
+  /** A marker chosen (click or keyboard): one behaviour, the station selected in the list, scrolled
+   * to, and its card shown under the map. A popup on the map was cut at its edge (issue 20). */
+  async #selectFromMap(id: string): Promise<void> {
+    this._selected = id;
+    await this.updateComplete;
+    this.querySelector('.station-list li.is-selected')?.scrollIntoView({ block: 'nearest' });
+  }
+
   #switchLang = () => {
     this._lang = this._lang === 'fr' ? 'en' : 'fr';
     applyLang(this._lang);
@@ -176,15 +184,19 @@ export class SouffleDashboard extends LitElement {
             scheme=${this._scheme}
             source=${this._source}
             selected=${this._selected ?? ''}
-            @souffle-station-select=${(e: CustomEvent<{ id: string }>) => (this._selected = e.detail.id)}
+            popup="none"
+            @souffle-station-select=${(e: CustomEvent<{ id: string }>) => this.#selectFromMap(e.detail.id)}
           ></souffle-map>
           ${
             selected
-              ? html`<p class="map-selection">
-                  <a class="button" href="#/station/${encodeURIComponent(selected.id)}"
-                    >${pt(lang, 'openStation', { name: selected.name })} →</a
-                  >
-                </p>`
+              ? html`<div class="map-selection">
+                  <souffle-card station=${selected.id} scheme=${this._scheme} lang=${lang}></souffle-card>
+                  <p>
+                    <a class="button" href="#/station/${encodeURIComponent(selected.id)}"
+                      >${pt(lang, 'openStation', { name: selected.name })} →</a
+                    >
+                  </p>
+                </div>`
               : nothing
           }
         </div>
