@@ -276,6 +276,37 @@ export class SouffleMap extends LitElement {
     );
   }
 
+  // The stations' buttons are one tab stop (roving tabindex), arrow keys move between them: 25–33
+  // tab stops stood between a keyboard user and the rest of the page (issue 20).
+  #focusIndex: number | undefined;
+
+  #activeIndex(stations: readonly MapStation[]): number {
+    if (this.#focusIndex !== undefined && this.#focusIndex < stations.length) return this.#focusIndex;
+    const selected = stations.findIndex((s) => s.id === this.selected);
+    return selected >= 0 ? selected : 0;
+  }
+
+  #onListKey = (e: KeyboardEvent): void => {
+    const buttons = [...this.renderRoot.querySelectorAll<HTMLButtonElement>('ul.sr-only button')];
+    const current = buttons.indexOf(e.target as HTMLButtonElement);
+    if (current < 0) return;
+    const next =
+      e.key === 'ArrowDown' || e.key === 'ArrowRight'
+        ? Math.min(buttons.length - 1, current + 1)
+        : e.key === 'ArrowUp' || e.key === 'ArrowLeft'
+          ? Math.max(0, current - 1)
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? buttons.length - 1
+              : undefined;
+    if (next === undefined) return;
+    e.preventDefault();
+    this.#focusIndex = next;
+    buttons.forEach((b, i) => (b.tabIndex = i === next ? 0 : -1));
+    buttons[next]!.focus();
+  };
+
   /** Opens the popup of a station, as a click on its marker would. */
   openStation(id: string): void {
     const marker = this.#byId.get(id);
@@ -298,11 +329,16 @@ export class SouffleMap extends LitElement {
       ${this.legend === 'none' ? nothing : renderMapLegend(scheme, lang, this.legend !== 'closed')}
       ${
         state.status === 'ready'
-          ? html`<ul class="sr-only" aria-label=${mt(lang, 'stations')}>
+          ? html`<ul class="sr-only" aria-label=${mt(lang, 'stations')} @keydown=${this.#onListKey}>
               ${state.data.map(
-                (s) =>
+                (s, i) =>
                   html`<li>
-                    <button type="button" @click=${() => (this.#select(s), this.openStation(s.id))}>
+                    <button
+                      type="button"
+                      tabindex=${i === this.#activeIndex(state.data) ? '0' : '-1'}
+                      @focus=${() => (this.#focusIndex = i)}
+                      @click=${() => (this.#select(s), this.openStation(s.id))}
+                    >
                       ${this.#describe(s, lang)}
                     </button>
                   </li>`,

@@ -239,3 +239,30 @@ describe('a marker chosen on the dashboard’s map', () => {
     await context.close();
   });
 });
+
+describe('the map’s stations from the keyboard', () => {
+  it('are one tab stop, arrow keys move between them, and Enter selects as a click does', async () => {
+    const { page, context } = await newPage(browser, { width: 1280, height: 800 });
+    await page.goto(`${souffle.url}/`);
+    const map = page.locator('souffle-map');
+    await map.locator('path[data-station]').first().waitFor();
+    const stops = await map.evaluate(
+      (el) =>
+        [...el.shadowRoot!.querySelectorAll('ul button')].filter((b) => (b as HTMLElement).tabIndex === 0)
+          .length,
+    );
+    expect(stops).toBe(1);
+    await map.locator('ul button').first().focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('End');
+    const focused = await map.evaluate((el) => el.shadowRoot!.activeElement?.textContent?.trim() ?? '');
+    await page.keyboard.press('Enter');
+    const name = focused.split(' · ')[0]!;
+    await expect
+      .poll(() => page.locator('.station-list li.is-selected .station-list__name').textContent())
+      .toBe(name);
+    await page.locator('.map-selection souffle-card [part~="name"]').waitFor();
+    expect(await shadowText(page, '.map-selection souffle-card')).toContain(name);
+    await context.close();
+  });
+});

@@ -128,7 +128,11 @@ describe('a station name with markup in it', () => {
     await page.locator('.station-list li').first().waitFor();
     const names = await page.locator('.station-list__name').allTextContents();
     expect(names.map((n) => n.trim())).toEqual(expect.arrayContaining([OFFICIAL.name, CITIZEN.name]));
-    await hoverAndOpen(page);
+    // The dashboard shows a chosen station's card under its map, not in a popup (issue 20).
+    await hoverAndOpen(page, { popup: false });
+    const card = page.locator('.map-selection souffle-card [part~="name"]');
+    await card.waitFor();
+    expect(await card.textContent()).toContain(OFFICIAL.name);
     expect(await xss(page)).toBeUndefined();
     expect(dialogs).toEqual([]);
     await context.close();
