@@ -3,25 +3,19 @@
 // what is not stored is named in the device's status; a mobile kit's GPS fixes form its track,
 // shown on the privacy grid.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app.js';
-import { createMqttPublisher, type MqttPublisher } from '../../api/mqtt-publisher.js';
 import type { ApiApp } from '../../api/app-deps.js';
 import { publicLocation } from '../../data/location-privacy.js';
 import { createDevice } from '../../data/store/devices.js';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../../ingest/embedded-broker.js';
-import { IngestWorker } from '../../ingest/worker.js';
+import { startPushPipeline, type PushPipeline } from '../helpers/push-pipeline.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';
 import { airrohrBody, airrohrHeaders } from '../ingest/firmware-requests.js';
-import { SERVICE, storedValues, waitFor } from '../ingest/ingest-helpers.js';
-import { ADMIN_TOKEN } from './fixtures.js';
+import { storedValues, waitFor } from '../ingest/ingest-helpers.js';
 
 const FIX = { lat: 43.296482, lon: 5.36978 };
 
 describe('airrohr kits end to end', () => {
   let db: TempDb;
-  let broker: EmbeddedBroker;
-  let worker: IngestWorker;
-  let publisher: MqttPublisher;
+  let pipeline: PushPipeline;
   let app: ApiApp;
   const tokens: Record<string, string> = {};
   const kit = { chipId: '7654321', mac: 'a4cf12000001', softwareVersion: 'NRZ-2024-135' };
@@ -58,31 +52,12 @@ describe('airrohr kits end to end', () => {
       });
       tokens[id] = created.token;
     }
-    broker = await startEmbeddedBroker({
-      db: db.db,
-      port: 0,
-      host: '127.0.0.1',
-      serviceCredentials: SERVICE,
-    });
-    const url = `mqtt://127.0.0.1:${broker.port}`;
-    worker = new IngestWorker({ db: db.db, mqttUrl: url, clientId: 'souffle-ingest', ...SERVICE });
-    await worker.start();
-    publisher = createMqttPublisher({ url, ...SERVICE, clientId: 'souffle-api-e2e' });
-    await waitFor(async () => publisher.connected());
-    app = createApp({
-      db: db.db,
-      adminToken: ADMIN_TOKEN,
-      publicUrl: 'http://localhost',
-      mqttUrl: url,
-      publish: publisher.publish,
-      brokerConnected: publisher.connected,
-    });
+    pipeline = await startPushPipeline(db.db, 'souffle-api-e2e');
+    app = pipeline.app;
   });
 
   afterAll(async () => {
-    await publisher?.close();
-    await worker?.stop();
-    await broker?.close();
+    await pipeline?.close();
     await db?.cleanup();
   });
 

@@ -1,21 +1,15 @@
 // openSenseMap-compatible ingest end to end: a box's posts in each of openSenseMap's formats,
 // through the API's outbox, the embedded broker and the worker, into the store.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app.js';
 import type { ApiApp } from '../../api/app-deps.js';
-import { createMqttPublisher, type MqttPublisher } from '../../api/mqtt-publisher.js';
 import { createDevice } from '../../data/store/devices.js';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../../ingest/embedded-broker.js';
-import { IngestWorker } from '../../ingest/worker.js';
+import { startPushPipeline, type PushPipeline } from '../helpers/push-pipeline.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';
-import { SERVICE, storedValues, waitFor } from '../ingest/ingest-helpers.js';
-import { ADMIN_TOKEN } from './fixtures.js';
+import { storedValues, waitFor } from '../ingest/ingest-helpers.js';
 
 describe('openSenseMap-compatible ingest', () => {
   let db: TempDb;
-  let broker: EmbeddedBroker;
-  let worker: IngestWorker;
-  let publisher: MqttPublisher;
+  let pipeline: PushPipeline;
   let app: ApiApp;
   const tokens: Record<string, string> = {};
   const minutesAgo = (m: number) =>
@@ -50,32 +44,14 @@ describe('openSenseMap-compatible ingest', () => {
     ] as const) {
       tokens[id] = (await createDevice(db.db, { id, name: id, lat: 43.3, lon: 5.4, format })).token;
     }
-    broker = await startEmbeddedBroker({
-      db: db.db,
-      port: 0,
-      host: '127.0.0.1',
-      serviceCredentials: SERVICE,
-    });
-    const url = `mqtt://127.0.0.1:${broker.port}`;
-    worker = new IngestWorker({ db: db.db, mqttUrl: url, clientId: 'souffle-ingest', ...SERVICE });
-    await worker.start();
-    publisher = createMqttPublisher({ url, ...SERVICE, clientId: 'souffle-api-osem' });
-    await waitFor(async () => publisher.connected());
-    app = createApp({
-      db: db.db,
-      adminToken: ADMIN_TOKEN,
-      publicUrl: 'http://localhost',
-      mqttUrl: url,
-      publish: publisher.publish,
-      brokerConnected: publisher.connected,
+    pipeline = await startPushPipeline(db.db, 'souffle-api-osem', {
       rateLimit: { pushPerMinute: 6, pushBurst: 6 },
     });
+    app = pipeline.app;
   });
 
   afterAll(async () => {
-    await publisher?.close();
-    await worker?.stop();
-    await broker?.close();
+    await pipeline?.close();
     await db?.cleanup();
   });
 

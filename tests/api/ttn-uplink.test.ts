@@ -2,15 +2,11 @@
 // sends: end_device_ids, received_at, uplink_message.decoded_payload) through the API's outbox,
 // the embedded broker and the worker, into the store.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app.js';
 import type { ApiApp } from '../../api/app-deps.js';
-import { createMqttPublisher, type MqttPublisher } from '../../api/mqtt-publisher.js';
 import { createDevice } from '../../data/store/devices.js';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../../ingest/embedded-broker.js';
-import { IngestWorker } from '../../ingest/worker.js';
+import { startPushPipeline, type PushPipeline } from '../helpers/push-pipeline.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';
-import { SERVICE, storedValues, waitFor } from '../ingest/ingest-helpers.js';
-import { ADMIN_TOKEN } from './fixtures.js';
+import { storedValues, waitFor } from '../ingest/ingest-helpers.js';
 
 const SECRET = 'ttn-webhook-secret-0123456789';
 
@@ -38,9 +34,7 @@ const uplink = (
 
 describe('TTN uplink webhook', () => {
   let db: TempDb;
-  let broker: EmbeddedBroker;
-  let worker: IngestWorker;
-  let publisher: MqttPublisher;
+  let pipeline: PushPipeline;
   let app: ApiApp;
   const minutesAgo = (m: number) =>
     new Date(Math.floor(Date.now() / 60_000) * 60_000 - m * 60_000).toISOString();
@@ -57,32 +51,12 @@ describe('TTN uplink webhook', () => {
     db = await tempDb();
     await createDevice(db.db, { id: 'lycee-lora', name: 'Lycée', lat: 43.3, lon: 5.4 });
     await createDevice(db.db, { id: 'kit', name: 'kit', lat: 43.3, lon: 5.4, format: 'airrohr' });
-    broker = await startEmbeddedBroker({
-      db: db.db,
-      port: 0,
-      host: '127.0.0.1',
-      serviceCredentials: SERVICE,
-    });
-    const url = `mqtt://127.0.0.1:${broker.port}`;
-    worker = new IngestWorker({ db: db.db, mqttUrl: url, clientId: 'souffle-ingest', ...SERVICE });
-    await worker.start();
-    publisher = createMqttPublisher({ url, ...SERVICE, clientId: 'souffle-api-ttn' });
-    await waitFor(async () => publisher.connected());
-    app = createApp({
-      db: db.db,
-      adminToken: ADMIN_TOKEN,
-      publicUrl: 'http://localhost',
-      mqttUrl: url,
-      publish: publisher.publish,
-      brokerConnected: publisher.connected,
-      ttnSecrets: { 'ecoles-lora': SECRET },
-    });
+    pipeline = await startPushPipeline(db.db, 'souffle-api-ttn', { ttnSecrets: { 'ecoles-lora': SECRET } });
+    app = pipeline.app;
   });
 
   afterAll(async () => {
-    await publisher?.close();
-    await worker?.stop();
-    await broker?.close();
+    await pipeline?.close();
     await db?.cleanup();
   });
 
