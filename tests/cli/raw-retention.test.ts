@@ -44,13 +44,15 @@ describe('SOUFFLE_RAW_RETENTION', () => {
       env: { ...process.env, ...t.env, ATMOSUD_ENABLED: 'false', SOUFFLE_RAW_RETENTION: '30d' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // Listened for from the start: a child that ended early (a crash) must fail the poll with its
+    // stderr, not leave the test waiting for an exit that has already happened.
+    const exited = new Promise((r) => child.once('exit', r));
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     try {
-      await expect.poll(() => stderr, { timeout: 30_000 }).toMatch(/retention: deleted \d+ raw readings/);
+      await expect.poll(() => stderr, { timeout: 45_000 }).toMatch(/retention: deleted \d+ raw readings/);
     } finally {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
     }
     const deleted = Number(/retention: deleted (\d+)/.exec(stderr)![1]);

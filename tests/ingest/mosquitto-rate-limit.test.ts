@@ -31,8 +31,13 @@ const CALM_READINGS = 15;
 const LIMIT = { perMinute: 60, burst: 20, logIntervalS: 60 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const minutesAgo = (i: number) => Math.floor(Date.now() / 60_000) * 60 - 86_400 - i * 60;
-const reading = (i: number, value: number) => JSON.stringify({ ts: minutesAgo(i), values: { pm25: value } });
+/**
+ * Reading i is i minutes before `base`, a minute fixed once per flood: computed at each publish, a
+ * minute turning during the flood gave two readings one time and the store rightly kept one.
+ */
+const minuteBase = () => Math.floor(Date.now() / 60_000) * 60 - 86_400;
+const reading = (base: number, i: number, value: number) =>
+  JSON.stringify({ ts: base - i * 60, values: { pm25: value } });
 
 type Fleet = { db: TempDb; broker: GeneratedMosquitto; tokens: Record<string, string> };
 
@@ -62,20 +67,21 @@ async function floodWhileWorkerAway(f: Fleet) {
   const torrent = await connectAs(f.broker.url, { username: 'torrent', password: f.tokens.torrent! });
   const calme = await connectAs(f.broker.url, { username: 'calme', password: f.tokens.calme! });
   const started = Date.now();
+  const base = minuteBase();
   const acks: Promise<unknown>[] = [];
   const calmEvery = Math.floor(FLOOD / FLOOD_STEP / CALM_READINGS);
   let calmSent = 0;
   for (let i = 0, step = 0; i < FLOOD; step++) {
     for (let k = 0; k < FLOOD_STEP; k++, i++) {
-      acks.push(torrent.publishAsync(nativeTopic('torrent'), reading(i, 900), { qos: 1 }));
+      acks.push(torrent.publishAsync(nativeTopic('torrent'), reading(base, i, 900), { qos: 1 }));
     }
     if (step % calmEvery === calmEvery - 1 && calmSent < CALM_READINGS) {
-      await calme.publishAsync(nativeTopic('calme'), reading(calmSent++, 5), { qos: 1 });
+      await calme.publishAsync(nativeTopic('calme'), reading(base, calmSent++, 5), { qos: 1 });
     }
     await sleep(FLOOD_PAUSE_MS);
   }
   while (calmSent < CALM_READINGS) {
-    await calme.publishAsync(nativeTopic('calme'), reading(calmSent++, 5), { qos: 1 });
+    await calme.publishAsync(nativeTopic('calme'), reading(base, calmSent++, 5), { qos: 1 });
   }
   // Every message is acknowledged, dropped ones too (MQTT 3.1.1 refuses only by disconnecting).
   await Promise.all(acks);
