@@ -38,6 +38,8 @@ export type SeedOptions = {
   referenceDelayHours?: number;
   /** More stations and readings a test needs beside the fleet, written into the same database. */
   more?: (db: TempDb['db']) => Promise<void>;
+  /** No fleet at all: the platform as a fresh `npm start` shows it before any data arrives. */
+  empty?: boolean;
 };
 
 async function seed(handle: TempDb, options: SeedOptions = {}): Promise<void> {
@@ -135,7 +137,7 @@ export type Souffle = { url: string; port: number; close: () => Promise<void> };
 /** A real Souffle server over a seeded temp database, serving the built dist/web. */
 export async function startSouffle(options: SeedOptions = {}): Promise<Souffle> {
   const handle = await tempDb();
-  await seed(handle, options);
+  if (!options.empty) await seed(handle, options);
   const now = options.now ?? NOW;
   const app = createApp({
     db: handle.db,

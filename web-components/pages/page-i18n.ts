@@ -28,6 +28,9 @@ const fr = {
   'scheme.usaqi': 'AQI (États-Unis)',
   results: '{n} station(s)',
   noResults: 'Aucune station ne correspond à « {q} ».',
+  noneOfKind: 'Aucune station de ce type.',
+  noStations:
+    'Aucune station pour l’instant : elles apparaissent dès qu’AtmoSud répond ou qu’un capteur envoie sa première mesure.',
   loadingStations: 'Chargement des stations…',
   stationsError: 'Impossible de charger les stations : {message}',
   officialTag: 'AtmoSud',
@@ -104,6 +107,8 @@ const en: Record<PageKey, string> = {
   'scheme.usaqi': 'US AQI',
   results: '{n} station(s)',
   noResults: 'No station matches "{q}".',
+  noneOfKind: 'No station of this kind.',
+  noStations: 'No stations yet: they appear once AtmoSud answers or a sensor sends its first reading.',
   loadingStations: 'Loading stations…',
   stationsError: 'Could not load the stations: {message}',
   officialTag: 'AtmoSud',

@@ -170,7 +170,7 @@ export class SouffleDashboard extends LitElement {
                 : html`<p class="muted results" role="status">${pt(lang, 'results', { n: found.length })}</p>
                     ${
                       found.length === 0
-                        ? html`<p class="muted">${pt(lang, 'noResults', { q: this._query })}</p>`
+                        ? html`<p class="muted">${this.#emptyList(lang, stations.length)}</p>`
                         : html`<ul class="station-list">
                             ${found.map((s) => this.#renderListItem(s))}
                           </ul>`
@@ -201,6 +201,12 @@ export class SouffleDashboard extends LitElement {
           }
         </div>
       </div>`;
+  }
+
+  /** Why the list is empty: no station at all yet (a fresh install), none of the kind picked, or none matching the search. */
+  #emptyList(lang: Lang, total: number) {
+    if (total === 0) return pt(lang, 'noStations');
+    return this._query.trim() === '' ? pt(lang, 'noneOfKind') : pt(lang, 'noResults', { q: this._query });
   }
 
   #renderListItem(s: StationSummary) {
