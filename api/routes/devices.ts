@@ -6,16 +6,10 @@ import { bodyLimit } from 'hono/body-limit';
 import { DeviceConnectionSchema, DeviceListSchema } from '../../data/api-schemas.js';
 import { deviceConnection } from '../../data/device-connection.js';
 import { deviceRegistrationSchema } from '../../data/device-registration.js';
-import {
-  createDevice,
-  DeviceConflictError,
-  getDevice,
-  listDevices,
-  removeDevice,
-  rotateDeviceToken,
-} from '../../data/store/devices.js';
+import { createDevice, DeviceConflictError, listDevices, removeDevice } from '../../data/store/devices.js';
 import { ApiError, badRequest, notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
+import { rotatedConnection } from '../rotate-token.js';
 import { adminAuth } from '../auth.js';
 import { noStore } from '../http-cache.js';
 import { jsonAnswer } from '../json-answer.js';
@@ -132,11 +126,7 @@ export function registerDeviceRoutes(app: ApiApp, deps: AppDeps): void {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const token = await rotateDeviceToken(deps.db, id);
-      const device = token === undefined ? undefined : await getDevice(deps.db, id);
-      if (!device || token === undefined) throw notFound(`no device "${id}"`);
-      deps.onDevicesChanged?.();
-      return jsonAnswer(c, DeviceConnectionSchema, deviceConnection(device, token, deps.settings), 200);
+      return jsonAnswer(c, DeviceConnectionSchema, await rotatedConnection(deps, id), 200);
     },
   );
 
