@@ -17,8 +17,10 @@ import {
   LARGE_READ_LIMIT_DEFAULTS,
   type LargeReadLimits,
 } from './large-read-limiter.js';
+import { clientAddressMiddleware, trustedProxySet } from './client-address.js';
 import { publicCors } from './public-cors.js';
 import { createRateLimiter } from './rate-limiter.js';
+import { readRateLimit, type ReadRateLimit } from './read-rate-limit.js';
 import { requestIdAndAccessLog, type AccessLog } from './access-log.js';
 import { createOperatorMetrics } from './operator-metrics.js';
 import { createRequestMetrics } from './request-metrics.js';
@@ -86,6 +88,16 @@ export type AppOptions = {
    * (default 4 and 2); beyond, they answer 429 with Retry-After.
    */
   largeReads?: Partial<LargeReadLimits>;
+  /**
+   * Public reads per client address and window (SOUFFLE_READ_RATE_LIMIT, api/read-rate-limit.ts);
+   * none without it. The CLI's default is on.
+   */
+  readRateLimit?: ReadRateLimit;
+  /**
+   * Reverse proxies whose X-Forwarded-For gives the client's address (SOUFFLE_TRUSTED_PROXIES,
+   * api/client-address.ts); without them, the socket's peer is the client.
+   */
+  trustedProxies?: readonly string[];
   /** Zone of local days (daily values, ATMO): SOUFFLE_TIMEZONE, default Europe/Paris. */
   timeZone?: string;
   /** The data folder, whose free disk space /metrics shows (SQLite: the database's folder). */
@@ -168,16 +180,35 @@ export function createApp(options: AppOptions): ApiApp {
   app.onError(errorHandler);
   app.notFound(notFoundHandler);
   app.use('*', requestIdAndAccessLog(options.accessLog));
+  app.use(
+    '*',
+    clientAddressMiddleware(
+      options.trustedProxies?.length ? trustedProxySet(options.trustedProxies) : undefined,
+    ),
+  );
   app.use('*', requestMetrics.middleware);
   // Streamed answers (exports, static files); cached JSON arrives gzipped already (http-cache.ts),
   // or with a Content-Length under the same threshold, which this leaves as it is.
   app.use('*', compress({ contentTypeFilter: compressible, threshold: GZIP_MIN_BYTES }));
   const cors = publicCors({
     allowMethods: ['GET', 'HEAD', 'OPTIONS'],
-    exposeHeaders: ['ETag', 'Link', 'Content-Disposition', 'X-Data-Licence', 'X-Data-Attribution'],
+    exposeHeaders: [
+      'ETag',
+      'Link',
+      'Content-Disposition',
+      'X-Data-Licence',
+      'X-Data-Attribution',
+      'RateLimit',
+      'RateLimit-Policy',
+      'Retry-After',
+    ],
     maxAgeSeconds: 86_400,
   });
   for (const path of PUBLIC_PATHS) app.use(path, cors);
+  // After CORS, so that a page on another site can read a 429 and its Retry-After.
+  if (options.readRateLimit) {
+    app.use('*', readRateLimit(options.readRateLimit, { adminToken: options.adminToken, now }));
+  }
 
   registerStationRoutes(app, deps);
   registerLatestRoute(app, deps);

@@ -1,13 +1,13 @@
 // Authentication for the admin endpoints (Bearer SOUFFLE_ADMIN_TOKEN) and for devices (Basic
 // id:token as the airrohr firmware sends it, or Bearer token with the device id in the path).
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Kysely } from 'kysely';
 import type { AuthThrottle } from '../data/auth-throttle.js';
 import { authenticateDevice } from '../data/store/devices.js';
 import type { Database, Device } from '../data/schema.js';
 import { ApiError } from './api-error.js';
+import { clientAddress } from './client-address.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -39,6 +39,12 @@ function basicCredentials(header: string | undefined): { user: string; password:
   return { user: text.slice(0, colon), password: text.slice(colon + 1) };
 }
 
+/** Whether the request carries the admin's Bearer token (compared in constant time). */
+export function hasAdminToken(c: Context, adminToken: string): boolean {
+  const token = bearerToken(c.req.header('Authorization'));
+  return token !== undefined && safeEqual(token, adminToken);
+}
+
 export function adminAuth(adminToken: string): MiddlewareHandler {
   if (!adminToken) throw new Error('createApp: adminToken must not be empty');
   return async (c, next) => {
@@ -60,17 +66,6 @@ export function adminAuth(adminToken: string): MiddlewareHandler {
     }
     await next();
   };
-}
-
-/**
- * The address the request came from: the socket's peer as @hono/node-server hands it over, or
- * undefined for a request not served by a socket (`app.request()`), which the throttle then counts
- * under one shared key. A reverse proxy in front makes every request come from the proxy: see
- * docs/security.md, "Failed logins".
- */
-export function remoteAddress(c: Context): string | undefined {
-  const env = c.env as { incoming?: IncomingMessage } | undefined;
-  return env?.incoming?.socket?.remoteAddress;
 }
 
 /**
@@ -116,7 +111,7 @@ export async function authenticateRequestDevice(
     );
   }
   // Counted before the scrypt hash, which is what a flood of wrong tokens would cost.
-  const attempt = authThrottle.attempt(remoteAddress(c));
+  const attempt = authThrottle.attempt(clientAddress(c));
   if (!attempt.ok) {
     throw new ApiError(
       429,

@@ -9,6 +9,7 @@
 //   - the streamed export, shared by GET /api/v1/export and `souffle export`.
 export { createApp, type AppOptions, type Publish } from './app.js';
 export { startApiServer, type ApiServer } from './server.js';
+export type { ReadRateLimit } from './read-rate-limit.js';
 export {
   createMqttPublisher,
   publisherClientId,

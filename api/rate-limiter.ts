@@ -10,7 +10,13 @@ export type RateLimitOptions = {
   now?: () => number;
 };
 
-export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
+/**
+ * `remaining`: whole requests left in the bucket after this one; `resetSeconds`: until the bucket
+ * is full again (what the RateLimit header reports, api/read-rate-limit.ts).
+ */
+export type RateDecision = { remaining: number; resetSeconds: number } & (
+  { ok: true } | { ok: false; retryAfterSeconds: number }
+);
 
 export type RateLimiter = { take: (key: string) => RateDecision };
 
@@ -34,12 +40,14 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
       }
       const b = buckets.get(key) ?? { tokens: capacity, at: t };
       const tokens = level(b, t);
+      const untilFull = (left: number) => Math.ceil((capacity - left) / perMs / 1000);
       if (tokens < 1) {
         buckets.set(key, { tokens, at: t });
-        return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / perMs / 1000)) };
+        const retryAfterSeconds = Math.max(1, Math.ceil((1 - tokens) / perMs / 1000));
+        return { ok: false, retryAfterSeconds, remaining: 0, resetSeconds: untilFull(tokens) };
       }
       buckets.set(key, { tokens: tokens - 1, at: t });
-      return { ok: true };
+      return { ok: true, remaining: Math.floor(tokens - 1), resetSeconds: untilFull(tokens - 1) };
     },
   };
 }

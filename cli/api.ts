@@ -13,7 +13,7 @@ import { createLogger } from '../data/index.js';
 import { dataFolder, openConfiguredDatabase } from './open-database.js';
 import { resolveAdminToken, serviceCredentials, serviceUsername } from './admin-token.js';
 import { parseCommandArgs } from './args.js';
-import { authThrottleSettings, largeReadSettings, type Config } from './config.js';
+import { authThrottleSettings, largeReadSettings, readLimitSettings, type Config } from './config.js';
 import { connectionSettings } from './connection-settings.js';
 import { runUntilStopped } from './stop-on-signal.js';
 
@@ -92,6 +92,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
     rateLimit: { pushPerMinute: config.SOUFFLE_RATE_LIMIT },
     authThrottle: authThrottleSettings(config),
     largeReads: largeReadSettings(config),
+    ...readLimitSettings(config),
     timeZone: config.SOUFFLE_TIMEZONE,
     onDevicesChanged: mosquittoRefresher(handle.db, config, log),
     diskPath: dataFolder(config),

@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { DEFAULT_TIME_ZONE, isTimeZone } from '../data/index.js';
 import type { QualityOptions } from '../ingest/index.js';
+import { isIP } from 'node:net';
+import type { ReadRateLimit } from '../api/index.js';
 
 /** "15m", "48h", "30s", "500ms", "7d" or a number of milliseconds. */
 export function parseDuration(text: string): number {
@@ -22,31 +24,54 @@ export function parseRate(text: string): number {
   return unit === 's' ? n * 60 : unit === 'h' ? n / 60 : n;
 }
 
-const rate = (fallback: string) =>
+/** A string turned into a value by `parse`, whose RangeError becomes the variable's message. */
+const parsed = <T>(fallback: string, parse: (text: string) => T) =>
   z
     .string()
     .default(fallback)
     .transform((v, ctx) => {
       try {
-        return parseRate(v);
+        return parse(v);
       } catch (e) {
         ctx.addIssue({ code: 'custom', message: (e as Error).message });
         return z.NEVER;
       }
     });
 
-const duration = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((v, ctx) => {
-      try {
-        return parseDuration(v);
-      } catch (e) {
-        ctx.addIssue({ code: 'custom', message: (e as Error).message });
-        return z.NEVER;
-      }
-    });
+const WINDOWS: Record<string, number> = { s: 1, m: 60, h: 3600 };
+
+/** "120/min", "10/s", "5000/h", or a bare number a minute; "off" (or 0) for no limit. */
+export function parseReadRateLimit(text: string): ReadRateLimit | undefined {
+  if (/^\s*(off|false|no|0)\s*$/i.test(text)) return undefined;
+  const m = /^\s*(\d+)\s*(?:\/\s*(s|sec|second|m|min|minute|h|hour))?\s*$/i.exec(text);
+  const quota = Number(m?.[1]);
+  if (!m || !(quota >= 1)) {
+    throw new RangeError(`"${text}" is not a read rate limit (examples: 120/min, 10/s, 5000/h, off)`);
+  }
+  return { quota, windowSeconds: WINDOWS[(m[2] ?? 'm')[0]!.toLowerCase()]! };
+}
+
+/** "127.0.0.1, ::1, 10.0.0.0/8" → its addresses and CIDR ranges, each checked. */
+export function parseTrustedProxies(text: string): string[] {
+  const entries = text
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
+  for (const entry of entries) {
+    const [address = '', bits, extra] = entry.split('/');
+    const family = isIP(address);
+    const prefixOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (family === 0 || !prefixOk || extra !== undefined) {
+      throw new RangeError(
+        `"${entry}" is not an IP address or a CIDR range (examples: 127.0.0.1, 10.0.0.0/8, ::1)`,
+      );
+    }
+  }
+  return entries;
+}
+
+const rate = (fallback: string) => parsed(fallback, parseRate);
+const duration = (fallback: string) => parsed(fallback, parseDuration);
 
 const bool = (fallback: boolean) =>
   z
@@ -162,6 +187,10 @@ export const envSchema = z.object({
   /** Large reads (exports, long series) at once, in all and per client address (docs/security.md). */
   SOUFFLE_LARGE_READS: z.coerce.number().int().min(1).default(4),
   SOUFFLE_LARGE_READS_PER_ADDRESS: z.coerce.number().int().min(1).default(2),
+  /** Public reads per client address: "300/min", "10/s", or "off" (docs/security.md, "Read rate limit"). */
+  SOUFFLE_READ_RATE_LIMIT: parsed('300/min', parseReadRateLimit),
+  /** Reverse proxies whose X-Forwarded-For names the client: addresses or CIDR ranges, comma-separated. */
+  SOUFFLE_TRUSTED_PROXIES: parsed('', parseTrustedProxies),
   /** Zone of the local days of daily values and the ATMO index (docs/methods.md, "Days"). */
   SOUFFLE_TIMEZONE: z
     .string()
@@ -280,4 +309,12 @@ export function deviceRateSettings(config: Config): { perMinute: number; burst: 
 /** The concurrent large-read limits of the API (docs/security.md, "Public reads and ingest"). */
 export function largeReadSettings(config: Config): { concurrent: number; perAddress: number } {
   return { concurrent: config.SOUFFLE_LARGE_READS, perAddress: config.SOUFFLE_LARGE_READS_PER_ADDRESS };
+}
+
+/** The read rate limit and the trusted proxies of the API (docs/security.md, "Read rate limit"). */
+export function readLimitSettings(config: Config): {
+  readRateLimit: ReadRateLimit | undefined;
+  trustedProxies: string[];
+} {
+  return { readRateLimit: config.SOUFFLE_READ_RATE_LIMIT, trustedProxies: config.SOUFFLE_TRUSTED_PROXIES };
 }

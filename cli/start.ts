@@ -12,7 +12,7 @@ import { dataFolder, openConfiguredDatabase } from './open-database.js';
 import { parseCommandArgs } from './args.js';
 import { startAtmosudPuller } from './atmosud-puller.js';
 import { startRawRetention } from './raw-retention.js';
-import { authThrottleSettings, largeReadSettings, type Config } from './config.js';
+import { authThrottleSettings, largeReadSettings, readLimitSettings, type Config } from './config.js';
 import { reloadTlsOnSighup, startConfiguredIngest } from './configured-ingest.js';
 import { runUntilStopped } from './stop-on-signal.js';
 import { deviceAddCommand, simCommand } from './start-hints.js';
@@ -75,6 +75,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
       rateLimit: { pushPerMinute: config.SOUFFLE_RATE_LIMIT },
       authThrottle: authThrottleSettings(config),
       largeReads: largeReadSettings(config),
+      ...readLimitSettings(config),
       timeZone: config.SOUFFLE_TIMEZONE,
       onDevicesChanged: mosquittoRefresher(handle.db, config, (line) => logger.info(line)),
       diskPath: dataFolder(config),

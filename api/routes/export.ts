@@ -3,7 +3,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { badRequest } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
-import { remoteAddress } from '../auth.js';
+import { clientAddress } from '../client-address.js';
 import {
   BASE_COLUMNS,
   createEncoder,
@@ -66,7 +66,7 @@ export function registerExportRoute(app: ApiApp, deps: AppDeps): void {
   app.openapi(route, async (c) => {
     const plan = planExport(c.req.valid('query'), { now: deps.now(), timeZone: deps.timeZone });
     if ('error' in plan) throw badRequest('invalid_query', plan.error);
-    const release = acquireLargeRead(deps.largeReads, remoteAddress(c));
+    const release = acquireLargeRead(deps.largeReads, clientAddress(c));
     const stream = createExportStream(deps.db, plan, { onEnd: release });
     return new Response(stream, { status: 200, headers: exportHeaders(plan) });
   });

@@ -17,7 +17,7 @@ import {
 } from '../../data/store/enrolment-codes.js';
 import { ApiError, badRequest } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
-import { remoteAddress } from '../auth.js';
+import { clientAddress } from '../client-address.js';
 import { noStore } from '../http-cache.js';
 import { stationPageUrl } from './station-qr.js';
 import { jsonAnswer } from '../json-answer.js';
@@ -88,7 +88,7 @@ export function registerJoinRoute(app: ApiApp, deps: AppDeps): void {
           checked.error.issues.map((i) => `body field "${i.path.join('.')}": ${i.message}`).join('; '),
         );
       }
-      const attempt = deps.joinThrottle.attempt(remoteAddress(c));
+      const attempt = deps.joinThrottle.attempt(clientAddress(c));
       if (!attempt.ok) {
         throw new ApiError(
           429,

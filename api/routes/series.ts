@@ -11,7 +11,7 @@ import { findStation } from '../../data/store/stations.js';
 import type { Database } from '../../data/schema.js';
 import { badRequest, notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
-import { remoteAddress } from '../auth.js';
+import { clientAddress } from '../client-address.js';
 import { DATA_LICENCE } from '../export/export-formats.js';
 import { cachedBody } from '../http-cache.js';
 import { acquireLargeRead } from '../large-read-limiter.js';
@@ -173,7 +173,7 @@ export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
       const chunks =
         step === 'raw'
           ? rawSeriesChunks(deps.db, read, {
-              onLarge: () => (release = acquireLargeRead(deps.largeReads, remoteAddress(c))),
+              onLarge: () => (release = acquireLargeRead(deps.largeReads, clientAddress(c))),
             })
           : [await readSeries(deps.db, { ...read, step, timeZone: deps.timeZone, now: deps.now() })];
       // Each chunk is encoded as it arrives, so that this work too is spread between the chunks.
