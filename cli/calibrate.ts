@@ -6,6 +6,7 @@ import { parseTime } from '../api/index.js';
 import {
   calibrate,
   CalibrationError,
+  DEFAULT_MODEL,
   meetsTargets,
   MODELS,
   type Agreement,
@@ -19,15 +20,16 @@ import type { Config } from './config.js';
 import { openConfiguredDatabase } from './open-database.js';
 
 export const usage = `souffle calibrate <device> --reference <station> [--phenomenon pm25] [--sensor S]
-                [--model linear|linear-rh|sma] [--from DATE] [--to DATE] [--holdout 0.5]
+                [--model sma|linear|linear-rh] [--from DATE] [--to DATE] [--holdout 0.5]
                 [--apply [--valid-from DATE]] [--json]
   Fits the device's valid hourly means against the reference station's (hours flagged stuck or
   spike, or less than 45 minutes covered, left out), on the earlier part of the window, and
   evaluates the fit on the later part (--holdout, the share of the window held back, default
   0.5): RMSE, bias, R², slope and intercept, raw and corrected, hourly and on 24-hour means of
   local days, beside the US EPA targets for PM2.5 sensors and the US EPA PurpleAir formula.
-  Models: linear (a·raw + c, least squares: the smallest hourly error, peaks flattened),
-  linear-rh (a·raw + b·RH + c), sma (standardised major axis: keeps the reference's spread).
+  Models: sma (default; standardised major axis: keeps the reference's spread, so 24-hour means
+  can meet the EPA slope target), linear (a·raw + c, least squares: the smallest hourly error,
+  peaks flattened), linear-rh (a·raw + b·RH + c).
   --apply stores the calibration, valid from --valid-from (default --from): from then on the API,
   widgets and exports show corrected values (raw with ?values=raw). Dates as for souffle export;
   the window defaults to the 30 days before now. See docs/methods.md, "Calibration".
@@ -61,7 +63,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
   if (!deviceId) throw new UsageError('which device? souffle calibrate <device> --reference <station>');
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
   if (!values.reference) throw new UsageError('--reference <station> is required');
-  const model = (values.model ?? 'linear') as Model;
+  const model = (values.model ?? DEFAULT_MODEL) as Model;
   if (!MODELS.includes(model))
     throw new UsageError(`--model "${values.model}": expected ${MODELS.join(', ')}`);
   const holdout = values.holdout === undefined ? undefined : Number(values.holdout);

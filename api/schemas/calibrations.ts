@@ -78,7 +78,10 @@ export const NewCalibrationSchema = z
     reference: z.string().min(1).max(128).openapi({ description: 'The reference station id.' }),
     phenomenon: z.string().min(1).max(32).optional().openapi({ description: 'Default pm25.' }),
     sensor: z.string().min(1).max(128).optional(),
-    model: z.enum(MODELS).optional().openapi({ description: 'Default linear.' }),
+    model: z
+      .enum(MODELS)
+      .optional()
+      .openapi({ description: 'Default sma (docs/methods.md, "Which model by default").' }),
     from: z
       .number()
       .int()

@@ -10,7 +10,7 @@ import { getDevice } from '../store/devices.js';
 import { findStation } from '../store/stations.js';
 import { saveCalibration } from '../store/calibrations.js';
 import { EPA_PM25_TARGETS, fitAndEvaluate, splitTime, type Evaluation } from './evaluate.js';
-import { FitError, type Model } from './fit.js';
+import { DEFAULT_MODEL, FitError, type Model } from './fit.js';
 import { PairError, readPairs } from './pairs.js';
 
 export class CalibrationError extends Error {
@@ -57,7 +57,7 @@ export const DEFAULT_WINDOW_DAYS = 30;
 export async function calibrate(db: Kysely<Database>, o: CalibrateOptions): Promise<CalibrationReport> {
   const now = o.now ?? Date.now();
   const phenomenon = o.phenomenon ?? 'pm25';
-  const model = o.model ?? 'linear';
+  const model = o.model ?? DEFAULT_MODEL;
   const holdout = o.holdout ?? 0.5;
   if (!(holdout > 0 && holdout < 1)) throw new CalibrationError(`holdout ${holdout} must be between 0 and 1`);
   const to = o.to ?? Math.floor(now / HOUR_MS) * HOUR_MS;

@@ -25,6 +25,15 @@ export type Pair = {
 export const MODELS = ['linear', 'linear-rh', 'sma'] as const;
 export type Model = (typeof MODELS)[number];
 
+/**
+ * The model used when none is asked: sma. The US EPA judges a corrected sensor by the slope of its
+ * values against the reference (0.65–1.35, on 24-hour means); a least-squares prediction's slope
+ * is R² by construction, so it fails that target whenever the sensor follows the reference less
+ * than 65 %, while the major axis's is r, inside the target as soon as R² ≥ 0.42, for an hourly
+ * error at most √(2/(1+r)) times least squares' (docs/methods.md, "Which model by default").
+ */
+export const DEFAULT_MODEL: Model = 'sma';
+
 /** corrected = a·raw + b·RH + c (b absent for the linear model). */
 export type Coefficients = { a: number; b?: number; c: number };
 

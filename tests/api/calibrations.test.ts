@@ -67,7 +67,8 @@ describe('calibrations over HTTP', () => {
       id: calibrationId,
       phenomenon: 'pm25',
       sensor: 'SDS011',
-      model: 'linear',
+      // The default model (docs/methods.md, "Which model by default").
+      model: 'sma',
       reference: 'atmosud-FR1',
       validFrom: new Date(FROM).toISOString(),
       validTo: null,

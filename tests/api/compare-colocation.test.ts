@@ -145,7 +145,7 @@ describe('comparing the real co-located units with their reference monitor', () 
     });
     const body = await compare('rt01', '2019-08-16T12:00:00Z');
     expect(body.correction).toMatchObject({ calibrationId: String(report.calibrationId) });
-    expect(body.correction!.description).toContain('linear fit against burdens-creek');
+    expect(body.correction!.description).toContain('sma fit against burdens-creek');
     const raw = body.metrics.hourly;
     const corrected = body.correction!.metrics.hourly;
     expect(corrected.n).toBe(raw.n);
