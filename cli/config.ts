@@ -138,6 +138,12 @@ export const envSchema = z.object({
   SOUFFLE_MOSQUITTO_DIR: emptyAsUndefined,
   SOUFFLE_MQTT_CLIENT_ID: z.string().min(1).max(23).default('souffle-ingest'),
   SOUFFLE_INGEST_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  /**
+   * `souffle ingest`'s own /metrics and /healthz (ingest/ingest-http.ts): off when unset; the
+   * worker of --slot K listens on this port + K.
+   */
+  SOUFFLE_INGEST_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  SOUFFLE_INGEST_METRICS_HOST: z.string().default('127.0.0.1'),
   SOUFFLE_API_URL: z.string().url().default('http://localhost:8080'),
   ATMOSUD_ENABLED: bool(true),
   ATMOSUD_URL: z.string().url().default('https://api.atmosud.org'),

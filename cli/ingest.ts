@@ -8,6 +8,8 @@ import {
   MAX_SLOTS,
   reportReady,
   requireSharedSubscriptions,
+  startIngestHttp,
+  type IngestHttp,
   type IngestServices,
 } from '../ingest/index.js';
 import { parseCommandArgs, UsageError } from './args.js';
@@ -25,7 +27,9 @@ export const usage = `souffle ingest [--no-mqtt] [--slot <k>] [--retire <k,...|s
   reference data (ATMOSUD_*). Without MQTT_URL it also runs the embedded MQTT broker on
   SOUFFLE_MQTT_HOST:SOUFFLE_MQTT_PORT (default 0.0.0.0:1883). On an external broker it logs in as
   SOUFFLE_MQTT_USERNAME/PASSWORD (or the URL's credentials), else anonymously. Stops gracefully on
-  SIGTERM or SIGINT (the batch in hand is finished).
+  SIGTERM or SIGINT (the batch in hand is finished). With SOUFFLE_INGEST_METRICS_PORT set, it
+  serves its own GET /metrics and GET /healthz there (on SOUFFLE_INGEST_METRICS_HOST, default
+  127.0.0.1; the worker of --slot K on that port + K).
 
   With SOUFFLE_INGEST_WORKERS=N > 1 (Mosquitto, MQTT_URL, required) it runs N workers as child
   processes, \`souffle ingest --slot 1\` to \`--slot N\`, sharing the subscription; a worker that
@@ -89,11 +93,19 @@ export async function run(argv: string[], config: Config): Promise<void> {
   // Opened (and migrated) before any worker starts, so that child workers find it up to date.
   const handle = await openConfiguredDatabase(config);
   let services: IngestServices = { worker: null, broker: null, supervisor: null, stop: async () => {} };
+  let http: IngestHttp | undefined;
   try {
     if (!values['no-mqtt']) services = await startConfiguredIngest({ config, db: handle.db, logger, slot });
+    http = await startMetricsPort(config, handle.db, services, slot);
   } catch (e) {
+    await services.stop().catch(() => {});
     await handle.close();
     throw e;
+  }
+  if (http) {
+    logger.info(
+      `metrics and health on http://${config.SOUFFLE_INGEST_METRICS_HOST}:${http.port}/metrics and /healthz`,
+    );
   }
 
   // The AtmoSud puller runs inside the ingest worker's process (docs/atmosud.md), once: in a
@@ -119,6 +131,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
     stop: async () => {
       clearInterval(summary);
       stopSighup();
+      await http?.close();
       await puller?.stop().catch(stopped);
       await retention?.stop().catch(stopped);
       await services.stop().catch(stopped);
@@ -127,6 +140,26 @@ export async function run(argv: string[], config: Config): Promise<void> {
     // A worker started by a supervisor stops when the supervisor is gone (its IPC channel closes).
     also: (stopFor) => reportReady(() => stopFor('supervisor gone')),
   });
+}
+
+/**
+ * The process's own /metrics and /healthz, when SOUFFLE_INGEST_METRICS_PORT is set: on that port,
+ * or on that port + K for the worker of --slot K, so that a supervisor and its children (which
+ * inherit its environment), or slots started by hand, each get a port of their own.
+ */
+function startMetricsPort(
+  config: Config,
+  db: Parameters<typeof startIngestHttp>[0]['db'],
+  services: IngestServices,
+  slot: number | undefined,
+): Promise<IngestHttp> | undefined {
+  const base = config.SOUFFLE_INGEST_METRICS_PORT;
+  if (base === undefined) return undefined;
+  const port = base === 0 || slot === undefined ? base : base + slot;
+  if (port > 65535) {
+    throw new UsageError(`SOUFFLE_INGEST_METRICS_PORT ${base} + slot ${slot} is beyond port 65535`);
+  }
+  return startIngestHttp({ db, services, host: config.SOUFFLE_INGEST_METRICS_HOST, port });
 }
 
 function sum(counts: Partial<Record<string, number>>): number {

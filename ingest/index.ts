@@ -12,6 +12,7 @@
 // ingest/mosquitto-config.ts, so that `souffle device` writes them without loading the broker and
 // the worker.
 export { startIngest, type IngestServices, type StartIngestOptions } from './ingest-services.js';
+export { startIngestHttp, type IngestHttp } from './ingest-http.js';
 export { IngestWorker, type IngestWorkerOptions, type IngestWorkerStatus } from './worker.js';
 export { startEmbeddedBroker, type EmbeddedBroker, type EmbeddedBrokerOptions } from './embedded-broker.js';
 export { DEFAULT_QUALITY_OPTIONS, type QualityOptions } from './quality/quality-options.js';

@@ -59,6 +59,8 @@ export class IngestMetrics {
   /** Longest receipt-to-commit wait since the last flush, ms (null: nothing committed since). */
   private maxLagMs: number | null = null;
   private writtenQueueDepth: number | undefined;
+  /** The lag written at the last flush that had one (s): what souffle_ingest_lag_seconds shows. */
+  lastLagSeconds: number | null = null;
 
   received(): void {
     this.totals.received += 1;
@@ -116,6 +118,7 @@ export class IngestMetrics {
       ...(depthChanged ? [{ name: METRICS.queueDepth, value: queueDepth }] : []),
       ...(this.maxLagMs !== null ? [{ name: METRICS.lag, value: this.maxLagMs / 1000 }] : []),
     ];
+    if (this.maxLagMs !== null) this.lastLagSeconds = this.maxLagMs / 1000;
     this.maxLagMs = null;
     const deltas: CounterDelta[] = [
       { name: METRICS.received, value: p.received },

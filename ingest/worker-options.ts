@@ -48,6 +48,10 @@ export type IngestWorkerStatus = Readonly<
     idle: boolean;
     /** When the last message arrived (epoch ms), or 0. */
     lastMessageAt: number;
+    /** Messages received and not yet committed, now. */
+    queueDepth: number;
+    /** Longest receipt-to-commit wait of the batches before the last metrics flush (s), or null. */
+    lagSeconds: number | null;
   }
 >;
 

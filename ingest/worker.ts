@@ -90,6 +90,8 @@ export class IngestWorker {
       sessionPresent: this.sessionPresent,
       idle: this.queue.length === 0 && this.draining === null,
       lastMessageAt: this.lastMessageAt,
+      queueDepth: this.queue.length,
+      lagSeconds: this.metrics.lastLagSeconds,
     };
   }
 
