@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { StationSummary } from '../data/api-types.js';
 import { lastReadingTimes, seriesWithLatest } from '../data/store/latest.js';
 import { publicStation } from '../data/store/stations.js';
-import type { Database, Station } from '../data/schema.js';
+import { isReferenceSource, type Database, type Station } from '../data/schema.js';
 import { iso } from './iso.js';
 import { statusOf } from './station-status.js';
 
@@ -35,7 +35,7 @@ export function toSummary(
     phenomena: [...phenomena],
     status: statusOf(lastSeen, now, p.source),
     lastSeen: lastSeen === null || lastSeen === undefined ? null : iso(lastSeen),
-    indicative: p.source === 'citizen',
+    indicative: !isReferenceSource(p.source),
     attribution: p.attribution,
     licence: p.licence,
     stationType: p.stationType,

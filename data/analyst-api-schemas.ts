@@ -28,7 +28,12 @@ export const PhenomenonInfoSchema = z
       description: 'An input of corrections (CF=1 PM2.5, particle counts), not shown on its own.',
     }),
     stations: z
-      .object({ citizen: z.number().int(), atmosud: z.number().int() })
+      .object({
+        citizen: z.number().int(),
+        atmosud: z.number().int(),
+        'sensor.community': z.number().int(),
+        opensensemap: z.number().int(),
+      })
       .openapi({ description: 'Stations with a series of it, per source.' }),
     sensors: z.array(z.object({ sensor: z.string(), stations: z.number().int() })).openapi({
       description: 'Sensors seen measuring it (series names), with how many stations, most first.',

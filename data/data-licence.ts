@@ -20,6 +20,10 @@ export const DATABASE_LICENCE = {
 export const SOURCE_LICENCES: Readonly<Record<StationSource, DataLicence>> = {
   citizen: { licence: 'ODbL-1.0', attribution: 'Souffle contributors' },
   atmosud: { licence: 'ODbL-1.0', attribution: 'AtmoSud' },
+  // Both networks publish their data under the ODbL 1.0 (sensor.community/en/terms-of-use/ ... ,
+  // opensensemap.org: "Open Database License"): imported rows credit their contributors.
+  'sensor.community': { licence: 'ODbL-1.0', attribution: 'Sensor.Community contributors' },
+  opensensemap: { licence: 'ODbL-1.0', attribution: 'openSenseMap contributors' },
 };
 
 /** A station's data licence: its own (set by the AtmoSud puller), else its source's. */

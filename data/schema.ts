@@ -6,8 +6,11 @@ import type { StationType } from './station-types.js';
 /** A column the database fills (default or autoincrement) but that may be given on insert. */
 type Defaulted<T> = ColumnType<T, T | undefined, T>;
 
-export const STATION_SOURCES = ['citizen', 'atmosud'] as const;
+/** Souffle's own devices, AtmoSud's reference stations, and the imported networks (migration 0009). */
+export const STATION_SOURCES = ['citizen', 'atmosud', 'sensor.community', 'opensensemap'] as const;
 export type StationSource = (typeof STATION_SOURCES)[number];
+/** Reference (official) data; every other source is low-cost sensors, whose values are indicative. */
+export const isReferenceSource = (source: StationSource): boolean => source === 'atmosud';
 export const EXPOSURES = ['outdoor', 'indoor'] as const;
 export type Exposure = (typeof EXPOSURES)[number];
 export const DEVICE_FORMATS = ['native', 'airgradient', 'airrohr'] as const;

@@ -1,6 +1,7 @@
 // The export's parameters, validated by the same schema for GET /api/v1/export and for
 // `souffle export` (which passes its options as the same strings).
 import { z } from '@hono/zod-openapi';
+import type { StationSource } from '../../data/schema.js';
 import type { Step } from '../../data/store/read-series.js';
 import { CSV_DIALECTS, type CsvDialect } from './csv.js';
 import { bboxParam, phenomenonParam, sourceParam, stepParam, timeParam } from '../schemas/params.js';
@@ -53,7 +54,7 @@ export type ExportPlan = {
   shape: 'long' | 'wide';
   dialect: CsvDialect;
   phenomenon?: string;
-  source?: 'citizen' | 'atmosud';
+  source?: StationSource;
   stations?: string[];
   bbox?: [number, number, number, number];
   from: number;

@@ -6,6 +6,7 @@ import { BulkLatestSchema } from '../../data/analyst-api-schemas.js';
 import { dataLicenceOf } from '../../data/data-licence.js';
 import { flagNames } from '../../data/flags.js';
 import { PHENOMENA, type PhenomenonCode } from '../../data/phenomena.js';
+import { isReferenceSource } from '../../data/schema.js';
 import { latestByStation } from '../../data/store/latest-by-station.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { cachedJson } from '../http-cache.js';
@@ -56,7 +57,7 @@ export function registerLatestByStationRoute(app: ApiApp, deps: AppDeps): void {
       time: iso(r.time),
       flags: flagNames(r.flags),
       validation: r.validation,
-      indicative: r.source === 'citizen',
+      indicative: !isReferenceSource(r.source),
       ...dataLicenceOf(r),
     }));
     return cachedJson(

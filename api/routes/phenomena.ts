@@ -4,6 +4,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { sql } from 'kysely';
 import { PhenomenaSchema } from '../../data/analyst-api-schemas.js';
 import { PHENOMENA, PHENOMENON_CODES } from '../../data/phenomena.js';
+import { STATION_SOURCES, type StationSource } from '../../data/schema.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { cachedJson } from '../http-cache.js';
 
@@ -35,7 +36,7 @@ export function registerPhenomenaRoute(app: ApiApp, deps: AppDeps): void {
       .execute();
     const phenomena = PHENOMENON_CODES.map((code) => {
       const p = PHENOMENA[code];
-      const stations = { citizen: 0, atmosud: 0 };
+      const stations = Object.fromEntries(STATION_SOURCES.map((s) => [s, 0])) as Record<StationSource, number>;
       for (const r of stationRows) if (r.phenomenon === code) stations[r.source] = Number(r.stations);
       const sensors = sensorRows
         .filter((r) => r.phenomenon === code)

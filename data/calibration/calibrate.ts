@@ -5,7 +5,7 @@
 // side by side, so a fit that does not help, or a generic formula that hurts, is seen as such.
 import type { Kysely } from 'kysely';
 import { HOUR_MS } from '../hourly-validity.js';
-import type { Database } from '../schema.js';
+import { isReferenceSource, type Database } from '../schema.js';
 import { getDevice } from '../store/devices.js';
 import { findStation } from '../store/stations.js';
 import { saveCalibration } from '../store/calibrations.js';
@@ -68,8 +68,8 @@ export async function calibrate(db: Kysely<Database>, o: CalibrateOptions): Prom
   if (!device) throw new CalibrationError(`no device "${o.deviceId}"`);
   const reference = await findStation(db, o.referenceStationId);
   if (!reference) throw new CalibrationError(`no station "${o.referenceStationId}"`);
-  if (reference.source === 'citizen')
-    throw new CalibrationError(`station "${reference.id}" is a citizen station, not a reference`);
+  if (!isReferenceSource(reference.source))
+    throw new CalibrationError(`station "${reference.id}" is a ${reference.source} station, not a reference`);
 
   o.onProgress?.(`reading hourly pairs of ${device.id} and ${reference.id} (${phenomenon})`);
   let set;

@@ -40,7 +40,7 @@ const PREFIXES = Object.keys(SENSORS).sort((a, b) => b.length - a.length); // BM
  * The SEN5X's VOC and NOx are Sensirion indices; the reference spelling is `SEN5X_voc` and
  * `SEN5X_nox`, and integrations of the kit's own JSON spell them upper case, so both are read.
  */
-const MEASURES: Readonly<Record<string, { phenomenon: string; unit?: string }>> = {
+export const AIRROHR_MEASURES: Readonly<Record<string, { phenomenon: string; unit?: string }>> = {
   P0: { phenomenon: 'pm1' },
   P1: { phenomenon: 'pm10' },
   P2: { phenomenon: 'pm25' },
@@ -146,7 +146,7 @@ function locationOf(gps: Record<string, unknown>, time: number): DecodedLocation
 function measureOf(type: string): { phenomenon: string; unit?: string; sensor: string } | undefined {
   const prefix = PREFIXES.find((p) => type.startsWith(p));
   const sensor = prefix ? SENSORS[prefix]! : 'DHT22';
-  const measure = MEASURES[prefix ? type.slice(prefix.length) : type];
+  const measure = AIRROHR_MEASURES[prefix ? type.slice(prefix.length) : type];
   if (!measure) return undefined;
   // DHT22 reports only temperature and humidity unprefixed; a bare "P1" is not a known sensor.
   if (!prefix && measure.phenomenon !== 'temperature' && measure.phenomenon !== 'humidity') return undefined;

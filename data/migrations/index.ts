@@ -9,6 +9,7 @@ import * as m0005 from './0005-calibrations.js';
 import * as m0006 from './0006-station-type.js';
 import * as m0007 from './0007-firmware-fidelity.js';
 import * as m0008 from './0008-citizen-enrolment.js';
+import * as m0009 from './0009-imported-sources.js';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0006-station-type': m0006,
   '0007-firmware-fidelity': m0007,
   '0008-citizen-enrolment': m0008,
+  '0009-imported-sources': m0009,
 };
 
 /** Every migration this version knows, in order (a restore refuses a backup with others). */
