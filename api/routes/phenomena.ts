@@ -36,7 +36,10 @@ export function registerPhenomenaRoute(app: ApiApp, deps: AppDeps): void {
       .execute();
     const phenomena = PHENOMENON_CODES.map((code) => {
       const p = PHENOMENA[code];
-      const stations = Object.fromEntries(STATION_SOURCES.map((s) => [s, 0])) as Record<StationSource, number>;
+      const stations = Object.fromEntries(STATION_SOURCES.map((s) => [s, 0])) as Record<
+        StationSource,
+        number
+      >;
       for (const r of stationRows) if (r.phenomenon === code) stations[r.source] = Number(r.stations);
       const sensors = sensorRows
         .filter((r) => r.phenomenon === code)
