@@ -40,14 +40,20 @@ export type CacheOptions = {
   maxAgeSeconds: number;
   contentType?: string;
   headers?: Record<string, string>;
+  /** False for bodies compressed already (Parquet): gzip would cost CPU for nothing. */
+  compressible?: boolean;
 };
 
 /**
  * A 200 answer to a public read, built from its complete body: Cache-Control, ETag, 304 when the
  * client has it already, gzip when the client accepts it.
  */
-export async function cachedBody(c: Context, text: string, options: CacheOptions): Promise<Response> {
-  const body = Buffer.from(text, 'utf8');
+export async function cachedBody(
+  c: Context,
+  content: string | Uint8Array,
+  options: CacheOptions,
+): Promise<Response> {
+  const body = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
   const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
   const headers: Record<string, string> = {
     'Content-Type': options.contentType ?? 'application/json',
@@ -55,7 +61,10 @@ export async function cachedBody(c: Context, text: string, options: CacheOptions
     Vary: 'Accept-Encoding',
     ...options.headers,
   };
-  const gzipped = body.byteLength >= GZIP_MIN_BYTES && acceptsGzip(c.req.header('Accept-Encoding'));
+  const gzipped =
+    options.compressible !== false &&
+    body.byteLength >= GZIP_MIN_BYTES &&
+    acceptsGzip(c.req.header('Accept-Encoding'));
   // A gzipped body is another representation of the same resource: its tag is weak.
   headers.ETag = gzipped ? `W/${etag}` : etag;
   if (matches(c.req.header('If-None-Match'), etag)) {

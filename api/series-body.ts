@@ -101,8 +101,8 @@ function csvCells(p: Shown, calibrated: boolean): string[] {
   return row;
 }
 
-/** The CSV header of a step, in the order of csvCells. */
-function csvHeader(step: Step, calibrated: boolean): string[] {
+/** The columns of a step's CSV (and Parquet) answer, in the order of csvCells. */
+export function csvHeader(step: Step, calibrated: boolean): string[] {
   return [
     ...['time', 'value', 'min', 'max', 'n', 'flags'],
     ...(step === 'raw' ? [] : ['sd', 'coverage', 'valid', 'n_flagged', 'n_humid']),

@@ -1,5 +1,5 @@
 // GET /api/v1/stations/{id}/series: one phenomenon of a station over time, raw or as hourly or
-// daily means (rollups), as JSON or CSV, paged with `limit` and an opaque `cursor`. Raw points are
+// daily means (rollups), as JSON, CSV or Parquet, paged with `limit` and an opaque `cursor`. Raw points are
 // read in chunks that let other work run between them, and a read of more than one chunk takes a
 // large-read slot (docs/security.md, "Public reads and ingest").
 import { createRoute, z } from '@hono/zod-openapi';
@@ -18,6 +18,7 @@ import { acquireLargeRead } from '../large-read-limiter.js';
 import { decimalsOf, roundValuesInPlace } from '../../data/rounding.js';
 import { RAW_SERIES_CHUNK_POINTS, rawSeriesChunks } from '../raw-series-chunks.js';
 import { seriesCsvBody, seriesJsonBody, type SeriesBody } from '../series-body.js';
+import { seriesParquetBody } from '../series-parquet.js';
 import { errorResponse } from '../schemas/error-response.js';
 import { intParam, phenomenonParam, stationPath, stepParam, timeParam } from '../schemas/params.js';
 import { iso } from '../iso.js';
@@ -58,7 +59,10 @@ const route = createRoute({
         .max(64)
         .optional()
         .openapi({ description: 'The `next` value of the previous page.' }),
-      format: z.enum(['json', 'csv']).optional().openapi({ description: 'json (default) or csv.' }),
+      format: z.enum(['json', 'csv', 'parquet']).optional().openapi({
+        description:
+          'json (default), csv, or parquet (the CSV columns typed: time and end as UTC timestamps, numbers as float64, strings dictionary-encoded; station, phenomenon, sensor, unit and licence in the file metadata).',
+      }),
       values: valuesParam,
     }),
   },
@@ -71,6 +75,7 @@ const route = createRoute({
             example: 'time,value,min,max,n,flags,sd,coverage,valid,n_flagged,n_humid,date,end\r\n',
           }),
         },
+        'application/vnd.apache.parquet': { schema: z.string().openapi({ format: 'binary' }) },
       },
       description: 'The points, oldest first.',
     },
@@ -177,12 +182,16 @@ export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
             })
           : [await readSeries(deps.db, { ...read, step, timeZone: deps.timeZone, now: deps.now() })];
       // Each chunk is encoded as it arrives, so that this work too is spread between the chunks.
-      if (q.format === 'csv') {
-        const body = seriesCsvBody(step, correct);
+      if (q.format === 'csv' || q.format === 'parquet') {
+        const parquet = q.format === 'parquet';
+        const meta = { station: id, phenomenon: q.phenomenon, sensor: series.sensor, unit: series.unit };
+        const body = parquet
+          ? seriesParquetBody({ ...meta, step, calibrated: correct })
+          : seriesCsvBody(step, correct);
         for await (const chunk of chunks) body.add(prepare(chunk));
         const next = nextCursor(body, limit);
         const headers: Record<string, string> = {
-          'Content-Disposition': `attachment; filename="${id}-${q.phenomenon}-${step}.csv"`,
+          'Content-Disposition': `attachment; filename="${id}-${q.phenomenon}-${step}.${q.format}"`,
           Link: `<${DATA_LICENCE.url}>; rel="license"`,
         };
         if (next) {
@@ -190,9 +199,10 @@ export function registerSeriesRoute(app: ApiApp, deps: AppDeps): void {
           url.searchParams.set('cursor', next);
           headers.Link += `, <${url.pathname}${url.search}>; rel="next"`;
         }
-        return await cachedBody(c, body.text(), {
+        return await cachedBody(c, 'bytes' in body ? body.bytes() : body.text(), {
           maxAgeSeconds: 60,
-          contentType: 'text/csv; charset=utf-8; header=present',
+          contentType: parquet ? 'application/vnd.apache.parquet' : 'text/csv; charset=utf-8; header=present',
+          compressible: !parquet,
           headers,
         });
       }
