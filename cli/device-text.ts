@@ -19,6 +19,19 @@ export function howToConnect(c: DeviceConnection): string {
       `On the monitor, set the MQTT broker URL to ${auth}`,
       `It publishes as serial ${c.serial} to ${c.topic}.`,
     );
+  } else if (c.format === 'json-map') {
+    lines.push(
+      `  broker    ${c.mqtt.url}`,
+      `  client id ${c.mqtt.username}   (or ${c.mqtt.username}-<anything>)`,
+      `  user      ${c.mqtt.username}`,
+      `  password  ${c.mqtt.password}`,
+      `  topics    ${c.topic} and below, e.g.`,
+      `            Tasmota: Topic ${c.id}, Full Topic souffle/v1/%topic%/json/%prefix%/, SetOption104 1`,
+      `            ESPHome: mqtt: topic_prefix: ${c.topic}, discovery: false, birth/will retain: false`,
+      '  (the broker refuses retained messages: turn the retain flag off)',
+      `  mapping   ${(c.map ?? []).map((e) => `${e.path}=${e.phenomenon}:${e.unit}`).join('  ')}`,
+      'Details: docs/ingest.md, "JSON mapping (ESPHome, Tasmota, home-made)".',
+    );
   } else {
     lines.push(
       `  broker    ${c.mqtt.url}`,

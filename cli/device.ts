@@ -12,6 +12,7 @@ import {
   deviceRegistrationSchema,
   type Db,
 } from '../data/index.js';
+import { parseMapArgument } from '../data/json-map.js';
 import { serviceUsername } from './admin-token.js';
 import { InputError, output, parseCommandArgs, requireNumber, UsageError } from './args.js';
 import { didYouMean } from './did-you-mean.js';
@@ -24,12 +25,15 @@ import { refreshMosquittoConfig } from './mosquitto-config.js';
 export const usage = `souffle device <command> [options]
 
   add --name <name> --lat <lat> --lon <lon> [--exposure outdoor|indoor]
-      [--format native|airgradient|airrohr] [--serial <serialno>] [--exact-location] [--id <slug>]
-      [--mobile]
+      [--format native|airgradient|airrohr|json-map] [--serial <serialno>] [--exact-location]
+      [--id <slug>] [--mobile] [--map <path>=<phenomenon>[:<unit>] ...]
         Registers a device and its citizen station (id: a slug of the name unless --id) and prints
         its token (shown once) and how to connect it. AirGradient monitors need --serial (their MAC
         address): their topic names the serial. The public map shows a ~200 m cell unless
-        --exact-location. --mobile keeps an airrohr kit's GPS fixes as its track.
+        --exact-location. --mobile keeps an airrohr kit's GPS fixes as its track. A json-map device
+        (ESPHome, Tasmota, home-made firmware) needs one --map per value kept, e.g.
+        --map 'SDS0X1.PM2.5=pm25' --map 'BME280.Temperature=temperature:°C' (JSON fields) or
+        --map 'sensor/pm_2_5/state=pm25' (a topic holding one number): docs/ingest.md.
   list                     every device, its format and when it was last seen
   rotate-token <id>        issues a new token; the old one stops working
   remove <id> [--purge]    the device can no longer connect; its station and data stay unless --purge
@@ -87,8 +91,14 @@ async function add(argv: string[], config: Config): Promise<void> {
     'exact-location': { type: 'boolean' },
     mobile: { type: 'boolean' },
     id: { type: 'string' },
+    map: { type: 'string', multiple: true },
   });
   if (values.name === undefined) throw new UsageError('--name is required');
+  const map = values.map?.map((text) => {
+    const entry = parseMapArgument(text);
+    if (typeof entry === 'string') throw new UsageError(`--map ${entry}`);
+    return entry;
+  });
   // The admin API's schema (docs/security.md, Registration): both refuse the same, with one reason.
   const parsed = deviceRegistrationSchema({ serviceUsername: serviceUsername(config) }).safeParse({
     name: values.name,
@@ -100,6 +110,7 @@ async function add(argv: string[], config: Config): Promise<void> {
     exactLocation: values['exact-location'] === true,
     serial: values.serial,
     ...(values.mobile === true ? { mobile: true } : {}),
+    ...(map ? { map } : {}),
   });
   if (!parsed.success) throw new UsageError(describeRegistrationIssues(parsed.error.issues, values));
   const registration = parsed.data;

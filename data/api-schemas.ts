@@ -261,6 +261,11 @@ export const CommuneIndexSchema = z
   })
   .openapi('CommuneIndex');
 
+/** One value of a json-map device: a JSON path or topic, its phenomenon and the unit it is sent in. */
+export const JsonMapEntrySchema = z
+  .object({ path: z.string(), phenomenon: z.string(), unit: z.string() })
+  .openapi('JsonMapEntry');
+
 /** GET /api/v1/devices/{id}/status (device owner: Basic id:token or Bearer token). */
 export const DeviceStatusSchema = z
   .object({
@@ -294,6 +299,8 @@ export const DeviceStatusSchema = z
     }),
     /** Whether the device is mobile: its GPS fixes form its track (GET /api/v1/stations/{id}/track). */
     mobile: z.boolean(),
+    /** A json-map device's mapping; absent for other formats. */
+    map: z.array(JsonMapEntrySchema).optional(),
     /** Newest first: why values or messages were rejected. */
     errors: z.array(
       z.object({
@@ -324,6 +331,8 @@ export const DeviceConnectionSchema = z
       qos: z.literal(1),
     }),
     serial: z.string().nullable(),
+    /** A json-map device's mapping, every unit spelled out (docs/ingest.md, "JSON mapping"). */
+    map: z.array(JsonMapEntrySchema).nullable().optional(),
     /** For Sensor.Community kits: the "Send data to own API" settings. */
     airrohr: z
       .object({

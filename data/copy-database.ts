@@ -32,6 +32,8 @@ export const COPY_TABLES: readonly CopyTable[] = [
   { table: 'push_outbox', key: ['id'], identity: 'id' },
   { table: 'device_locations', key: ['device_id', 'time'] },
   { table: 'calibrations', key: ['id'], identity: 'id' },
+  { table: 'push_dead_letters', key: ['id'], identity: 'id' },
+  { table: 'station_locations', key: ['station_id', 'valid_from'] },
 ];
 
 /** Where the target keeps per-table cursors while a copy is unfinished; dropped once verified. */

@@ -2,6 +2,7 @@
 // one function so they never disagree. The token appears here once, at creation or rotation.
 import type { z } from '@hono/zod-openapi';
 import type { DeviceConnectionSchema } from './api-schemas.js';
+import { parseStoredMapping } from './json-map.js';
 import type { Device } from './schema.js';
 import { deviceTopic } from './topics.js';
 
@@ -38,6 +39,7 @@ export function deviceConnection(
       qos: 1,
     },
     serial: device.serial,
+    map: device.format === 'json-map' ? parseStoredMapping(device.json_map) : null,
     airrohr:
       device.format === 'airrohr'
         ? {

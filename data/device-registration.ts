@@ -6,6 +6,7 @@
 // a widget.
 import { z } from '@hono/zod-openapi';
 import { isAirGradientSerial, SERIAL_MESSAGE } from './airgradient-serial.js';
+import { entryProblem, mappingProblems, MAX_MAP_ENTRIES } from './json-map.js';
 import { DEVICE_FORMATS, EXPOSURES } from './schema.js';
 import { DEVICE_ID_PATTERN, slugify } from './store/devices.js';
 
@@ -85,6 +86,30 @@ export function deviceRegistrationSchema(rules: RegistrationRules = {}) {
           'AirGradient serial number, its MAC address (format airgradient only): stored lowercase without separators, as the firmware names its topic.',
         example: 'ecda3b1eaaaf',
       }),
+      map: z
+        .array(
+          z.strictObject({
+            path: z.string().openapi({
+              description:
+                'A JSON field by its keys joined with "." (Tasmota: "SDS0X1.PM2.5"), or a topic below souffle/v1/<id>/json/ whose payload is one number (ESPHome: "sensor/pm_2_5/state").',
+            }),
+            phenomenon: z.string().openapi({ example: 'pm25' }),
+            unit: z.string().optional().openapi({
+              description: "The unit sent; default the phenomenon's canonical unit. Converted on ingest.",
+              example: '°C',
+            }),
+          }),
+        )
+        .max(MAX_MAP_ENTRIES)
+        .optional()
+        .openapi({
+          description:
+            "Format json-map only: which value of the firmware's messages is which phenomenon (docs/ingest.md, 'JSON mapping').",
+          example: [
+            { path: 'SDS0X1.PM2.5', phenomenon: 'pm25' },
+            { path: 'BME280.Temperature', phenomenon: 'temperature', unit: '°C' },
+          ],
+        }),
     })
     .superRefine((device, ctx) => {
       if (device.id !== undefined && reserved.includes(device.id)) {
@@ -119,6 +144,13 @@ export function deviceRegistrationSchema(rules: RegistrationRules = {}) {
       }
       if (format !== 'airgradient' && device.serial !== undefined) {
         ctx.addIssue({ code: 'custom', path: ['serial'], message: 'applies to format airgradient only' });
+      }
+      if (format === 'json-map') {
+        const map = device.map ?? [];
+        const problems = [...map.flatMap((e) => entryProblem(e) ?? []), ...mappingProblems(map)];
+        for (const message of problems) ctx.addIssue({ code: 'custom', path: ['map'], message });
+      } else if (device.map !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['map'], message: 'applies to format json-map only' });
       }
     })
     .openapi('NewDevice');

@@ -75,6 +75,7 @@ export function joinSchema(rules: RegistrationRules = {}) {
       exposure: device.exposure,
       exactLocation: device.exactLocation,
       serial: device.serial,
+      map: device.map,
     })
     .openapi('Join');
 }

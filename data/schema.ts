@@ -13,7 +13,7 @@ export type StationSource = (typeof STATION_SOURCES)[number];
 export const isReferenceSource = (source: StationSource): boolean => source === 'atmosud';
 export const EXPOSURES = ['outdoor', 'indoor'] as const;
 export type Exposure = (typeof EXPOSURES)[number];
-export const DEVICE_FORMATS = ['native', 'airgradient', 'airrohr'] as const;
+export const DEVICE_FORMATS = ['native', 'airgradient', 'airrohr', 'json-map'] as const;
 export type DeviceFormat = (typeof DEVICE_FORMATS)[number];
 
 export interface StationsTable {
@@ -40,6 +40,8 @@ export interface StationsTable {
   updated_at: number;
   /** Type of influence (data/station-types.ts), null when unknown (citizen stations). Migration 0006. */
   station_type: Defaulted<StationType | null>;
+  /** 1 when announced to Home Assistant over MQTT discovery (0010). */
+  ha_discovery: Defaulted<0 | 1>;
 }
 
 export interface DevicesTable {
@@ -62,6 +64,31 @@ export interface DevicesTable {
   ignored_types: Defaulted<string | null>;
   /** 1 for a kit that moves: its GPS fixes are kept in device_locations (0007). */
   mobile: Defaulted<0 | 1>;
+  /** The field mapping of a json-map device, JSON (data/json-map.ts), or null (0010). */
+  json_map: Defaulted<string | null>;
+}
+
+/** Pushes the outbox gave up on, with why (api/push-outbox.ts, 0010): kept until an admin acts. */
+export interface PushDeadLettersTable {
+  id: Generated<number>;
+  /** The device the push came from; it may have been deleted since. */
+  device_id: string;
+  topic: string;
+  payload: string;
+  received_at: number;
+  attempts: number;
+  reason: string;
+  dead_at: number;
+}
+
+/** Where a station was from `valid_from` on, until the next row's (0010): past readings keep their place. */
+export interface StationLocationsTable {
+  station_id: string;
+  valid_from: number;
+  lat: number;
+  lon: number;
+  public_lat: number;
+  public_lon: number;
 }
 
 /** Airrohr pushes accepted by the API and not yet acknowledged by the broker (api/push-outbox.ts). */
@@ -239,6 +266,8 @@ export interface Database {
   push_outbox: PushOutboxTable;
   device_locations: DeviceLocationsTable;
   calibrations: CalibrationsTable;
+  push_dead_letters: PushDeadLettersTable;
+  station_locations: StationLocationsTable;
 }
 
 export type Station = Selectable<StationsTable>;

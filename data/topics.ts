@@ -23,6 +23,15 @@ export function airrohrTopic(deviceId: string): string {
   return `${devicePrefix(deviceId)}airrohr`;
 }
 
+/**
+ * A json-map device (ESPHome, Tasmota, home-made firmware): it publishes anything below this
+ * prefix, and its mapping says what to keep (data/json-map.ts). Its firmware's own topic layout
+ * goes below: Tasmota's FullTopic `souffle/v1/%topic%/json/%prefix%/`, ESPHome's topic_prefix.
+ */
+export function jsonMapTopic(deviceId: string): string {
+  return `${devicePrefix(deviceId)}json`;
+}
+
 /** AirGradient firmware names its topic after the monitor's serial, not the device. */
 export function airgradientTopic(serial: string): string {
   return `airgradient/readings/${serial}`;
@@ -32,6 +41,7 @@ export function airgradientTopic(serial: string): string {
 export function deviceTopic(device: Pick<Device, 'id' | 'format' | 'serial'>): string {
   if (device.format === 'airgradient') return airgradientTopic(device.serial ?? '<serial>');
   if (device.format === 'airrohr') return airrohrTopic(device.id);
+  if (device.format === 'json-map') return jsonMapTopic(device.id);
   return nativeTopic(device.id);
 }
 
@@ -40,6 +50,8 @@ export const INGEST_FILTERS: readonly string[] = [
   nativeTopic(ANY_LEVEL),
   airrohrTopic(ANY_LEVEL),
   airgradientTopic(ANY_LEVEL),
+  // "#" also matches the parent level itself (MQTT-4.7.1-2): souffle/v1/<id>/json and below.
+  `${jsonMapTopic(ANY_LEVEL)}/#`,
 ];
 
 /** A filter as a member of a shared subscription group (MQTT 5, and Mosquitto on 3.1.1). */
@@ -48,7 +60,10 @@ export function sharedFilter(group: string, filter: string): string {
 }
 
 export type TopicRoute =
-  { format: 'native' | 'airrohr'; deviceId: string } | { format: 'airgradient'; serial: string };
+  | { format: 'native' | 'airrohr'; deviceId: string }
+  | { format: 'airgradient'; serial: string }
+  /** `suffix`: the levels below souffle/v1/<id>/json/, "" for that topic itself. */
+  | { format: 'json-map'; deviceId: string; suffix: string };
 
 /** Which decoder a topic goes to, and who it names; undefined for a topic Souffle does not read. */
 export function routeTopic(topic: string): TopicRoute | undefined {
@@ -56,6 +71,9 @@ export function routeTopic(topic: string): TopicRoute | undefined {
   if (parts.length === 4 && parts[0] === 'souffle' && parts[1] === 'v1' && parts[2]) {
     if (parts[3] === 'readings') return { format: 'native', deviceId: parts[2] };
     if (parts[3] === 'airrohr') return { format: 'airrohr', deviceId: parts[2] };
+  }
+  if (parts.length >= 4 && parts[0] === 'souffle' && parts[1] === 'v1' && parts[2] && parts[3] === 'json') {
+    return { format: 'json-map', deviceId: parts[2], suffix: parts.slice(4).join('/') };
   }
   if (parts.length === 3 && parts[0] === 'airgradient' && parts[1] === 'readings' && parts[2]) {
     return { format: 'airgradient', serial: parts[2] };

@@ -4,6 +4,7 @@
 import { routeTopic } from '../data/topics.js';
 import { decodeAirGradient } from '../data/decoders/airgradient.js';
 import { decodeAirrohr } from '../data/decoders/airrohr.js';
+import { decodeJsonMap } from '../data/decoders/json-map.js';
 import { decodeNative } from '../data/decoders/native.js';
 import type {
   DecodedLocation,
@@ -12,15 +13,27 @@ import type {
   RawMessage,
   Rejection,
 } from '../data/decoders/types.js';
+import { parseStoredMapping } from '../data/json-map.js';
+import type { DeviceFormat } from '../data/schema.js';
 import type { DeviceCache, DeviceRef } from './device-cache.js';
 
-type Format = 'native' | 'airgradient' | 'airrohr';
+type Format = DeviceFormat;
 
-const DECODERS: Record<Format, Decoder> = {
-  native: decodeNative,
-  airgradient: decodeAirGradient,
-  airrohr: decodeAirrohr,
-};
+/** The decoder of a device's messages; a json-map device's depends on its mapping and topic. */
+function decoderFor(format: Format, device: DeviceRef, suffix: string): Decoder {
+  switch (format) {
+    case 'native':
+      return decodeNative;
+    case 'airgradient':
+      return decodeAirGradient;
+    case 'airrohr':
+      return decodeAirrohr;
+    case 'json-map': {
+      const mapping = parseStoredMapping(device.json_map);
+      return (message) => decodeJsonMap(message, suffix, mapping);
+    }
+  }
+}
 
 export type DecodedMessage = {
   message: RawMessage;
@@ -54,9 +67,10 @@ export type EarlierFlags = {
 
 export async function decodeMessage(message: RawMessage, devices: DeviceCache): Promise<DecodedMessage> {
   const found = await findDevice(message, devices);
-  if (!found.device) return rejected(message, found.format, found.rejection);
+  if (!found.device) return rejected(message, found.format, found.rejection, found.owner);
   try {
-    const { readings, rejections, ignored, location } = DECODERS[found.format](message);
+    const decode = decoderFor(found.format, found.device, found.suffix ?? '');
+    const { readings, rejections, ignored, location } = decode(message);
     const decoded: DecodedMessage = {
       message,
       device: found.device,
@@ -104,8 +118,9 @@ export function rejected(
 }
 
 type Found =
-  | { format: Format; device: DeviceRef; rejection?: undefined }
-  | { format: string; device: undefined; rejection: Rejection };
+  | { format: Format; device: DeviceRef; rejection?: undefined; suffix?: string }
+  /** `owner`: the device that published to a topic not of its format, whose error log says so. */
+  | { format: string; device: undefined; rejection: Rejection; owner?: DeviceRef };
 
 /** The device a message comes from, or the rejection saying why there is none. */
 async function findDevice(message: RawMessage, devices: DeviceCache): Promise<Found> {
@@ -118,7 +133,19 @@ async function findDevice(message: RawMessage, devices: DeviceCache): Promise<Fo
     route.format === 'airgradient'
       ? await devices.bySerial(route.serial, message.receivedAt)
       : await devices.byId(route.deviceId, message.receivedAt);
-  if (device) return { format: route.format, device };
+  // A device publishes to its own format's topic only: a json-map device's native-looking
+  // message, or the reverse, is not decoded with the wrong decoder.
+  if (device && (device.format === 'json-map') !== (route.format === 'json-map')) {
+    const reason = `device "${device.id}" is registered with the ${device.format} format: ${message.topic} is not its topic`;
+    return {
+      format: route.format,
+      device: undefined,
+      rejection: { code: 'malformed', reason, values: 1 },
+      owner: device,
+    };
+  }
+  if (device)
+    return { format: route.format, device, suffix: route.format === 'json-map' ? route.suffix : undefined };
   const reason =
     route.format === 'airgradient'
       ? `unknown AirGradient serial "${route.serial}": register it with \`souffle device add --format airgradient --serial ${route.serial}\``

@@ -7,7 +7,7 @@ import { getDevice, getDeviceBySerial } from '../data/store/devices.js';
 
 /** `mobile` (0 when absent): whether the device's GPS fixes are kept as its track. */
 export type DeviceRef = Pick<Device, 'id' | 'station_id' | 'format' | 'serial'> &
-  Partial<Pick<Device, 'mobile'>>;
+  Partial<Pick<Device, 'mobile' | 'json_map'>>;
 
 const DEFAULT_TTL_MS = 5000;
 const MAX_ENTRIES = 50_000;
@@ -42,6 +42,7 @@ export class DeviceCache {
       format: found.format,
       serial: found.serial,
       mobile: found.mobile,
+      json_map: found.json_map,
     };
     // Unknown topics are attacker-controlled: bound the map rather than trust the fleet size.
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();

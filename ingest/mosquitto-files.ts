@@ -3,10 +3,11 @@
 // broker (ingest/embedded-broker.ts): a device publishes only under its own topics (or its
 // AirGradient serial), the service account reads everything and forwards airrohr bodies.
 import { MOSQUITTO_ACL } from '../data/topics.js';
+import type { DeviceFormat } from '../data/schema.js';
 
 export type FleetDevice = {
   id: string;
-  format: 'native' | 'airgradient' | 'airrohr';
+  format: DeviceFormat;
   serial: string | null;
   /** Mosquitto "$7$" hash of the device token, or null (issued before it was kept). */
   broker_hash: string | null;
@@ -41,8 +42,11 @@ export type PluginRateLimit = {
   logIntervalS: number;
 };
 
-/** Publish intervals of each firmware: AirGradient every 60 s, airrohr every 145 s by default. */
-const INTERVAL_MS = { airgradient: 60_000, airrohr: 145_000 } as const;
+/**
+ * Publish intervals of each firmware: AirGradient every 60 s, airrohr every 145 s by default; a
+ * json-map device as ESPHome's default, one message per sensor every 60 s, counted as 4 sensors.
+ */
+const INTERVAL_MS = { airgradient: 60_000, airrohr: 145_000, 'json-map': 15_000 } as const;
 /** Redeliveries, devices publishing faster than assumed, and growth between two regenerations. */
 export const QUEUE_HEADROOM = 2;
 /** Mosquitto's own default: never size below it. */
@@ -83,7 +87,7 @@ export function queueSizing(devices: readonly FleetDevice[], options: BrokerOpti
   const count = devices.length + extra;
   const explanation =
     `${count} devices publish ${messagesPerHour} messages per hour ` +
-    `(native every ${options.nativeIntervalMs / 1000} s, AirGradient every 60 s, airrohr every 145 s); ` +
+    `(native every ${options.nativeIntervalMs / 1000} s, AirGradient every 60 s, airrohr every 145 s, json-map 4 messages a minute); ` +
     `× ${outageHours} h of outage × ${QUEUE_HEADROOM} headroom = ${Math.ceil(needed)}, ` +
     `rounded up to ${maxQueued} (never below Mosquitto's default of ${MIN_QUEUE})`;
   const maxQueuedBytes = maxQueued * QUEUE_BYTES_PER_MESSAGE;

@@ -1,6 +1,6 @@
 // Faults on demand: the things real citizen sensors do that the platform must reject, flag or
 // absorb. Deterministic per device and reading number for a seed, like everything else here.
-import type { DeviceFormat } from '../data/schema.js';
+import type { SimFormat } from './sim-format.js';
 import type { SimDevice } from './fleet.js';
 import { mix, uniform } from './random.js';
 
@@ -9,7 +9,7 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** What each fault is, and what the platform is expected to do with it (printed and documented). */
 export const FAULTS: Readonly<
-  Record<FaultKind, { does: string; platform: string; formats: readonly DeviceFormat[] }>
+  Record<FaultKind, { does: string; platform: string; formats: readonly SimFormat[] }>
 > = {
   stuck: {
     does: 'the sensor repeats its last values unchanged for 60–180 readings (1–3 h at 60 s)',

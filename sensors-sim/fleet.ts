@@ -1,13 +1,13 @@
 // The simulated fleet: which citizens host which sensors where. Deterministic for a seed: the same
 // `--seed` and `--devices` always give the same ids, names, places, formats and sensor traits, so
 // credentials saved by one run fit the next.
-import type { DeviceFormat } from '../data/schema.js';
+import type { SimFormat } from './sim-format.js';
 import { slugify } from '../data/store/devices.js';
 import { EXTRA_NAMES, PLACES, type Place } from './places.js';
 import { hashString, mix, sequence } from './random.js';
 import { drawTraits, type SensorKind, type SensorTraits } from './sensor-model.js';
 
-export type FleetFormat = DeviceFormat | 'mixed';
+export type FleetFormat = SimFormat | 'mixed';
 export const FLEET_FORMATS = ['native', 'airgradient', 'airrohr', 'mixed'] as const;
 
 /** Hardware models: what each format's firmware reports. */
@@ -24,7 +24,7 @@ export type SimDevice = {
   place: Place;
   lat: number;
   lon: number;
-  format: DeviceFormat;
+  format: SimFormat;
   model: DeviceModel;
   /** Noise key: every random draw about this device derives from it. */
   key: number;
@@ -128,14 +128,14 @@ export function fleetTag(o: Pick<FleetOptions, 'seed' | 'format'>): string {
 }
 
 /** Mixed fleets: one of each format first (so even 3 devices show all three), then by share. */
-function chooseFormat(index: number, u: number): DeviceFormat {
-  const first: DeviceFormat[] = ['native', 'airgradient', 'airrohr'];
-  if (index < first.length) return first[index] as DeviceFormat;
+function chooseFormat(index: number, u: number): SimFormat {
+  const first: SimFormat[] = ['native', 'airgradient', 'airrohr'];
+  if (index < first.length) return first[index] as SimFormat;
   // Sensor.Community kits are the most common citizen sensor in Europe.
   return u < 0.3 ? 'native' : u < 0.6 ? 'airgradient' : 'airrohr';
 }
 
-function chooseModel(format: DeviceFormat, u: number): DeviceModel {
+function chooseModel(format: SimFormat, u: number): DeviceModel {
   if (format === 'airgradient') return u < 0.7 ? 'O-1PPT' : 'O-1PST';
   if (format === 'airrohr') return u < 0.8 ? 'SDS011+BME280' : 'SDS011+DHT22';
   return 'native';

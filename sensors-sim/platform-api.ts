@@ -1,7 +1,7 @@
 // The simulator's HTTP side: the admin API to register devices and rotate their tokens, and the
 // airrohr push endpoint. Errors say what to fix (the URL, the token), not just a status.
 import { z } from 'zod';
-import type { DeviceFormat } from '../data/schema.js';
+import type { SimFormat } from './sim-format.js';
 
 export type AdminApi = { apiUrl: string; adminToken: string };
 
@@ -20,7 +20,7 @@ export type NewDevice = {
   name: string;
   lat: number;
   lon: number;
-  format: DeviceFormat;
+  format: SimFormat;
   exposure?: 'outdoor' | 'indoor';
   serial?: string;
 };

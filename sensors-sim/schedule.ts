@@ -1,17 +1,17 @@
 // When each device reads: on a fixed grid per device (a multiple of its interval plus its own
 // phase, in whole seconds like an NTP-synchronised device), so that a backfill and the live run
 // that follows it continue the same series without overlap or gap.
-import type { DeviceFormat } from '../data/schema.js';
+import type { SimFormat } from './sim-format.js';
 import type { SimDevice } from './fleet.js';
 
 /** The real firmware intervals: 60 s for native and AirGradient, 145 s for airrohr. */
-export const REAL_INTERVALS: Readonly<Record<DeviceFormat, number>> = {
+export const REAL_INTERVALS: Readonly<Record<SimFormat, number>> = {
   native: 60_000,
   airgradient: 60_000,
   airrohr: 145_000,
 };
 
-export type Intervals = Record<DeviceFormat, number>;
+export type Intervals = Record<SimFormat, number>;
 
 /** `--interval` overrides every format; otherwise each keeps its firmware's. */
 export function intervals(override?: number): Intervals {

@@ -1,7 +1,7 @@
 // The live fleet: each device reads on its own grid (real intervals or --interval), composes what
 // its firmware would send, and sends it as itself (MQTT for native and AirGradient, HTTP for
 // airrohr). A class because it has a lifecycle: start, run, stop cleanly with a summary.
-import type { DeviceFormat } from '../data/schema.js';
+import type { SimFormat } from './sim-format.js';
 import { composeLive, newDeviceState, type DeviceState, type Outgoing } from './compose.js';
 import type { FaultCounts, FaultInjector } from './faults.js';
 import type { SimDevice } from './fleet.js';
@@ -28,7 +28,7 @@ export type SendStats = {
   acknowledged: number;
   failed: number;
   readings: number;
-  byFormat: Record<DeviceFormat, { messages: number; acknowledged: number }>;
+  byFormat: Record<SimFormat, { messages: number; acknowledged: number }>;
   /** airrohr pushes by HTTP status (0 = no answer). */
   http: Record<string, number>;
   /** The last few errors, to say why something failed. */
@@ -186,7 +186,7 @@ export class FleetSimulator {
     }
   }
 
-  private acknowledged(format: DeviceFormat): void {
+  private acknowledged(format: SimFormat): void {
     this.stats.acknowledged++;
     this.stats.byFormat[format].acknowledged++;
   }

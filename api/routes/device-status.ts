@@ -1,5 +1,6 @@
 // GET /api/v1/devices/{id}/status: for the device's owner (its own credentials), whether the
 // platform hears the sensor, how many values it stored today, and why values were rejected.
+import { parseStoredMapping } from '../../data/json-map.js';
 import { createRoute, z } from '@hono/zod-openapi';
 import { DeviceStatusSchema } from '../../data/api-schemas.js';
 import { parseIgnoredTypes } from '../../data/store/device-extras.js';
@@ -71,6 +72,7 @@ export function registerDeviceStatusRoute(app: ApiApp, deps: AppDeps): void {
         flagged24h: flagged,
         ignored: parseIgnoredTypes(device.ignored_types),
         mobile: device.mobile === 1,
+        ...(device.format === 'json-map' ? { map: parseStoredMapping(device.json_map) } : {}),
         errors: errors.map((e) => ({
           time: iso(e.time),
           reason: e.reason,

@@ -10,6 +10,7 @@ import * as m0006 from './0006-station-type.js';
 import * as m0007 from './0007-firmware-fidelity.js';
 import * as m0008 from './0008-citizen-enrolment.js';
 import * as m0009 from './0009-imported-sources.js';
+import * as m0010 from './0010-device-kinds-and-locations.js';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0007-firmware-fidelity': m0007,
   '0008-citizen-enrolment': m0008,
   '0009-imported-sources': m0009,
+  '0010-device-kinds-and-locations': m0010,
 };
 
 /** Every migration this version knows, in order (a restore refuses a backup with others). */

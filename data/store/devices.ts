@@ -2,6 +2,7 @@
 // commands and the admin API both call these, so they behave the same.
 import type { Kysely } from 'kysely';
 import { AIRGRADIENT_SERIAL, normaliseAirGradientSerial, SERIAL_MESSAGE } from '../airgradient-serial.js';
+import { completeMapping } from '../json-map.js';
 import type { Database, Device, DeviceFormat, Exposure } from '../schema.js';
 import { brokerPasswordHash } from './broker-password.js';
 import { generateToken, hashToken, verifyToken } from './device-token.js';
@@ -23,6 +24,8 @@ export type NewDeviceInput = {
   licenceAcceptedAt?: number | null;
   /** A kit that moves: its GPS fixes are kept as its track (airrohr with a GPS module). */
   mobile?: boolean;
+  /** A json-map device's mapping, checked (data/json-map.ts). */
+  map?: ReadonlyArray<{ path: string; phenomenon: string; unit?: string }>;
 };
 
 export type CreatedDevice = { device: Device; token: string };
@@ -104,6 +107,7 @@ export async function createDevice(
       licence_accepted_at: input.licenceAcceptedAt ?? null,
       ignored_types: null,
       mobile: input.mobile ? (1 as const) : (0 as const),
+      json_map: input.map ? JSON.stringify(completeMapping(input.map)) : null,
     };
     await trx.insertInto('devices').values(device).execute();
     return { device, token };

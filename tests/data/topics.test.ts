@@ -31,6 +31,7 @@ describe('topic layout', () => {
       'souffle/v1/+/readings',
       'souffle/v1/+/airrohr',
       'airgradient/readings/+',
+      'souffle/v1/+/json/#',
     ]);
     expect(sharedFilter('souffle', INGEST_FILTERS[0]!)).toBe('$share/souffle/souffle/v1/+/readings');
   });
@@ -42,6 +43,12 @@ describe('topic layout', () => {
       format: 'airgradient',
       serial: 'ecda3b1eaaaf',
     });
+    expect(routeTopic('souffle/v1/tasmota/json/tele/SENSOR')).toEqual({
+      format: 'json-map',
+      deviceId: 'tasmota',
+      suffix: 'tele/SENSOR',
+    });
+    expect(routeTopic('souffle/v1/node/json')).toEqual({ format: 'json-map', deviceId: 'node', suffix: '' });
     for (const topic of [
       'souffle/v1/ecole/commands',
       'souffle/v2/ecole/readings',

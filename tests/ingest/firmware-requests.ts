@@ -67,3 +67,55 @@ export function airgradientPayload(fields: Record<string, unknown>): string {
     Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round2(v)]));
   return JSON.stringify(roundAll(fields));
 }
+
+// Tasmota: arendst/Tasmota at b0937d7cd0a186d38306989f321521e9712db803. The telemetry message is
+// built by MqttShowSensor (tasmota/tasmota_support/support_tasmota.ino): ResponseAppendTime's
+// `{"Time":"<local time, no offset>"`, then each driver's FUNC_JSON_APPEND, then
+// `,"PressureUnit":"hPa"` when a pressure was written and `,"TempUnit":"C"` (or "F",
+// SetOption8) when a temperature was, then `}`; published to the FullTopic with prefix "tele"
+// and subtopic "SENSOR". The drivers: xsns_20_novasds.ino (NovaSdsShow):
+// `,"SDS0X1":{"PM2.5":%1_f,"PM10":%1_f}`; xsns_09_bmp.ino (BmpShow) for a BME280:
+// `,"BME280":{"Temperature":%*_f,"Humidity":%s,"DewPoint":%s,"Pressure":%s}` at the default
+// resolutions (one decimal each).
+
+/** Tasmota's tele/…/SENSOR payload for an SDS011 and a BME280; temperatures in `tempUnit`. */
+export function tasmotaSensorPayload(
+  time: string,
+  sds: { pm25: number; pm10: number },
+  bme: { temperature: number; humidity: number; dewPoint: number; pressure: number },
+  tempUnit: 'C' | 'F' = 'C',
+): string {
+  const f1 = (v: number) => v.toFixed(1);
+  return (
+    `{"Time":"${time}"` +
+    `,"SDS0X1":{"PM2.5":${f1(sds.pm25)},"PM10":${f1(sds.pm10)}}` +
+    `,"BME280":{"Temperature":${f1(bme.temperature)},"Humidity":${f1(bme.humidity)},"DewPoint":${f1(bme.dewPoint)},"Pressure":${f1(bme.pressure)}}` +
+    `,"PressureUnit":"hPa","TempUnit":"${tempUnit}"}`
+  );
+}
+
+/** Tasmota's tele/…/STATE (MqttShowState, support_tasmota.ino): device health, no measurement. */
+export function tasmotaStatePayload(time: string): string {
+  return `{"Time":"${time}","Uptime":"0T00:05:19","UptimeSec":319,"Heap":26,"SleepMode":"Dynamic","Sleep":50,"LoadAvg":19,"MqttCount":1,"Wifi":{"AP":1,"SSId":"ecole","BSSId":"60:A4:4C:DC:F8:78","Channel":6,"Mode":"11n","RSSI":66,"Signal":-67,"LinkCount":1,"Downtime":"0T00:00:04"}}`;
+}
+
+/** The topic Tasmota publishes to with FullTopic `souffle/v1/%topic%/json/%prefix%/` and Topic `<id>`. */
+export function tasmotaTopic(deviceId: string, prefix: 'tele' | 'stat', subtopic: string): string {
+  return `souffle/v1/${deviceId}/json/${prefix}/${subtopic}`;
+}
+
+// ESPHome: esphome/esphome, esphome/components/mqtt/mqtt_component.cpp (get_default_topic_for_:
+// `<topic_prefix>/<component type>/<object id>/<suffix>`, state suffix "state") and
+// mqtt_sensor.cpp (publish_state: value_accuracy_to_string(value, accuracy_decimals), or "None"
+// for NaN with publish_nan_as_none). The object id is the sensor's name, lowercase, spaces and
+// other characters as "_" (ESPHome's str_sanitize / str_snake_case).
+
+/** ESPHome's state topic of a sensor named `objectId`, below `topicPrefix`. */
+export function esphomeStateTopic(topicPrefix: string, objectId: string): string {
+  return `${topicPrefix}/sensor/${objectId}/state`;
+}
+
+/** ESPHome's state payload: the value with the sensor's accuracy_decimals, "nan" when unknown. */
+export function esphomeState(value: number, accuracyDecimals: number): string {
+  return Number.isNaN(value) ? 'nan' : value.toFixed(accuracyDecimals);
+}

@@ -15,11 +15,13 @@ const TABLES = [
   'enrolment_codes',
   'ingest_errors',
   'pull_cursors',
+  'push_dead_letters',
   'push_outbox',
   'readings',
   'rollup_rebuild_queue',
   'rollups_hourly',
   'series',
+  'station_locations',
   'stations',
 ];
 

@@ -31,15 +31,43 @@ describe('opening a database', () => {
       'enrolment_codes',
       'ingest_errors',
       'pull_cursors',
+      'push_dead_letters',
       'push_outbox',
       'readings',
       'rollup_rebuild_queue',
       'rollups_hourly',
       'series',
+      'station_locations',
       'stations',
     ]);
     // Every table is STRICT: SQLite enforces the declared types.
     for (const t of tables) expect(t.sql.toLowerCase()).toMatch(/strict$/);
+    await handle.close();
+  });
+
+  it('rebuilds devices for the json-map format (0010) keeping every device and what refers to it', async () => {
+    const { dir, cleanup } = tempDir();
+    dirs.push(cleanup);
+    const handle = await openDatabase(join(dir, 'souffle.db'), { migrate: false });
+    const migrator = new Migrator({ db: handle.db, provider: migrationProvider });
+    expect((await migrator.migrateTo('0008-citizen-enrolment')).error).toBeUndefined();
+    const run = (sql: string) => handle.sqlite.prepare(sql).run();
+    run(`insert into stations (id, source, name, lat, lon, public_lat, public_lon, created_at, updated_at)
+         values ('kit', 'citizen', 'Kit', 43.3, 5.4, 43.3, 5.4, 0, 0)`);
+    run(`insert into devices (id, station_id, format, token_hash, created_at, mobile)
+         values ('kit', 'kit', 'airrohr', 'h', 0, 1)`);
+    run(`insert into push_outbox (device_id, topic, payload, received_at) values ('kit', 't', '{}', 1)`);
+    run(`insert into device_locations (device_id, time, lat, lon) values ('kit', 1, 43.3, 5.4)`);
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    const count = (table: string) =>
+      (handle.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+    expect([count('devices'), count('push_outbox'), count('device_locations')]).toEqual([1, 1, 1]);
+    run(`insert into stations (id, source, name, lat, lon, public_lat, public_lon, created_at, updated_at)
+         values ('node', 'citizen', 'Node', 43.3, 5.4, 43.3, 5.4, 0, 0)`);
+    run(`insert into devices (id, station_id, format, token_hash, created_at, json_map)
+         values ('node', 'node', 'json-map', 'h', 0, '[]')`);
+    expect(() => run(`update devices set format = 'other' where id = 'node'`)).toThrow(/CHECK/);
+    expect(handle.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
     await handle.close();
   });
 
