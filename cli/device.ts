@@ -10,9 +10,9 @@ import {
   removeDevice,
   rotateDeviceToken,
   deviceRegistrationSchema,
+  parseMapArgument,
   type Db,
 } from '../data/index.js';
-import { parseMapArgument } from '../data/json-map.js';
 import { serviceUsername } from './admin-token.js';
 import { InputError, output, parseCommandArgs, requireNumber, UsageError } from './args.js';
 import { didYouMean } from './did-you-mean.js';

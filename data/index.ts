@@ -42,6 +42,7 @@ export * from './store/stations.js';
 export * from './topics.js';
 export * from './device-connection.js';
 export * from './device-registration.js';
+export { parseMapArgument, type JsonMapEntry } from './json-map.js';
 export * from './enrolment-schemas.js';
 export * from './package-root.js';
 export * from './phenomena.js';
