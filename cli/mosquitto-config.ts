@@ -9,6 +9,7 @@ import {
   writeMosquittoConfig,
   type BrokerOptions,
   type MosquittoConfigResult,
+  type MosquittoTls,
   type PluginRateLimit,
 } from '../ingest/mosquitto-config.js';
 import { serviceCredentials } from './admin-token.js';
@@ -41,6 +42,12 @@ Options:
                          a minute (default: SOUFFLE_MQTT_RATE, 60/min)
   --burst <n>            messages a device may publish in a row (default: SOUFFLE_MQTT_BURST, 120)
   --rate-log-interval <duration>  a device's drops are logged at most this often (default 1m)
+  --tls-cert <file>      add a listener for MQTT over TLS with this PEM certificate (its chain
+                         after it: Let's Encrypt's fullchain.pem), as Mosquitto sees it; "none"
+                         removes the listener
+  --tls-key <file>       its private key (readable by the mosquitto user)
+  --tls-ca <file>        CA certificates Mosquitto loads (cafile), if you need them
+  --tls-port <n>         the TLS listener's port (default 8883)
   --json                 print the summary as JSON`;
 
 /** Rewrites the files of `dir` with its remembered options (after a device changed). */
@@ -66,6 +73,10 @@ export async function run(argv: string[], config: Config): Promise<void> {
       rate: { type: 'string' },
       burst: { type: 'string' },
       'rate-log-interval': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'tls-ca': { type: 'string' },
+      'tls-port': { type: 'string' },
     },
     true,
   );
@@ -83,7 +94,13 @@ export async function run(argv: string[], config: Config): Promise<void> {
       values.interval !== undefined ? duration('interval', values.interval) : saved.nativeIntervalMs,
     brokerPath: values['broker-path'] ?? saved.brokerPath,
     rateLimit: rateLimitOptions(values, saved.rateLimit, config),
+    tls: tlsOptions(values, saved.tls),
   };
+  if (options.tls?.port === options.port) {
+    throw new UsageError(
+      `--tls-port ${options.tls.port} is the plain listener's port too: give each its own`,
+    );
+  }
   const service = { ...serviceCredentials(config), clientId: config.SOUFFLE_MQTT_CLIENT_ID };
   const handle = await openConfiguredDatabase(config);
   try {
@@ -108,6 +125,16 @@ function describe(r: MosquittoConfigResult, options: BrokerOptions, config: Conf
   if (limit && options.brokerPath === resolve(r.dir) && !existsSync(limit.plugin)) {
     lines.push(`Warning: ${limit.plugin} does not exist here; Mosquitto will not start without it.`);
   }
+  const tls = options.tls;
+  if (tls) {
+    lines.push(
+      `MQTT over TLS on port ${tls.port} with ${tls.certFile}: devices connect to mqtts://<this host>:${tls.port}.`,
+    );
+    const missing = [tls.certFile, tls.keyFile, tls.caFile].filter((f) => f !== undefined && !existsSync(f));
+    if (options.brokerPath === resolve(r.dir) && missing.length > 0) {
+      lines.push(`Warning: ${missing.join(', ')} does not exist here; Mosquitto will not start without it.`);
+    }
+  }
   for (const { id, token } of r.rotated) lines.push(`New token for ${id} (shown once): ${token}`);
   if (r.skipped.length > 0) {
     lines.push(
@@ -128,6 +155,37 @@ function describe(r: MosquittoConfigResult, options: BrokerOptions, config: Conf
     `  SOUFFLE_MOSQUITTO_DIR=${r.dir}   (so that \`souffle device\` keeps passwd and acl current)`,
   );
   return lines.join('\n');
+}
+
+type TlsValues = { 'tls-cert'?: string; 'tls-key'?: string; 'tls-ca'?: string; 'tls-port'?: string };
+
+/** The TLS listener asked for, over the remembered one; none unless a certificate was ever given. */
+function tlsOptions(values: TlsValues, saved: MosquittoTls | undefined): MosquittoTls | undefined {
+  const given = values['tls-key'] ?? values['tls-ca'] ?? values['tls-port'];
+  if (values['tls-cert'] === 'none') {
+    if (given) throw new UsageError('--tls-cert none removes the TLS listener: give no other --tls-* option');
+    return undefined;
+  }
+  const certFile = values['tls-cert'] ?? saved?.certFile;
+  const keyFile = values['tls-key'] ?? saved?.keyFile;
+  if (certFile === undefined && keyFile === undefined) {
+    if (given) throw new UsageError('a TLS listener needs --tls-cert <file> and --tls-key <file>');
+    return undefined;
+  }
+  if (certFile === undefined || keyFile === undefined) {
+    throw new UsageError('a TLS listener needs both --tls-cert <file> and --tls-key <file>');
+  }
+  const caFile = values['tls-ca'] ?? saved?.caFile;
+  const port =
+    values['tls-port'] !== undefined
+      ? integer('tls-port', values['tls-port'], 1, 65535)
+      : (saved?.port ?? 8883);
+  return {
+    port,
+    certFile: resolve(certFile),
+    keyFile: resolve(keyFile),
+    ...(caFile !== undefined ? { caFile: resolve(caFile) } : {}),
+  };
 }
 
 type RateValues = { plugin?: string; rate?: string; burst?: string; 'rate-log-interval'?: string };

@@ -25,7 +25,13 @@ import { serviceClientIds } from './worker-topology.js';
 /** SOUFFLE_MQTT_CLIENT_ID's default: the lone worker's client id, and the stem of the slots' ones. */
 const DEFAULT_WORKER_CLIENT_ID = 'souffle-ingest';
 
-export type { BrokerOptions, FleetDevice, PluginRateLimit, QueueSizing } from './mosquitto-files.js';
+export type {
+  BrokerOptions,
+  FleetDevice,
+  MosquittoTls,
+  PluginRateLimit,
+  QueueSizing,
+} from './mosquitto-files.js';
 // The rate limit plugin is part of the same setup, and as light: built without the broker.
 export { buildMosquittoPlugin, PLUGIN_FILE, type PluginBuild } from './mosquitto-plugin.js';
 

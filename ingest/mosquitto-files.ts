@@ -28,6 +28,18 @@ export type BrokerOptions = {
   brokerPath: string;
   /** The per-device publish rate limit (souffle_rate_limit plugin), or none. */
   rateLimit?: PluginRateLimit;
+  /** A second listener for MQTT over TLS, or none. */
+  tls?: MosquittoTls;
+};
+
+/** MQTT over TLS: its listener's port and PEM files, as Mosquitto sees them. */
+export type MosquittoTls = {
+  port: number;
+  /** The server certificate, followed by its intermediates (Let's Encrypt's fullchain.pem). */
+  certFile: string;
+  keyFile: string;
+  /** CA certificates Mosquitto loads (cafile): client certificates, or an older Mosquitto's need. */
+  caFile?: string;
 };
 
 /** Options of the souffle_rate_limit plugin (ingest/mosquitto-plugin/souffle_rate_limit.c). */
@@ -211,5 +223,26 @@ max_packet_size 131072
 # The worker's session must outlive an outage; forget sessions unused for a month.
 persistent_client_expiration 30d
 set_tcp_nodelay true
-${rateLimit}`;
+${rateLimit}${options.tls ? tlsLines(options.tls, options.bind) : ''}`;
+}
+
+/**
+ * The TLS listener. With per_listener_settings false, the logins, ACL and limits above hold for it
+ * too; only the port and the certificate are its own.
+ */
+function tlsLines(tls: MosquittoTls, bind: string | undefined): string {
+  return `
+# MQTT over TLS: devices connect to mqtts://<host>:${tls.port} and check this certificate. Mosquitto
+# reads the files at start and on reload (SIGHUP): reload after a renewal. The key must be
+# readable by the mosquitto user.
+listener ${tls.port}${bind ? ` ${bind}` : ''}
+certfile ${tls.certFile}
+keyfile ${tls.keyFile}
+${
+  tls.caFile
+    ? `cafile ${tls.caFile}
+`
+    : ''
+}tls_version tlsv1.2
+`;
 }
