@@ -15,13 +15,18 @@ import {
   type Coefficients,
   type Model,
 } from '../data/index.js';
+import { REFERENCE_RULES } from '../data/reference-choice.js';
 import { output, parseCommandArgs, UsageError } from './args.js';
 import type { Config } from './config.js';
 import { openConfiguredDatabase } from './open-database.js';
 
-export const usage = `souffle calibrate <device> --reference <station> [--phenomenon pm25] [--sensor S]
+export const usage = `souffle calibrate <device> --reference <station>|nearest|nearest-any [--radius 25000]
+                [--phenomenon pm25] [--sensor S]
                 [--model sma|linear|linear-rh] [--from DATE] [--to DATE] [--holdout 0.5]
                 [--apply [--valid-from DATE]] [--json]
+  --reference nearest picks the nearest background AtmoSud station measuring the phenomenon within
+  --radius metres (default 25000; else the nearest of unknown type), nearest-any any type, traffic
+  included (docs/methods.md, "Comparing a sensor with AtmoSud").
   Fits the device's valid hourly means against the reference station's (hours flagged stuck or
   spike, or less than 45 minutes covered, left out), on the earlier part of the window, and
   evaluates the fit on the later part (--holdout, the share of the window held back, default
@@ -48,6 +53,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
     argv,
     {
       reference: { type: 'string' },
+      radius: { type: 'string' },
       phenomenon: { type: 'string' },
       sensor: { type: 'string' },
       model: { type: 'string' },
@@ -62,7 +68,12 @@ export async function run(argv: string[], config: Config): Promise<void> {
   const [deviceId, ...extra] = positionals;
   if (!deviceId) throw new UsageError('which device? souffle calibrate <device> --reference <station>');
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
-  if (!values.reference) throw new UsageError('--reference <station> is required');
+  if (!values.reference) throw new UsageError('--reference <station>|nearest is required');
+  const radius = values.radius === undefined ? undefined : Number(values.radius);
+  if (radius !== undefined && !(Number.isInteger(radius) && radius > 0 && radius <= 200_000))
+    throw new UsageError(`--radius "${values.radius}": expected metres, a whole number from 1 to 200000`);
+  if (radius !== undefined && !(REFERENCE_RULES as readonly string[]).includes(values.reference))
+    throw new UsageError('--radius goes with --reference nearest or nearest-any');
   const model = (values.model ?? DEFAULT_MODEL) as Model;
   if (!MODELS.includes(model))
     throw new UsageError(`--model "${values.model}": expected ${MODELS.join(', ')}`);
@@ -79,6 +90,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
     const report = await calibrate(handle.db, {
       deviceId,
       referenceStationId: values.reference,
+      radiusMetres: radius,
       phenomenon: values.phenomenon,
       sensor: values.sensor,
       model,
@@ -99,6 +111,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
   }
 }
 
+const km = (m: number) => (m < 1000 ? `${m} m` : `${(m / 1000).toFixed(1)} km`);
 const day = (t: number) => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
 const num = (v: number | null, digits = 2) => (v === null ? '—' : v.toFixed(digits));
 
@@ -149,7 +162,8 @@ export function describeReport(r: CalibrationReport): string {
     e.raw.hourly.rmse !== null &&
     e.epa.hourly.rmse > e.raw.hourly.rmse;
   return [
-    `${r.device} (${r.phenomenon}, sensor ${r.sensor}) against ${r.reference.name} (${r.reference.id})`,
+    `${r.device} (${r.phenomenon}, sensor ${r.sensor}) against ${r.reference.name} (${r.reference.id}, ${km(r.reference.distanceMetres)} away)`,
+    `reference: ${r.reference.choice}`,
     `window ${day(r.window.from)} – ${day(r.window.to)} UTC: ${r.hours.paired} paired valid hours (sensor ${r.hours.sensor}, reference ${r.hours.reference}, with humidity ${r.hours.withHumidity})`,
     `training   ${day(e.training.from)} – ${day(e.training.to)}: ${e.training.n} hours`,
     `evaluation ${day(e.evaluation.from)} – ${day(e.evaluation.to)}: ${e.evaluation.n} hours (held back, later in time)`,

@@ -15,7 +15,8 @@ export const DEFAULT_REFERENCE_RADIUS_METRES = 25_000;
 export type ReferenceCandidate = { id: string; name: string; stationType: StationType | null } & LatLon;
 
 /** nearest: background first, then unknown types; nearest-any: any type, traffic included. */
-export type ReferenceRule = 'nearest' | 'nearest-any';
+export const REFERENCE_RULES = ['nearest', 'nearest-any'] as const;
+export type ReferenceRule = (typeof REFERENCE_RULES)[number];
 
 export type PassedOver = {
   id: string;

@@ -56,6 +56,7 @@ export function registerCalibrationRoutes(app: ApiApp, deps: AppDeps): void {
         const report = await calibrate(deps.db, {
           deviceId: id,
           referenceStationId: body.reference,
+          radiusMetres: body.radius,
           phenomenon: body.phenomenon,
           sensor: body.sensor,
           model: body.model,

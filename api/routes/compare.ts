@@ -9,12 +9,10 @@ import { comparisonMetrics } from '../../data/comparison-metrics.js';
 import { getPhenomenon } from '../../data/phenomena.js';
 import {
   askedReference,
-  chooseReference,
   DEFAULT_REFERENCE_RADIUS_METRES,
   explainChoice,
-  type ReferenceCandidate,
 } from '../../data/reference-choice.js';
-import type { Station } from '../../data/schema.js';
+import { candidateOf, nearestReference } from '../../data/store/reference-candidates.js';
 import { DAY_MS } from '../../data/store/rollups.js';
 import { findStation, listStations } from '../../data/store/stations.js';
 import { badRequest, notFound } from '../api-error.js';
@@ -67,14 +65,6 @@ const route = createRoute({
   },
 });
 
-const candidateOf = (s: Station): ReferenceCandidate => ({
-  id: s.id,
-  name: s.name,
-  stationType: s.station_type,
-  lat: s.public_lat,
-  lon: s.public_lon,
-});
-
 export function registerCompareRoute(app: ApiApp, deps: AppDeps): void {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid('param');
@@ -100,8 +90,10 @@ export function registerCompareRoute(app: ApiApp, deps: AppDeps): void {
 
     let choice;
     if (asked === 'nearest' || asked === 'nearest-any') {
-      const candidates = await listStations(deps.db, { source: 'atmosud', phenomenon: q.phenomenon });
-      choice = chooseReference(here, candidates.filter((s) => s.id !== id).map(candidateOf), {
+      choice = await nearestReference(deps.db, {
+        stationId: id,
+        here,
+        phenomenon: q.phenomenon,
         rule: asked,
         radiusMetres: q.radius,
       });

@@ -58,7 +58,12 @@ export const CalibrationReportSchema = z
     station: z.string(),
     phenomenon: z.string(),
     sensor: z.string(),
-    reference: z.object({ id: z.string(), name: z.string() }),
+    reference: z.object({
+      id: z.string(),
+      name: z.string(),
+      distanceMetres: z.number().openapi({ description: "From the device's station." }),
+      choice: z.string().openapi({ description: 'Why this station, in one sentence.' }),
+    }),
     window: z.object({ from: z.number(), to: z.number() }),
     hours: z.object({
       sensor: z.number().int(),
@@ -75,7 +80,17 @@ export const CalibrationReportSchema = z
 
 export const NewCalibrationSchema = z
   .strictObject({
-    reference: z.string().min(1).max(128).openapi({ description: 'The reference station id.' }),
+    reference: z.string().min(1).max(128).openapi({
+      description:
+        'A reference station id, or `nearest` (the nearest background station measuring the phenomenon within `radius`, else one of unknown type) or `nearest-any` (traffic and industrial stations too).',
+    }),
+    radius: z
+      .number()
+      .int()
+      .min(1)
+      .max(200_000)
+      .optional()
+      .openapi({ description: 'Search radius of nearest and nearest-any, metres (default 25000).' }),
     phenomenon: z.string().min(1).max(32).optional().openapi({ description: 'Default pm25.' }),
     sensor: z.string().min(1).max(128).optional(),
     model: z

@@ -5,8 +5,16 @@
 // side by side, so a fit that does not help, or a generic formula that hurts, is seen as such.
 import type { Kysely } from 'kysely';
 import { HOUR_MS } from '../hourly-validity.js';
-import { isReferenceSource, type Database } from '../schema.js';
+import { isReferenceSource, type Database, type Station } from '../schema.js';
 import { getDevice } from '../store/devices.js';
+import {
+  askedReference,
+  explainChoice,
+  REFERENCE_RULES,
+  type ReferenceChoice,
+  type ReferenceRule,
+} from '../reference-choice.js';
+import { candidateOf, nearestReference } from '../store/reference-candidates.js';
 import { findStation } from '../store/stations.js';
 import { saveCalibration } from '../store/calibrations.js';
 import { EPA_PM25_TARGETS, fitAndEvaluate, splitTime, type Evaluation } from './evaluate.js';
@@ -19,7 +27,14 @@ export class CalibrationError extends Error {
 
 export type CalibrateOptions = {
   deviceId: string;
+  /**
+   * A reference station id, or `nearest` (the nearest background station measuring the
+   * phenomenon within the radius, else one of unknown type) or `nearest-any` (traffic and
+   * industrial stations too): data/reference-choice.ts, as /compare chooses.
+   */
   referenceStationId: string;
+  /** Search radius of nearest and nearest-any, metres (default 25 km). */
+  radiusMetres?: number;
   phenomenon?: string;
   sensor?: string;
   model?: Model;
@@ -41,7 +56,8 @@ export type CalibrationReport = {
   station: string;
   phenomenon: string;
   sensor: string;
-  reference: { id: string; name: string };
+  /** How far, and, when picked by a rule, why this station (one sentence). */
+  reference: { id: string; name: string; distanceMetres: number; choice: string };
   window: { from: number; to: number };
   hours: { sensor: number; reference: number; paired: number; withHumidity: number };
   evaluation: Evaluation;
@@ -66,10 +82,9 @@ export async function calibrate(db: Kysely<Database>, o: CalibrateOptions): Prom
 
   const device = await getDevice(db, o.deviceId);
   if (!device) throw new CalibrationError(`no device "${o.deviceId}"`);
-  const reference = await findStation(db, o.referenceStationId);
-  if (!reference) throw new CalibrationError(`no station "${o.referenceStationId}"`);
-  if (!isReferenceSource(reference.source))
-    throw new CalibrationError(`station "${reference.id}" is a ${reference.source} station, not a reference`);
+  const station = await findStation(db, device.station_id);
+  if (!station) throw new CalibrationError(`device "${device.id}" has no station`);
+  const { reference, choice } = await pickReference(db, station, phenomenon, o);
 
   o.onProgress?.(`reading hourly pairs of ${device.id} and ${reference.id} (${phenomenon})`);
   let set;
@@ -134,7 +149,12 @@ export async function calibrate(db: Kysely<Database>, o: CalibrateOptions): Prom
     station: device.station_id,
     phenomenon,
     sensor: set.sensor,
-    reference: { id: reference.id, name: reference.name },
+    reference: {
+      id: reference.id,
+      name: reference.name,
+      distanceMetres: choice.chosen!.distanceMetres,
+      choice: explainChoice(choice),
+    },
     window,
     hours: {
       sensor: set.sensorHours,
@@ -147,4 +167,37 @@ export async function calibrate(db: Kysely<Database>, o: CalibrateOptions): Prom
     calibrationId,
     validFrom,
   };
+}
+
+/**
+ * The reference asked for by id, or picked by a rule among the AtmoSud stations measuring the
+ * phenomenon, from the station's exact location (the calibration is an administrator's act).
+ */
+async function pickReference(
+  db: Kysely<Database>,
+  station: Station,
+  phenomenon: string,
+  o: CalibrateOptions,
+): Promise<{ reference: Station; choice: ReferenceChoice }> {
+  const here = { lat: station.lat, lon: station.lon };
+  const asked = o.referenceStationId;
+  if ((REFERENCE_RULES as readonly string[]).includes(asked)) {
+    const choice = await nearestReference(db, {
+      stationId: station.id,
+      here,
+      phenomenon,
+      rule: asked as ReferenceRule,
+      radiusMetres: o.radiusMetres,
+    });
+    if (!choice.chosen)
+      throw new CalibrationError(
+        `no reference station for "${station.id}" (${asked}): ${explainChoice(choice)}`,
+      );
+    return { reference: (await findStation(db, choice.chosen.id))!, choice };
+  }
+  const reference = await findStation(db, asked);
+  if (!reference) throw new CalibrationError(`no station "${asked}"`);
+  if (!isReferenceSource(reference.source))
+    throw new CalibrationError(`station "${reference.id}" is a ${reference.source} station, not a reference`);
+  return { reference, choice: askedReference(here, candidateOf(reference)) };
 }

@@ -29,6 +29,8 @@ import {
 
 const REFERENCE = 'FR99001';
 const REFERENCE_ID = `atmosud-${REFERENCE}`;
+/** A traffic station nearer the units than the background one: passed over unless asked. */
+const ROADSIDE = 'FR99002';
 /** The site is in North Carolina: its local days are New York's. */
 const ENV = { SOUFFLE_TIMEZONE: 'America/New_York' };
 
@@ -108,10 +110,14 @@ beforeAll(async () => {
     data: {
       stations: [
         fakeStation(REFERENCE, { name: 'Burdens Creek', lat: 35.889, lon: -78.875, pollutants: ['pm2.5'] }),
+        fakeStation(ROADSIDE, { name: 'Roadside', lat: 35.8805, lon: -78.8705, pollutants: ['pm2.5'] }),
       ],
       measures: referenceRows()
         .filter((r) => r.param === 'PM2.5' && r.qc === 0)
-        .map((r) => fakeMeasure(REFERENCE, 'pm2.5', r.time, r.value, { validation: 'validée' })),
+        .flatMap((r) => [
+          fakeMeasure(REFERENCE, 'pm2.5', r.time, r.value, { validation: 'validée' }),
+          fakeMeasure(ROADSIDE, 'pm2.5', r.time, r.value + 4, { validation: 'validée' }),
+        ]),
     },
   });
   const summary = await backfillAtmosud({
@@ -125,6 +131,18 @@ beforeAll(async () => {
     logger: { info: () => {}, warn: () => {}, error: () => {} } as never,
   });
   expect(summary.complete).toBe(true);
+  // AtmoSud's open data carries no station type (data/reference/atmosud-station-types.ts lists
+  // the real ones); these two made-up stations get theirs here.
+  await db.db
+    .updateTable('stations')
+    .set({ station_type: 'rural-background' })
+    .where('id', '=', REFERENCE_ID)
+    .execute();
+  await db.db
+    .updateTable('stations')
+    .set({ station_type: 'traffic' })
+    .where('id', '=', `atmosud-${ROADSIDE}`)
+    .execute();
 }, 300_000);
 
 afterAll(async () => {
@@ -206,10 +224,43 @@ describe('souffle calibrate on a real co-location month', () => {
     });
   });
 
+  it('picks the nearest background station with --reference nearest, passing over a nearer traffic one, and takes traffic only when asked', async () => {
+    const cli = (...args: string[]) =>
+      runCli(['calibrate', 'rt01', '--from', '2019-08-01', '--to', '2019-09-01', ...args], {
+        ...db.env,
+        ...ENV,
+      });
+    const nearest = await cli('--reference', 'nearest', '--json');
+    expect(nearest.code, nearest.stderr).toBe(0);
+    const report = JSON.parse(nearest.stdout) as CalibrationReport;
+    expect(report.reference).toMatchObject({ id: REFERENCE_ID, name: 'Burdens Creek' });
+    expect(report.reference.distanceMetres).toBeGreaterThan(500);
+    expect(report.reference.distanceMetres).toBeLessThan(2000);
+    expect(report.reference.choice).toContain('the nearest background station');
+    expect(report.reference.choice).toContain('Roadside (traffic');
+
+    const any = await cli('--reference', 'nearest-any', '--json');
+    expect(any.code, any.stderr).toBe(0);
+    expect((JSON.parse(any.stdout) as CalibrationReport).reference.id).toBe(`atmosud-${ROADSIDE}`);
+
+    const text = await cli('--reference', 'nearest');
+    expect(text.stdout).toMatch(/against Burdens Creek \(atmosud-FR99001, 1\.\d km away\)/);
+
+    const none = await cli('--reference', 'nearest', '--radius', '50');
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain(
+      'no reference station for "rt01" (nearest): No suitable station within 50 m',
+    );
+    expect(none.stderr).toContain('the nearest measuring this phenomenon is Roadside (traffic');
+    const misplaced = await cli('--reference', REFERENCE_ID, '--radius', '5000');
+    expect(misplaced.code).toBe(2);
+    expect(misplaced.stderr).toContain('--radius goes with --reference nearest or nearest-any');
+  });
+
   it('refuses what it cannot do, with a message that says why', async () => {
     const noRef = await runCli(['calibrate', 'rt01'], { ...db.env, ...ENV });
     expect(noRef.code).toBe(2);
-    expect(noRef.stderr).toContain('--reference <station> is required');
+    expect(noRef.stderr).toContain('--reference <station>|nearest is required');
     const citizen = await runCli(['calibrate', 'rt01', '--reference', 'rt02'], { ...db.env, ...ENV });
     expect(citizen.code).toBe(1);
     expect(citizen.stderr).toContain('"rt02" is a citizen station, not a reference');
