@@ -7,6 +7,7 @@ import {
   calibrate,
   CalibrationError,
   DEFAULT_MODEL,
+  REFERENCE_RULES,
   meetsTargets,
   MODELS,
   type Agreement,
@@ -15,7 +16,6 @@ import {
   type Coefficients,
   type Model,
 } from '../data/index.js';
-import { REFERENCE_RULES } from '../data/reference-choice.js';
 import { output, parseCommandArgs, UsageError } from './args.js';
 import type { Config } from './config.js';
 import { openConfiguredDatabase } from './open-database.js';

@@ -39,6 +39,7 @@ export * from './store/raw-retention.js';
 export * from './store/rollups.js';
 export * from './store/series.js';
 export * from './store/stations.js';
+export { REFERENCE_RULES, type ReferenceRule } from './reference-choice.js';
 export * from './topics.js';
 export * from './device-connection.js';
 export * from './device-registration.js';
