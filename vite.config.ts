@@ -10,6 +10,7 @@
 // `base: './'` keeps every URL relative, so Souffle also works under a path prefix.
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type AliasOptions, type BuildEnvironmentOptions, type Plugin } from 'vite';
+import { minifyHtmlTemplates } from './web-components/build/minify-html-templates.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const outDir = here('./dist/web');
@@ -43,16 +44,16 @@ export function minifyCss(text: string): string {
     .trim();
 }
 
-/** Minifies the css`…` blocks (no interpolation in them) of the widgets' own sources. */
+/** Minifies the css`…` blocks (no interpolation in them) and the html`…` templates' white space
+ * (web-components/build/minify-html-templates.ts) of the widgets' own sources. */
 export function minifyLitCss(): Plugin {
   return {
     name: 'souffle-minify-lit-css',
     transform(code, id) {
-      if (!/\/web-components\/[^?]*\.ts$/.test(id) || !code.includes('css`')) return null;
-      return {
-        code: code.replace(/\bcss`([^`$]*)`/g, (_, body: string) => `css\`${minifyCss(body)}\``),
-        map: null,
-      };
+      if (!/\/web-components\/[^?]*\.ts$/.test(id)) return null;
+      if (!code.includes('css`') && !/\b(?:html|svg)`/.test(code)) return null;
+      const styled = code.replace(/\bcss`([^`$]*)`/g, (_, body: string) => `css\`${minifyCss(body)}\``);
+      return { code: minifyHtmlTemplates(styled), map: null };
     },
   };
 }

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { minifyCss } from '../../vite.config.js';
+import { minifyHtmlTemplates } from '../../web-components/build/minify-html-templates.js';
 import { ROOT } from './harness.js';
 
 describe('the widget entry', () => {
@@ -34,6 +35,25 @@ describe('the widget entry', () => {
 `),
     ).toBe(
       ":host{font-family:var(--souffle-font,'Segoe  UI')}.a>.b,.c::after{content:' : ';margin:0 auto}@media (max-width:30em){.a{display:none}}",
+    );
+  });
+});
+
+describe('the html template minifier', () => {
+  it('folds line breaks and indentation of static text, leaving expressions and other strings alone', () => {
+    const source = [
+      'const a = html`<div\n    class="x"\n  >',
+      '    ${cond ? html`<p>\n      one\n    </p>` : `keep\n  this`}',
+      '    ${"}"}\n  </div>`;',
+      'const b = `plain\n  text`;',
+      'const c = html`<pre>\n  kept\n</pre>`;',
+    ].join('\n');
+    expect(minifyHtmlTemplates(source)).toBe(
+      [
+        'const a = html`<div class="x" > ${cond ? html`<p> one </p>` : `keep\n  this`} ${"}"} </div>`;',
+        'const b = `plain\n  text`;',
+        'const c = html`<pre>\n  kept\n</pre>`;',
+      ].join('\n'),
     );
   });
 });
