@@ -14,6 +14,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'run everything: broker, ingest worker, AtmoSud puller, API and dashboard',
     load: () => import('./cli/start.js'),
   },
+  demo: {
+    summary: 'run everything with built-in demonstration data: no network needed',
+    load: () => import('./cli/demo.js'),
+  },
   migrate: { summary: 'create or upgrade the database', load: () => import('./cli/migrate.js') },
   backup: {
     summary: 'copy the database into a file while it runs (with a .sha256)',

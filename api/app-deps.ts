@@ -42,6 +42,8 @@ export type AppDeps = {
   largeReads: LargeReadLimiter;
   /** Wrong enrolment codes per address at /api/v1/join, counted like failed logins. */
   joinThrottle: AuthThrottle;
+  /** `souffle demo`: every station is labelled demonstration data (api/demo-label.ts). */
+  demo: boolean;
   /** Called after a device was added, rotated or removed through the API (Mosquitto's files). */
   onDevicesChanged?: () => void;
 };

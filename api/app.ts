@@ -115,6 +115,11 @@ export type AppOptions = {
    * `souffle start` rewrite Mosquitto's password file and ACL there (SOUFFLE_MOSQUITTO_DIR).
    */
   onDevicesChanged?: () => void;
+  /**
+   * `souffle demo`: the data are a stand-in for AtmoSud and a simulated city. Stations say so
+   * (`demo: true`, their attribution), /healthz too, and every page shows a banner.
+   */
+  demo?: boolean;
 };
 
 const APP_DEFAULTS = {
@@ -174,6 +179,7 @@ export function createApp(options: AppOptions): ApiApp {
     largeReads: createLargeReadLimiter({ ...LARGE_READ_LIMIT_DEFAULTS, ...options.largeReads }),
     joinThrottle: createAuthThrottle({ ...JOIN_THROTTLE_DEFAULTS, ...options.joinThrottle, now }),
     onDevicesChanged: options.onDevicesChanged,
+    demo: options.demo ?? false,
   };
 
   const app: ApiApp = new OpenAPIHono({ defaultHook: validationHook });
@@ -234,6 +240,6 @@ export function createApp(options: AppOptions): ApiApp {
   registerTtnUplinkRoute(app, deps);
   registerHealthRoutes(app, deps);
   registerDocsRoutes(app, packageVersion());
-  registerStaticWeb(app, options.webDir ?? APP_DEFAULTS.webDir);
+  registerStaticWeb(app, options.webDir ?? APP_DEFAULTS.webDir, { demo: deps.demo });
   return app;
 }

@@ -4,11 +4,12 @@
 // stable entry widgets/souffle.js and the pages revalidate with an ETag. Files are streamed from
 // disk, never held whole in memory.
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { extname, resolve, sep } from 'node:path';
 import type { Context } from 'hono';
 import type { ApiApp } from './app-deps.js';
+import { withDemoBanner } from './demo-label.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -74,16 +75,25 @@ async function serveFile(c: Context, root: string, relative: string, extra: Reco
   return c.body(fileStream(found.path), 200, headers);
 }
 
+/** A page of a few kB with the demonstration banner (api/demo-label.ts) written in. */
+async function demoPage(c: Context, root: string, relative: string) {
+  const found = await locate(root, relative);
+  if (!found) return c.notFound();
+  const page = withDemoBanner(await readFile(found.path, 'utf8'));
+  return c.html(page, 200, { 'Cache-Control': 'no-cache' });
+}
+
 /** A file as a web stream: sent in chunks as the client reads, whatever its size. */
 export function fileStream(path: string): ReadableStream<Uint8Array> {
   return Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
 }
 
-export function registerStaticWeb(app: ApiApp, webDir: string): void {
+export function registerStaticWeb(app: ApiApp, webDir: string, options: { demo?: boolean } = {}): void {
   const root = resolve(webDir);
   const built = async () => (await stat(root).catch(() => undefined))?.isDirectory() === true;
   const page = (file: string) => async (c: Context) => {
     if (!(await built())) return c.html(MISSING_BUILD(webDir), 503, { 'Cache-Control': 'no-store' });
+    if (options.demo) return demoPage(c, root, file);
     return (await serveFile(c, root, file)) ?? c.notFound();
   };
   app.get('/', page('index.html'));

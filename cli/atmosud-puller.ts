@@ -5,8 +5,16 @@ import type { Config } from './config.js';
 
 export type RunningPuller = { stop: () => Promise<void> } | null;
 
+/** `souffle demo`: the stand-in's address and fetch instead of the network, and history to start with. */
+export type AtmosudPullerOverrides = { baseUrl: string; fetch: typeof fetch; initialLookbackMs: number };
+
 /** Runs the puller on its schedule (first cycle at once), or returns null when ATMOSUD_ENABLED=false. */
-export function startAtmosudPuller(config: Config, db: Db, logger: Logger): RunningPuller {
+export function startAtmosudPuller(
+  config: Config,
+  db: Db,
+  logger: Logger,
+  overrides?: AtmosudPullerOverrides,
+): RunningPuller {
   if (!config.ATMOSUD_ENABLED) {
     logger.info('AtmoSud puller disabled (ATMOSUD_ENABLED=false)');
     return null;
@@ -22,6 +30,7 @@ export function startAtmosudPuller(config: Config, db: Db, logger: Logger): Runn
     concurrency: config.ATMOSUD_CONCURRENCY,
     intervalMs: config.ATMOSUD_INTERVAL,
     logger,
+    ...overrides,
   });
   puller.start();
   return puller;

@@ -10,7 +10,7 @@ import { resolveAdminToken, serviceUsername } from './admin-token.js';
 import { connectionSettings, createApiPublisher } from './api.js';
 import { dataFolder, openConfiguredDatabase } from './open-database.js';
 import { parseCommandArgs } from './args.js';
-import { startAtmosudPuller } from './atmosud-puller.js';
+import { startAtmosudPuller, type AtmosudPullerOverrides } from './atmosud-puller.js';
 import { startRawRetention } from './raw-retention.js';
 import { authThrottleSettings, largeReadSettings, readLimitSettings, type Config } from './config.js';
 import { reloadTlsOnSighup, startConfiguredIngest } from './configured-ingest.js';
@@ -28,8 +28,23 @@ export const usage = `souffle start
 /** The built widgets and pages, beside the package whatever the working directory. */
 export const WEB_DIR = packagePath('dist', 'web');
 
+/** What `souffle demo` changes in the run of `souffle start`. */
+export type PlatformOptions = {
+  /** The AtmoSud puller's fetch and how far back it starts (the demo's stand-in, with history). */
+  atmosud?: AtmosudPullerOverrides;
+  /** Labels every station and page as demonstration data. */
+  demo?: boolean;
+  /** Runs once everything listens; resolves with what to stop first on SIGTERM/SIGINT. */
+  afterStart?: (running: { apiUrl: string; mqttPort: number | undefined }) => Promise<() => Promise<void>>;
+};
+
 export async function run(argv: string[], config: Config): Promise<void> {
   parseCommandArgs(argv, {});
+  await runPlatform(config);
+}
+
+/** Starts the platform as `souffle start` does and runs until SIGTERM or SIGINT. */
+export async function runPlatform(config: Config, options: PlatformOptions = {}): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL, scope: 'souffle', format: config.LOG_FORMAT });
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const admin = resolveAdminToken(config);
@@ -44,7 +59,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
     const stopSighup = reloadTlsOnSighup(ingest, logger);
     stops.push(async () => stopSighup());
     stops.push(ingest.stop);
-    const puller = startAtmosudPuller(config, handle.db, logger);
+    const puller = startAtmosudPuller(config, handle.db, logger, options.atmosud);
     if (puller) stops.push(puller.stop);
     const retention = startRawRetention(config, handle.db, logger);
     if (retention) stops.push(retention.stop);
@@ -79,6 +94,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
       timeZone: config.SOUFFLE_TIMEZONE,
       onDevicesChanged: mosquittoRefresher(handle.db, config, (line) => logger.info(line)),
       diskPath: dataFolder(config),
+      demo: options.demo,
       accessLog: config.SOUFFLE_ACCESS_LOG ? (message, fields) => logger.info(message, fields) : undefined,
     });
     const server = await startApiServer({ app, port: config.PORT, host: config.HOST });
@@ -99,14 +115,19 @@ export async function run(argv: string[], config: Config): Promise<void> {
       say(`  Ingest workers  ${n} processes sharing the subscription (slots 1–${n})`);
     }
     say(`  Database        ${config.SOUFFLE_DATABASE_URL ? 'PostgreSQL' : config.SOUFFLE_DB}`);
-    say(
-      `  AtmoSud         ${config.ATMOSUD_ENABLED ? `${config.ATMOSUD_URL}, every ${config.ATMOSUD_INTERVAL / 60_000} min` : 'disabled'}`,
-    );
+    const atmosud = options.atmosud
+      ? 'built-in demonstration stand-in (no network)'
+      : `${config.ATMOSUD_URL}, every ${config.ATMOSUD_INTERVAL / 60_000} min`;
+    say(`  AtmoSud         ${config.ATMOSUD_ENABLED ? atmosud : 'disabled'}`);
     if (!existsSync(WEB_DIR))
       say(`  (widgets not built: run \`npm run build\`; \`npm start\` does it for you)`);
     if (admin.generated) say(`\nAdmin token (shown once, kept in ${admin.file}):\n  ${admin.token}`);
-    say(`\nRegister a sensor: ${deviceAddCommand(config)}`);
-    say(`Simulate a city:   ${simCommand(config, ingest.broker?.port)}\n`);
+    if (options.afterStart) {
+      stops.push(await options.afterStart({ apiUrl: local, mqttPort: ingest.broker?.port }));
+    } else {
+      say(`\nRegister a sensor: ${deviceAddCommand(config)}`);
+      say(`Simulate a city:   ${simCommand(config, ingest.broker?.port)}\n`);
+    }
   } catch (e) {
     await stopAll();
     throw e;

@@ -66,6 +66,10 @@ export const StationSummarySchema = z
       description:
         'With `index=atmo|eaqi|usaqi`: the current index in that scheme (as `/index` without `date`).',
     }),
+    demo: z.literal(true).optional().openapi({
+      description:
+        'Present (true) when this instance serves demonstration data (`souffle demo`): a built-in stand-in for AtmoSud and a simulated city, not measurements; `attribution` says so too.',
+    }),
   })
   .openapi('StationSummary');
 

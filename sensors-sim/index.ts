@@ -5,7 +5,8 @@
 //   - one run as `souffle sim` drives it (runSimulation) and its summary;
 //   - the fleet (buildFleet), faults, publishing intervals;
 //   - the parts a run is made of, for tests and benchmarks: registration through the admin API,
-//     the kept device tokens, the backfill of history, the live simulator and the load mode.
+//     the kept device tokens, the backfill of history, the live simulator and the load mode;
+//   - a stand-in for AtmoSud's open-data API with the metropolis's stations, for `souffle demo`.
 export { runSimulation, type SimulationOptions } from './run-simulation.js';
 export { describeSummary, mergeFaultCounts, type SimSummary } from './summary.js';
 export {
@@ -32,3 +33,5 @@ export { ingestReceived, type AdminApi, type DeviceCredentials } from './platfor
 export { DEFAULT_BACKFILL, runBackfill, type BackfillOptions, type BackfillResult } from './backfill.js';
 export { FleetSimulator, type LiveSummary, type SimulatorOptions } from './simulator.js';
 export { DEFAULT_LOAD, runLoad, type LoadOptions, type LoadResult } from './load.js';
+export { createAtmosudStandin } from './atmosud/standin.js';
+export { metropolisDataset, type AtmosudDataset } from './atmosud/metropolis.js';

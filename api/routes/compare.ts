@@ -25,6 +25,7 @@ import { roundMetrics, roundPointsInPlace } from '../compare-rounding.js';
 import { pooledHourly } from '../pooled-hourly.js';
 import { errorResponse } from '../schemas/error-response.js';
 import { intParam, phenomenonParam, stationPath, timeParam } from '../schemas/params.js';
+import { labelDemo } from '../demo-label.js';
 import { phenomenaByStation, summaryOf } from '../station-summaries.js';
 
 const COMPARE_DEFAULT_DAYS = 7;
@@ -144,7 +145,7 @@ export function registerCompareRoute(app: ApiApp, deps: AppDeps): void {
       const phenomena = await phenomenaByStation(deps.db, [id, chosen.id]);
       const mine = new Set(phenomena.get(id) ?? []);
       reference = {
-        station: await summaryOf(deps.db, refStation, now),
+        station: labelDemo(await summaryOf(deps.db, refStation, now), deps.demo),
         distanceMetres: chosen.distanceMetres,
         stationType: chosen.stationType,
         sharedPhenomena: (phenomena.get(chosen.id) ?? []).filter((p) => mine.has(p)),

@@ -44,6 +44,9 @@ const HealthSchema = z
       })
       .optional()
       .openapi({ description: 'The file system of the data folder (SQLite); absent on PostgreSQL.' }),
+    demo: z.literal(true).optional().openapi({
+      description: 'Present (true) when this instance serves demonstration data (`souffle demo`).',
+    }),
   })
   .openapi('Health');
 
@@ -131,7 +134,7 @@ export function registerHealthRoutes(app: ApiApp, deps: AppDeps): void {
       : undefined;
     const status = !database.ok ? 'down' : broker.ok === false || disk?.ok === false ? 'degraded' : 'ok';
     const atmosud = database.ok ? await atmosudStatus(deps).catch(() => undefined) : undefined;
-    const withDisk = disk ? { disk } : {};
+    const withDisk = { ...(disk ? { disk } : {}), ...(deps.demo ? { demo: true as const } : {}) };
     return database.ok
       ? jsonAnswer(
           c,

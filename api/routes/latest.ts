@@ -18,6 +18,7 @@ import { errorResponse } from '../schemas/error-response.js';
 import { iso } from '../iso.js';
 import { stationPath } from '../schemas/params.js';
 import { currentIndices } from '../station-indices.js';
+import { labelDemo } from '../demo-label.js';
 import { toSummary } from '../station-summaries.js';
 import { decimalsOf, roundTo } from '../../data/rounding.js';
 
@@ -79,7 +80,7 @@ export function registerLatestRoute(app: ApiApp, deps: AppDeps): void {
       });
     }
     const phenomena = [...new Set(series.map((s) => s.phenomenon))];
-    const summary = toSummary(station, phenomena, lastSeen, now);
+    const summary = labelDemo(toSummary(station, phenomena, lastSeen, now), deps.demo);
     const indices = await currentIndices(deps.db, id, { now, timeZone: deps.timeZone, measured: phenomena });
     return cachedJson(
       c,

@@ -19,6 +19,7 @@ import {
   sourceParam,
   stationPath,
 } from '../schemas/params.js';
+import { labelDemo } from '../demo-label.js';
 import { currentIndexByStation } from '../station-list-indices.js';
 import { stationSummaries, summaryOf } from '../station-summaries.js';
 
@@ -96,7 +97,7 @@ export function registerStationRoutes(app: ApiApp, deps: AppDeps): void {
       phenomenon: q.phenomenon,
       bbox: q.bbox,
     });
-    let summaries = await stationSummaries(deps.db, stations, now);
+    let summaries = (await stationSummaries(deps.db, stations, now)).map((s) => labelDemo(s, deps.demo));
     if (q.near) {
       const centre = q.near;
       const radius = q.radius ?? DEFAULT_RADIUS_METRES;
@@ -131,8 +132,7 @@ export function registerStationRoutes(app: ApiApp, deps: AppDeps): void {
     const { id } = c.req.valid('param');
     const station = await findStation(deps.db, id);
     if (!station) throw notFound(`no station "${id}"`);
-    return cachedJson(c, StationSummarySchema, await summaryOf(deps.db, station, deps.now()), {
-      maxAgeSeconds: 60,
-    });
+    const summary = await summaryOf(deps.db, station, deps.now());
+    return cachedJson(c, StationSummarySchema, labelDemo(summary, deps.demo), { maxAgeSeconds: 60 });
   });
 }
