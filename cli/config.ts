@@ -100,18 +100,29 @@ const list = (fallback: string) =>
         .filter(Boolean),
     );
 
+/** "minLon,minLat,maxLon,maxLat" as four numbers, or a zod issue that quotes it. */
+function parseBbox(v: string, ctx: z.RefinementCtx): [number, number, number, number] {
+  const parts = v.split(',').map(Number);
+  if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n))) {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not minLon,minLat,maxLon,maxLat` });
+    return z.NEVER;
+  }
+  return parts as [number, number, number, number];
+}
+
 const bbox = z
   .string()
   .optional()
-  .transform((v, ctx) => {
-    if (!v) return undefined;
-    const parts = v.split(',').map(Number);
-    if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n))) {
-      ctx.addIssue({ code: 'custom', message: `"${v}" is not minLon,minLat,maxLon,maxLat` });
-      return z.NEVER;
-    }
-    return parts as [number, number, number, number];
-  });
+  .transform((v, ctx) => (v ? parseBbox(v, ctx) : undefined));
+
+/** The Aix-Marseille-Provence metropolis, west of Port-Saint-Louis to east of Pertuis and La Ciotat. */
+export const METROPOLIS_BBOX = '4.80,43.15,5.82,43.77';
+
+const bboxOr = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => parseBbox(v === undefined || v.trim() === '' ? fallback : v, ctx));
 
 const emptyAsUndefined = z
   .string()
@@ -154,6 +165,21 @@ export const envSchema = z.object({
   ATMOSUD_OVERLAP: duration('48h'),
   ATMOSUD_TIMEOUT: duration('30s'),
   ATMOSUD_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
+  /** Importers of the open citizen networks (docs/ingest.md, "Imported networks"): off unless enabled. */
+  SENSOR_COMMUNITY_ENABLED: bool(false),
+  SENSOR_COMMUNITY_URL: z.string().url().default('https://data.sensor.community'),
+  SENSOR_COMMUNITY_BBOX: bboxOr(METROPOLIS_BBOX),
+  SENSOR_COMMUNITY_FEED: z.enum(['area', '1h']).default('area'),
+  SENSOR_COMMUNITY_INTERVAL: duration('5m'),
+  SENSOR_COMMUNITY_TIMEOUT: duration('60s'),
+  OPENSENSEMAP_ENABLED: bool(false),
+  OPENSENSEMAP_URL: z.string().url().default('https://api.opensensemap.org'),
+  OPENSENSEMAP_BBOX: bboxOr(METROPOLIS_BBOX),
+  OPENSENSEMAP_PHENOMENON: z.string().default('PM2.5'),
+  OPENSENSEMAP_INTERVAL: duration('10m'),
+  OPENSENSEMAP_LOOKBACK: duration('24h'),
+  OPENSENSEMAP_TIMEOUT: duration('30s'),
+  OPENSENSEMAP_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
   SOUFFLE_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
   /**
    * The Things Network applications whose uplink webhook may post, each with the secret its

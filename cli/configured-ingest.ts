@@ -77,11 +77,11 @@ export function startConfiguredIngest(options: {
       clientId: config.SOUFFLE_MQTT_CLIENT_ID,
       workers: config.SOUFFLE_INGEST_WORKERS,
       quality: qualitySettings(config),
-      // Each child is `souffle ingest --slot K`, and never runs the AtmoSud puller: the caller
-      // does, once.
+      // Each child is `souffle ingest --slot K`, and never runs the AtmoSud puller or the network
+      // importers: the caller does, once.
       children: {
         workerArgs: (k) => [packagePath('bin', 'souffle.mjs'), 'ingest', '--slot', String(k)],
-        env: { ATMOSUD_ENABLED: 'false' },
+        env: { ATMOSUD_ENABLED: 'false', SENSOR_COMMUNITY_ENABLED: 'false', OPENSENSEMAP_ENABLED: 'false' },
       },
     }),
   );

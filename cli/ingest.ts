@@ -14,6 +14,7 @@ import {
 } from '../ingest/index.js';
 import { parseCommandArgs, UsageError } from './args.js';
 import { startAtmosudPuller } from './atmosud-puller.js';
+import { startNetworkImporters } from './network-importers.js';
 import { startRawRetention } from './raw-retention.js';
 import type { Config } from './config.js';
 import { asUsage, reloadTlsOnSighup, startConfiguredIngest } from './configured-ingest.js';
@@ -113,10 +114,13 @@ export async function run(argv: string[], config: Config): Promise<void> {
   // started by hand with --slot, in slot 1. It is stopped before the database closes.
   const stopSighup = reloadTlsOnSighup(services, logger);
   const puller = slot === undefined || slot === 1 ? startAtmosudPuller(config, handle.db, logger) : null;
+  // The importers of Sensor.Community and openSenseMap run with it, once.
+  const importers =
+    slot === undefined || slot === 1 ? startNetworkImporters(config, handle.db, logger) : null;
   // Raw retention runs where the puller would: once per platform (docs/operations.md, Retention).
   const retention = slot === undefined || slot === 1 ? startRawRetention(config, handle.db, logger) : null;
-  if (!puller && !retention && values['no-mqtt'])
-    logger.warn('--no-mqtt with ATMOSUD_ENABLED=false: nothing to run');
+  if (!puller && !importers && !retention && values['no-mqtt'])
+    logger.warn('--no-mqtt with ATMOSUD_ENABLED=false and no importer enabled: nothing to run');
 
   const summary = setInterval(() => {
     const s = services.worker?.status;
@@ -133,6 +137,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
       stopSighup();
       await http?.close();
       await puller?.stop().catch(stopped);
+      await importers?.stop().catch(stopped);
       await retention?.stop().catch(stopped);
       await services.stop().catch(stopped);
       await handle.close().catch(() => {});

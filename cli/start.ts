@@ -11,6 +11,7 @@ import { connectionSettings, createApiPublisher } from './api.js';
 import { dataFolder, openConfiguredDatabase } from './open-database.js';
 import { parseCommandArgs } from './args.js';
 import { startAtmosudPuller, type AtmosudPullerOverrides } from './atmosud-puller.js';
+import { startNetworkImporters } from './network-importers.js';
 import { startRawRetention } from './raw-retention.js';
 import { authThrottleSettings, largeReadSettings, readLimitSettings, type Config } from './config.js';
 import { reloadTlsOnSighup, startConfiguredIngest } from './configured-ingest.js';
@@ -61,6 +62,8 @@ export async function runPlatform(config: Config, options: PlatformOptions = {})
     stops.push(ingest.stop);
     const puller = startAtmosudPuller(config, handle.db, logger, options.atmosud);
     if (puller) stops.push(puller.stop);
+    const importers = startNetworkImporters(config, handle.db, logger);
+    if (importers) stops.push(importers.stop);
     const retention = startRawRetention(config, handle.db, logger);
     if (retention) stops.push(retention.stop);
 

@@ -20,8 +20,8 @@ export const DATABASE_LICENCE = {
 export const SOURCE_LICENCES: Readonly<Record<StationSource, DataLicence>> = {
   citizen: { licence: 'ODbL-1.0', attribution: 'Souffle contributors' },
   atmosud: { licence: 'ODbL-1.0', attribution: 'AtmoSud' },
-  // Both networks publish their data under the ODbL 1.0 (sensor.community/en/terms-of-use/ ... ,
-  // opensensemap.org: "Open Database License"): imported rows credit their contributors.
+  // Imported networks (ingest/networks/): kept under the ODbL like the rest of the database, and
+  // credited to their contributors (docs/ingest.md, "Imported networks", on checking their terms).
   'sensor.community': { licence: 'ODbL-1.0', attribution: 'Sensor.Community contributors' },
   opensensemap: { licence: 'ODbL-1.0', attribution: 'openSenseMap contributors' },
 };

@@ -56,4 +56,8 @@ export {
   type BackfillSummary,
 } from './atmosud/backfill.js';
 export { AtmosudError } from './atmosud/atmosud-error.js';
+// The open citizen networks, imported on a schedule like AtmoSud (ingest/networks/).
+export { createSensorCommunityPuller, type SensorCommunityOptions } from './networks/sensor-community.js';
+export { createOpenSenseMapPuller, type OpenSenseMapOptions } from './networks/opensensemap.js';
+export type { ImportSummary, NetworkPuller } from './networks/network-puller.js';
 export type { AtmosudLogger } from './atmosud/pull-context.js';

@@ -1,5 +1,5 @@
 // The puller's side of the ingest error log: rejections are collected during a cycle and written
-// in one go (device null, source "atmosud", the request as topic, a truncated copy of the body).
+// in one go (device null, source "atmosud" or the importer's, the request as topic, a truncated copy of the body).
 // The overlap window re-reads the same bad value every cycle, so an identical reason is recorded
 // once per `repeatMs` by this process rather than flooding the bounded log.
 import { recordIngestErrors, type NewIngestError } from '../../data/store/ingest-errors.js';
@@ -17,7 +17,13 @@ export type ErrorLog = {
   flush(db: Db): Promise<number>;
 };
 
-export function createErrorLog(options: { now: () => number; repeatMs?: number }): ErrorLog {
+export function createErrorLog(options: {
+  now: () => number;
+  repeatMs?: number;
+  /** The ingest_errors source (the importers of ingest/networks/ give theirs). */
+  source?: string;
+}): ErrorLog {
+  const source = options.source ?? ATMOSUD_SOURCE;
   const repeatMs = options.repeatMs ?? 24 * 3_600_000;
   const lastWritten = new Map<string, number>();
   let batch: NewIngestError[] = [];
@@ -31,7 +37,7 @@ export function createErrorLog(options: { now: () => number; repeatMs?: number }
       lastWritten.set(reason, now);
       batch.push({
         deviceId: null,
-        source: ATMOSUD_SOURCE,
+        source,
         time: now,
         topic: request,
         reason,

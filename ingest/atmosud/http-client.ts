@@ -21,6 +21,8 @@ export type HttpClientOptions = {
   retryAfterCapMs?: number;
   fetch?: typeof fetch;
   random?: () => number;
+  /** Who asks: the importers of other networks (ingest/networks/) name themselves. */
+  userAgent?: string;
 };
 
 const HTTP_DEFAULTS = { retries: 3, backoffMs: 1000, maxBackoffMs: 30_000, retryAfterCapMs: 120_000 };
@@ -64,7 +66,8 @@ export function createAtmosudClient(options: HttpClientOptions): AtmosudClient {
     try {
       const timeout = AbortSignal.timeout(o.timeoutMs);
       const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-      const response = await o.fetch(url, { signal: combined, headers: HEADERS });
+      const headers = o.userAgent ? { ...HEADERS, 'user-agent': o.userAgent } : HEADERS;
+      const response = await o.fetch(url, { signal: combined, headers });
       return { response, body: await response.text() };
     } catch (e) {
       if (signal?.aborted) return aborted;

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 
 /** A number, also when sent as a numeric string ("43.30885"). */
-const numeric = z.union(
+export const numeric = z.union(
   [
     z.number(),
     z
