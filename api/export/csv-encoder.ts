@@ -62,7 +62,7 @@ export function csvEncoder(step: Step, dialect: CsvDialect, timeZone: string): E
           out += `${sep}${num(r.min)}${sep}${num(r.max)}${sep}${r.n}${sep}${num(r.sd)}${sep}${num(r.coverage)}${sep}${r.valid}${sep}${r.nFlagged}${sep}${r.nHumid}`;
         if (calendar)
           out += `${sep}${r.date}${sep}${end(r.end ?? r.time)}${sep}${num(r.q02)}${sep}${num(r.q25)}${sep}${num(r.median)}${sep}${num(r.q75)}${sep}${num(r.q98)}`;
-        out += suffix;
+        out += `${sep}${num(r.raw)}${sep}${r.correction ?? ''}${sep}${r.calibrationId ?? ''}${suffix}`;
       }
       return out;
     },

@@ -36,6 +36,12 @@ export const DAILY_COLUMNS = ['date', 'end'];
 export const QUANTILE_COLUMNS: readonly string[] = QUANTILES.map(([name]) => name);
 
 /**
+ * Every step, every format: the measured value where `value` is corrected, how (`colocation`), and
+ * the calibration's id (GET /stations/{id}/calibrations); empty where nothing is corrected.
+ */
+export const CORRECTION_COLUMNS = ['raw', 'correction', 'calibration_id'];
+
+/**
  * Every step, every format: whose data each row is (data/data-licence.ts), last so that columns
  * added before them keep every earlier column where it was.
  */
@@ -50,6 +56,7 @@ export function exportColumns(step: Step, { localTime = false } = {}): string[] 
     ...base,
     ...(step === 'raw' ? [] : ROLLUP_COLUMNS),
     ...(CALENDAR_STEPS.includes(step) ? [...DAILY_COLUMNS, ...QUANTILE_COLUMNS] : []),
+    ...CORRECTION_COLUMNS,
     ...LICENCE_COLUMNS,
   ];
 }
@@ -128,7 +135,8 @@ function rowJson(r: ExportRow, time: string, flags: string, end: (t: number) => 
     if (r.date !== undefined)
       rollup += `,"date":"${r.date}","end":"${end(r.end ?? r.time)}","q02":${json(r.q02)},"q25":${json(r.q25)},"median":${json(r.median)},"q75":${json(r.q75)},"q98":${json(r.q98)}`;
   }
-  return `"time":"${time}","value":${json(r.value)},"flags":${flags},"validation":${r.validation === null ? 'null' : JSON.stringify(r.validation)}${rollup}`;
+  const correction = `,"raw":${json(r.raw)},"correction":${r.correction ? `"${r.correction}"` : 'null'},"calibration_id":${json(r.calibrationId)}`;
+  return `"time":"${time}","value":${json(r.value)},"flags":${flags},"validation":${r.validation === null ? 'null' : JSON.stringify(r.validation)}${rollup}${correction}`;
 }
 
 function ndjsonEncoder(): Encoder {

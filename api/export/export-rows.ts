@@ -10,6 +10,9 @@ import { readDailyPoints } from '../../data/store/read-daily.js';
 import { readPeriodPoints } from '../../data/store/read-periods.js';
 import type { Quantiles } from '../../data/stats/quantiles.js';
 import { HOUR_ROW_COLUMNS, hourPoint, type HourRow } from '../../data/store/series-points.js';
+import { correctPointsInPlace } from '../../data/calibration/correct-points.js';
+import { seriesCorrection, type SeriesCorrection } from '../../data/store/series-corrections.js';
+import type { Point } from '../../data/store/series-points.js';
 import type { ExportPlan } from './export-query.js';
 
 /** A series with what every one of its rows repeats: public location only. */
@@ -45,6 +48,11 @@ export type ExportRow = {
   /** Daily, monthly, yearly values: the local date, month or year and the period's end (exclusive). */
   date?: string;
   end?: number;
+  /** Where a correction applies (data/calibration/): the measured value, which one, its id. */
+  raw?: number | null;
+  /** `colocation`: a co-location calibration (calibrationId says which). */
+  correction?: 'colocation';
+  calibrationId?: number;
 } & Partial<Quantiles>;
 
 export const EXPORT_PAGE_ROWS = 5000;
@@ -93,10 +101,11 @@ async function readExportPage(
   after: number,
   to: number,
   limit = EXPORT_PAGE_ROWS,
+  correction: SeriesCorrection | null = null,
 ): Promise<ExportRow[]> {
   const step = plan.step;
   if (step === 'raw') {
-    return executeCompiled<ExportRow>(
+    const rows = await executeCompiled<ExportRow>(
       db,
       'export:raw-page',
       () =>
@@ -110,8 +119,10 @@ async function readExportPage(
           .limit(1),
       [seriesId, after, to, limit],
     );
+    if (correction) correctRawRows(rows, correction);
+    return rows;
   }
-  const points =
+  const points: Point[] =
     step === '1h'
       ? (
           await executeCompiled<HourRow>(
@@ -147,6 +158,11 @@ async function readExportPage(
             timeZone: plan.timeZone,
             now: plan.now,
           });
+  if (correction)
+    correctPointsInPlace(points, correction.corrections, {
+      humidityAt: correction.humidityAt,
+      aggregated: step !== '1h',
+    });
   return points.map((p) => ({
     time: p.t,
     value: p.value,
@@ -167,7 +183,25 @@ async function readExportPage(
     median: p.median,
     q75: p.q75,
     q98: p.q98,
+    ...(p.calibrationId === undefined
+      ? {}
+      : { raw: p.raw, correction: 'colocation' as const, calibrationId: p.calibrationId }),
   }));
+}
+
+/** Raw readings corrected as /series corrects its raw points: each by the version valid at its time. */
+function correctRawRows(rows: ExportRow[], correction: SeriesCorrection): void {
+  const points: Point[] = rows.map((r) => ({ t: r.time, value: r.value, min: null, max: null, n: 1 }));
+  correctPointsInPlace(points, correction.corrections, { humidityAt: correction.humidityAt });
+  for (let i = 0; i < rows.length; i++) {
+    const p = points[i]!;
+    if (p.calibrationId === undefined) continue;
+    const r = rows[i]!;
+    r.raw = r.value;
+    r.value = p.value;
+    r.correction = 'colocation';
+    r.calibrationId = p.calibrationId;
+  }
 }
 
 /** Every row of the export, one page (array) at a time. */
@@ -188,9 +222,18 @@ export async function* seriesPages(
   plan: ExportPlan,
   pageRows = EXPORT_PAGE_ROWS,
 ): AsyncGenerator<ExportRow[]> {
+  // Corrected values, as everywhere a user reads (docs/methods.md, "Calibration"), the measured
+  // value kept in `raw`; null for the many series without a calibration (one indexed query).
+  const correction = await seriesCorrection(db, {
+    stationId: series.station,
+    phenomenon: series.phenomenon,
+    sensor: series.sensor,
+    from: plan.from,
+    to: plan.to,
+  });
   let after = plan.from - 1;
   for (;;) {
-    const rows = await readExportPage(db, series.id, plan, after, plan.to, pageRows);
+    const rows = await readExportPage(db, series.id, plan, after, plan.to, pageRows, correction);
     if (rows.length > 0) yield rows;
     if (rows.length < pageRows) return;
     after = rows[rows.length - 1]!.time;

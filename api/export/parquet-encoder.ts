@@ -42,6 +42,9 @@ const KINDS: Record<string, ParquetKind> = {
   median: 'optional-double',
   q75: 'optional-double',
   q98: 'optional-double',
+  raw: 'optional-double',
+  correction: 'optional-string',
+  calibration_id: 'optional-int',
   licence: 'string',
   attribution: 'string',
 };
@@ -63,6 +66,8 @@ function cellOf(name: string, r: ExportRow, flags: (bits: number) => string): un
       return r.nHumid;
     case 'end':
       return r.end ?? r.time;
+    case 'calibration_id':
+      return r.calibrationId ?? null;
     default:
       return (r as Record<string, unknown>)[name] ?? null;
   }

@@ -82,7 +82,7 @@ describe('a one-million-row export', () => {
     expect(got.status).toBe(200);
     expect(got.lines).toBe(ROWS + 1); // header + one line per value
     expect(got.tail).toMatch(
-      /FR-9,atmosud,43\.09,5\.09,temperature,reference,µg\/m³,2026-03-10T20:29:00\.000Z,[\d.]+,,validated,ODbL-1\.0,AtmoSud\r\n$/,
+      /FR-9,atmosud,43\.09,5\.09,temperature,reference,µg\/m³,2026-03-10T20:29:00\.000Z,[\d.]+,,validated,,,,ODbL-1\.0,AtmoSud\r\n$/,
     );
     // The export is ~85 MB; a server that buffered it while the client lagged would grow by most
     // of that (measured: +85 MB when the stream ignores backpressure, +14 MB as it is).

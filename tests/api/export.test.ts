@@ -115,6 +115,9 @@ describe('GET /api/v1/export', () => {
       'value',
       'flags',
       'validation',
+      'raw',
+      'correction',
+      'calibration_id',
       'licence',
       'attribution',
     ]);
@@ -131,6 +134,9 @@ describe('GET /api/v1/export', () => {
       '80',
       'humid|spike',
       '',
+      '',
+      '',
+      '',
       'ODbL-1.0',
       'Souffle contributors',
     ]);
@@ -146,6 +152,9 @@ describe('GET /api/v1/export', () => {
       '41',
       '',
       'validated',
+      '',
+      '',
+      '',
       'ODbL-1.0',
       'AtmoSud',
     ]);
@@ -194,7 +203,7 @@ describe('GET /api/v1/export', () => {
 
   it('exports hourly means with their statistics and validity', async () => {
     const rows = parseCsv((await exportText('phenomenon=no2&step=1h')).text);
-    expect(rows[0]!.slice(-10, -2)).toEqual([
+    expect(rows[0]!.slice(-13, -5)).toEqual([
       'min',
       'max',
       'n',
@@ -217,12 +226,15 @@ describe('GET /api/v1/export', () => {
       'true',
       '0',
       '0',
+      '',
+      '',
+      '',
       'ODbL-1.0',
       'AtmoSud',
     ]);
     // A citizen hour: one counted reading covers one 5-minute slot, not a valid mean; the spike is left out.
     const pm25 = parseCsv((await exportText('phenomenon=pm25&step=1h')).text);
-    expect(pm25.slice(1).map((r) => r.slice(8, -2))).toEqual([
+    expect(pm25.slice(1).map((r) => r.slice(8, -5))).toEqual([
       ['12.5', '', '', '12.5', '12.5', '1', '', String(1 / 12), 'false', '0', '0'],
       ['', '', '', '', '', '0', '', '0', 'false', '1', '0'],
     ]);
@@ -266,6 +278,9 @@ describe('GET /api/v1/export', () => {
       value: 80,
       flags: ['humid', 'spike'],
       validation: null,
+      raw: null,
+      correction: null,
+      calibration_id: null,
       licence: 'ODbL-1.0',
       attribution: 'Souffle contributors',
     });
@@ -286,7 +301,7 @@ describe('GET /api/v1/export', () => {
 
   it('gives an empty but well-formed file when nothing matches', async () => {
     expect((await exportText('format=csv&phenomenon=o3')).text).toBe(
-      'station,source,lat,lon,phenomenon,sensor,unit,time,value,flags,validation,licence,attribution\r\n',
+      'station,source,lat,lon,phenomenon,sensor,unit,time,value,flags,validation,raw,correction,calibration_id,licence,attribution\r\n',
     );
     expect(JSON.parse((await exportText('format=geojson&phenomenon=o3')).text)).toMatchObject({
       features: [],

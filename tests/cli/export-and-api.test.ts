@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../testing/free-port.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';
+import { parse } from 'csv-parse/sync';
+import { parquetReadObjects } from 'hyparquet';
+import type { Evaluation } from '../../data/calibration/evaluate.js';
+import { saveCalibration } from '../../data/store/calibrations.js';
 import { citizen, hourly, readings, reference, TODAY } from '../api/fixtures.js';
+
+const DAY = 86_400_000;
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'souffle.mjs');
 let handle: TempDb;
@@ -58,9 +64,61 @@ describe('souffle export', () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'station,source,lat,lon,phenomenon,sensor,unit,time,value,flags,validation,licence,attribution',
+      'station,source,lat,lon,phenomenon,sensor,unit,time,value,flags,validation,raw,correction,calibration_id,licence,attribution',
     );
     expect(lines).toHaveLength(6);
+  });
+
+  it('exports corrected values with the measured one beside, read back by independent CSV and Parquet readers', async () => {
+    // A co-location calibration of ecole-a's PM2.5 from the start of the day: 0.5·raw + 2.
+    const id = await saveCalibration(handle.db, {
+      stationId: 'ecole-a',
+      deviceId: null,
+      phenomenon: 'pm25',
+      sensor: 'SDS011',
+      model: 'linear',
+      coefficients: { a: 0.5, c: 2 },
+      referenceStationId: 'FR-X',
+      fit: { from: TODAY - 2 * DAY, to: TODAY - DAY },
+      evaluation: { from: TODAY - DAY, to: TODAY },
+      validFrom: TODAY,
+      metrics: {} as Evaluation,
+    });
+    try {
+      const args = ['export', '--phenomenon', 'pm25', '--from', '2026-03-10', '--to', '2026-03-11'];
+      const csv = await souffle([...args, '--format', 'csv', '--step', '1h'], handle.env);
+      expect(csv.code, csv.stderr).toBe(0);
+      const rows = parse(csv.stdout, { columns: true }) as Record<string, string>[];
+      const school = rows.filter((r) => r.station === 'ecole-a');
+      expect(school).toHaveLength(3);
+      for (const r of school) {
+        expect(r).toMatchObject({
+          raw: '10',
+          value: '7',
+          correction: 'colocation',
+          calibration_id: String(id),
+        });
+      }
+      // The reference station has no calibration: nothing pretends to be corrected.
+      for (const r of rows.filter((r) => r.station === 'FR-X'))
+        expect(r).toMatchObject({ value: '8', raw: '', correction: '', calibration_id: '' });
+
+      const out = join(handle.dir, 'pm25.parquet');
+      const parquet = await souffle([...args, '--format', 'parquet', '--output', out], handle.env);
+      expect(parquet.code, parquet.stderr).toBe(0);
+      const bytes = readFileSync(out);
+      const objects = (await parquetReadObjects({
+        file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+      })) as Record<string, unknown>[];
+      const raw = objects.filter((o) => o.station === 'ecole-a');
+      expect(raw).toHaveLength(3);
+      for (const o of raw)
+        expect(o).toMatchObject({ value: 7, raw: 10, correction: 'colocation', calibration_id: id });
+      for (const o of objects.filter((o) => o.station === 'FR-X'))
+        expect(o).toMatchObject({ value: 8, raw: null, correction: null, calibration_id: null });
+    } finally {
+      await handle.db.deleteFrom('calibrations').execute();
+    }
   });
 
   it('writes a file, complete or not at all', async () => {
