@@ -39,6 +39,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'issue, list or revoke enrolment codes for citizens registering their own sensors',
     load: () => import('./cli/enrol.js'),
   },
+  outbox: {
+    summary: 'list, retry or discard the HTTP pushes the outbox gave up on (dead letters)',
+    load: () => import('./cli/outbox.js'),
+  },
   ingest: {
     summary: 'run the ingest worker (MQTT subscriber and AtmoSud puller) alone',
     load: () => import('./cli/ingest.js'),

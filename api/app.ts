@@ -31,6 +31,7 @@ import { registerDeviceStatusRoute } from './routes/device-status.js';
 import { registerDeviceRoutes } from './routes/devices.js';
 import { registerCalibrationRoutes } from './routes/calibrations.js';
 import { registerEnrolmentCodeRoutes } from './routes/enrolment-codes.js';
+import { registerPushDeadLetterRoutes } from './routes/push-dead-letters.js';
 import { JOIN_THROTTLE_DEFAULTS, registerJoinRoute } from './routes/join.js';
 import { registerMyDeviceRoutes } from './routes/my-device.js';
 import { registerStationQrRoute } from './routes/station-qr.js';
@@ -232,6 +233,7 @@ export function createApp(options: AppOptions): ApiApp {
   registerCalibrationRoutes(app, deps);
   registerDeviceStatusRoute(app, deps);
   registerEnrolmentCodeRoutes(app, deps);
+  registerPushDeadLetterRoutes(app, deps);
   registerJoinRoute(app, deps);
   registerMyDeviceRoutes(app, deps);
   registerStationQrRoute(app, deps);

@@ -43,6 +43,14 @@ export function createMqttPublisher(options: MqttPublisherOptions): MqttPublishe
   });
   client.on('connect', () => opts.onEvent?.('connect'));
   client.on('offline', () => opts.onEvent?.('offline'));
+  // mqtt.js keeps an unacknowledged publish in its outgoing store and sends it again on every
+  // reconnection, clean session or not: a packet the broker closes the connection for (larger
+  // than its limit) would close every connection after it, and the outbox behind it would never
+  // move. With a clean session the broker keeps nothing of ours, and the caller (the outbox,
+  // api/push-outbox.ts) retries what was not acknowledged: fail them all at the close.
+  client.on('close', () => {
+    for (const id of Object.keys(client.outgoing)) client.removeOutgoingMessage(Number(id));
+  });
   client.on('error', (err) => opts.onEvent?.('error', err.message));
 
   return {
@@ -57,7 +65,12 @@ export function createMqttPublisher(options: MqttPublisherOptions): MqttPublishe
           topic,
           Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength),
           { qos: 1 },
-          (err) => (err ? reject(err) : resolve()),
+          (err) => {
+            if (!err) return resolve();
+            // Failed by the close handler below: say what happened rather than mqtt.js's words.
+            const closed = err.message === 'Message removed';
+            reject(closed ? new Error('the broker closed the connection before acknowledging it') : err);
+          },
         );
       }),
     close: () => new Promise<void>((resolve) => client.end(false, {}, () => resolve())),

@@ -5,8 +5,13 @@
 // of the API for rows left behind. A row is deleted only once the broker acknowledged it (QoS 1),
 // so an accepted push is forwarded at least once; the worker's key (series, time) makes a second
 // delivery harmless. Several API processes may drain one outbox: the same key covers that too.
+// A row the broker refuses maxAttempts times while connected (too large for it, refused by its
+// ACL) would block every row behind it forever: it becomes a dead letter with the last error
+// (data/store/push-dead-letters.ts), as do the rows of a device deleted before they were
+// forwarded. Nothing accepted is dropped without a trace; /metrics counts the dead letters.
 import type { Kysely } from 'kysely';
 import type { Database } from '../data/schema.js';
+import { buryOutboxRows, countDeadLetters } from '../data/store/push-dead-letters.js';
 import type { Publish } from './app-deps.js';
 
 export type PushOutboxOptions = {
@@ -20,6 +25,9 @@ export type PushOutboxOptions = {
   retryMs?: number;
   /** Rows forwarded per pass. */
   batch?: number;
+  /** Failed publishes (while connected) after which a row becomes a dead letter. */
+  maxAttempts?: number;
+  now?: () => number;
   onError?: (message: string) => void;
 };
 
@@ -33,14 +41,16 @@ export type PushOutbox = {
   drain: () => Promise<void>;
   /** Rows waiting (for /healthz and tests). */
   pending: () => Promise<number>;
+  /** Pushes given up on, kept for the administrator (for /metrics). */
+  deadLetters: () => Promise<number>;
   /** Stops the retry timer. */
   close: () => void;
 };
 
-const OUTBOX_DEFAULTS = { retryMs: 5000, batch: 100 } as const;
+const OUTBOX_DEFAULTS = { retryMs: 5000, batch: 100, maxAttempts: 20, now: Date.now } as const;
 
 export function createPushOutbox(options: PushOutboxOptions): PushOutbox {
-  const { db, publish, connected, publishTimeoutMs, retryMs, batch, onError } = {
+  const { db, publish, connected, publishTimeoutMs, retryMs, batch, maxAttempts, now, onError } = {
     ...OUTBOX_DEFAULTS,
     ...options,
   };
@@ -64,7 +74,7 @@ export function createPushOutbox(options: PushOutboxOptions): PushOutbox {
       if (connected && !connected()) return retryLater();
       const rows = await db
         .selectFrom('push_outbox')
-        .select(['id', 'topic', 'payload'])
+        .select(['id', 'topic', 'payload', 'attempts'])
         .orderBy('id')
         .limit(batch)
         .execute();
@@ -73,14 +83,17 @@ export function createPushOutbox(options: PushOutboxOptions): PushOutbox {
         try {
           await withTimeout(publish(row.topic, Buffer.from(row.payload, 'utf8')), publishTimeoutMs);
         } catch (e) {
+          const error = (e as Error).message.slice(0, 400);
           await db
             .updateTable('push_outbox')
-            .set((eb) => ({
-              attempts: eb('attempts', '+', 1),
-              last_error: (e as Error).message.slice(0, 500),
-            }))
+            .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error }))
             .where('id', '=', row.id)
             .execute();
+          if (row.attempts + 1 >= maxAttempts) {
+            const reason = `the broker did not accept it in ${row.attempts + 1} attempts; last error: ${error}`;
+            await buryOutboxRows(db, { id: row.id }, reason, now());
+            onError?.(`push outbox: row ${row.id} of ${row.topic} is now a dead letter: ${reason}`);
+          }
           return retryLater();
         }
         await db.deleteFrom('push_outbox').where('id', '=', row.id).execute();
@@ -124,6 +137,7 @@ export function createPushOutbox(options: PushOutboxOptions): PushOutbox {
             .executeTakeFirstOrThrow()
         ).n,
       ),
+    deadLetters: () => countDeadLetters(db),
     close: () => {
       closed = true;
       if (timer) clearTimeout(timer);

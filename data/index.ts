@@ -31,6 +31,7 @@ export * from './store/cursors.js';
 export * from './store/device-token.js';
 export * from './store/devices.js';
 export * from './store/enrolment-codes.js';
+export * from './store/push-dead-letters.js';
 export * from './store/ingest-errors.js';
 export * from './store/latest.js';
 export * from './store/read-series.js';

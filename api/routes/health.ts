@@ -175,6 +175,14 @@ export function registerHealthRoutes(app: ApiApp, deps: AppDeps): void {
         `souffle_api_push_outbox_pending ${pending}`,
       );
     }
+    const dead = deps.pushOutbox ? await deps.pushOutbox.deadLetters().catch(() => undefined) : undefined;
+    if (dead !== undefined) {
+      lines.push(
+        '# HELP souffle_api_push_outbox_dead_letters Accepted pushes the outbox gave up on (device deleted, refused by the broker), kept for the administrator.',
+        '# TYPE souffle_api_push_outbox_dead_letters gauge',
+        `souffle_api_push_outbox_dead_letters ${dead}`,
+      );
+    }
     lines.push(...counters);
     const operator = await deps.operatorMetrics.render();
     return c.text(`${operator}${lines.join('\n')}\n`, 200, {

@@ -6,6 +6,7 @@ import { completeMapping } from '../json-map.js';
 import type { Database, Device, DeviceFormat, Exposure } from '../schema.js';
 import { brokerPasswordHash } from './broker-password.js';
 import { generateToken, hashToken, verifyToken } from './device-token.js';
+import { buryOutboxRows } from './push-dead-letters.js';
 import { upsertStation } from './stations.js';
 
 export type NewDeviceInput = {
@@ -183,6 +184,14 @@ export async function removeDevice(
       .where('id', '=', id)
       .executeTakeFirst();
     if (!device) return false;
+    // Pushes accepted and not yet forwarded would go with the device (ON DELETE CASCADE), and the
+    // worker could not store them any more: kept as dead letters, with why.
+    await buryOutboxRows(
+      trx,
+      { deviceId: id },
+      `device "${id}" was deleted before this push was forwarded`,
+      Date.now(),
+    );
     await trx.deleteFrom('devices').where('id', '=', id).execute();
     await trx.deleteFrom('ingest_errors').where('device_id', '=', id).execute();
     if (options.purge) {
