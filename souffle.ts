@@ -53,6 +53,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     load: () => import('./cli/sim.js'),
   },
   export: { summary: 'export readings as CSV, NDJSON or GeoJSON', load: () => import('./cli/export.js') },
+  archive: {
+    summary: 'build the citable open-data archive (Parquet, CSV, datapackage.json, CITATION.cff)',
+    load: () => import('./cli/archive.js'),
+  },
   calibrate: {
     summary: 'fit a device against a reference station beside it; --apply corrects its values',
     load: () => import('./cli/calibrate.js'),

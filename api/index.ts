@@ -25,6 +25,7 @@ export {
   type ExportPlan,
   type ExportQuery,
 } from './export/export-query.js';
-export { createExportStream, type ExportStreamOptions } from './export/export-stream.js';
+export { createExportStream, exportEncoded, type ExportStreamOptions } from './export/export-stream.js';
+export { createEncoder, exportColumns, type Chunk, type Encoder } from './export/export-formats.js';
 /** Time options of the commands parse as the API's time parameters do. */
 export { parseTime } from './schemas/params.js';

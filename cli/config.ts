@@ -253,6 +253,13 @@ export const envSchema = z.object({
       }
     }),
   SOUFFLE_RETENTION_INTERVAL: duration('1h'),
+  /**
+   * The open-data archive's folder: set, `souffle start`/`ingest` build it nightly and serve it
+   * under /archive/, and raw retention waits for a month to be archived (docs/operations.md).
+   */
+  SOUFFLE_ARCHIVE_DIR: emptyAsUndefined,
+  /** How often the archive is brought up to date (first build at start). */
+  SOUFFLE_ARCHIVE_INTERVAL: duration('24h'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** text for a terminal, json for journald, Loki or another collector (docs/operations.md, Logs). */
   LOG_FORMAT: z.enum(['text', 'json']).default('text'),

@@ -16,6 +16,7 @@ import { parseCommandArgs, UsageError } from './args.js';
 import { startAtmosudPuller } from './atmosud-puller.js';
 import { startNetworkImporters } from './network-importers.js';
 import { startRawRetention } from './raw-retention.js';
+import { startArchiveSchedule } from './archive/archive-schedule.js';
 import type { Config } from './config.js';
 import { asUsage, reloadTlsOnSighup, startConfiguredIngest } from './configured-ingest.js';
 import { retire } from './ingest-retire.js';
@@ -119,7 +120,9 @@ export async function run(argv: string[], config: Config): Promise<void> {
     slot === undefined || slot === 1 ? startNetworkImporters(config, handle.db, logger) : null;
   // Raw retention runs where the puller would: once per platform (docs/operations.md, Retention).
   const retention = slot === undefined || slot === 1 ? startRawRetention(config, handle.db, logger) : null;
-  if (!puller && !importers && !retention && values['no-mqtt'])
+  // The open-data archive too (SOUFFLE_ARCHIVE_DIR; docs/operations.md, "Open-data archive").
+  const archive = slot === undefined || slot === 1 ? startArchiveSchedule(config, handle.db, logger) : null;
+  if (!puller && !importers && !retention && !archive && values['no-mqtt'])
     logger.warn('--no-mqtt with ATMOSUD_ENABLED=false and no importer enabled: nothing to run');
 
   const summary = setInterval(() => {
@@ -139,6 +142,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
       await puller?.stop().catch(stopped);
       await importers?.stop().catch(stopped);
       await retention?.stop().catch(stopped);
+      await archive?.stop().catch(stopped);
       await services.stop().catch(stopped);
       await handle.close().catch(() => {});
     },

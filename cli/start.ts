@@ -13,6 +13,7 @@ import { parseCommandArgs } from './args.js';
 import { startAtmosudPuller, type AtmosudPullerOverrides } from './atmosud-puller.js';
 import { startNetworkImporters } from './network-importers.js';
 import { startRawRetention } from './raw-retention.js';
+import { startArchiveSchedule } from './archive/archive-schedule.js';
 import { authThrottleSettings, largeReadSettings, readLimitSettings, type Config } from './config.js';
 import { reloadTlsOnSighup, startConfiguredIngest } from './configured-ingest.js';
 import { runUntilStopped } from './stop-on-signal.js';
@@ -66,6 +67,8 @@ export async function runPlatform(config: Config, options: PlatformOptions = {})
     if (importers) stops.push(importers.stop);
     const retention = startRawRetention(config, handle.db, logger);
     if (retention) stops.push(retention.stop);
+    const archive = startArchiveSchedule(config, handle.db, logger);
+    if (archive) stops.push(archive.stop);
 
     // The airrohr push endpoint forwards to the broker as the service account.
     const publisher = createApiPublisher(config, (line) => logger.info(line));

@@ -37,6 +37,7 @@ export * from './store/latest.js';
 export * from './store/read-series.js';
 export * from './store/readings.js';
 export * from './store/raw-retention.js';
+export * from './store/archive-months.js';
 export * from './store/rollups.js';
 export * from './store/series.js';
 export * from './store/stations.js';

@@ -4,7 +4,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../data/schema.js';
 import { decimalsOf, roundValuesInPlace } from '../../data/rounding.js';
-import { createEncoder, type Chunk } from './export-formats.js';
+import { createEncoder, type Chunk, type Encoder } from './export-formats.js';
 import type { ExportPlan } from './export-query.js';
 import { createWideExportStream } from './export-wide.js';
 import { EXPORT_PAGE_ROWS, exportPages } from './export-rows.js';
@@ -82,4 +82,22 @@ export function createExportStream(
     },
     { highWaterMark: 1 },
   );
+}
+
+/**
+ * The same export encoded in several formats from one read (the archive writes Parquet and CSV of
+ * each month): yields, page by page, one chunk per encoder, in the encoders' order.
+ */
+export async function* exportEncoded(
+  db: Kysely<Database>,
+  plan: ExportPlan,
+  encoders: readonly Encoder[],
+  pageRows = EXPORT_PAGE_ROWS,
+): AsyncGenerator<{ chunks: Chunk[]; rows: number }> {
+  yield { chunks: encoders.map((e) => e.header()), rows: 0 };
+  for await (const { series, rows } of exportPages(db, plan, pageRows)) {
+    roundValuesInPlace(rows, decimalsOf(series.phenomenon));
+    yield { chunks: encoders.map((e) => e.page(series, rows)), rows: rows.length };
+  }
+  yield { chunks: encoders.map((e) => e.footer()), rows: 0 };
 }
