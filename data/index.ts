@@ -54,3 +54,4 @@ export * from './indices.js';
 export * from './local-days.js';
 export * from './location-privacy.js';
 export type * from './api-types.js';
+export * from './data-licence.js';

@@ -3,8 +3,12 @@
 // Parquet and gzipped CSV partitions with their Table Schema, licences and sources, plus the
 // temporal and spatial coverage; and a CITATION.cff (Citation File Format 1.2.0) so that a
 // deposit on Zenodo or data.gouv.fr is cited the same way everywhere.
-import { DATABASE_LICENCE, SOURCE_LICENCES } from '../../data/data-licence.js';
-import type { SourceExtent, StationSource } from '../../data/index.js';
+import {
+  DATABASE_LICENCE,
+  SOURCE_LICENCES,
+  type SourceExtent,
+  type StationSource,
+} from '../../data/index.js';
 import { exportColumns } from '../../api/index.js';
 import type { Manifest } from './archive-manifest.js';
 

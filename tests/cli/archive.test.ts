@@ -66,6 +66,21 @@ const apiJson = async (query: string) =>
     .trimEnd()
     .split('\n')
     .map((l) => JSON.parse(l) as Record<string, unknown>);
+type Resource = {
+  name: string;
+  path: string[];
+  schema: { fields: { name: string }[] };
+  licenses: { name?: string; path?: string; title: string }[];
+  sources: { title: string }[];
+};
+type DataPackage = {
+  name: string;
+  version: string;
+  licenses: { name?: string; path?: string }[];
+  resources: Resource[];
+  temporalCoverage: unknown;
+  spatialCoverage: { bbox: number[] };
+};
 const MARCH_PATH = 'archive/source=atmosud/year=2025/month=03';
 
 describe('souffle archive build', () => {
@@ -122,7 +137,7 @@ describe('souffle archive build', () => {
   });
 
   it('describes itself: a Frictionless Data Package, a citation, checksums and a deposit-ready snapshot', async () => {
-    const pkg = JSON.parse(readFileSync(join(dir, 'datapackage.json'), 'utf8')) as Record<string, any>;
+    const pkg = JSON.parse(readFileSync(join(dir, 'datapackage.json'), 'utf8')) as DataPackage;
     // What the Data Package standard requires: a non-empty resources array, each resource a name
     // (lower case, digits, - . _) and a path (string or array) or data; licences with a name or path.
     expect(Array.isArray(pkg.resources) && pkg.resources.length > 0).toBe(true);
@@ -145,8 +160,8 @@ describe('souffle archive build', () => {
       'readings-citizen-csv',
     ]);
     expect(pkg.resources[1]).toMatchObject({ compression: 'gz', format: 'csv' });
-    expect(pkg.resources[0].sources[0].title).toContain('AtmoSud');
-    expect(pkg.resources[2].licenses[0].title).toContain('Souffle contributors');
+    expect(pkg.resources[0]!.sources[0]!.title).toContain('AtmoSud');
+    expect(pkg.resources[2]!.licenses[0]!.title).toContain('Souffle contributors');
     expect(pkg.temporalCoverage).toEqual({ start: '2025-01-01', end: '2025-12-31' });
     expect(pkg.spatialCoverage.bbox).toHaveLength(4);
     expect(pkg.version).toBe('2026.01.10');
