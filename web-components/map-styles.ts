@@ -73,6 +73,9 @@ export const mapStyles = css`
     border: 2px solid #ffffff;
     box-shadow: 0 0 0 1px #8a94a3;
   }
+  .ring.imported {
+    border: 2px dashed #4a5568;
+  }
   .leaflet-popup-content {
     margin: 0.75rem 0.9rem;
   }

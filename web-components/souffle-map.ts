@@ -20,7 +20,7 @@ import { UNAVAILABLE } from '../data/indices.js';
 import { ApiError, api, apiBaseFor } from './api-client.js';
 import { DataController } from './data-controller.js';
 import { parseRefresh } from './format.js';
-import { resolveLang, t, translator, type Lang } from './i18n.js';
+import { NETWORK_NAMES, resolveLang, sourceClass, sourceLabel, t, translator, type Lang } from './i18n.js';
 import './souffle-card.js';
 import { toScheme } from './souffle-index.js';
 import { renderMapLegend } from './map-legend.js';
@@ -48,6 +48,15 @@ const mt = translator({
 });
 
 type MapStation = Omit<StationSummary, 'index'> & { index: StationIndexSummary | null };
+
+/** The names of the networks with imported kits on the map, for its legend. */
+function importedNetworks(state: { status: string; data?: MapStation[] }): string[] {
+  if (state.status !== 'ready' || !state.data) return [];
+  const sources = new Set(state.data.map((s) => s.source));
+  return Object.entries(NETWORK_NAMES)
+    .filter(([source]) => sources.has(source as MapStation['source']))
+    .map(([, name]) => name);
+}
 
 /** Runs `task` over `items` with at most `limit` running at once; failures become null. */
 export async function mapLimited<T, R>(
@@ -199,14 +208,17 @@ export class SouffleMap extends LitElement {
     for (const s of state.data) {
       const colour = s.index?.colour ?? UNAVAILABLE.colour;
       const official = s.source === 'atmosud';
+      // Kits imported from another network: a dashed grey ring, so they read apart from Souffle's own.
+      const imported = s.source in NETWORK_NAMES;
       const isSelected = s.id === this.selected;
       const marker = circleMarker([s.lat, s.lon], {
-        radius: official ? 10 : 8,
-        color: isSelected ? '#1d5fbf' : official ? '#1d2433' : '#ffffff',
+        radius: official ? 10 : imported ? 7 : 8,
+        color: isSelected ? '#1d5fbf' : official ? '#1d2433' : imported ? '#4a5568' : '#ffffff',
         weight: isSelected ? 4 : 2,
+        ...(imported && !isSelected ? { dashArray: '3 2' } : {}),
         fillColor: colour,
         fillOpacity: 0.95,
-        className: `souffle-marker ${s.source}`,
+        className: `souffle-marker ${sourceClass(s.source)}`,
       });
       // Leaflet parses a string content as HTML; a station's name is data (a citizen's, or
       // AtmoSud's), so it reaches the DOM only as a text node (docs/security.md, Names).
@@ -239,7 +251,7 @@ export class SouffleMap extends LitElement {
 
   #describe(s: MapStation, lang: Lang): string {
     const index = s.index?.available ? s.index.label[lang] : mt(lang, 'unknownIndex');
-    const source = t(lang, s.source === 'atmosud' ? 'official' : 'citizen');
+    const source = sourceLabel(lang, s.source);
     // Every index Souffle computes is indicative, at an AtmoSud station too (the API says so).
     const indicative = s.index?.available && (s.index.indicative ?? s.indicative);
     return `${s.name} · ${index}${indicative ? ` (${t(lang, 'indicative')})` : ''} · ${source}`;
@@ -326,7 +338,7 @@ export class SouffleMap extends LitElement {
           ? html`<div class="overlay">${renderError(state.error, lang)}</div>`
           : nothing
       }
-      ${this.legend === 'none' ? nothing : renderMapLegend(scheme, lang, this.legend !== 'closed')}
+      ${this.legend === 'none' ? nothing : renderMapLegend(scheme, lang, this.legend !== 'closed', importedNetworks(state))}
       ${
         state.status === 'ready'
           ? html`<ul class="sr-only" aria-label=${mt(lang, 'stations')} @keydown=${this.#onListKey}>

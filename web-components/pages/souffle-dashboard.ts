@@ -6,11 +6,12 @@ import { LitElement, html, nothing } from 'lit';
 import type { StationSummary } from '../../data/api-types.js';
 import type { IndexScheme } from '../../data/indices.js';
 import { DEFAULT_REFRESH_MS } from '../format.js';
-import type { Lang } from '../i18n.js';
+import { sourceClass, type Lang } from '../i18n.js';
 import { stationCharts } from '../phenomenon-order.js';
 import { AtmosudNotice } from './atmosud-notice.js';
 import { renderFooter, renderHeader } from './page-chrome.js';
 import { applyLang, initialLang, pt } from './page-i18n.js';
+import { filterLabel, sourceFilters, sourceTag } from './source-labels.js';
 import { searchStations, type SourceFilter } from './station-search.js';
 import { StationsController } from './stations-controller.js';
 
@@ -129,7 +130,7 @@ export class SouffleDashboard extends LitElement {
           </div>
           <fieldset class="segmented">
             <legend>${pt(lang, 'filter')}</legend>
-            ${(['all', 'atmosud', 'citizen'] as const).map(
+            ${sourceFilters(count).map(
               (source) =>
                 html`<label>
                   <input
@@ -139,7 +140,7 @@ export class SouffleDashboard extends LitElement {
                     .checked=${this._source === source}
                     @change=${() => (this._source = source)}
                   />
-                  <span>${pt(lang, source === 'atmosud' ? 'official' : source)} (${count(source)})</span>
+                  <span>${filterLabel(lang, source)} (${count(source)})</span>
                 </label>`,
             )}
           </fieldset>
@@ -221,9 +222,7 @@ export class SouffleDashboard extends LitElement {
         <span class="station-list__text">
           <span class="station-list__name">${s.name}</span>
           <span class="station-list__meta">
-            <span class="tag tag--${s.source}"
-              >${pt(lang, s.source === 'atmosud' ? 'officialTag' : 'citizenTag')}</span
-            >
+            <span class="tag tag--${sourceClass(s.source)}">${sourceTag(lang, s.source)}</span>
             ${s.source === 'atmosud' ? (s.address ?? '') : ''}
           </span>
         </span>
@@ -251,9 +250,7 @@ export class SouffleDashboard extends LitElement {
     return html`${back}
       <div class="station-head">
         <h1>${station.name}</h1>
-        <span class="tag tag--${station.source}"
-          >${pt(lang, station.source === 'atmosud' ? 'officialTag' : 'citizenTag')}</span
-        >
+        <span class="tag tag--${sourceClass(station.source)}">${sourceTag(lang, station.source)}</span>
       </div>
       <div class="station-top">
         <souffle-card station=${station.id} scheme=${this._scheme} lang=${lang}></souffle-card>

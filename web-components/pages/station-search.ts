@@ -11,7 +11,7 @@ export function fold(text: string): string {
     .toLowerCase();
 }
 
-export type SourceFilter = 'all' | 'atmosud' | 'citizen';
+export type SourceFilter = 'all' | StationSummary['source'];
 
 export function searchStations(
   stations: readonly StationSummary[],
