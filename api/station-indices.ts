@@ -25,6 +25,7 @@ import { isCoveredHour } from '../data/hourly-validity.js';
 import { executeCompiled } from '../data/store/compiled.js';
 import type { Database } from '../data/schema.js';
 import { HOUR_MS } from '../data/store/rollups.js';
+import { hourlyCorrector, type HourlyCorrector } from '../data/store/hourly-corrector.js';
 import { iso } from './iso.js';
 
 /** What the current indices of a station need to know besides its hourly means. */
@@ -47,10 +48,12 @@ async function hourlyMeans(
   from: number,
   to: number,
 ): Promise<HourlyMeans> {
+  const correct = await hourlyCorrector(db, { stationIds: [stationId], from, to });
   // Compiled once: /latest runs this on every request. Sensors are pooled here rather than with a
   // GROUP BY, which would sort through a temporary b-tree (measured: half the query's time).
   const rows = await executeCompiled<{
     phenomenon: string;
+    sensor: string;
     bucket: number;
     sum: number;
     n: number;
@@ -63,7 +66,7 @@ async function hourlyMeans(
       db
         .selectFrom('rollups_hourly as r')
         .innerJoin('series as s', 's.id', 'r.series_id')
-        .select(['s.phenomenon', 'r.bucket', 'r.sum', 'r.n', 'r.slots', 'r.n_humid'])
+        .select(['s.phenomenon', 's.sensor', 'r.bucket', 'r.sum', 'r.n', 'r.slots', 'r.n_humid'])
         .where('s.station_id', '=', '')
         .where('s.phenomenon', 'in', POLLUTANTS)
         .where('r.bucket', '>=', 0)
@@ -78,45 +81,90 @@ async function hourlyMeans(
     const p = row.phenomenon as Pollutant;
     let hours = pooled.get(p);
     if (!hours) pooled.set(p, (hours = new Map()));
-    poolHour(hours, row);
+    poolHour(hours, correctedRow(correct, stationId, row));
   }
   return meansOf(pooled);
 }
 
-/** One hour of a pollutant at a station, its sensors' sums pooled. */
-export type PooledHour = { sum: number; n: number; humid: number };
+/**
+ * A sensor's hourly rollup row with its sum corrected when a calibration applies (before pooling:
+ * each sensor has its own calibration), and the calibration's id.
+ */
+export function correctedRow<
+  R extends { phenomenon: string; sensor: string; bucket: number; sum: number; n: number },
+>(correct: HourlyCorrector | null, stationId: string, row: R): R & { calibrationId?: number } {
+  if (!correct || row.n === 0) return row;
+  const c = correct(
+    { stationId, phenomenon: row.phenomenon, sensor: row.sensor },
+    row.bucket,
+    row.sum / row.n,
+  );
+  return c ? { ...row, sum: c.value * row.n, calibrationId: c.calibrationId } : row;
+}
 
-/** Adds one sensor's hourly rollup row to the pooled hours of its pollutant. */
+/** One hour of a pollutant at a station, its sensors' sums pooled; the calibrations that corrected them. */
+export type PooledHour = { sum: number; n: number; humid: number; calibrationIds?: number[] };
+
+/** Adds one sensor's hourly rollup row (corrected or not) to the pooled hours of its pollutant. */
 export function poolHour(
   hours: Map<number, PooledHour>,
-  row: { bucket: number; sum: number; n: number; n_humid: number },
+  row: { bucket: number; sum: number; n: number; n_humid: number; calibrationId?: number },
 ): void {
   const hour = hours.get(row.bucket);
+  const id = row.calibrationId;
   if (hour) {
     hour.sum += row.sum;
     hour.n += row.n;
     hour.humid += row.n_humid;
-  } else hours.set(row.bucket, { sum: row.sum, n: row.n, humid: row.n_humid });
+    if (id !== undefined) (hour.calibrationIds ??= []).push(id);
+  } else
+    hours.set(row.bucket, {
+      sum: row.sum,
+      n: row.n,
+      humid: row.n_humid,
+      ...(id === undefined ? {} : { calibrationIds: [id] }),
+    });
 }
+
+/** An hourly mean as the indices take it, with the calibrations that corrected it, if any. */
+type CorrectedMean = { t: number; value: number; humid: number; calibrationIds?: number[] };
 
 /** Pooled sums → hourly means (a bucket without readings is no hour). */
 export function meansOf(pooled: Map<Pollutant, Map<number, PooledHour>>): HourlyMeans {
   const means: HourlyMeans = {};
   for (const [p, hours] of pooled) {
-    const series: { t: number; value: number; humid: number }[] = [];
-    for (const [t, { sum, n, humid }] of hours) if (n > 0) series.push({ t, value: sum / n, humid });
+    const series: CorrectedMean[] = [];
+    for (const [t, { sum, n, humid, calibrationIds }] of hours)
+      if (n > 0) series.push({ t, value: sum / n, humid, ...(calibrationIds ? { calibrationIds } : {}) });
     means[p] = series;
   }
   return means;
 }
 
+/**
+ * Whether an index used corrected hours: the calibrations behind the hours each input used
+ * (`corrected: true` and their ids), nothing when none was corrected.
+ */
+export function correctionOfIndex(
+  means: HourlyMeans,
+  inputs: readonly { pollutant: Pollutant; from: number; until: number }[],
+): { corrected?: true; calibrationIds?: number[] } {
+  const ids = new Set<number>();
+  for (const input of inputs)
+    for (const h of (means[input.pollutant] ?? []) as readonly CorrectedMean[])
+      if (h.t >= input.from && h.t < input.until) for (const id of h.calibrationIds ?? []) ids.add(id);
+  return ids.size === 0 ? {} : { corrected: true, calibrationIds: [...ids].sort((a, b) => a - b) };
+}
+
 /** An index as the API answers it: times in ISO 8601, and indicative (computed at a station). */
 export function toAnswer(
   r: HourlyIndex & { date?: string | null; day?: 'today' | 'yesterday' },
+  means: HourlyMeans = {},
 ): CurrentIndex {
   const { from, until, inputs, date = null, ...rest } = r;
   return {
     ...rest,
+    ...correctionOfIndex(means, inputs),
     date,
     from: iso(from),
     until: iso(until),
@@ -135,11 +183,11 @@ export function currentIndexOf(means: HourlyMeans, scheme: IndexScheme, ctx: Ind
   const options = { measured: ctx.measured };
   switch (scheme) {
     case 'atmo':
-      return toAnswer(atmoNow(means, ctx.now, ctx.timeZone, options));
+      return toAnswer(atmoNow(means, ctx.now, ctx.timeZone, options), means);
     case 'eaqi':
-      return toAnswer(eaqiNow(means, ctx.now, options));
+      return toAnswer(eaqiNow(means, ctx.now, options), means);
     case 'usaqi':
-      return toAnswer(usAqiNow(means, ctx.now, options));
+      return toAnswer(usAqiNow(means, ctx.now, options), means);
   }
 }
 
@@ -180,5 +228,5 @@ export async function stationIndex(
   const options = { now: ctx.now, measured: ctx.measured };
   if (scheme === 'eaqi') throw new RangeError('the EEA defines no daily EAQI');
   const result = scheme === 'atmo' ? atmoDaily(means, day, options) : usAqiOfDay(means, day, options);
-  return toAnswer({ ...result, date });
+  return toAnswer({ ...result, date }, means);
 }

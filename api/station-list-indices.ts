@@ -16,7 +16,9 @@ import {
 import { localDayOf } from '../data/local-days.js';
 import { isCoveredHour } from '../data/hourly-validity.js';
 import type { Database } from '../data/schema.js';
+import { hourlyCorrector } from '../data/store/hourly-corrector.js';
 import {
+  correctedRow,
   currentIndexOf,
   meansOf,
   nowWindowStart,
@@ -43,12 +45,13 @@ async function hourlyMeansByStation(
   let q = db
     .selectFrom('rollups_hourly as r')
     .innerJoin('series as s', 's.id', 'r.series_id')
-    .select(['s.station_id', 's.phenomenon', 'r.bucket', 'r.sum', 'r.n', 'r.slots', 'r.n_humid'])
+    .select(['s.station_id', 's.phenomenon', 's.sensor', 'r.bucket', 'r.sum', 'r.n', 'r.slots', 'r.n_humid'])
     .where('s.phenomenon', 'in', POLLUTANTS)
     .where('r.bucket', '>=', from)
     .where('r.bucket', '<', to);
   if (stationIds.length <= IN_LIST_LIMIT) q = q.where('s.station_id', 'in', stationIds);
   const wanted = new Set(stationIds);
+  const correct = await hourlyCorrector(db, { stationIds, from, to });
   // station → pollutant → hour → running {sum, n}; a station's sensors of one pollutant pool here.
   const pooled = new Map<string, Map<Pollutant, Map<number, PooledHour>>>();
   for (const row of await q.execute()) {
@@ -59,7 +62,7 @@ async function hourlyMeansByStation(
     const p = row.phenomenon as Pollutant;
     let hours = byPollutant.get(p);
     if (!hours) byPollutant.set(p, (hours = new Map()));
-    poolHour(hours, row);
+    poolHour(hours, correctedRow(correct, row.station_id, row));
   }
   const out = new Map<string, HourlyMeans>();
   for (const [station, byPollutant] of pooled) out.set(station, meansOf(byPollutant));

@@ -53,6 +53,17 @@ export const evidenceFields = {
     description:
       'Always true for an index Souffle computes at a station, citizen or AtmoSud: the official ATMO index is the commune index (`/communes/{insee}/index`).',
   }),
+  corrected: z.literal(true).optional().openapi({
+    description:
+      'Present when some hourly means the index used were corrected by a co-location calibration (docs/methods.md, "Calibration"); absent when every hour is as measured.',
+  }),
+  calibrationIds: z
+    .array(z.number().int())
+    .optional()
+    .openapi({
+      description:
+        'With `corrected`: the calibrations behind those hours (`GET /stations/{id}/calibrations`).',
+    }),
 };
 
 export const IndexInputSchema = z

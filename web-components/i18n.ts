@@ -17,6 +17,9 @@ const fr = {
   'index.usaqi': 'AQI (États-Unis)',
   indicative: 'indicatif',
   indicativeHint: 'Calculé par Souffle : indicatif. L’indice officiel est celui de la commune.',
+  correctedTag: 'corrigé',
+  correctedHint:
+    'Calculé sur les valeurs du capteur corrigées par comparaison avec une station officielle voisine.',
   dominant: 'Polluant principal : {p}',
   beyondIndex: 'au-delà de l’échelle',
   particlesOnly: '(particules seules)',
@@ -56,6 +59,8 @@ const en: Record<MessageKey, string> = {
   'index.usaqi': 'US AQI',
   indicative: 'indicative',
   indicativeHint: 'Computed by Souffle: indicative. The official index is the commune’s.',
+  correctedTag: 'corrected',
+  correctedHint: 'Computed from the sensor’s values corrected against a nearby official station.',
   dominant: 'Main pollutant: {p}',
   beyondIndex: 'beyond the index',
   particlesOnly: '(particles only)',

@@ -17,6 +17,8 @@ export type BadgeIndex = Pick<
     date?: string | null;
     day?: 'today' | 'yesterday';
     indicative?: boolean;
+    /** Computed from hours a co-location calibration corrected (docs/api.md, indices). */
+    corrected?: boolean;
   };
 
 /**
@@ -65,13 +67,27 @@ export function renderIndexBadge(result: BadgeIndex, options: BadgeOptions): Tem
   const beyond = result.beyondIndex
     ? html` <span class="beyond">(${t(lang, 'beyondIndex')})</span>`
     : nothing;
+  const corrected = result.corrected === true && result.available;
+  const correctedTag = corrected
+    ? html`<span class="indicative corrected" part="corrected" title=${t(lang, 'correctedHint')}
+        >${t(lang, 'correctedTag')}</span
+      >`
+    : nothing;
   const tag = indicative
     ? html`<span class="indicative" part="indicative" title=${t(lang, 'indicativeHint')}
         >${t(lang, 'indicative')}</span
       >`
     : nothing;
   if (compact) {
-    const title = [scheme, day, label, reason, pollutant, indicative ? t(lang, 'indicativeHint') : '']
+    const title = [
+      scheme,
+      day,
+      label,
+      reason,
+      pollutant,
+      indicative ? t(lang, 'indicativeHint') : '',
+      corrected ? t(lang, 'correctedHint') : '',
+    ]
       .filter(Boolean)
       .join(' · ');
     return html`<span
@@ -85,6 +101,10 @@ export function renderIndexBadge(result: BadgeIndex, options: BadgeOptions): Tem
       }${
         indicative
           ? html`<span class="indicative" part="indicative">${t(lang, 'indicative')}</span>`
+          : nothing
+      }${
+        corrected
+          ? html`<span class="indicative corrected" part="corrected">${t(lang, 'correctedTag')}</span>`
           : nothing
       }</span
     >`;
@@ -100,7 +120,7 @@ export function renderIndexBadge(result: BadgeIndex, options: BadgeOptions): Tem
     <span class="scheme" part="scheme">${scheme}${dayTag}</span>
     <span class="label" part="label">${label}${beyond}</span>
     ${reasonTag} ${pollutant ? html`<span class="pollutant" part="pollutant">${pollutant}</span>` : nothing}
-    ${tag}
+    ${tag} ${correctedTag}
   </div>`;
 }
 

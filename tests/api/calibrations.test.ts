@@ -158,6 +158,42 @@ describe('calibrations over HTTP', () => {
     expect(daily.points[0]!.value).toBeCloseTo(a * daily.points[0]!.raw + c, 1);
   });
 
+  it('computes indices from corrected hours and says so, on the station, in the list and with the latest values', async () => {
+    type Index = {
+      value: number | null;
+      corrected?: boolean;
+      calibrationIds?: number[];
+      inputs: Array<{ pollutant: string; value: number | null; from: string }>;
+    };
+    const eaqi = async () => json<Index>(await f.app.request('/api/v1/stations/balcon/index?scheme=eaqi'));
+    const before = await eaqi();
+    expect(before).not.toHaveProperty('corrected');
+    const applied = await json<CalibrationReport>(
+      await post({ reference: 'atmosud-FR1', from: FROM, to: TODAY, apply: true }),
+    );
+    const { a, c } = applied.evaluation.coefficients;
+    const after = await eaqi();
+    expect(after).toMatchObject({ corrected: true, calibrationIds: [applied.calibrationId] });
+    // The EAQI of now classes the latest completed hour: corrected, it is a·raw + c of that hour.
+    const hour = (Date.parse(after.inputs[0]!.from) - FROM) / 3_600_000;
+    expect(after.inputs[0]!.value).toBeCloseTo(a * sensor(hour) + c, 0);
+    expect(before.inputs[0]!.value).toBeCloseTo(sensor(hour), 0);
+
+    const list = await json<{ stations: Array<{ id: string; index: Index }> }>(
+      await f.app.request('/api/v1/stations?index=usaqi'),
+    );
+    const byId = Object.fromEntries(list.stations.map((s) => [s.id, s.index]));
+    expect(byId.balcon).toMatchObject({ corrected: true, calibrationIds: [applied.calibrationId] });
+    expect(byId['atmosud-FR1']).not.toHaveProperty('corrected');
+    const one = await json<Index>(await f.app.request('/api/v1/stations/balcon/index?scheme=usaqi'));
+    expect(byId.balcon!.value).toBe(one.value);
+
+    const latest = await json<{ indices: Record<string, Index> }>(
+      await f.app.request('/api/v1/stations/balcon/latest'),
+    );
+    expect(latest.indices.eaqi).toMatchObject({ corrected: true, calibrationIds: [applied.calibrationId] });
+  });
+
   it('leaves a reference station alone', async () => {
     await post({ reference: 'atmosud-FR1', from: FROM, to: TODAY, apply: true });
     const latest = await json<{ values: Array<Record<string, unknown>> }>(
