@@ -57,13 +57,9 @@ export const evidenceFields = {
     description:
       'Present when some hourly means the index used were corrected by a co-location calibration (docs/methods.md, "Calibration"); absent when every hour is as measured.',
   }),
-  calibrationIds: z
-    .array(z.number().int())
-    .optional()
-    .openapi({
-      description:
-        'With `corrected`: the calibrations behind those hours (`GET /stations/{id}/calibrations`).',
-    }),
+  calibrationIds: z.array(z.number().int()).optional().openapi({
+    description: 'With `corrected`: the calibrations behind those hours (`GET /stations/{id}/calibrations`).',
+  }),
 };
 
 export const IndexInputSchema = z
