@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { AuthThrottle } from '../data/auth-throttle.js';
 import type { ConnectionSettings } from '../data/device-connection.js';
 import type { Database } from '../data/schema.js';
+import type { AlertApiSettings } from './alert-views.js';
 import type { LargeReadLimiter } from './large-read-limiter.js';
 import type { OperatorMetrics } from './operator-metrics.js';
 import type { PushOutbox } from './push-outbox.js';
@@ -44,6 +45,8 @@ export type AppDeps = {
   joinThrottle: AuthThrottle;
   /** `souffle demo`: every station is labelled demonstration data (api/demo-label.ts). */
   demo: boolean;
+  /** E-mail availability and the webhook address policy of the alert endpoints. */
+  alerts: AlertApiSettings;
   /** Called after a device was added, rotated or removed through the API (Mosquitto's files). */
   onDevicesChanged?: () => void;
 };

@@ -34,6 +34,9 @@ import { registerEnrolmentCodeRoutes } from './routes/enrolment-codes.js';
 import { registerPushDeadLetterRoutes } from './routes/push-dead-letters.js';
 import { JOIN_THROTTLE_DEFAULTS, registerJoinRoute } from './routes/join.js';
 import { registerMyDeviceRoutes } from './routes/my-device.js';
+import { registerMyAlertRoutes } from './routes/my-alerts.js';
+import { registerAlertSubscriptionRoutes } from './routes/alert-subscriptions.js';
+import type { AlertApiSettings } from './alert-views.js';
 import { registerStationQrRoute } from './routes/station-qr.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { registerExportRoute } from './routes/export.js';
@@ -121,6 +124,11 @@ export type AppOptions = {
    * (`demo: true`, their attribution), /healthz too, and every page shows a banner.
    */
   demo?: boolean;
+  /**
+   * The alert endpoints: whether e-mail can be sent (SOUFFLE_SMTP_URL set, default no) and which
+   * private addresses webhooks may reach (SOUFFLE_ALERT_ALLOW_PRIVATE_WEBHOOKS, default none).
+   */
+  alerts?: Partial<AlertApiSettings>;
 };
 
 const APP_DEFAULTS = {
@@ -181,6 +189,7 @@ export function createApp(options: AppOptions): ApiApp {
     joinThrottle: createAuthThrottle({ ...JOIN_THROTTLE_DEFAULTS, ...options.joinThrottle, now }),
     onDevicesChanged: options.onDevicesChanged,
     demo: options.demo ?? false,
+    alerts: { emailEnabled: false, webhookPolicy: {}, ...options.alerts },
   };
 
   const app: ApiApp = new OpenAPIHono({ defaultHook: validationHook });
@@ -236,6 +245,8 @@ export function createApp(options: AppOptions): ApiApp {
   registerPushDeadLetterRoutes(app, deps);
   registerJoinRoute(app, deps);
   registerMyDeviceRoutes(app, deps);
+  registerMyAlertRoutes(app, deps, deps.alerts);
+  registerAlertSubscriptionRoutes(app, deps, deps.alerts);
   registerStationQrRoute(app, deps);
   registerPushRoute(app, deps);
   registerOpenSenseMapRoutes(app, deps);

@@ -10,6 +10,7 @@
 export { createApp, type AppOptions, type Publish } from './app.js';
 export { startApiServer, type ApiServer } from './server.js';
 export type { ReadRateLimit } from './read-rate-limit.js';
+export type { AlertApiSettings } from './alert-views.js';
 export {
   createMqttPublisher,
   publisherClientId,

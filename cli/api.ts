@@ -6,6 +6,7 @@ import {
   createPushOutbox,
   publisherClientId,
   startApiServer,
+  type AlertApiSettings,
   type MqttPublisher,
 } from '../api/index.js';
 import { mosquittoRefresher } from './mosquitto-config.js';
@@ -48,6 +49,14 @@ export function createApiPublisher(config: Config, log: (line: string) => void =
       }
     },
   });
+}
+
+/** What the alert endpoints need to know of the configuration (cli/alerts.ts runs the rest). */
+export function alertApiSettings(config: Config): AlertApiSettings {
+  return {
+    emailEnabled: config.SOUFFLE_SMTP_URL !== undefined,
+    webhookPolicy: config.SOUFFLE_ALERT_ALLOW_PRIVATE_WEBHOOKS,
+  };
 }
 
 /** SQLite page cache of `souffle api`'s connection. It only reads, and the OS page cache holds the
@@ -94,6 +103,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
     largeReads: largeReadSettings(config),
     ...readLimitSettings(config),
     timeZone: config.SOUFFLE_TIMEZONE,
+    alerts: alertApiSettings(config),
     onDevicesChanged: mosquittoRefresher(handle.db, config, log),
     diskPath: dataFolder(config),
     accessLog: config.SOUFFLE_ACCESS_LOG ? (message, fields) => logger.info(message, fields) : undefined,

@@ -1,7 +1,7 @@
 // Configuration: every environment variable Souffle reads, validated once at the entry point and
 // passed down (docs/architecture.md, Areas and their doors). The README's configuration table mirrors this file.
 import { z } from 'zod';
-import { DEFAULT_TIME_ZONE, isTimeZone } from '../data/index.js';
+import { allowList, DEFAULT_TIME_ZONE, isTimeZone, type WebhookPolicy } from '../data/index.js';
 import type { QualityOptions } from '../ingest/index.js';
 import { isIP } from 'node:net';
 import type { ReadRateLimit } from '../api/index.js';
@@ -260,6 +260,34 @@ export const envSchema = z.object({
   SOUFFLE_ARCHIVE_DIR: emptyAsUndefined,
   /** How often the archive is brought up to date (first build at start). */
   SOUFFLE_ARCHIVE_INTERVAL: duration('24h'),
+  /** Alerts (docs/operations.md, "Alerts"): checked and sent by the ingest process. */
+  SOUFFLE_ALERTS: bool(true),
+  /** smtp://user:pass@host:587 or smtps://…:465; unset: e-mail alerts are refused. */
+  SOUFFLE_SMTP_URL: emptyAsUndefined,
+  SOUFFLE_MAIL_FROM: z.string().default('Souffle <souffle@localhost>'),
+  SOUFFLE_ALERT_CHECK_INTERVAL: duration('60s'),
+  SOUFFLE_ALERT_SEND_INTERVAL: duration('5s'),
+  SOUFFLE_ALERT_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  SOUFFLE_ALERT_BACKOFF: duration('30s'),
+  /** "1" (any address) or CIDR blocks webhooks may reach despite being private or loopback. */
+  SOUFFLE_ALERT_ALLOW_PRIVATE_WEBHOOKS: z
+    .string()
+    .default('')
+    .transform((v, ctx): WebhookPolicy => {
+      const text = v.trim();
+      if (['1', 'true', 'yes', 'on'].includes(text)) return { allowPrivate: true };
+      const cidrs = text
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s && !['0', 'false', 'no', 'off'].includes(s));
+      try {
+        allowList(cidrs);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        return z.NEVER;
+      }
+      return cidrs.length > 0 ? { allowCidrs: cidrs } : {};
+    }),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** text for a terminal, json for journald, Loki or another collector (docs/operations.md, Logs). */
   LOG_FORMAT: z.enum(['text', 'json']).default('text'),

@@ -66,8 +66,10 @@ export function startConfiguredIngest(options: {
   db: Db;
   logger: Logger;
   slot?: number;
+  /** Told the stations of each batch a worker of this process committed (the alerts). */
+  onStored?: (stations: ReadonlySet<string>) => void;
 }): Promise<IngestServices> {
-  const { config, db, logger, slot } = options;
+  const { config, db, logger, slot, onStored } = options;
   return asUsage(() =>
     startIngest({
       db,
@@ -77,11 +79,17 @@ export function startConfiguredIngest(options: {
       clientId: config.SOUFFLE_MQTT_CLIENT_ID,
       workers: config.SOUFFLE_INGEST_WORKERS,
       quality: qualitySettings(config),
-      // Each child is `souffle ingest --slot K`, and never runs the AtmoSud puller or the network
-      // importers: the caller does, once.
+      ...(onStored ? { onStored } : {}),
+      // Each child is `souffle ingest --slot K`, and never runs the AtmoSud puller, the network
+      // importers or the alerts: the caller does, once.
       children: {
         workerArgs: (k) => [packagePath('bin', 'souffle.mjs'), 'ingest', '--slot', String(k)],
-        env: { ATMOSUD_ENABLED: 'false', SENSOR_COMMUNITY_ENABLED: 'false', OPENSENSEMAP_ENABLED: 'false' },
+        env: {
+          ATMOSUD_ENABLED: 'false',
+          SENSOR_COMMUNITY_ENABLED: 'false',
+          OPENSENSEMAP_ENABLED: 'false',
+          SOUFFLE_ALERTS: 'false',
+        },
       },
     }),
   );

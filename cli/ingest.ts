@@ -10,6 +10,7 @@ import {
   requireSharedSubscriptions,
   startIngestHttp,
   type IngestHttp,
+  type AlertService,
   type IngestServices,
 } from '../ingest/index.js';
 import { parseCommandArgs, UsageError } from './args.js';
@@ -17,6 +18,8 @@ import { startAtmosudPuller } from './atmosud-puller.js';
 import { startNetworkImporters } from './network-importers.js';
 import { startRawRetention } from './raw-retention.js';
 import { startArchiveSchedule } from './archive/archive-schedule.js';
+import { createAlertPublisher, startConfiguredAlerts } from './alerts.js';
+import type { MqttPublisher } from '../api/index.js';
 import type { Config } from './config.js';
 import { asUsage, reloadTlsOnSighup, startConfiguredIngest } from './configured-ingest.js';
 import { retire } from './ingest-retire.js';
@@ -96,8 +99,17 @@ export async function run(argv: string[], config: Config): Promise<void> {
   const handle = await openConfiguredDatabase(config);
   let services: IngestServices = { worker: null, broker: null, supervisor: null, stop: async () => {} };
   let http: IngestHttp | undefined;
+  // Alerts run where the puller does: once per platform (docs/operations.md, "Alerts").
+  const alerts: { service?: AlertService | null; publisher?: MqttPublisher } = {};
   try {
-    if (!values['no-mqtt']) services = await startConfiguredIngest({ config, db: handle.db, logger, slot });
+    if (!values['no-mqtt'])
+      services = await startConfiguredIngest({
+        config,
+        db: handle.db,
+        logger,
+        slot,
+        onStored: (stations) => alerts.service?.notify(stations),
+      });
     http = await startMetricsPort(config, handle.db, services, slot);
   } catch (e) {
     await services.stop().catch(() => {});
@@ -120,6 +132,11 @@ export async function run(argv: string[], config: Config): Promise<void> {
     slot === undefined || slot === 1 ? startNetworkImporters(config, handle.db, logger) : null;
   // Raw retention runs where the puller would: once per platform (docs/operations.md, Retention).
   const retention = slot === undefined || slot === 1 ? startRawRetention(config, handle.db, logger) : null;
+  if ((slot === undefined || slot === 1) && config.SOUFFLE_ALERTS) {
+    // MQTT notices go through the broker as the service account (none with --no-mqtt).
+    if (!values['no-mqtt']) alerts.publisher = createAlertPublisher(config);
+    alerts.service = startConfiguredAlerts(config, handle.db, logger, alerts.publisher?.publish);
+  }
   // The open-data archive too (SOUFFLE_ARCHIVE_DIR; docs/operations.md, "Open-data archive").
   const archive = slot === undefined || slot === 1 ? startArchiveSchedule(config, handle.db, logger) : null;
   if (!puller && !importers && !retention && !archive && values['no-mqtt'])
@@ -143,6 +160,8 @@ export async function run(argv: string[], config: Config): Promise<void> {
       await importers?.stop().catch(stopped);
       await retention?.stop().catch(stopped);
       await archive?.stop().catch(stopped);
+      await alerts.service?.stop().catch(stopped);
+      await alerts.publisher?.close().catch(stopped);
       await services.stop().catch(stopped);
       await handle.close().catch(() => {});
     },

@@ -5,9 +5,9 @@ import { existsSync } from 'node:fs';
 import { createApp, createPushOutbox, startApiServer } from '../api/index.js';
 import { mosquittoRefresher } from './mosquitto-config.js';
 import { packagePath } from '../data/index.js';
-import { createLogger } from '../ingest/index.js';
+import { createLogger, type AlertService } from '../ingest/index.js';
 import { resolveAdminToken, serviceUsername } from './admin-token.js';
-import { connectionSettings, createApiPublisher } from './api.js';
+import { alertApiSettings, connectionSettings, createApiPublisher } from './api.js';
 import { dataFolder, openConfiguredDatabase } from './open-database.js';
 import { parseCommandArgs } from './args.js';
 import { startAtmosudPuller, type AtmosudPullerOverrides } from './atmosud-puller.js';
@@ -15,6 +15,7 @@ import { startNetworkImporters } from './network-importers.js';
 import { startRawRetention } from './raw-retention.js';
 import { startArchiveSchedule } from './archive/archive-schedule.js';
 import { authThrottleSettings, largeReadSettings, readLimitSettings, type Config } from './config.js';
+import { startConfiguredAlerts } from './alerts.js';
 import { reloadTlsOnSighup, startConfiguredIngest } from './configured-ingest.js';
 import { runUntilStopped } from './stop-on-signal.js';
 import { deviceAddCommand, simCommand } from './start-hints.js';
@@ -57,7 +58,15 @@ export async function runPlatform(config: Config, options: PlatformOptions = {})
   };
 
   try {
-    const ingest = await startConfiguredIngest({ config, db: handle.db, logger });
+    // The alerts start once the broker and the publisher are up; batches stored before are
+    // checked by their first periodic check.
+    const alerts: { service?: AlertService | null } = {};
+    const ingest = await startConfiguredIngest({
+      config,
+      db: handle.db,
+      logger,
+      onStored: (stations) => alerts.service?.notify(stations),
+    });
     const stopSighup = reloadTlsOnSighup(ingest, logger);
     stops.push(async () => stopSighup());
     stops.push(ingest.stop);
@@ -82,6 +91,8 @@ export async function runPlatform(config: Config, options: PlatformOptions = {})
       onError: (line) => logger.warn(line),
     });
     stops.push(async () => pushOutbox.close());
+    alerts.service = startConfiguredAlerts(config, handle.db, logger, publisher.publish);
+    if (alerts.service) stops.push(() => alerts.service!.stop());
     void pushOutbox.drain(); // what a previous run accepted and could not forward
     const app = createApp({
       db: handle.db,
@@ -98,6 +109,7 @@ export async function runPlatform(config: Config, options: PlatformOptions = {})
       largeReads: largeReadSettings(config),
       ...readLimitSettings(config),
       timeZone: config.SOUFFLE_TIMEZONE,
+      alerts: alertApiSettings(config),
       onDevicesChanged: mosquittoRefresher(handle.db, config, (line) => logger.info(line)),
       diskPath: dataFolder(config),
       demo: options.demo,

@@ -34,6 +34,8 @@ export const COPY_TABLES: readonly CopyTable[] = [
   { table: 'calibrations', key: ['id'], identity: 'id' },
   { table: 'push_dead_letters', key: ['id'], identity: 'id' },
   { table: 'station_locations', key: ['station_id', 'valid_from'] },
+  { table: 'alert_rules', key: ['id'] },
+  { table: 'alert_deliveries', key: ['id'], identity: 'id' },
 ];
 
 /** Where the target keeps per-table cursors while a copy is unfinished; dropped once verified. */

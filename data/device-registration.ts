@@ -39,10 +39,17 @@ const DEFAULT_WORKER_USERS = [
   ...Array.from({ length: 64 }, (_, i) => `souffle-ingest-${i + 1}`),
 ];
 
-/** The ids no device may take: the broker's service account(s) and the workers' users. */
+/**
+ * "alerts": `souffle/v1/alerts/…` is where the ingest process publishes alert notices; a device
+ * of that id would own the prefix (data/topics.ts) and could publish false ones.
+ */
+const RESERVED_TOPIC_LEVELS = ['alerts'];
+
+/** The ids no device may take: the broker's service account(s), the workers' users, topic levels. */
 export function reservedDeviceIds(rules: RegistrationRules = {}): string[] {
   return [
     ...new Set([
+      ...RESERVED_TOPIC_LEVELS,
       DEFAULT_SERVICE_USERNAME,
       rules.serviceUsername ?? DEFAULT_SERVICE_USERNAME,
       ...DEFAULT_WORKER_USERS,

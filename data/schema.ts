@@ -251,6 +251,59 @@ export interface CalibrationsTable {
   active: Defaulted<0 | 1>;
 }
 
+/** An alert rule and its channel (migration 0011, data/store/alert-rules.ts, data/alerts/). */
+export interface AlertRulesTable {
+  /** "al-" and random characters. */
+  id: string;
+  /** data/alerts/alert-kinds.ts */
+  kind: string;
+  /** The owner's device (device rules); deleted with it. */
+  device_id: string | null;
+  station_id: string | null;
+  /** INSEE code (commune index rules). */
+  commune: string | null;
+  threshold: number | null;
+  /** The episode ends once the value is at or below this (hysteresis). */
+  clear_below: number | null;
+  /** Offline: silence that starts an episode; rejections: the window counted. */
+  window_ms: number | null;
+  channel: 'email' | 'webhook';
+  /** The e-mail address or the webhook URL. */
+  target: string;
+  /** The webhook's HMAC-SHA256 key, shown once at creation. */
+  secret: string | null;
+  locale: 'fr' | 'en';
+  /** SHA-256 of the e-mail confirmation token, until confirmed. */
+  confirm_hash: string | null;
+  /** Null: an e-mail address not confirmed yet; nothing but the confirmation is sent to it. */
+  confirmed_at: number | null;
+  /** Kept in clear: every mail carries it in its unsubscribe link, and it can do nothing else. */
+  unsubscribe_token: string;
+  /** 1 during an episode. */
+  active: Defaulted<0 | 1>;
+  episode_started_at: Defaulted<number | null>;
+  last_value: Defaulted<number | null>;
+  checked_at: Defaulted<number | null>;
+  created_at: number;
+}
+
+/** One notice to send or sent (outbox and history, migration 0011). */
+export interface AlertDeliveriesTable {
+  id: Generated<number>;
+  rule_id: string;
+  /** "confirm" (the opt-in mail), "start" or "end" of an episode. */
+  event: 'confirm' | 'start' | 'end';
+  channel: 'email' | 'webhook' | 'mqtt';
+  /** JSON: the notice (data/alerts/alert-notice.ts). */
+  body: string;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: Defaulted<number>;
+  next_attempt_at: number;
+  last_error: Defaulted<string | null>;
+  created_at: number;
+  sent_at: Defaulted<number | null>;
+}
+
 export interface Database {
   stations: StationsTable;
   devices: DevicesTable;
@@ -268,6 +321,8 @@ export interface Database {
   calibrations: CalibrationsTable;
   push_dead_letters: PushDeadLettersTable;
   station_locations: StationLocationsTable;
+  alert_rules: AlertRulesTable;
+  alert_deliveries: AlertDeliveriesTable;
 }
 
 export type Station = Selectable<StationsTable>;
@@ -276,3 +331,5 @@ export type Series = Selectable<SeriesTable>;
 export type IngestError = Selectable<IngestErrorsTable>;
 export type CommuneIndex = Selectable<CommuneIndicesTable>;
 export type EnrolmentCode = Selectable<EnrolmentCodesTable>;
+export type AlertRule = Selectable<AlertRulesTable>;
+export type AlertDelivery = Selectable<AlertDeliveriesTable>;

@@ -7,7 +7,8 @@
 //   - several workers on Mosquitto: the topology (slots, shared subscription, client ids), the
 //     supervisor and the worker's end of its protocol, and retiring the session of a slot that no
 //     longer runs;
-//   - AtmoSud: the puller that runs on a schedule, and the backfill of history.
+//   - AtmoSud: the puller that runs on a schedule, and the backfill of history;
+//   - alerts: rules checked after commits and on a period, notices sent by e-mail, webhook, MQTT.
 // Mosquitto's own files (password file, ACL, mosquitto.conf) have a door of their own,
 // ingest/mosquitto-config.ts, so that `souffle device` writes them without loading the broker and
 // the worker.
@@ -60,4 +61,5 @@ export { AtmosudError } from './atmosud/atmosud-error.js';
 export { createSensorCommunityPuller, type SensorCommunityOptions } from './networks/sensor-community.js';
 export { createOpenSenseMapPuller, type OpenSenseMapOptions } from './networks/opensensemap.js';
 export type { ImportSummary, NetworkPuller } from './networks/network-puller.js';
+export { AlertService, ALERT_DEFAULTS, type AlertServiceOptions } from './alerts/alert-service.js';
 export type { AtmosudLogger } from './atmosud/pull-context.js';

@@ -38,6 +38,8 @@ export type StartIngestOptions = {
   children: Pick<SupervisorOptions, 'workerArgs' | 'env'>;
   /** The quality-control detectors' settings (each child worker reads its own from the environment). */
   quality?: Partial<QualityOptions>;
+  /** Told the stations of each committed batch (the alerts), by a worker in this process. */
+  onStored?: (stations: ReadonlySet<string>) => void;
 };
 
 /**
@@ -66,6 +68,7 @@ export async function startIngest(options: StartIngestOptions): Promise<IngestSe
     // that moment short (docs/ingest.md, "Several workers").
     ...(slot === undefined ? {} : { shareGroup: SHARE_GROUP, reconnectPeriodMs: SHARED_RECONNECT_MS }),
     ...(options.quality ? { quality: options.quality } : {}),
+    ...(options.onStored ? { onStored: options.onStored } : {}),
     logger,
   });
   await worker.start();
@@ -77,8 +80,13 @@ export async function startIngest(options: StartIngestOptions): Promise<IngestSe
  * hands it each reading and acknowledges the device once the worker has stored it, so a crash of
  * the process loses no acknowledged reading (docs/ingest.md, Delivery).
  */
-async function startEmbedded({ db, logger, broker: settings }: StartIngestOptions): Promise<IngestServices> {
-  const worker = new IngestWorker({ db, logger });
+async function startEmbedded({
+  db,
+  logger,
+  broker: settings,
+  onStored,
+}: StartIngestOptions): Promise<IngestServices> {
+  const worker = new IngestWorker({ db, logger, ...(onStored ? { onStored } : {}) });
   await worker.start();
   let broker: EmbeddedBroker;
   try {

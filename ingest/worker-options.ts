@@ -33,6 +33,11 @@ export type IngestWorkerOptions = {
   drain?: boolean;
   /** The quality-control detectors' settings (ingest/quality/; defaults: quality-options.ts). */
   quality?: Partial<QualityOptions>;
+  /**
+   * Told the stations of each committed batch, after its acknowledgement (the alerts check their
+   * rules soon after: ingest/alerts/alert-service.ts). Must return at once; it is not awaited.
+   */
+  onStored?: (stations: ReadonlySet<string>) => void;
 };
 
 export type IngestWorkerStatus = Readonly<

@@ -38,7 +38,10 @@ const RETAINED_LOGGED_MAX = 1000;
 
 export class IngestWorker {
   private readonly options: Required<
-    Omit<IngestWorkerOptions, 'username' | 'password' | 'shareGroup' | 'mqttUrl' | 'clientId' | 'quality'>
+    Omit<
+      IngestWorkerOptions,
+      'username' | 'password' | 'shareGroup' | 'mqttUrl' | 'clientId' | 'quality' | 'onStored'
+    >
   > &
     IngestWorkerOptions;
   private readonly log: Logger;
@@ -317,6 +320,20 @@ export class IngestWorker {
       }
       for (const p of batch) p.ack();
       this.resume();
+      this.tellStored(stored);
+    }
+  }
+
+  /** The stations of a committed batch, to `onStored`; what it does is never the worker's failure. */
+  private tellStored(stored: readonly DecodedMessage[]): void {
+    const onStored = this.options.onStored;
+    if (!onStored) return;
+    const stations = new Set<string>();
+    for (const m of stored) if (m.device) stations.add(m.device.station_id);
+    try {
+      if (stations.size > 0) onStored(stations);
+    } catch (e) {
+      this.log.error(`after the commit: ${(e as Error).message}`);
     }
   }
 

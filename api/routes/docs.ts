@@ -113,6 +113,11 @@ export function registerDocsRoutes(app: ApiApp, version: string): void {
         { name: 'indices', description: 'ATMO, EAQI and US AQI; official commune indices from AtmoSud.' },
         { name: 'export', description: 'Streamed exports (CSV, NDJSON, GeoJSON).' },
         { name: 'devices', description: 'For device owners: status and the airrohr push.' },
+        {
+          name: 'alerts',
+          description:
+            'Alerts: rules on my sensor (device credentials) and subscriptions to a station or a commune (anyone), by e-mail (double opt-in) or signed webhook.',
+        },
         { name: 'admin', description: 'Device management (admin token).' },
         { name: 'operations', description: 'Health and metrics.' },
       ],

@@ -11,6 +11,7 @@ import * as m0007 from './0007-firmware-fidelity.js';
 import * as m0008 from './0008-citizen-enrolment.js';
 import * as m0009 from './0009-imported-sources.js';
 import * as m0010 from './0010-device-kinds-and-locations.js';
+import * as m0011 from './0011-alerts.js';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0008-citizen-enrolment': m0008,
   '0009-imported-sources': m0009,
   '0010-device-kinds-and-locations': m0010,
+  '0011-alerts': m0011,
 };
 
 /** Every migration this version knows, in order (a restore refuses a backup with others). */

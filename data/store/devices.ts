@@ -194,6 +194,10 @@ export async function removeDevice(
     );
     await trx.deleteFrom('devices').where('id', '=', id).execute();
     await trx.deleteFrom('ingest_errors').where('device_id', '=', id).execute();
+    // The owner's alert rules go with the device (their notices name it).
+    const rules = trx.selectFrom('alert_rules').select('id').where('device_id', '=', id);
+    await trx.deleteFrom('alert_deliveries').where('rule_id', 'in', rules).execute();
+    await trx.deleteFrom('alert_rules').where('device_id', '=', id).execute();
     if (options.purge) {
       const series = trx.selectFrom('series').select('id').where('station_id', '=', device.station_id);
       await trx.deleteFrom('rollups_hourly').where('series_id', 'in', series).execute();

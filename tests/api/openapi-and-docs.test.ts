@@ -34,6 +34,9 @@ describe('GET /api/v1/openapi.json', () => {
   it('documents every endpoint of the issue', () => {
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
+        '/api/v1/alerts',
+        '/api/v1/alerts/confirm',
+        '/api/v1/alerts/unsubscribe',
         '/api/v1/communes/{insee}/index',
         '/api/v1/devices',
         '/api/v1/devices/{id}',
@@ -46,6 +49,8 @@ describe('GET /api/v1/openapi.json', () => {
         '/api/v1/latest',
         '/api/v1/my/{id}',
         '/api/v1/my/{id}/token',
+        '/api/v1/my/{id}/alerts',
+        '/api/v1/my/{id}/alerts/{rule}',
         '/api/v1/phenomena',
         '/api/v1/join',
         '/api/v1/sources/atmosud',
