@@ -10,6 +10,7 @@ import { bumpCounters } from '../../data/store/counters.js';
 import { setCursor } from '../../data/store/cursors.js';
 import { createDevice } from '../../data/store/devices.js';
 import { createEnrolmentCode } from '../../data/store/enrolment-codes.js';
+import { createAlertRule } from '../../data/store/alert-rules.js';
 import { recordIngestErrors } from '../../data/store/ingest-errors.js';
 import { insertReadings, upsertReadings } from '../../data/store/readings.js';
 import { ensureSeries } from '../../data/store/series.js';
@@ -104,6 +105,20 @@ async function populate(db: Db): Promise<void> {
       received_at: T0,
     })
     .execute();
+  // An owner's alert rule with its queued confirmation mail (migration 0011).
+  await createAlertRule(
+    db,
+    {
+      kind: 'offline',
+      deviceId: 'toit',
+      stationId: 'toit',
+      windowMs: 3_600_000,
+      channel: 'email',
+      target: 'moi@example.org',
+      locale: 'fr',
+    },
+    T0,
+  );
   await insertTrackPoints(db, [
     { deviceId: 'toit', time: T0, lat: 43.29, lon: 5.37 },
     { deviceId: 'toit', time: T0 + 145_000, lat: 43.291, lon: 5.371 },

@@ -7,6 +7,8 @@ import { timescaleStatus } from '../../data/timescale.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';
 
 const TABLES = [
+  'alert_deliveries',
+  'alert_rules',
   'calibrations',
   'commune_indices',
   'counters',

@@ -23,6 +23,8 @@ describe('opening a database', () => {
       )
       .all() as Array<{ name: string; sql: string }>;
     expect(tables.map((t) => t.name)).toEqual([
+      'alert_deliveries',
+      'alert_rules',
       'calibrations',
       'commune_indices',
       'counters',
