@@ -7,6 +7,7 @@ import type { ConnectionSettings } from '../data/device-connection.js';
 import type { Database } from '../data/schema.js';
 import type { AlertApiSettings } from './alert-views.js';
 import type { LargeReadLimiter } from './large-read-limiter.js';
+import type { LiveHub } from './live-hub.js';
 import type { OperatorMetrics } from './operator-metrics.js';
 import type { PushOutbox } from './push-outbox.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -43,6 +44,12 @@ export type AppDeps = {
   largeReads: LargeReadLimiter;
   /** Wrong enrolment codes per address at /api/v1/join, counted like failed logins. */
   joinThrottle: AuthThrottle;
+  /** Learns of new readings for the live stream (api/live-hub.ts). */
+  liveHub: LiveHub;
+  /** Live streams open at once, in all and per client address. */
+  liveConnections: LargeReadLimiter;
+  /** Heartbeat, lifetime and retry of a live stream (api/routes/stream.ts, STREAM_DEFAULTS). */
+  stream?: Partial<{ heartbeatMs: number; maxAgeMs: number; retryMs: number }>;
   /** `souffle demo`: every station is labelled demonstration data (api/demo-label.ts). */
   demo: boolean;
   /** E-mail availability and the webhook address policy of the alert endpoints. */

@@ -18,6 +18,7 @@ import {
   type LargeReadLimits,
 } from './large-read-limiter.js';
 import { clientAddressMiddleware, trustedProxySet } from './client-address.js';
+import { createLiveHub, LIVE_HUB_DEFAULTS } from './live-hub.js';
 import { publicCors } from './public-cors.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { readRateLimit, type ReadRateLimit } from './read-rate-limit.js';
@@ -53,6 +54,7 @@ import { registerSourceRoutes } from './routes/sources.js';
 import { registerStationIndexRoute } from './routes/station-index.js';
 import { registerStationRoutes } from './routes/stations.js';
 import { registerStationTrackRoute } from './routes/station-track.js';
+import { registerStreamRoute } from './routes/stream.js';
 import { registerStaticWeb } from './static-web.js';
 
 export type { Publish } from './app-deps.js';
@@ -129,6 +131,19 @@ export type AppOptions = {
    * private addresses webhooks may reach (SOUFFLE_ALERT_ALLOW_PRIVATE_WEBHOOKS, default none).
    */
   alerts?: Partial<AlertApiSettings>;
+  /**
+   * The live stream (GET /api/v1/stream): how often the database is asked for new readings while
+   * someone listens (default 2 s), streams open at once in all and per address (default 200 and
+   * 10), and per stream its heartbeat, lifetime and client retry (ms).
+   */
+  live?: Partial<{
+    pollMs: number;
+    maxConnections: number;
+    maxPerAddress: number;
+    heartbeatMs: number;
+    maxAgeMs: number;
+    retryMs: number;
+  }>;
 };
 
 const APP_DEFAULTS = {
@@ -143,6 +158,7 @@ const APP_DEFAULTS = {
 const PUBLIC_PATHS = [
   '/api/v1/stations',
   '/api/v1/stations/*',
+  '/api/v1/stream',
   '/api/v1/communes/*',
   '/api/v1/export',
   '/api/v1/latest',
@@ -190,6 +206,12 @@ export function createApp(options: AppOptions): ApiApp {
     onDevicesChanged: options.onDevicesChanged,
     demo: options.demo ?? false,
     alerts: { emailEnabled: false, webhookPolicy: {}, ...options.alerts },
+    liveHub: createLiveHub({ db: options.db, pollMs: options.live?.pollMs ?? LIVE_HUB_DEFAULTS.pollMs }),
+    liveConnections: createLargeReadLimiter({
+      concurrent: options.live?.maxConnections ?? 200,
+      perAddress: options.live?.maxPerAddress ?? 10,
+    }),
+    stream: options.live,
   };
 
   const app: ApiApp = new OpenAPIHono({ defaultHook: validationHook });
@@ -227,6 +249,7 @@ export function createApp(options: AppOptions): ApiApp {
   }
 
   registerStationRoutes(app, deps);
+  registerStreamRoute(app, deps);
   registerLatestRoute(app, deps);
   registerSeriesRoute(app, deps);
   registerLatestByStationRoute(app, deps);

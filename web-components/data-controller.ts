@@ -18,6 +18,8 @@ export type DataOptions<T> = {
   refreshMs: () => number;
   /** Dispatch `souffle-load` after each load (default true): the widgets' event (docs/widgets.md). */
   announce?: boolean;
+  /** The API base and station whose new readings reload at once (web-components/live-updates.ts). */
+  live?: () => [base: string, station: string] | undefined;
 };
 
 /** After a failure, try again sooner than the refresh period, but not in a tight loop. */
@@ -30,6 +32,7 @@ export class DataController<T> implements ReactiveController {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #due = false;
   #connected = false;
+  #unwatch: (() => void) | undefined;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -59,10 +62,27 @@ export class DataController<T> implements ReactiveController {
     this.#key = key;
     this.state = key === undefined ? { status: 'idle' } : { status: 'loading' };
     void this.reload();
+    this.#watch(key !== undefined && this.options.live?.());
+  }
+
+  /** Reloads on the station's new readings, over the live stream (lazy); polling stays the fallback. */
+  #watch(live: [string, string] | undefined | false): void {
+    this.#unwatch?.();
+    let on = !!live;
+    let unwatch: (() => void) | undefined;
+    this.#unwatch = () => {
+      on = false;
+      unwatch?.();
+    };
+    if (live)
+      void import('./live-updates.js').then((m) => {
+        if (on) unwatch = m.watch(...live, () => void this.reload());
+      });
   }
 
   hostDisconnected(): void {
     this.#connected = false;
+    this.#watch(undefined);
     document.removeEventListener('visibilitychange', this.#onVisibility);
     this.#abort?.abort();
     this.#abort = undefined;

@@ -78,6 +78,7 @@ export class SouffleCard extends LitElement {
       return { latest, spark, from, to };
     },
     refreshMs: () => parseRefresh(this.refresh),
+    live: () => [apiBaseFor(this.api), this.station!],
   });
 
   override render() {

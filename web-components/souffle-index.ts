@@ -53,6 +53,7 @@ export class SouffleIndex extends LitElement {
         : undefined,
     load: (signal) => api.index(apiBaseFor(this.api), this.station!, toScheme(this.scheme), signal),
     refreshMs: () => parseRefresh(this.refresh),
+    live: () => [apiBaseFor(this.api), this.station!],
   });
 
   constructor() {

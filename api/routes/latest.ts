@@ -86,7 +86,9 @@ export function registerLatestRoute(app: ApiApp, deps: AppDeps): void {
       c,
       LatestSchema,
       { station: summary, values, indices, indicative: summary.indicative },
-      { maxAgeSeconds: 30 },
+      // Revalidated every time (ETag, 304 without a body): a widget told of a new reading by the
+      // live stream must not be served the copy its browser kept.
+      { maxAgeSeconds: 0 },
     );
   });
 }

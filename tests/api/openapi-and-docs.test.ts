@@ -68,6 +68,7 @@ describe('GET /api/v1/openapi.json', () => {
         '/api/v1/stations/{id}/qr.svg',
         '/api/v1/stations/{id}/series',
         '/api/v1/stations/{id}/track',
+        '/api/v1/stream',
         '/api/v1/ttn/uplink',
         '/healthz',
         '/metrics',

@@ -296,14 +296,18 @@ describe('widgets on a school page from another origin', () => {
     await context.close();
   });
 
-  it('loads neither chart.js nor Leaflet for a page with only an index and a card', async () => {
+  it('loads neither chart.js nor Leaflet for a page with only an index and a card, only the small live-update chunk', async () => {
     const { page, context, requests } = await openSchoolPage(
       '/light.html',
       `<souffle-index station="${FLEET.school.id}"></souffle-index><souffle-card id="c" station="${FLEET.school.id}"></souffle-card>`,
     );
     await page.locator('#c').locator('[part~="name"]').waitFor();
+    await expect.poll(() => requests.some((r) => r.includes('/api/v1/stream?stations='))).toBe(true);
     const scripts = requests.filter((r) => r.startsWith(souffle.url) && r.endsWith('.js'));
-    expect(scripts).toEqual([`${souffle.url}/widgets/souffle.js`]);
+    expect(scripts).toEqual([
+      `${souffle.url}/widgets/souffle.js`,
+      expect.stringMatching(/\/widgets\/live-updates-[\w-]+\.js$/),
+    ]);
     await context.close();
   });
 });
