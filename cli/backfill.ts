@@ -9,6 +9,7 @@ import {
 } from '../ingest/index.js';
 import { output, parseCommandArgs, UsageError } from './args.js';
 import { createProgress } from './backfill-progress.js';
+import { backfillSensorCommunity } from './backfill-sensor-community.js';
 import type { Config } from './config.js';
 import { openConfiguredDatabase } from './open-database.js';
 import { abortOnStopSignal } from './stop-on-signal.js';
@@ -19,22 +20,38 @@ export const usage = `souffle backfill atmosud [--days N] [--restart] [--json]
   Progress is saved as it goes: Ctrl-C stops, and running the same command again resumes,
   skipping the windows already done. --restart forgets an unfinished backfill and starts over.
   Uses ATMOSUD_URL, ATMOSUD_TIMEOUT, ATMOSUD_CONCURRENCY, and the configured database
-  (SOUFFLE_DATABASE_URL when set, else SOUFFLE_DB).`;
+  (SOUFFLE_DATABASE_URL when set, else SOUFFLE_DB).
+
+souffle backfill sensor-community --from YYYY-MM-DD [--to YYYY-MM-DD] [--sensors TYPE:ID,…] [--json]
+  Fills the history of the imported Sensor.Community kits from the network's daily CSV archive
+  (SENSOR_COMMUNITY_ARCHIVE_URL), one file per sensor and day, --to defaulting to --from. The
+  sensors are those the importer has seen (SENSOR_COMMUNITY_ENABLED), or --sensors, e.g.
+  SDS011:12345,BME280:12346; rows outside SENSOR_COMMUNITY_BBOX are left out. Values already
+  stored are left as they are, so running it again adds nothing.`;
 
 const MAX_DAYS = 3650;
 
 export async function run(argv: string[], config: Config): Promise<void> {
   const { values, positionals } = parseCommandArgs(
     argv,
-    { days: { type: 'string', default: '90' }, restart: { type: 'boolean' } },
+    {
+      days: { type: 'string', default: '90' },
+      restart: { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      sensors: { type: 'string' },
+    },
     true,
   );
   const [source, ...extra] = positionals;
-  if (source !== 'atmosud' || extra.length > 0) {
+  if ((source !== 'atmosud' && source !== 'sensor-community') || extra.length > 0) {
     throw new UsageError(
-      source ? `unknown source "${positionals.join(' ')}" (known: atmosud)` : 'which source? (atmosud)',
+      source
+        ? `unknown source "${positionals.join(' ')}" (known: atmosud, sensor-community)`
+        : 'which source? (atmosud or sensor-community)',
     );
   }
+  if (source === 'sensor-community') return backfillSensorCommunity(values, config);
   const days = Number(values.days);
   if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) {
     throw new UsageError(`--days "${values.days}" must be a whole number of days from 1 to ${MAX_DAYS}`);

@@ -169,6 +169,7 @@ export const envSchema = z.object({
   SENSOR_COMMUNITY_ENABLED: bool(false),
   SENSOR_COMMUNITY_URL: z.string().url().default('https://data.sensor.community'),
   SENSOR_COMMUNITY_BBOX: bboxOr(METROPOLIS_BBOX),
+  SENSOR_COMMUNITY_ARCHIVE_URL: z.string().url().default('https://archive.sensor.community'),
   SENSOR_COMMUNITY_FEED: z.enum(['area', '1h']).default('area'),
   SENSOR_COMMUNITY_INTERVAL: duration('5m'),
   SENSOR_COMMUNITY_TIMEOUT: duration('60s'),

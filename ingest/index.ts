@@ -60,6 +60,12 @@ export { AtmosudError } from './atmosud/atmosud-error.js';
 // The open citizen networks, imported on a schedule like AtmoSud (ingest/networks/).
 export { createSensorCommunityPuller, type SensorCommunityOptions } from './networks/sensor-community.js';
 export { createOpenSenseMapPuller, type OpenSenseMapOptions } from './networks/opensensemap.js';
+export { knownSensors } from './networks/sensor-community.js';
+export {
+  backfillSensorCommunityArchive,
+  type ArchiveBackfillOptions,
+  type ArchiveBackfillSummary,
+} from './networks/sensor-community-archive.js';
 export type { ImportSummary, NetworkPuller } from './networks/network-puller.js';
 export { AlertService, ALERT_DEFAULTS, type AlertServiceOptions } from './alerts/alert-service.js';
 export type { AtmosudLogger } from './atmosud/pull-context.js';

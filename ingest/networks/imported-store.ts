@@ -49,7 +49,12 @@ export async function storeImported(
   db: Db,
   station: ImportedStation,
   values: readonly ImportedValue[],
-  options: { cache: SeriesCache; now: number },
+  options: {
+    cache: SeriesCache;
+    now: number;
+    /** A stored station keeps its description (the archive knows no exposure: the live API does). */
+    keepStored?: boolean;
+  },
 ): Promise<StoredImport> {
   const rejected: string[] = [];
   const accepted: Array<ImportedValue & { canonical: number }> = [];
@@ -69,7 +74,7 @@ export async function storeImported(
       // A namespaced id never collides with a device's station; refuse rather than overwrite one.
       throw new Error(`station ${station.id} exists with source "${stored.source}"`);
     }
-    const stationWritten = !sameStation(stored, input);
+    const stationWritten = !(stored && options.keepStored) && !sameStation(stored, input);
     if (stationWritten) await upsertStation(trx, input, options.now);
     const rows: NewReading[] = [];
     for (const v of accepted) {

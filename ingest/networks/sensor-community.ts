@@ -14,6 +14,7 @@
 // reads the newest ones, and a value already stored is a no-op (keyed by series and time).
 import { z } from 'zod';
 import type { Db } from '../../data/db.js';
+import { setCursor } from '../../data/store/cursors.js';
 import { AIRROHR_MEASURES } from '../../data/decoders/airrohr.js';
 import { createErrorLog } from '../atmosud/error-log.js';
 import { createAtmosudClient } from '../atmosud/http-client.js';
@@ -70,6 +71,8 @@ export function createSensorCommunityPuller(options: SensorCommunityOptions): Ne
   });
   const errors = createErrorLog({ now: Date.now, source: SENSOR_COMMUNITY_SOURCE });
   const cache = new Map<string, number>();
+  // Sensors recorded (pull_cursors "sensor:<id>") by this process, for `souffle backfill sensor-community`.
+  const recorded = new Set<number>();
   const [lat, lon, km] = bboxCircle(options.bbox);
   const path =
     options.feed === '1h'
@@ -94,6 +97,7 @@ export function createSensorCommunityPuller(options: SensorCommunityOptions): Ne
         return failed;
       }
       const stations = new Map<string, { station: ImportedStation; values: ImportedValue[] }>();
+      const seen = new Map<number, { type: string; time: number }>();
       items.forEach((raw, i) => {
         const parsed = check(itemSchema, raw);
         if (!parsed.success) {
@@ -125,7 +129,19 @@ export function createSensorCommunityPuller(options: SensorCommunityOptions): Ne
           stations.set(id, entry);
         }
         entry.values.push(...toValues(item, time, (reason) => skip(s, reason)));
+        if (!recorded.has(item.sensor.id))
+          seen.set(item.sensor.id, { type: item.sensor.sensor_type.name, time });
       });
+      for (const [id, { type, time }] of seen) {
+        const state = { type, location: null };
+        await setCursor(options.db, {
+          source: SENSOR_COMMUNITY_SOURCE,
+          key: `sensor:${id}`,
+          cursor: time,
+          state,
+        });
+        recorded.add(id);
+      }
       for (const { station, values } of stations.values()) {
         if (signal.aborted) break;
         const stored = await storeImported(options.db, station, values, { cache, now: Date.now() });
@@ -147,16 +163,38 @@ export function createSensorCommunityPuller(options: SensorCommunityOptions): Ne
 
 function toStation(item: Item): ImportedStation {
   const indoor = item.location.indoor;
+  const { id, latitude, longitude } = item.location;
+  return scStation(id, latitude, longitude, indoor === 1 || indoor === '1' || indoor === true);
+}
+
+/** The station of a Sensor.Community location (the live API and the archive agree on it). */
+export function scStation(location: number, lat: number, lon: number, indoor: boolean): ImportedStation {
   return {
-    id: `sc-${item.location.id}`,
+    id: `sc-${location}`,
     source: SENSOR_COMMUNITY_SOURCE,
-    name: `Sensor.Community ${item.location.id}`,
-    lat: item.location.latitude,
-    lon: item.location.longitude,
-    exposure: indoor === 1 || indoor === '1' || indoor === true ? 'indoor' : 'outdoor',
+    name: `Sensor.Community ${location}`,
+    lat,
+    lon,
+    exposure: indoor ? 'indoor' : 'outdoor',
     attribution: ATTRIBUTION,
     licence: LICENCE,
   };
+}
+
+/** The sensors the live importer has seen (id and type), whose archive a backfill reads by default. */
+export async function knownSensors(db: Db): Promise<Array<{ id: number; type: string }>> {
+  const rows = await db
+    .selectFrom('pull_cursors')
+    .select(['key', 'state'])
+    .where('source', '=', SENSOR_COMMUNITY_SOURCE)
+    .where('key', 'like', 'sensor:%')
+    .orderBy('key')
+    .execute();
+  return rows.flatMap((r) => {
+    const id = Number(r.key.slice('sensor:'.length));
+    const type = r.state ? (JSON.parse(r.state) as { type?: unknown }).type : undefined;
+    return Number.isInteger(id) && typeof type === 'string' ? [{ id, type }] : [];
+  });
 }
 
 /** The item's values Souffle stores, by the same value-type table as the kit's own pushes. */

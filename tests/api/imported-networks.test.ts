@@ -10,9 +10,15 @@ import type { SeriesResponse, StationsResponse } from '../../data/api-types.js';
 import type { Db } from '../../data/db.js';
 import { loadConfig } from '../../cli/config.js';
 import { startNetworkImporters } from '../../cli/network-importers.js';
-import { createOpenSenseMapPuller, createSensorCommunityPuller } from '../../ingest/index.js';
+import {
+  backfillSensorCommunityArchive,
+  createOpenSenseMapPuller,
+  createSensorCommunityPuller,
+} from '../../ingest/index.js';
+import { archiveDays } from '../../ingest/networks/sensor-community-archive.js';
 import { freePort } from '../../testing/free-port.js';
 import { osemBox, scItem, startFakeNetworks, type FakeNetworks } from '../helpers/fake-networks.js';
+import { runCli } from '../helpers/run-cli.js';
 import { tempDb, type TempDb } from '../helpers/temp-db.js';
 
 const MIN = 60_000;
@@ -309,5 +315,73 @@ describe('turning the importers on and off', () => {
     expect((await t.db.selectFrom('stations').select('source').execute()).map((s) => s.source)).toEqual([
       'sensor.community',
     ]);
+  });
+});
+
+describe('the Sensor.Community archive backfill', () => {
+  const header = 'sensor_id;sensor_type;location;lat;lon;timestamp;P1;durP1;ratioP1;P2;durP2;ratioP2';
+  const row = (time: string, p1: string, p2: string, location = '5001', lat = '43.296') =>
+    `101;SDS011;${location};${lat};5.370;${time};${p1};;;${p2};;`;
+
+  it('reads the daily files of the sensors the importer has seen, once', async () => {
+    // The live importer has seen sensor 101 (an SDS011 at location 5001).
+    fake.scItems.push(
+      scItem({
+        location: 5001,
+        lat: 43.296,
+        lon: 5.37,
+        sensor: 101,
+        type: 'SDS011',
+        time: NOW,
+        values: { P2: '7' },
+      }),
+    );
+    expect((await scPuller().pullOnce()).status).toBe('ok');
+    fake.archive.set(
+      '2026-03-08_sds011_sensor_101.csv',
+      [
+        header,
+        row('2026-03-08T00:01:10', '20.10', '11.00'),
+        row('2026-03-08T00:03:35', '21.40', '11.90'),
+        row('not-a-time', '1', '1'),
+        row('2026-03-08T00:06:00', '19.00', '10.20', '6000', '43.949'), // moved to Avignon: outside
+      ].join('\n'),
+    );
+    // 2026-03-09 is not archived (the kit was off): counted as missing, not an error.
+    const env = { ...t.env, SENSOR_COMMUNITY_ARCHIVE_URL: `${fake.url}/archive` };
+    const args = ['backfill', 'sensor-community', '--from', '2026-03-08', '--to', '2026-03-09', '--json'];
+    const first = await runCli(args, env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      status: 'partial',
+      files: 1,
+      missing: 1,
+      failed: 0,
+      stations: 1,
+      inserted: 4,
+      skipped: { 'malformed item': 1 },
+    });
+    const pm25 = await get<SeriesResponse>(
+      '/api/v1/stations/sc-5001/series?phenomenon=pm25&step=raw&from=2026-03-08&to=2026-03-09',
+    );
+    expect(pm25.points.map((p) => [new Date(p.t).toISOString(), p.value])).toEqual([
+      ['2026-03-08T00:01:10.000Z', 11],
+      ['2026-03-08T00:03:35.000Z', 11.9],
+    ]);
+    // Again, in this process (the same code the command runs): nothing new.
+    const again = await backfillSensorCommunityArchive({
+      db: t.db,
+      archiveUrl: `${fake.url}/archive`,
+      bbox: METROPOLIS,
+      from: '2026-03-08',
+      to: '2026-03-09',
+      sensors: [{ id: 101, type: 'SDS011' }],
+      timeoutMs: 5000,
+    });
+    expect(again).toMatchObject({ files: 1, inserted: 0, unchanged: 4 });
+    expect(() => archiveDays('8 March', '2026-03-09')).toThrow('"8 March" is not a day (YYYY-MM-DD)');
+    expect(() => archiveDays('2026-03-09', '2026-03-08')).toThrow(
+      '--from 2026-03-09 is after --to 2026-03-08',
+    );
   });
 });

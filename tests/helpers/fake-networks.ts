@@ -10,6 +10,9 @@
 //   { type, coordinates [lon, lat], timestamp }, sensors [{ _id, title, unit, sensorType,
 //   lastMeasurement { value, createdAt } }] }; GET /boxes/:boxId/data/:sensorId?from-date&to-date
 //   → [{ value (string), createdAt (ISO) }], newest first.
+// - Sensor.Community's daily archive (archive.sensor.community/<day>/<day>_<type>_sensor_<id>.csv,
+//   semicolon-separated, header sensor_id;sensor_type;location;lat;lon;timestamp;P1;durP1;ratioP1;
+//   P2;durP2;ratioP2 for an SDS011), served under /archive.
 // Every request is recorded; `down` makes the server answer 503 (retried, then a failure).
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
@@ -24,6 +27,8 @@ export type FakeNetworks = {
   /** openSenseMap boxes (raw), and each sensor's measurements by `${boxId}:${sensorId}`. */
   osemBoxes: unknown[];
   osemData: Map<string, Array<{ value: string; createdAt: string }>>;
+  /** Sensor.Community's daily archive under /archive: file name → CSV text (others: 404). */
+  archive: Map<string, string>;
   requests: Array<{ path: string; query: Record<string, string> }>;
   close(): Promise<void>;
 };
@@ -33,6 +38,7 @@ export async function startFakeNetworks(): Promise<FakeNetworks> {
     scItems: [] as unknown[],
     osemBoxes: [] as unknown[],
     osemData: new Map<string, Array<{ value: string; createdAt: string }>>(),
+    archive: new Map<string, string>(),
     requests: [] as Array<{ path: string; query: Record<string, string> }>,
   };
   const app = new Hono();
@@ -52,6 +58,10 @@ export async function startFakeNetworks(): Promise<FakeNetworks> {
       return Number.isNaN(t) || (t >= from && t <= to);
     });
     return c.json(inRange.sort((a, b) => b.createdAt.localeCompare(a.createdAt)));
+  });
+  app.get('/archive/:day/:file', (c) => {
+    const csv = fake.archive.get(c.req.param('file'));
+    return csv === undefined ? c.text('Not Found', 404) : c.text(csv, 200, { 'content-type': 'text/csv' });
   });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));

@@ -149,7 +149,7 @@ describe('souffle backfill atmosud (command line)', () => {
     const env = { SOUFFLE_DB: `${s.tmp.dir}/cli.db`, ATMOSUD_URL: s.fake.url };
     const noSource = await runCli(['backfill'], env);
     expect(noSource.code).toBe(2);
-    expect(noSource.stderr).toContain('which source? (atmosud)');
+    expect(noSource.stderr).toContain('which source? (atmosud or sensor-community)');
     const badDays = await runCli(['backfill', 'atmosud', '--days', 'ninety'], env);
     expect(badDays.code).toBe(2);
     expect(badDays.stderr).toContain('--days "ninety" must be a whole number of days from 1 to 3650');
