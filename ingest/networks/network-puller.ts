@@ -65,16 +65,7 @@ export function createNetworkPuller(options: NetworkPullerOptions): NetworkPulle
 
   async function run(): Promise<ImportSummary> {
     const started = Date.now();
-    const s: ImportSummary = {
-      source,
-      status: 'ok',
-      stations: 0,
-      stationsWritten: 0,
-      inserted: 0,
-      unchanged: 0,
-      skipped: {},
-      message: '',
-    };
+    const s = emptyImportSummary(source);
     let detail: string | undefined;
     try {
       ({ status: s.status, detail } = await options.cycle(controller.signal, s));
@@ -139,6 +130,19 @@ export function createNetworkPuller(options: NetworkPullerOptions): NetworkPulle
       controller = new AbortController();
     },
     pullOnce,
+  };
+}
+
+export function emptyImportSummary(source: ImportedSource): ImportSummary {
+  return {
+    source,
+    status: 'ok',
+    stations: 0,
+    stationsWritten: 0,
+    inserted: 0,
+    unchanged: 0,
+    skipped: {},
+    message: '',
   };
 }
 

@@ -12,7 +12,7 @@ import { AIRROHR_MEASURES } from '../../data/decoders/airrohr.js';
 import { describeNetworkError } from '../atmosud/atmosud-error.js';
 import { inBbox, parseUtc, type Bbox } from './area.js';
 import { storeImported, type ImportedValue } from './imported-store.js';
-import { skip, type ImportSummary } from './network-puller.js';
+import { describeImport, emptyImportSummary, skip, type ImportSummary } from './network-puller.js';
 import { SENSOR_COMMUNITY_SOURCE, scStation } from './sensor-community.js';
 
 export type ArchiveSensor = { id: number; type: string };
@@ -55,14 +55,7 @@ export async function backfillSensorCommunityArchive(
 ): Promise<ArchiveBackfillSummary> {
   const fetchFn = o.fetch ?? globalThis.fetch;
   const s: ArchiveBackfillSummary = {
-    source: SENSOR_COMMUNITY_SOURCE,
-    status: 'ok',
-    stations: 0,
-    stationsWritten: 0,
-    inserted: 0,
-    unchanged: 0,
-    skipped: {},
-    message: '',
+    ...emptyImportSummary(SENSOR_COMMUNITY_SOURCE),
     files: 0,
     missing: 0,
     failed: 0,
@@ -113,13 +106,9 @@ export async function backfillSensorCommunityArchive(
 
 function finish(s: ArchiveBackfillSummary, status: ArchiveBackfillSummary['status']): ArchiveBackfillSummary {
   s.status = status;
-  const skipped = Object.entries(s.skipped)
-    .map(([reason, n]) => `${n} ${reason}`)
-    .join(', ');
   s.message =
     `Sensor.Community archive: ${s.files} file(s) read, ${s.missing} missing, ${s.failed} failed; ` +
-    `${s.stations} station(s), ${s.inserted} new value(s), ${s.unchanged} already stored` +
-    (skipped ? `; skipped: ${skipped}` : '') +
+    describeImport(s) +
     (status === 'aborted' ? ' (interrupted)' : '');
   return s;
 }
