@@ -188,6 +188,20 @@ export const ingestSuite: BenchSuite = {
       await live.stop();
       next += MESSAGES;
 
+      // The quality detectors' share (issue 14: at most 15 % of the end-to-end figure): the same
+      // run again, right after, with them off.
+      log('ingest: end to end, the same through a worker with the quality detectors off');
+      const plain = new IngestWorker({ ...options, quality: { enabled: false } });
+      workers.push(plain);
+      await plain.start();
+      const [plainSeconds] = await Promise.all([
+        workerSeconds(plain, broker, 'end to end without quality control', 0, MESSAGES),
+        publishFromChild(broker.url, next, MESSAGES, start),
+      ]);
+      const workerPlain = MESSAGES / plainSeconds;
+      await plain.stop();
+      next += MESSAGES;
+
       log(`ingest: drain of ${MESSAGES} messages queued while the subscriber was away`);
       const bareAway = await bareSubscriber(broker.url, 'bench-bare-drain');
       await bareAway.leave();
@@ -215,6 +229,15 @@ export const ingestSuite: BenchSuite = {
           target: 0.5,
           higherIsBetter: true,
           note: `${MESSAGES} messages from ${FLEET_DEVICES} devices published at full speed by another process through Mosquitto, each acknowledged after its commit (mean ${liveBatch.toFixed(0)} per transaction); baseline: bare mqtt.js QoS 1 receive loop, same broker, same publisher`,
+        }),
+        result({
+          name: 'ingest end to end, quality detectors on vs off (messages/s)',
+          value: workerLive,
+          unit: 'msg/s',
+          baseline: workerPlain,
+          target: 0.85,
+          higherIsBetter: true,
+          note: `the end-to-end run above (detectors on) beside the same ${MESSAGES} messages through a worker with SOUFFLE_QC=false, same process, same broker: a ratio of 0.85 or more means the detectors cost at most 15 % of the end-to-end rate (end-to-end ratio to bare ${(workerLive / bareLive).toFixed(2)} on, ${(workerPlain / bareLive).toFixed(2)} off)`,
         }),
         result({
           name: 'ingest backlog drain (messages/s)',
