@@ -185,6 +185,41 @@ describe('the Sensor.Community importer', () => {
     expect(await readingCount(t.db)).toBe(before + 2);
   });
 
+  it('reads the hourly means of the whole network instead when SENSOR_COMMUNITY_FEED=1h, keeping the area', async () => {
+    fake.scItems.push(
+      scItem({
+        location: 5001,
+        lat: 43.296,
+        lon: 5.37,
+        sensor: 101,
+        type: 'SDS011',
+        time: NOW,
+        values: { P2: '7' },
+      }),
+      scItem({
+        location: 9,
+        lat: 48.78,
+        lon: 9.18,
+        sensor: 9,
+        type: 'SDS011',
+        time: NOW,
+        values: { P2: '9' },
+      }), // Stuttgart
+    );
+    const hourly = createSensorCommunityPuller({
+      db: t.db,
+      baseUrl: fake.url,
+      bbox: METROPOLIS,
+      feed: '1h',
+      intervalMs: 5 * MIN,
+      timeoutMs: 5000,
+      retries: 0,
+      logger,
+    });
+    expect(await hourly.pullOnce()).toMatchObject({ status: 'ok', stations: 1, inserted: 1 });
+    expect(fake.requests.map((r) => r.path)).toEqual(['/static/v2/data.1h.json']);
+  });
+
   it('logs an unreachable API, changes nothing, and waits longer before the next attempt', async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
     const puller = scPuller(closed);

@@ -7,6 +7,7 @@ import { longLabel, type Lang } from '../i18n.js';
 import { chartOrder, isStationChart } from '../phenomenon-order.js';
 import { pt } from './page-i18n.js';
 import type { BuilderOptions } from './snippet.js';
+import { filterLabel } from './source-labels.js';
 
 const RANGES = ['24h', '7d', '30d', '1y'] as const;
 const RANGE_LABELS: Record<Lang, Record<(typeof RANGES)[number], string>> = {
@@ -75,9 +76,9 @@ export function renderOptionsStep(
               'opt-source',
               pt(lang, 'mapSource'),
               o.source,
-              (['all', 'atmosud', 'citizen'] as const).map((s) => [
+              (['all', 'atmosud', 'citizen', 'sensor.community', 'opensensemap'] as const).map((s) => [
                 s,
-                pt(lang, s === 'atmosud' ? 'official' : s),
+                filterLabel(lang, s),
               ]),
               'source',
             )

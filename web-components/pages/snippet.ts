@@ -2,6 +2,7 @@
 // only the attributes that differ from the defaults. Pure: tested in tests/web-components/snippet.test.ts.
 import type { IndexScheme } from '../../data/indices.js';
 import type { Lang } from '../i18n.js';
+import type { SourceFilter } from './station-search.js';
 
 export type WidgetTag = 'souffle-index' | 'souffle-card' | 'souffle-chart' | 'souffle-map';
 
@@ -37,7 +38,7 @@ export type BuilderOptions = {
   compare: boolean;
   lang: '' | Lang;
   refresh: string;
-  source: 'all' | 'atmosud' | 'citizen';
+  source: SourceFilter;
 };
 
 /** The attributes of the chosen widget, defaults left out so the snippet stays short. */
