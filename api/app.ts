@@ -33,6 +33,7 @@ import { registerDeviceRoutes } from './routes/devices.js';
 import { registerCalibrationRoutes } from './routes/calibrations.js';
 import { registerEnrolmentCodeRoutes } from './routes/enrolment-codes.js';
 import { registerPushDeadLetterRoutes } from './routes/push-dead-letters.js';
+import { registerStationHomeAssistantRoutes } from './routes/station-home-assistant.js';
 import { JOIN_THROTTLE_DEFAULTS, registerJoinRoute } from './routes/join.js';
 import { registerMyDeviceRoutes } from './routes/my-device.js';
 import { registerMyAlertRoutes } from './routes/my-alerts.js';
@@ -266,6 +267,7 @@ export function createApp(options: AppOptions): ApiApp {
   registerDeviceStatusRoute(app, deps);
   registerEnrolmentCodeRoutes(app, deps);
   registerPushDeadLetterRoutes(app, deps);
+  registerStationHomeAssistantRoutes(app, deps);
   registerJoinRoute(app, deps);
   registerMyDeviceRoutes(app, deps);
   registerMyAlertRoutes(app, deps, deps.alerts);

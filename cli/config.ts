@@ -137,6 +137,8 @@ export const envSchema = z.object({
   SOUFFLE_PUBLIC_URL: emptyAsUndefined,
   SOUFFLE_ADMIN_TOKEN: emptyAsUndefined,
   MQTT_URL: emptyAsUndefined,
+  /** The broker Home Assistant listens to (it must keep retained messages): discovery off when unset. */
+  SOUFFLE_HA_MQTT_URL: emptyAsUndefined,
   SOUFFLE_MQTT_PORT: port(1883),
   SOUFFLE_MQTT_HOST: z.string().default('0.0.0.0'),
   /** MQTT over TLS on the embedded broker: its port, and the PEM certificate and key (docs/operations.md, TLS). */

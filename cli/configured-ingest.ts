@@ -1,6 +1,7 @@
 // The ingest side as configured: the broker settings taken from the environment, the command the
 // supervisor starts each child worker with, and the area's refusals turned into usage errors.
 // `souffle ingest` and `souffle start` both start the ingest side here.
+import { connectionSettings } from './connection-settings.js';
 import { packagePath, type Db } from '../data/index.js';
 import {
   startIngest,
@@ -80,6 +81,14 @@ export function startConfiguredIngest(options: {
       workers: config.SOUFFLE_INGEST_WORKERS,
       quality: qualitySettings(config),
       ...(onStored ? { onStored } : {}),
+      ...(config.SOUFFLE_HA_MQTT_URL
+        ? {
+            homeAssistant: {
+              url: config.SOUFFLE_HA_MQTT_URL,
+              publicUrl: connectionSettings(config).publicUrl,
+            },
+          }
+        : {}),
       // Each child is `souffle ingest --slot K`, and never runs the AtmoSud puller, the network
       // importers or the alerts: the caller does, once.
       children: {

@@ -11,6 +11,7 @@ import {
   rotateDeviceToken,
   deviceRegistrationSchema,
   parseMapArgument,
+  setHomeAssistant,
   type Db,
 } from '../data/index.js';
 import { serviceUsername } from './admin-token.js';
@@ -37,6 +38,9 @@ export const usage = `souffle device <command> [options]
   list                     every device, its format and when it was last seen
   rotate-token <id>        issues a new token; the old one stops working
   remove <id> [--purge]    the device can no longer connect; its station and data stay unless --purge
+  home-assistant <station> on|off
+                           announce a station (a device's, or a reference one) to Home Assistant over
+                           MQTT discovery (SOUFFLE_HA_MQTT_URL), or remove its entities
 
 Every command accepts --json (add and rotate-token print the admin API's connection document).`;
 
@@ -71,13 +75,33 @@ export async function run(argv: string[], config: Config): Promise<void> {
       return rotate(rest, config);
     case 'remove':
       return remove(rest, config);
+    case 'home-assistant':
+      return homeAssistant(rest, config);
     default:
       throw new UsageError(
         command
-          ? `unknown device command "${command}".${didYouMean(command, ['add', 'list', 'rotate-token', 'remove'])}`
+          ? `unknown device command "${command}".${didYouMean(command, ['add', 'list', 'rotate-token', 'remove', 'home-assistant'])}`
           : 'which device command?',
       );
   }
+}
+
+async function homeAssistant(argv: string[], config: Config): Promise<void> {
+  const { values, positionals } = parseCommandArgs(argv, {}, true);
+  const [station, state] = positionals;
+  if (positionals.length !== 2 || (state !== 'on' && state !== 'off')) {
+    throw new UsageError('souffle device home-assistant takes a station id and on or off');
+  }
+  await withDatabase(config, async (db) => {
+    if (!(await setHomeAssistant(db, station!, state === 'on')))
+      throw new InputError(`no station "${station}"`);
+    const enabled = state === 'on';
+    output(values.json, { station, enabled }, () =>
+      enabled
+        ? `Station "${station}" is announced to Home Assistant${config.SOUFFLE_HA_MQTT_URL ? '' : ' once SOUFFLE_HA_MQTT_URL is set'}.`
+        : `Station "${station}" will be removed from Home Assistant at the ingest's next sync.`,
+    );
+  });
 }
 
 async function add(argv: string[], config: Config): Promise<void> {

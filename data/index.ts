@@ -36,6 +36,7 @@ export * from './store/alert-rules.js';
 export * from './alerts/alert-kinds.js';
 export * from './alerts/webhook-guard.js';
 export * from './alerts/webhook-signature.js';
+export { setHomeAssistant } from './store/home-assistant-optin.js';
 export * from './store/ingest-errors.js';
 export * from './store/latest.js';
 export * from './store/read-series.js';

@@ -40,8 +40,11 @@ export interface StationsTable {
   updated_at: number;
   /** Type of influence (data/station-types.ts), null when unknown (citizen stations). Migration 0006. */
   station_type: Defaulted<StationType | null>;
-  /** 1 when announced to Home Assistant over MQTT discovery (0010). */
-  ha_discovery: Defaulted<0 | 1>;
+  /**
+   * Home Assistant MQTT discovery (0010): 1 announced, 0 not, 2 opted out with its retained
+   * configs still to clear (ingest/home-assistant-publisher.ts sets it to 0 once cleared).
+   */
+  ha_discovery: Defaulted<0 | 1 | 2>;
 }
 
 export interface DevicesTable {

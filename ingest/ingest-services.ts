@@ -6,6 +6,7 @@ import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.js';
 import { IngestSupervisor, type SupervisorOptions } from './ingest-supervisor.js';
 import type { Logger } from './logger.js';
 import type { QualityOptions } from './quality/quality-options.js';
+import { HomeAssistantPublisher, type HomeAssistantOptions } from './home-assistant-publisher.js';
 import { IngestWorker } from './worker.js';
 import { workerConnection, type IngestBroker } from './worker-connection.js';
 import {
@@ -36,6 +37,8 @@ export type StartIngestOptions = {
   slot?: number;
   /** How the supervisor starts the worker of a slot, and the environment it gives it. */
   children: Pick<SupervisorOptions, 'workerArgs' | 'env'>;
+  /** Home Assistant discovery (SOUFFLE_HA_MQTT_URL): the broker Home Assistant listens to. */
+  homeAssistant?: Omit<HomeAssistantOptions, 'db' | 'logger'>;
   /** The quality-control detectors' settings (each child worker reads its own from the environment). */
   quality?: Partial<QualityOptions>;
   /** Told the stations of each committed batch (the alerts), by a worker in this process. */
@@ -59,8 +62,10 @@ export async function startIngest(options: StartIngestOptions): Promise<IngestSe
   if (slot !== undefined) requireSharedSubscriptions(settings.url, `--slot ${slot}`);
   if (!settings.url) return startEmbedded(options);
   const workerClientId = slot === undefined ? clientId : slotClientId(clientId, slot);
+  const ha = await startHomeAssistant(options);
   const worker = new IngestWorker({
     db,
+    ...(ha ? { onCommitted: (batch) => ha.onStored(batch) } : {}),
     ...workerConnection(settings, undefined, workerClientId),
     clientId: workerClientId,
     // Mosquitto 2.0 does not save $share subscriptions: after it restarts, a message published
@@ -72,7 +77,19 @@ export async function startIngest(options: StartIngestOptions): Promise<IngestSe
     logger,
   });
   await worker.start();
-  return { worker, broker: null, supervisor: null, stop: () => worker.stop() };
+  const stop = async () => {
+    await worker.stop();
+    await ha?.stop();
+  };
+  return { worker, broker: null, supervisor: null, stop };
+}
+
+/** The Home Assistant publisher when SOUFFLE_HA_MQTT_URL is set, started. */
+async function startHomeAssistant(options: StartIngestOptions): Promise<HomeAssistantPublisher | undefined> {
+  if (!options.homeAssistant) return undefined;
+  const ha = new HomeAssistantPublisher({ ...options.homeAssistant, db: options.db, logger: options.logger });
+  await ha.start();
+  return ha;
 }
 
 /**
@@ -80,13 +97,15 @@ export async function startIngest(options: StartIngestOptions): Promise<IngestSe
  * hands it each reading and acknowledges the device once the worker has stored it, so a crash of
  * the process loses no acknowledged reading (docs/ingest.md, Delivery).
  */
-async function startEmbedded({
-  db,
-  logger,
-  broker: settings,
-  onStored,
-}: StartIngestOptions): Promise<IngestServices> {
-  const worker = new IngestWorker({ db, logger, ...(onStored ? { onStored } : {}) });
+async function startEmbedded(options: StartIngestOptions): Promise<IngestServices> {
+  const { db, logger, broker: settings, onStored } = options;
+  const ha = await startHomeAssistant(options);
+  const worker = new IngestWorker({
+    db,
+    logger,
+    ...(onStored ? { onStored } : {}),
+    ...(ha ? { onCommitted: (batch) => ha.onStored(batch) } : {}),
+  });
   await worker.start();
   let broker: EmbeddedBroker;
   try {
@@ -104,6 +123,7 @@ async function startEmbedded({
     });
   } catch (e) {
     await worker.stop();
+    await ha?.stop();
     throw e;
   }
   return {
@@ -115,6 +135,7 @@ async function startEmbedded({
     stop: async () => {
       await worker.stop();
       await broker.close();
+      await ha?.stop();
     },
   };
 }

@@ -1,6 +1,7 @@
 // What an ingest worker is given (IngestWorkerOptions, with their defaults) and what it reports
 // (IngestWorkerStatus): the worker's contract, apart from its machinery in worker.ts.
 import type { Db } from '../data/db.js';
+import type { DecodedMessage } from './decode-message.js';
 import type { IngestCounts } from './ingest-metrics.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { QualityOptions } from './quality/quality-options.js';
@@ -38,6 +39,8 @@ export type IngestWorkerOptions = {
    * rules soon after: ingest/alerts/alert-service.ts). Must return at once; it is not awaited.
    */
   onStored?: (stations: ReadonlySet<string>) => void;
+  /** Told each committed batch, after its acknowledgement (Home Assistant states); must not block. */
+  onCommitted?: (batch: readonly DecodedMessage[]) => void;
 };
 
 export type IngestWorkerStatus = Readonly<

@@ -40,7 +40,7 @@ export class IngestWorker {
   private readonly options: Required<
     Omit<
       IngestWorkerOptions,
-      'username' | 'password' | 'shareGroup' | 'mqttUrl' | 'clientId' | 'quality' | 'onStored'
+      'username' | 'password' | 'shareGroup' | 'mqttUrl' | 'clientId' | 'quality' | 'onStored' | 'onCommitted'
     >
   > &
     IngestWorkerOptions;
@@ -326,6 +326,11 @@ export class IngestWorker {
 
   /** The stations of a committed batch, to `onStored`; what it does is never the worker's failure. */
   private tellStored(stored: readonly DecodedMessage[]): void {
+    try {
+      this.options.onCommitted?.(stored);
+    } catch (e) {
+      this.log.error(`after the commit: ${(e as Error).message}`);
+    }
     const onStored = this.options.onStored;
     if (!onStored) return;
     const stations = new Set<string>();

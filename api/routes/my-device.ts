@@ -1,12 +1,13 @@
 // The owner's own endpoints behind "Mon capteur" (/my), authenticated with the device's id and token
 // (Basic, or Bearer with the id in the path; wrong tokens throttled like every device login): rename,
-// publish or hide the exact location, indoor or outdoor; rotate the token; delete the sensor and all
+// publish or hide the exact location, indoor or outdoor, announce it to Home Assistant; rotate the token; delete the sensor and all
 // its data. Each answers only for the device whose credentials were given.
 import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { DeviceConnectionSchema } from '../../data/api-schemas.js';
 import { deviceRegistrationSchema } from '../../data/device-registration.js';
 import { removeDevice } from '../../data/store/devices.js';
+import { isAnnounced, setHomeAssistant } from '../../data/store/home-assistant-optin.js';
 import { updateOwnerSettings } from '../../data/store/owner-settings.js';
 import { ApiError, badRequest, notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
@@ -38,6 +39,10 @@ const SettingsSchema = z
     name: registration.name.optional(),
     exactLocation: registration.exactLocation,
     exposure: registration.exposure,
+    homeAssistant: z.boolean().optional().openapi({
+      description:
+        'Announce the sensor to Home Assistant over MQTT discovery (docs/citizens.md); false removes its entities.',
+    }),
   })
   .openapi('OwnerSettings');
 
@@ -51,6 +56,7 @@ const OwnerStationSchema = z
     lon: z.number(),
     publicLat: z.number().openapi({ description: 'What the public map shows.' }),
     publicLon: z.number(),
+    homeAssistant: z.boolean().openapi({ description: 'Announced to Home Assistant.' }),
   })
   .openapi('OwnerStation');
 
@@ -82,9 +88,11 @@ export function registerMyDeviceRoutes(app: ApiApp, deps: AppDeps): void {
     async (c) => {
       const { id } = c.req.valid('param');
       const device = await authenticateRequestDevice(c, deps, id);
-      const settings = c.req.valid('json');
+      const { homeAssistant, ...settings } = c.req.valid('json');
       const s = await updateOwnerSettings(deps.db, device.station_id, settings, deps.now());
       if (!s) throw notFound(`no citizen station "${device.station_id}"`);
+      if (homeAssistant !== undefined) await setHomeAssistant(deps.db, s.id, homeAssistant);
+      const announced = homeAssistant ?? isAnnounced(s.ha_discovery);
       return jsonAnswer(
         c,
         OwnerStationSchema,
@@ -97,6 +105,7 @@ export function registerMyDeviceRoutes(app: ApiApp, deps: AppDeps): void {
           lon: s.lon,
           publicLat: s.public_lat,
           publicLon: s.public_lon,
+          homeAssistant: announced,
         },
         200,
       );

@@ -62,6 +62,7 @@ describe('GET /api/v1/openapi.json', () => {
         '/api/v1/stations/{id}',
         '/api/v1/stations/{id}/calibrations',
         '/api/v1/stations/{id}/compare',
+        '/api/v1/stations/{id}/home-assistant',
         '/api/v1/stations/{id}/index',
         '/api/v1/stations/{id}/latest',
         '/api/v1/stations/{id}/profile',
