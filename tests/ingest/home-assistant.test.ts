@@ -12,7 +12,6 @@
 // `unique_id`, `availability_topic`, `device` with `identifiers` or `connections`, `state_class`
 // one of measurement, total, total_increasing; sensor device classes and their units
 // (https://www.home-assistant.io/integrations/sensor/#device-class).
-import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
 import type { ApiApp } from '../../api/app-deps.js';
