@@ -123,6 +123,7 @@ export default tseslint.config(
       'data/api-types.ts',
       'data/location-privacy.ts',
       'data/topics.ts',
+      'data/contrast.ts',
     ],
     rules: {
       'no-restricted-imports': [

@@ -40,6 +40,8 @@ import { registerMyAlertRoutes } from './routes/my-alerts.js';
 import { registerAlertSubscriptionRoutes } from './routes/alert-subscriptions.js';
 import type { AlertApiSettings } from './alert-views.js';
 import { registerStationQrRoute } from './routes/station-qr.js';
+import { registerStationBadgeRoute } from './routes/station-badge.js';
+import { registerEmbedFrameRoutes } from './routes/embed-frame.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { registerExportRoute } from './routes/export.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -273,6 +275,8 @@ export function createApp(options: AppOptions): ApiApp {
   registerMyAlertRoutes(app, deps, deps.alerts);
   registerAlertSubscriptionRoutes(app, deps, deps.alerts);
   registerStationQrRoute(app, deps);
+  registerStationBadgeRoute(app, deps);
+  registerEmbedFrameRoutes(app, deps);
   registerPushRoute(app, deps);
   registerOpenSenseMapRoutes(app, deps);
   registerTtnUplinkRoute(app, deps);

@@ -2,7 +2,7 @@
 // the scheme's official colour; the text is black or white, whichever meets WCAG AA on it.
 import { css, html, nothing, type TemplateResult } from 'lit';
 import type { IndexResult } from '../data/indices.js';
-import { textColourFor } from './contrast.js';
+import { textColourFor } from '../data/contrast.js';
 import { formatTime } from './format.js';
 import { shortLabel, t, type Lang } from './i18n.js';
 

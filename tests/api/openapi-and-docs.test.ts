@@ -60,6 +60,7 @@ describe('GET /api/v1/openapi.json', () => {
         '/api/v1/push-outbox/dead-letters/{id}/retry',
         '/api/v1/stations',
         '/api/v1/stations/{id}',
+        '/api/v1/stations/{id}/badge.svg',
         '/api/v1/stations/{id}/calibrations',
         '/api/v1/stations/{id}/compare',
         '/api/v1/stations/{id}/home-assistant',

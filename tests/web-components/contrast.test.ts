@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ATMO_LEVELS, EAQI_LEVELS, UNAVAILABLE, US_AQI_CATEGORIES } from '../../data/indices.js';
-import { contrastRatio, parseHex, relativeLuminance, textColourFor } from '../../web-components/contrast.js';
+import { contrastRatio, parseHex, relativeLuminance, textColourFor } from '../../data/contrast.js';
 
 const palettes = {
   atmo: ATMO_LEVELS.map((l) => l.colour),

@@ -2,7 +2,7 @@
 // against a real Souffle server with a seeded fleet. Screenshots land in test-output/.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contrastRatio } from '../../web-components/contrast.js';
+import { contrastRatio } from '../../data/contrast.js';
 import type { SouffleChart } from '../../web-components/souffle-chart.js';
 import {
   FLEET,
