@@ -133,6 +133,8 @@ export type ChartInput = {
     distanceMetres: number;
     points: ReadonlyArray<{ t: number; value: number | null }>;
   } | null;
+  /** The measured values where `points` are corrected by a calibration (drawn thin, dotted). */
+  raw?: ReadonlyArray<{ t: number; value: number | null }> | null;
   scheme: IndexScheme;
   lang: Lang;
   colours?: { line?: string; reference?: string; who?: string };
@@ -149,7 +151,7 @@ export function buildChartConfig(input: ChartInput): ChartConfiguration<'line', 
   const label = shortLabel(input.phenomenon, lang);
   const datasets: ChartConfiguration<'line', XY[]>['data']['datasets'] = [
     {
-      label: input.reference ? ct(lang, 'thisStation') : label,
+      label: input.raw ? ct(lang, 'thisStationCorrected') : input.reference ? ct(lang, 'thisStation') : label,
       data: withGaps(input.points, stepMs),
       borderColor: colours.line,
       backgroundColor: colours.line,
@@ -160,6 +162,20 @@ export function buildChartConfig(input: ChartInput): ChartConfiguration<'line', 
       spanGaps: false,
     },
   ];
+  if (input.raw) {
+    datasets.push({
+      label: ct(lang, 'thisStationRaw'),
+      data: withGaps(input.raw, stepMs),
+      borderColor: colours.line,
+      backgroundColor: colours.line,
+      borderWidth: 1,
+      borderDash: [2, 3],
+      pointRadius: 0,
+      pointHoverRadius: 3,
+      tension: 0.2,
+      spanGaps: false,
+    });
+  }
   if (input.reference) {
     datasets.push({
       label: ct(lang, 'reference', {
@@ -197,7 +213,7 @@ export function buildChartConfig(input: ChartInput): ChartConfiguration<'line', 
       pointHoverRadius: 0,
     });
   }
-  const values = [...input.points, ...(input.reference?.points ?? [])]
+  const values = [...input.points, ...(input.raw ?? []), ...(input.reference?.points ?? [])]
     .map((p) => p.value)
     .filter((v): v is number => v !== null && Number.isFinite(v));
   const dataMax = values.length ? Math.max(...values) : 0;

@@ -15,6 +15,11 @@ const fr = {
   'avg.annual': 'annuel',
   'avg.peak-season': 'saison',
   thisStation: 'Cette station',
+  thisStationCorrected: 'Cette station, corrigée',
+  thisStationRaw: 'Cette station, mesurée (avant correction)',
+  correctedNote:
+    'Valeurs du capteur corrigées par comparaison avec une station officielle voisine ; la ligne pointillée fine montre les valeurs mesurées.',
+  measured: 'Mesurée',
   reference: 'AtmoSud {name} ({km} km)',
   noReference: 'Aucune station AtmoSud à proximité pour comparer.',
   table: 'Tableau des données',
@@ -42,6 +47,11 @@ const en: Record<ChartMessageKey, string> = {
   'avg.annual': 'annual',
   'avg.peak-season': 'peak season',
   thisStation: 'This station',
+  thisStationCorrected: 'This station, corrected',
+  thisStationRaw: 'This station, measured (before correction)',
+  correctedNote:
+    'The sensor’s values are corrected against a nearby official station; the thin dotted line shows the measured values.',
+  measured: 'Measured',
   reference: 'AtmoSud {name} ({km} km)',
   noReference: 'No AtmoSud station nearby to compare with.',
   table: 'Data table',

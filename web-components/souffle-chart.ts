@@ -121,6 +121,12 @@ export class SouffleChart extends LitElement {
     this.#chart = undefined;
   }
 
+  /** The measured values when the series is corrected (a calibration applies), else null. */
+  #rawPoints(data: ChartData) {
+    if (!data.series.corrected) return null;
+    return drawable(data.series.points.map((p) => ({ ...p, value: p.raw ?? p.value })));
+  }
+
   /** The compared station's points at the chart's step (the compare endpoint gives hourly means). */
   #referencePoints(data: ChartData) {
     const c = data.compare;
@@ -192,6 +198,7 @@ export class SouffleChart extends LitElement {
         <canvas part="canvas"></canvas>
         ${stats ? nothing : html`<p class="empty muted">${ct(lang, 'noData')}</p>`}
       </div>
+      ${data.series.corrected ? html`<p class="note muted">${ct(lang, 'correctedNote')}</p>` : nothing}
       ${
         this.compare && data.compare && !data.compare.reference
           ? html`<p class="note muted">${ct(lang, 'noReference')}</p>`
@@ -204,6 +211,7 @@ export class SouffleChart extends LitElement {
 
   #renderTable(data: ChartData, lang: Lang) {
     const reference = this.#referencePoints(data);
+    const corrected = data.series.corrected === true;
     const refByTime = new Map(reference?.points.map((p) => [p.t, p.value]) ?? []);
     const style = data.series.step === '1d' ? 'date' : 'datetime';
     return html`<details part="table">
@@ -218,8 +226,10 @@ export class SouffleChart extends LitElement {
             <tr>
               <th scope="col">${ct(lang, 'time')}</th>
               <th scope="col">
-                ${reference ? ct(lang, 'thisStation') : ct(lang, 'value')} ${unitSuffix(data.series.unit)}
+                ${corrected ? ct(lang, 'thisStationCorrected') : reference ? ct(lang, 'thisStation') : ct(lang, 'value')}
+                ${unitSuffix(data.series.unit)}
               </th>
+              ${corrected ? html`<th scope="col">${ct(lang, 'measured')}</th>` : nothing}
               ${reference ? html`<th scope="col">AtmoSud ${reference.name}</th>` : nothing}
             </tr>
           </thead>
@@ -232,6 +242,11 @@ export class SouffleChart extends LitElement {
                     ${p.value === null ? '–' : formatReading(this.phenomenon, p.value, lang)}
                     ${p.valid === false && p.value !== null ? html`<span class="muted">(${ct(lang, 'incomplete')})</span>` : nothing}
                   </td>
+                  ${
+                    corrected
+                      ? html`<td>${p.raw == null ? '–' : formatReading(this.phenomenon, p.raw, lang)}</td>`
+                      : nothing
+                  }
                   ${
                     reference
                       ? html`<td>
@@ -271,6 +286,7 @@ export class SouffleChart extends LitElement {
       from: data.from,
       to: data.to,
       points: drawable(data.series.points),
+      raw: this.#rawPoints(data),
       reference: this.#referencePoints(data),
       scheme: toScheme(this.scheme),
       lang: resolveLang(this),

@@ -147,6 +147,43 @@ describe('<souffle-compare>', () => {
     expect(errors).toEqual([]);
   });
 
+  it('<souffle-chart compare> draws a calibrated sensor corrected, as measured and beside the reference, and says so', async () => {
+    const station = FLEET.offline.id;
+    school.setPage(
+      `/chart-compare-${station}.html`,
+      schoolPage(
+        souffle.url,
+        `<souffle-chart station="${station}" phenomenon="pm25" range="7d" compare lang="fr"></souffle-chart>`,
+        'fr',
+      ),
+    );
+    const { page, errors } = await newPage(browser);
+    await page.goto(`${school.url}/chart-compare-${station}.html`);
+    await page.waitForFunction(
+      () => !!document.querySelector('souffle-chart')?.shadowRoot?.querySelector('canvas')?.width,
+    );
+    const text = await shadowText(page, 'souffle-chart');
+    expect(text).toContain(
+      'Valeurs du capteur corrigées par comparaison avec une station officielle voisine',
+    );
+    // The table: corrected (0.25 · 30 + 0.5 = 8), measured (30) and the reference, side by side.
+    expect(text).toContain('Cette station, corrigée');
+    expect(text).toContain('Mesurée');
+    expect(text).toContain('AtmoSud');
+    const row = await page
+      .locator('souffle-chart')
+      .evaluate((el) =>
+        [...(el.shadowRoot?.querySelectorAll('tbody tr') ?? [])]
+          .map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? ''))
+          .find((cells) => cells[1] !== '–'),
+      );
+    expect(row?.[0]).toMatch(/^8/);
+    expect(row?.[1]).toMatch(/^30/);
+    await screenshot(page, 'chart-compare-corrected-fr', 'souffle-chart');
+    expect(axeSummary(await axeViolations(page))).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
   it('sits on the station page of a citizen sensor in the dashboard', async () => {
     const { page, errors } = await newPage(browser);
     await page.goto(`${souffle.url}/#/station/${FLEET.school.id}`);
