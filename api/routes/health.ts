@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { dialectOf } from '../../data/dialect.js';
 import { AtmosudStatusSchema } from '../../data/source-api-schemas.js';
 import { readCounters } from '../../data/store/counters.js';
+import { importStatuses } from '../../data/store/import-status.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { noStore } from '../http-cache.js';
 import { jsonAnswer } from '../json-answer.js';
@@ -34,6 +35,20 @@ const HealthSchema = z
     atmosud: AtmosudStatusSchema.optional().openapi({
       description: 'The AtmoSud pull (absent when the database does not answer).',
     }),
+    imports: z
+      .array(
+        z.object({
+          source: z.string(),
+          reachable: z.boolean().openapi({ description: 'Whether the last cycle reached the network.' }),
+          lastAttempt: z.string().nullable(),
+          lastSuccess: z.string().nullable(),
+        }),
+      )
+      .optional()
+      .openapi({
+        description:
+          'The Sensor.Community and openSenseMap importers that have run (docs/ingest.md, "Imported networks"); absent when none has. Like `atmosud`, never makes the status degraded.',
+      }),
     disk: z
       .object({
         ok: z
@@ -134,12 +149,20 @@ export function registerHealthRoutes(app: ApiApp, deps: AppDeps): void {
       : undefined;
     const status = !database.ok ? 'down' : broker.ok === false || disk?.ok === false ? 'degraded' : 'ok';
     const atmosud = database.ok ? await atmosudStatus(deps).catch(() => undefined) : undefined;
+    const imports = database.ok ? await importStatuses(deps.db).catch(() => []) : [];
     const withDisk = { ...(disk ? { disk } : {}), ...(deps.demo ? { demo: true as const } : {}) };
     return database.ok
       ? jsonAnswer(
           c,
           HealthSchema,
-          { status, database, broker, ...(atmosud ? { atmosud } : {}), ...withDisk },
+          {
+            status,
+            database,
+            broker,
+            ...(atmosud ? { atmosud } : {}),
+            ...(imports.length > 0 ? { imports } : {}),
+            ...withDisk,
+          },
           200,
         )
       : jsonAnswer(c, HealthSchema, { status, database, broker, ...withDisk }, 503);

@@ -95,13 +95,19 @@ export function createNetworkPuller(options: NetworkPullerOptions): NetworkPulle
         value,
       })),
     ]);
-    if (s.status === 'ok' || s.status === 'partial') {
-      await bumpCounters(
-        db,
-        [{ name: 'souffle_import_last_success_seconds', labels: src, value: Math.floor(Date.now() / 1000) }],
-        { mode: 'set' },
-      );
-    }
+    if (s.status === 'aborted') return;
+    // What /healthz's `imports` reads (data/store/import-status.ts): when, and whether it answered.
+    const now = Math.floor(Date.now() / 1000);
+    const reached = s.status === 'ok' || s.status === 'partial';
+    await bumpCounters(
+      db,
+      [
+        { name: 'souffle_import_last_attempt_seconds', labels: src, value: now },
+        { name: 'souffle_import_up', labels: src, value: reached ? 1 : 0 },
+        ...(reached ? [{ name: 'souffle_import_last_success_seconds', labels: src, value: now }] : []),
+      ],
+      { mode: 'set' },
+    );
   }
 
   function pullOnce(): Promise<ImportSummary> {

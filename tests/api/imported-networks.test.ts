@@ -166,6 +166,17 @@ describe('the Sensor.Community importer', () => {
     );
     expect(pressure.points.map((p) => p.value)).toEqual([1013.3]); // sent in Pa, shown in hPa to its decimal
 
+    // /healthz says when it last reached the network.
+    const health = await get<{ imports?: Array<Record<string, unknown>> }>('/healthz');
+    expect(health.imports).toEqual([
+      {
+        source: 'sensor.community',
+        reachable: true,
+        lastAttempt: expect.any(String),
+        lastSuccess: expect.any(String),
+      },
+    ]);
+
     // The malformed item's reason is in the ingest error log, under the importer's source.
     const errors = await t.db.selectFrom('ingest_errors').select(['source', 'reason']).execute();
     expect(errors).toEqual([
@@ -231,6 +242,10 @@ describe('the Sensor.Community importer', () => {
       /Sensor\.Community: unreachable: .*nothing stored was changed; next attempt in 10 min/,
     );
     expect(await t.db.selectFrom('stations').selectAll().execute()).toEqual([]);
+    const health = await get<{ imports?: Array<Record<string, unknown>> }>('/healthz');
+    expect(health.imports).toEqual([
+      { source: 'sensor.community', reachable: false, lastAttempt: expect.any(String), lastSuccess: null },
+    ]);
   });
 });
 
