@@ -44,7 +44,10 @@ export function sourceTimes(root) {
 
 /** tsconfig.build.json's `include`: the files and folders the build compiles. */
 function buildInclude(root) {
-  return JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8')).include;
+  const file = join(root, 'tsconfig.build.json');
+  // Absent in an install of the compiled build alone (the container image): nothing to compile.
+  if (!existsSync(file)) return [];
+  return JSON.parse(readFileSync(file, 'utf8')).include;
 }
 
 /** Why dist/node/ must not run (a sentence), or null when it is up to date with the sources. */
@@ -58,6 +61,9 @@ export function staleReason(root) {
   if (!existsSync(join(root, COMPILED_ENTRY))) return `${COMPILED_ENTRY} is missing`;
   const built = stamp.sources ?? {};
   const now = sourceTimes(root);
+  // No source at all: an install that ships only the compiled build (the container image,
+  // Dockerfile), where there is nothing to be stale against and no tsx to run sources with.
+  if (!Object.keys(now).some((rel) => SOURCE.test(rel))) return null;
   for (const [rel, time] of Object.entries(now)) {
     if (!(rel in built)) return `${rel} was added after the build`;
     if (built[rel] !== time) return `${rel} changed after the build`;

@@ -26,13 +26,18 @@ command -v debootstrap >/dev/null || {
 }
 
 root=$(mktemp -d /var/tmp/souffle-base.XXXXXX)
-trap 'rm -rf "$root"' EXIT
+# debootstrap mounts /proc and /sys inside the target while it works: unmount whatever is still
+# mounted there before removing it, and never cross into another file system.
+cleanup() {
+  awk -v r="$root/" 'index($2, r) == 1 { print $2 }' /proc/mounts | sort -r | xargs -r -n1 umount -l
+  rm -rf --one-file-system "$root" "$root.log"
+}
+trap cleanup EXIT
 echo "base-image: debootstrap bookworm into $root"
 debootstrap --variant=minbase bookworm "$root" http://deb.debian.org/debian >"$root.log" 2>&1 || {
   tail -20 "$root.log" >&2
   exit 1
 }
-rm -f "$root.log"
 
 # Node.js where the official images keep it, npm beside it, and the C headers (when this machine
 # has them) so that node-gyp compiles native modules without downloading headers from nodejs.org.
@@ -48,11 +53,25 @@ if [ -f "$headers/node.h" ]; then
   cp -a "$headers" "$root/usr/local/include/node"
   nodedir_env=npm_config_nodedir=/usr/local
 fi
+# This machine's trust store, so that npm in `docker build` reaches the registry through whatever
+# this machine's network requires (here, an egress proxy with its own CA): a base image built on a
+# machine trusts what that machine trusts. Certificates are public; no key is copied.
+if [ -d /usr/local/share/ca-certificates ]; then
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  cp -a /usr/local/share/ca-certificates/. "$root/usr/local/share/ca-certificates/"
+fi
+bundle=/etc/ssl/certs/ca-certificates.crt
+ca_env=
+if [ -f "$bundle" ]; then
+  install -D -m 0644 "$bundle" "$root$bundle"
+  ca_env=NODE_EXTRA_CA_CERTS=$bundle
+fi
 # The binary must run with the image's own libraries (glibc, libstdc++ of bookworm).
 chroot "$root" /usr/local/bin/node --version >/dev/null
 rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
 
 set -- --change 'CMD ["node"]'
 [ -n "$nodedir_env" ] && set -- "$@" --change "ENV $nodedir_env"
+[ -n "$ca_env" ] && set -- "$@" --change "ENV $ca_env"
 tar -C "$root" -c . | docker import "$@" - "$tag" >/dev/null
 echo "base image $tag built"
