@@ -10,6 +10,7 @@ import type { Lang } from '../i18n.js';
 import { mt, type MyKey } from './my-i18n.js';
 import { renderFooter, renderHeader } from './page-chrome.js';
 import { applyLang, initialLang } from './page-i18n.js';
+import './souffle-my-alerts.js';
 
 type Owner = { id: string; token: string };
 type StationInfo = { name: string; exactLocation: boolean; exposure: 'outdoor' | 'indoor' };
@@ -350,6 +351,7 @@ export class SouffleMy extends LitElement {
           >
         </p>
       </section>
+      <souffle-my-alerts device=${id} .token=${this._owner!.token} lang=${this._lang}></souffle-my-alerts>
       <section aria-labelledby="my-delete">
         <h2 id="my-delete">${w('deleteTitle')}</h2>
         <form class="join-form" @submit=${(e: Event) => this.#delete(e)}>
