@@ -6,7 +6,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type Rolldown } from 'vite';
-import { aliases, minifyLitCss, widgetsBuild } from '../vite.config.js';
+import { aliases, bareDynamicImports, minifyLitCss, widgetsBuild } from '../vite.config.js';
 import { result, type BenchSuite } from './bench-types.js';
 
 type Chunk = Rolldown.OutputChunk;
@@ -67,7 +67,7 @@ export const widgetsSuite: BenchSuite = {
       configFile: false,
       logLevel: 'silent',
       resolve: { alias: aliases },
-      plugins: [minifyLitCss()],
+      plugins: [minifyLitCss(), bareDynamicImports({ environment: 'client' })],
       build: { ...widgetsBuild(join(dir, 'web')), write: false, minify: true },
     });
     const chunks = chunksOf(out);
