@@ -13,6 +13,7 @@ import { HOUR_ROW_COLUMNS, hourPoint, type HourRow } from '../../data/store/seri
 import { correctPointsInPlace } from '../../data/calibration/correct-points.js';
 import { seriesCorrection, type SeriesCorrection } from '../../data/store/series-corrections.js';
 import type { Point } from '../../data/store/series-points.js';
+import { publicPlaces, type PlacedPeriod } from '../../data/store/station-locations.js';
 import type { ExportPlan } from './export-query.js';
 
 /** A series with what every one of its rows repeats: public location only. */
@@ -210,9 +211,48 @@ export async function* exportPages(
   plan: ExportPlan,
   pageRows = EXPORT_PAGE_ROWS,
 ): AsyncGenerator<{ series: ExportSeries; rows: ExportRow[] }> {
+  const placesByStation = new Map<string, PlacedPeriod[]>();
   for (const series of await exportSeries(db, plan)) {
-    for await (const rows of seriesPages(db, series, plan, pageRows)) yield { series, rows };
+    let places = placesByStation.get(series.station);
+    if (!places) {
+      places = series.source === 'citizen' ? await stationPlaces(db, series.station) : [];
+      placesByStation.set(series.station, places);
+    }
+    // A sensor that moved: each row carries the place of its time (the series as it was there).
+    const atPlace = places.map((p) => ({ ...series, lat: p.lat, lon: p.lon }));
+    for await (const rows of seriesPages(db, series, plan, pageRows)) {
+      if (places.length === 0) yield { series, rows };
+      else
+        for (const part of splitByPlace(rows, places))
+          yield { series: atPlace[part.place]!, rows: part.rows };
+    }
   }
+}
+
+async function stationPlaces(db: Kysely<Database>, stationId: string): Promise<PlacedPeriod[]> {
+  const station = await db
+    .selectFrom('stations')
+    .select('exact_location')
+    .where('id', '=', stationId)
+    .executeTakeFirst();
+  return publicPlaces(db, stationId, station?.exact_location === 1);
+}
+
+/** Rows (in time order) cut where the station moved: runs of rows with the index of their place. */
+function splitByPlace(
+  rows: ExportRow[],
+  places: readonly PlacedPeriod[],
+): { place: number; rows: ExportRow[] }[] {
+  const parts: { place: number; rows: ExportRow[] }[] = [];
+  let place = 0;
+  for (const row of rows) {
+    while (place + 1 < places.length && places[place + 1]!.from <= row.time) place++;
+    while (place > 0 && places[place]!.from > row.time) place--;
+    const last = parts[parts.length - 1];
+    if (last && last.place === place) last.rows.push(row);
+    else parts.push({ place, rows: [row] });
+  }
+  return parts;
 }
 
 /** The rows of one series in [plan.from, plan.to), a page (array) at a time. */

@@ -1,6 +1,6 @@
 // The owner's own endpoints behind "Mon capteur" (/my), authenticated with the device's id and token
 // (Basic, or Bearer with the id in the path; wrong tokens throttled like every device login): rename,
-// publish or hide the exact location, indoor or outdoor, announce it to Home Assistant; rotate the token; delete the sensor and all
+// move it (past readings keep their place), publish or hide the exact location, indoor or outdoor, announce it to Home Assistant; rotate the token; delete the sensor and all
 // its data. Each answers only for the device whose credentials were given.
 import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
@@ -9,6 +9,7 @@ import { deviceRegistrationSchema } from '../../data/device-registration.js';
 import { removeDevice } from '../../data/store/devices.js';
 import { isAnnounced, setHomeAssistant } from '../../data/store/home-assistant-optin.js';
 import { updateOwnerSettings } from '../../data/store/owner-settings.js';
+import { moveStation } from '../../data/store/station-locations.js';
 import { ApiError, badRequest, notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { rotatedConnection } from '../rotate-token.js';
@@ -39,6 +40,10 @@ const SettingsSchema = z
     name: registration.name.optional(),
     exactLocation: registration.exactLocation,
     exposure: registration.exposure,
+    lat: registration.lat.optional().openapi({
+      description: 'Move the sensor (with lon): past readings keep the place they were taken at.',
+    }),
+    lon: registration.lon.optional(),
     homeAssistant: z.boolean().optional().openapi({
       description:
         'Announce the sensor to Home Assistant over MQTT discovery (docs/citizens.md); false removes its entities.',
@@ -88,7 +93,14 @@ export function registerMyDeviceRoutes(app: ApiApp, deps: AppDeps): void {
     async (c) => {
       const { id } = c.req.valid('param');
       const device = await authenticateRequestDevice(c, deps, id);
-      const { homeAssistant, ...settings } = c.req.valid('json');
+      const { homeAssistant, lat, lon, ...settings } = c.req.valid('json');
+      if ((lat === undefined) !== (lon === undefined)) {
+        throw badRequest('invalid_json', 'body fields "lat" and "lon": give both to move the sensor');
+      }
+      if (lat !== undefined && lon !== undefined) {
+        const moved = await moveStation(deps.db, device.station_id, { lat, lon }, deps.now());
+        if (!moved) throw notFound(`no citizen station "${device.station_id}"`);
+      }
       const s = await updateOwnerSettings(deps.db, device.station_id, settings, deps.now());
       if (!s) throw notFound(`no citizen station "${device.station_id}"`);
       if (homeAssistant !== undefined) await setHomeAssistant(deps.db, s.id, homeAssistant);

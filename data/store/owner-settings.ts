@@ -1,7 +1,7 @@
 // What a citizen may change about their own sensor from "Mon capteur" (/my): its public name, whether
 // its exact location is published, indoor or outdoor. The public location is derived again by
-// upsertStation, the one place that derives it. Moving a sensor is not here: past readings must
-// keep their place, which needs a location history the schema does not have yet.
+// upsertStation, the one place that derives it. Moving a sensor is data/store/station-locations.ts:
+// past readings keep their place.
 import type { Kysely } from 'kysely';
 import type { Database, Exposure, Station } from '../schema.js';
 import { findStation, upsertStation } from './stations.js';
