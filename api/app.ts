@@ -59,6 +59,7 @@ import { registerStationRoutes } from './routes/stations.js';
 import { registerStationTrackRoute } from './routes/station-track.js';
 import { registerStreamRoute } from './routes/stream.js';
 import { registerStaticWeb } from './static-web.js';
+import { registerArchiveWeb } from './archive-web.js';
 
 export type { Publish } from './app-deps.js';
 
@@ -147,6 +148,8 @@ export type AppOptions = {
     maxAgeMs: number;
     retryMs: number;
   }>;
+  /** SOUFFLE_ARCHIVE_DIR: the open-data archive, served read-only under /archive/ (none without it). */
+  archiveDir?: string;
 };
 
 const APP_DEFAULTS = {
@@ -282,6 +285,7 @@ export function createApp(options: AppOptions): ApiApp {
   registerTtnUplinkRoute(app, deps);
   registerHealthRoutes(app, deps);
   registerDocsRoutes(app, packageVersion());
+  if (options.archiveDir !== undefined) registerArchiveWeb(app, options.archiveDir);
   registerStaticWeb(app, options.webDir ?? APP_DEFAULTS.webDir, { demo: deps.demo });
   return app;
 }

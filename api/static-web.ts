@@ -57,7 +57,13 @@ async function locate(root: string, relative: string) {
   return info?.isFile() ? { path, info } : undefined;
 }
 
-async function serveFile(c: Context, root: string, relative: string, extra: Record<string, string> = {}) {
+export async function serveFile(
+  c: Context,
+  root: string,
+  relative: string,
+  extra: Record<string, string> = {},
+  contentType?: string,
+) {
   const found = await locate(root, relative);
   if (!found) return undefined;
   const etag = `W/"${found.info.size.toString(36)}-${Math.floor(found.info.mtimeMs).toString(36)}"`;
@@ -70,7 +76,7 @@ async function serveFile(c: Context, root: string, relative: string, extra: Reco
   if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === etag || `W/${t.trim()}` === etag)) {
     return c.body(null, 304, headers);
   }
-  headers['Content-Type'] = TYPES[extname(found.path)] ?? 'application/octet-stream';
+  headers['Content-Type'] = contentType ?? TYPES[extname(found.path)] ?? 'application/octet-stream';
   headers['Content-Length'] = String(found.info.size);
   return c.body(fileStream(found.path), 200, headers);
 }

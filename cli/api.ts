@@ -106,6 +106,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
     alerts: alertApiSettings(config),
     onDevicesChanged: mosquittoRefresher(handle.db, config, log),
     diskPath: dataFolder(config),
+    archiveDir: config.SOUFFLE_ARCHIVE_DIR,
     accessLog: config.SOUFFLE_ACCESS_LOG ? (message, fields) => logger.info(message, fields) : undefined,
   });
   const server = await startApiServer({ app, port: config.PORT, host: config.HOST }).catch(

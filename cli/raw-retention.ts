@@ -1,7 +1,13 @@
 // Runs raw retention (SOUFFLE_RAW_RETENTION) on a schedule inside the process that runs the AtmoSud
 // puller: one per platform, beside the ingest worker, so that two processes never delete at once.
-import { bumpCounters, pruneRawReadings, type Db, type Logger } from '../data/index.js';
-import { archivedThrough, monthStart } from './archive/archive-manifest.js';
+import {
+  archivedThrough,
+  bumpCounters,
+  monthStart,
+  pruneRawReadings,
+  type Db,
+  type Logger,
+} from '../data/index.js';
 import type { Config } from './config.js';
 
 /**

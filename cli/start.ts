@@ -100,6 +100,7 @@ export async function runPlatform(config: Config, options: PlatformOptions = {})
       serviceUsername: serviceUsername(config),
       ...connectionSettings(config),
       webDir: WEB_DIR,
+      archiveDir: config.SOUFFLE_ARCHIVE_DIR,
       publish: publisher.publish,
       brokerConnected: publisher.connected,
       pushOutbox,

@@ -60,3 +60,4 @@ export * from './local-days.js';
 export * from './location-privacy.js';
 export type * from './api-types.js';
 export * from './data-licence.js';
+export * from './archive-manifest.js';

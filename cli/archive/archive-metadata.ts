@@ -6,11 +6,11 @@
 import {
   DATABASE_LICENCE,
   SOURCE_LICENCES,
+  type Manifest,
   type SourceExtent,
   type StationSource,
 } from '../../data/index.js';
 import { exportColumns } from '../../api/index.js';
-import type { Manifest } from './archive-manifest.js';
 
 /** Who publishes each source's data, for `sources` and the citation's authors. */
 const SOURCE_TITLES: Record<StationSource, { title: string; path?: string }> = {

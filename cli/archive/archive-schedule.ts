@@ -2,9 +2,8 @@
 // AtmoSud puller and raw retention: one per platform) when SOUFFLE_ARCHIVE_DIR is set: a build at
 // start, then every SOUFFLE_ARCHIVE_INTERVAL (default 24 h). A build only writes months that are
 // new or whose content changed, so a nightly run on an up-to-date archive reads fingerprints only.
-import type { Db, Logger } from '../../data/index.js';
 import type { Config } from '../config.js';
-import { monthStart } from './archive-manifest.js';
+import { monthStart, type Db, type Logger } from '../../data/index.js';
 import { buildArchive } from './build-archive.js';
 
 /**

@@ -30,8 +30,6 @@ import {
   STATION_SOURCES,
   type Db,
   type StationSource,
-} from '../../data/index.js';
-import {
   monthOf,
   monthStart,
   nextMonth,
@@ -41,7 +39,7 @@ import {
   writeManifest,
   type ArchivedFile,
   type Manifest,
-} from './archive-manifest.js';
+} from '../../data/index.js';
 import { citationCff, dataPackage } from './archive-metadata.js';
 import { writeStoredZip } from './store-zip.js';
 

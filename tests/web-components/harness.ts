@@ -40,6 +40,8 @@ export type SeedOptions = {
   more?: (db: TempDb['db']) => Promise<void>;
   /** No fleet at all: the platform as a fresh `npm start` shows it before any data arrives. */
   empty?: boolean;
+  /** Called with the seeded database before the app starts: the folder it returns is served at /archive/. */
+  archive?: (db: TempDb['db']) => Promise<string>;
 };
 
 async function seed(handle: TempDb, options: SeedOptions = {}): Promise<void> {
@@ -139,8 +141,10 @@ export async function startSouffle(options: SeedOptions = {}): Promise<Souffle> 
   const handle = await tempDb();
   if (!options.empty) await seed(handle, options);
   const now = options.now ?? NOW;
+  const archiveDir = options.archive ? await options.archive(handle.db) : undefined;
   const app = createApp({
     db: handle.db,
+    archiveDir,
     adminToken: 'test-admin-token',
     publicUrl: 'http://127.0.0.1',
     mqttUrl: 'mqtt://127.0.0.1:1',

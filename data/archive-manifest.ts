@@ -1,11 +1,12 @@
 // The archive's own record of what it holds (manifest.json at its root): per partition (a source's
 // UTC month), the rows, the database fingerprint the files were written from, and each file's
 // SHA-256 and size; and `completeThrough`, the end of the last month every source is archived to,
-// which raw retention reads before deleting anything (cli/raw-retention.ts). Written last, by
-// rename, so a build that stops halfway leaves the previous manifest and rewrites what it lacked.
+// which raw retention reads before deleting anything (cli/raw-retention.ts). The API's /archive/
+// index reads it too. Written last, by rename, so a build that stops halfway leaves the previous
+// manifest and rewrites what it lacked.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StationSource } from '../../data/index.js';
+import type { StationSource } from './schema.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 
