@@ -1,10 +1,11 @@
 // What the alert endpoints answer about a rule (AlertRuleSchema, data/alert-api-schemas.ts), the
 // webhook check every creation makes, and the limits shared by the owner's and the public routes.
 import type { z } from '@hono/zod-openapi';
-import type { AlertRuleSchema, AlertDeliverySchema } from '../data/alert-api-schemas.js';
+import type { AlertRuleSchema, AlertDeliverySchema, CreatedAlertSchema } from '../data/alert-api-schemas.js';
 import type { AlertKind } from '../data/alerts/alert-kinds.js';
 import { checkWebhookUrl, WebhookRefused, type WebhookPolicy } from '../data/alerts/webhook-guard.js';
 import type { AlertDelivery, AlertRule } from '../data/schema.js';
+import type { CreatedAlertRule } from '../data/store/alert-rules.js';
 import { ApiError, badRequest } from './api-error.js';
 import { iso } from './iso.js';
 
@@ -75,4 +76,20 @@ export async function checkChannel(
     throw e;
   }
   return { channel: 'webhook', target: body.webhookUrl! };
+}
+
+export function unsubscribeUrl(publicUrl: string, token: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/api/v1/alerts/unsubscribe?token=${encodeURIComponent(token)}`;
+}
+
+/** The answer to a creation: the rule, its webhook key (once) and its unsubscribe link. */
+export function createdView(
+  created: CreatedAlertRule,
+  publicUrl: string,
+): z.output<typeof CreatedAlertSchema> {
+  return {
+    ...ruleView(created.rule),
+    webhookSecret: created.secret,
+    unsubscribeUrl: unsubscribeUrl(publicUrl, created.rule.unsubscribe_token),
+  };
 }

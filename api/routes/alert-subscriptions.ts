@@ -22,7 +22,13 @@ import {
   sha256,
 } from '../../data/store/alert-rules.js';
 import { findStation } from '../../data/store/stations.js';
-import { ALERT_BODY_LIMIT, checkChannel, ruleView, type AlertApiSettings } from '../alert-views.js';
+import {
+  ALERT_BODY_LIMIT,
+  checkChannel,
+  createdView,
+  ruleView,
+  type AlertApiSettings,
+} from '../alert-views.js';
 import { ApiError, notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { clientAddress } from '../client-address.js';
@@ -31,7 +37,6 @@ import { jsonAnswer } from '../json-answer.js';
 import { createRateLimiter } from '../rate-limiter.js';
 import { errorResponse } from '../schemas/error-response.js';
 import { admin } from './devices.js';
-import { unsubscribeUrl } from './my-alerts.js';
 
 /** Subscriptions per client address: a school signs up a few, nobody needs a hundred an hour. */
 export const SUBSCRIBE_LIMIT = { perMinute: 10 / 60, burst: 5 } as const;
@@ -169,16 +174,7 @@ export function registerAlertSubscriptionRoutes(
         },
         deps.now(),
       );
-      return jsonAnswer(
-        c,
-        CreatedAlertSchema,
-        {
-          ...ruleView(created.rule),
-          webhookSecret: created.secret,
-          unsubscribeUrl: unsubscribeUrl(deps.settings.publicUrl, created.rule.unsubscribe_token),
-        },
-        201,
-      );
+      return jsonAnswer(c, CreatedAlertSchema, createdView(created, deps.settings.publicUrl), 201);
     },
   );
 

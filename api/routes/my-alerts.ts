@@ -17,7 +17,13 @@ import {
   findAlertRule,
   listAlertRules,
 } from '../../data/store/alert-rules.js';
-import { ALERT_BODY_LIMIT, checkChannel, ruleView, type AlertApiSettings } from '../alert-views.js';
+import {
+  ALERT_BODY_LIMIT,
+  checkChannel,
+  createdView,
+  ruleView,
+  type AlertApiSettings,
+} from '../alert-views.js';
 import { ApiError, notFound } from '../api-error.js';
 import type { ApiApp, AppDeps } from '../app-deps.js';
 import { authenticateRequestDevice } from '../auth.js';
@@ -43,10 +49,6 @@ const middleware = [
     },
   }),
 ];
-
-export function unsubscribeUrl(publicUrl: string, token: string): string {
-  return `${publicUrl.replace(/\/+$/, '')}/api/v1/alerts/unsubscribe?token=${encodeURIComponent(token)}`;
-}
 
 export function registerMyAlertRoutes(app: ApiApp, deps: AppDeps, settings: AlertApiSettings): void {
   app.openapi(
@@ -106,16 +108,7 @@ export function registerMyAlertRoutes(app: ApiApp, deps: AppDeps, settings: Aler
         },
         deps.now(),
       );
-      return jsonAnswer(
-        c,
-        CreatedAlertSchema,
-        {
-          ...ruleView(created.rule),
-          webhookSecret: created.secret,
-          unsubscribeUrl: unsubscribeUrl(deps.settings.publicUrl, created.rule.unsubscribe_token),
-        },
-        201,
-      );
+      return jsonAnswer(c, CreatedAlertSchema, createdView(created, deps.settings.publicUrl), 201);
     },
   );
 
