@@ -85,6 +85,28 @@ describe('embeds without scripts', () => {
 
   for (const [size, viewport] of Object.entries(SIZES)) {
     for (const lang of ['fr', 'en'] as const) {
+      it(`offers the framed card and the badge in the embed builder (${size}, ${lang}), axe-clean`, async () => {
+        const { page, context, errors } = await newPage(browser, viewport);
+        await page.goto(`${souffle.url}/embed${lang === 'en' ? '?lang=en' : ''}#station=${station}`);
+        await page.locator('details.no-script summary').click();
+        const frame = page.locator('#frame-snippet');
+        await expect.poll(() => frame.inputValue()).toContain(`${souffle.url}/embed/card/${station}`);
+        expect(await page.locator('#badge-snippet').inputValue()).toBe(
+          `<img src="${souffle.url}/api/v1/stations/${station}/badge.svg" width="320" height="56" alt="Indice de la qualité de l’air">`,
+        );
+        // The snippet works as pasted: the framed page it points at answers.
+        const src = /src="([^"]+)"/.exec(await frame.inputValue())![1]!;
+        expect((await fetch(src)).status).toBe(200);
+        expect(axeSummary(await axeViolations(page))).toEqual([]);
+        await screenshot(page, `embed-builder-no-script-${size}-${lang}`);
+        expect(errors).toEqual([]);
+        await context.close();
+      });
+    }
+  }
+
+  for (const [size, viewport] of Object.entries(SIZES)) {
+    for (const lang of ['fr', 'en'] as const) {
       it(`shows the framed card with and without JavaScript (${size}, ${lang}), axe-clean`, async () => {
         const frameUrl = `${souffle.url}/embed/card/${station}${lang === 'en' ? '?lang=en' : ''}`;
         school.setPage(

@@ -77,6 +77,11 @@ const fr = {
   copied: 'Code copié dans le presse-papiers.',
   copyFailed: 'Copie impossible : sélectionnez le code et copiez-le à la main.',
   themeHelp: 'Couleurs et police s’adaptent avec des propriétés CSS : voir la documentation.',
+  noScript: 'Site qui refuse les scripts (ENT, blog hébergé)',
+  noScriptHelp: 'Sans <script> : la carte dans un cadre (iframe), ou l’indice en image.',
+  frameCode: 'Carte dans un cadre',
+  badgeCode: 'Indice en image',
+  pickStationFirst: 'Choisissez d’abord une station.',
 } as const;
 
 export type PageKey = keyof typeof fr;
@@ -155,6 +160,11 @@ const en: Record<PageKey, string> = {
   copied: 'Code copied to the clipboard.',
   copyFailed: 'Copying failed: select the code and copy it by hand.',
   themeHelp: 'Colours and font adapt through CSS custom properties: see the documentation.',
+  noScript: 'A site that refuses scripts (school intranet, hosted blog)',
+  noScriptHelp: 'No <script> needed: the card in a frame (iframe), or the index as an image.',
+  frameCode: 'Card in a frame',
+  badgeCode: 'Index as an image',
+  pickStationFirst: 'Pick a station first.',
 };
 
 export const pt = translator<PageKey>({ fr, en });

@@ -61,3 +61,20 @@ export function widgetAttributes(o: BuilderOptions): WidgetAttributes {
       return { scheme, source: o.source === 'all' ? undefined : o.source, ...common };
   }
 }
+
+/** For sites that strip scripts: the station's card in an iframe (api/routes/embed-frame.ts). */
+export function frameSnippet(pageUrl: string, station: string, lang: '' | Lang): string {
+  const url = new URL(`./embed/card/${encodeURIComponent(station)}`, pageUrl);
+  if (lang === 'en') url.searchParams.set('lang', 'en');
+  const title = lang === 'en' ? 'Air quality' : 'Qualité de l’air';
+  return `<iframe src="${escapeAttribute(url.href)}" title="${title}" width="360" height="480" style="border:0"></iframe>`;
+}
+
+/** For sites that strip scripts: the current index as an SVG image (api/routes/station-badge.ts). */
+export function badgeSnippet(pageUrl: string, station: string, scheme: IndexScheme, lang: '' | Lang): string {
+  const url = new URL(`./api/v1/stations/${encodeURIComponent(station)}/badge.svg`, pageUrl);
+  if (scheme !== 'atmo') url.searchParams.set('scheme', scheme);
+  if (lang === 'en') url.searchParams.set('lang', 'en');
+  const alt = lang === 'en' ? 'Air-quality index' : 'Indice de la qualité de l’air';
+  return `<img src="${escapeAttribute(url.href)}" width="320" height="56" alt="${alt}">`;
+}

@@ -9,6 +9,8 @@ import { renderFooter, renderHeader } from './page-chrome.js';
 import { applyLang, initialLang, pt } from './page-i18n.js';
 import {
   embedSnippet,
+  badgeSnippet,
+  frameSnippet,
   widgetAttributes,
   widgetScriptUrl,
   type BuilderOptions,
@@ -154,11 +156,31 @@ export class SouffleEmbedBuilder extends LitElement {
                 >
               </div>
               <p class="muted small">${pt(lang, 'themeHelp')}</p>
+              ${this.#renderNoScript()}
             </section>
           </div>
         </div>
       </main>
       ${renderFooter(lang)}`;
+  }
+
+  /** The embeds that need no script: the card in an iframe and the index badge, for one station. */
+  #renderNoScript() {
+    const lang = this._lang;
+    const station = this._options.station;
+    const area = (id: string, label: 'frameCode' | 'badgeCode', value: string) =>
+      html`<label class="field" for=${id}>${pt(lang, label)}</label>
+        <textarea id=${id} readonly rows="3" spellcheck="false" .value=${value}></textarea>`;
+    return html`<details class="no-script">
+      <summary>${pt(lang, 'noScript')}</summary>
+      <p class="muted small">${pt(lang, 'noScriptHelp')}</p>
+      ${
+        station
+          ? html`${area('frame-snippet', 'frameCode', frameSnippet(document.baseURI, station, this._options.lang))}
+            ${area('badge-snippet', 'badgeCode', badgeSnippet(document.baseURI, station, this._options.scheme, this._options.lang))}`
+          : html`<p class="muted small">${pt(lang, 'pickStationFirst')}</p>`
+      }
+    </details>`;
   }
 
   #renderStationStep() {
