@@ -303,6 +303,8 @@ export const DeviceStatusSchema = z
     }),
     /** Whether the device is mobile: its GPS fixes form its track (GET /api/v1/stations/{id}/track). */
     mobile: z.boolean(),
+    /** Whether its station is announced to Home Assistant (docs/api.md, "Home Assistant discovery"). */
+    homeAssistant: z.boolean(),
     /** A json-map device's mapping; absent for other formats. */
     map: z.array(JsonMapEntrySchema).optional(),
     /** Newest first: why values or messages were rejected. */

@@ -1,6 +1,7 @@
 // GET /api/v1/devices/{id}/status: for the device's owner (its own credentials), whether the
 // platform hears the sensor, how many values it stored today, and why values were rejected.
 import { parseStoredMapping } from '../../data/json-map.js';
+import { isAnnounced } from '../../data/store/home-assistant-optin.js';
 import { createRoute, z } from '@hono/zod-openapi';
 import { DeviceStatusSchema } from '../../data/api-schemas.js';
 import { parseIgnoredTypes } from '../../data/store/device-extras.js';
@@ -72,6 +73,15 @@ export function registerDeviceStatusRoute(app: ApiApp, deps: AppDeps): void {
         flagged24h: flagged,
         ignored: parseIgnoredTypes(device.ignored_types),
         mobile: device.mobile === 1,
+        homeAssistant: isAnnounced(
+          (
+            await deps.db
+              .selectFrom('stations')
+              .select('ha_discovery')
+              .where('id', '=', device.station_id)
+              .executeTakeFirst()
+          )?.ha_discovery ?? 0,
+        ),
         ...(device.format === 'json-map' ? { map: parseStoredMapping(device.json_map) } : {}),
         errors: errors.map((e) => ({
           time: iso(e.time),

@@ -73,6 +73,12 @@ async function sensor(id: string) {
   return created.token;
 }
 
+/** The station's public place, as the public API gives it. */
+async function stationPlace(id: string): Promise<{ lat: number; lon: number }> {
+  const s = (await (await fetch(`${url}/api/v1/stations/${id}`)).json()) as { lat: number; lon: number };
+  return { lat: s.lat, lon: s.lon };
+}
+
 async function open(path: string, viewport?: { width: number; height: number }) {
   const opened = await newPage(browser, viewport, Date.now());
   await opened.page.goto(url + path);
@@ -108,6 +114,21 @@ describe('/my', () => {
     await page.fill('#my-name', 'Balcon côté mer');
     await page.getByRole('button', { name: 'Enregistrer' }).click();
     await expect.poll(() => page.locator('#my-title').textContent()).toBe('Balcon côté mer');
+
+    // Moved across town and announced to Home Assistant, from the same form.
+    const before = await stationPlace('balcon-chave');
+    await page.getByLabel('Latitude').fill('43.2612');
+    await page.getByLabel('Longitude').fill('5.4073');
+    await page.getByLabel('Annoncer le capteur à Home Assistant', { exact: false }).check();
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect
+      .poll(() => page.locator('[role="status"]').first().textContent())
+      .toBe('Réglages enregistrés.');
+    const after = await stationPlace('balcon-chave');
+    expect(after).not.toEqual(before);
+    expect(Math.abs(after.lat - 43.2612)).toBeLessThan(0.01);
+    await expect(page.getByLabel('Latitude').inputValue()).resolves.toBe('');
+    await expectNoAxeViolations(page);
 
     await page.getByRole('button', { name: 'Changer le mot de passe' }).click();
     const fresh = await page.locator('#my-new-token').inputValue();
@@ -151,6 +172,13 @@ describe('/my', () => {
     const { page } = await open(`/my?lang=en#device=cour&token=${encodeURIComponent(token)}`, PHONE);
     await page.locator('#my-title').waitFor();
     await expect(page.locator('h2').first().textContent()).resolves.toBe('Status');
+    // Half a place is refused with the API's reason.
+    await page.getByLabel('Latitude').fill('43.3');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(() => page.locator('[role="status"]').first().textContent())
+      .toContain('give both to move the sensor');
+    await expect(page.getByRole('group', { name: 'Move the sensor' }).count()).resolves.toBe(1);
     await expectNoAxeViolations(page);
     await screenshot(page, 'my-en-phone');
   });

@@ -13,7 +13,12 @@ import { applyLang, initialLang } from './page-i18n.js';
 import './souffle-my-alerts.js';
 
 type Owner = { id: string; token: string };
-type StationInfo = { name: string; exactLocation: boolean; exposure: 'outdoor' | 'indoor' };
+type StationInfo = {
+  name: string;
+  exactLocation: boolean;
+  exposure: 'outdoor' | 'indoor';
+  homeAssistant: boolean;
+};
 
 export class SouffleMy extends LitElement {
   static override properties = {
@@ -95,6 +100,7 @@ export class SouffleMy extends LitElement {
           name: s.name,
           exactLocation: s.exactLocation === true,
           exposure: s.exposure === 'indoor' ? 'indoor' : 'outdoor',
+          homeAssistant: this._status.homeAssistant === true,
         };
       }
     } catch {
@@ -115,10 +121,16 @@ export class SouffleMy extends LitElement {
     e.preventDefault();
     const form = e.target as HTMLFormElement;
     const data = new FormData(form);
+    const lat = String(data.get('lat') ?? '').trim();
+    const lon = String(data.get('lon') ?? '').trim();
     const body = {
       name: String(data.get('name') ?? '').trim(),
       exactLocation: data.get('exact') === 'on',
       exposure: data.get('exposure') === 'indoor' ? 'indoor' : 'outdoor',
+      homeAssistant: data.get('ha') === 'on',
+      // Both or neither: the API says so when only one is given.
+      ...(lat === '' ? {} : { lat: Number(lat) }),
+      ...(lon === '' ? {} : { lon: Number(lon) }),
     };
     const res = await this.#api(`my/${encodeURIComponent(this._owner!.id)}`, {
       method: 'PATCH',
@@ -127,7 +139,15 @@ export class SouffleMy extends LitElement {
     });
     const answer = (await res.json()) as StationInfo & { error?: { message: string } };
     if (res.ok) {
-      this._station = { name: answer.name, exactLocation: answer.exactLocation, exposure: answer.exposure };
+      this._station = {
+        name: answer.name,
+        exactLocation: answer.exactLocation,
+        exposure: answer.exposure,
+        homeAssistant: answer.homeAssistant,
+      };
+      form
+        .querySelectorAll<HTMLInputElement>('input[name="lat"], input[name="lon"]')
+        .forEach((i) => (i.value = ''));
       this._notice = this.#w('saved');
     } else this._notice = answer.error?.message ?? `HTTP ${res.status}`;
   }
@@ -320,6 +340,41 @@ export class SouffleMy extends LitElement {
                   ></label
                 >`,
             )}
+          </fieldset>
+          <label class="checkbox"
+            ><input type="checkbox" name="ha" .checked=${station?.homeAssistant === true} />${w(
+              'homeAssistant',
+            )}</label
+          >
+          <fieldset>
+            <legend>${w('move')}</legend>
+            <p id="my-move-intro">${w('moveIntro')}</p>
+            <div class="field">
+              <label for="my-lat">${w('lat')}</label>
+              <input
+                id="my-lat"
+                name="lat"
+                type="number"
+                step="any"
+                min="-90"
+                max="90"
+                inputmode="decimal"
+                aria-describedby="my-move-intro"
+              />
+            </div>
+            <div class="field">
+              <label for="my-lon">${w('lon')}</label>
+              <input
+                id="my-lon"
+                name="lon"
+                type="number"
+                step="any"
+                min="-180"
+                max="180"
+                inputmode="decimal"
+                aria-describedby="my-move-intro"
+              />
+            </div>
           </fieldset>
           <p><button class="button" type="submit">${w('save')}</button></p>
         </form>
