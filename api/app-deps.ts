@@ -6,6 +6,7 @@ import type { AuthThrottle } from '../data/auth-throttle.js';
 import type { ConnectionSettings } from '../data/device-connection.js';
 import type { Database } from '../data/schema.js';
 import type { AlertApiSettings } from './alert-views.js';
+import type { AnswerCache } from './answer-cache.js';
 import type { LargeReadLimiter } from './large-read-limiter.js';
 import type { LiveHub } from './live-hub.js';
 import type { OperatorMetrics } from './operator-metrics.js';
@@ -56,6 +57,8 @@ export type AppDeps = {
   alerts: AlertApiSettings;
   /** Called after a device was added, rotated or removed through the API (Mosquitto's files). */
   onDevicesChanged?: () => void;
+  /** Current values and indices already answered, until the database changes (answer-cache.ts). */
+  answers: AnswerCache;
 };
 
 export type ApiApp = OpenAPIHono;

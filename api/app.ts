@@ -60,6 +60,9 @@ import { registerStationTrackRoute } from './routes/station-track.js';
 import { registerStreamRoute } from './routes/stream.js';
 import { registerStaticWeb } from './static-web.js';
 import { registerArchiveWeb } from './archive-web.js';
+import { AnswerCache } from './answer-cache.js';
+import { sqliteChangeSignal, type ChangeSignal } from '../data/change-signal.js';
+import { dialectOf } from '../data/dialect.js';
 
 export type { Publish } from './app-deps.js';
 
@@ -150,6 +153,12 @@ export type AppOptions = {
   }>;
   /** SOUFFLE_ARCHIVE_DIR: the open-data archive, served read-only under /archive/ (none without it). */
   archiveDir?: string;
+  /**
+   * Tells the caches of current values and indices when the database changed. Default on SQLite:
+   * its data_version; on PostgreSQL, none (nothing cached) unless the entry point passes the
+   * LISTEN one (data/change-signal.ts).
+   */
+  changes?: ChangeSignal;
 };
 
 const APP_DEFAULTS = {
@@ -218,6 +227,9 @@ export function createApp(options: AppOptions): ApiApp {
       perAddress: options.live?.maxPerAddress ?? 10,
     }),
     stream: options.live,
+    answers: new AnswerCache(
+      options.changes ?? (dialectOf(options.db) === 'sqlite' ? sqliteChangeSignal(options.db) : undefined),
+    ),
   };
 
   const app: ApiApp = new OpenAPIHono({ defaultHook: validationHook });

@@ -1,4 +1,2 @@
-// Times in API responses: ISO 8601 in UTC, the form every route uses.
-
-/** Epoch ms → "2026-11-28T08:00:00.000Z". */
-export const iso = (t: number) => new Date(t).toISOString();
+// Times in API responses: ISO 8601 in UTC, the form every route uses (data/iso.ts).
+export { iso } from '../data/iso.js';

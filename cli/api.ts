@@ -11,7 +11,7 @@ import {
 } from '../api/index.js';
 import { mosquittoRefresher } from './mosquitto-config.js';
 import { createLogger } from '../data/index.js';
-import { dataFolder, openConfiguredDatabase } from './open-database.js';
+import { configuredChangeSignal, dataFolder, openConfiguredDatabase } from './open-database.js';
 import { resolveAdminToken, serviceCredentials, serviceUsername } from './admin-token.js';
 import { parseCommandArgs } from './args.js';
 import { authThrottleSettings, largeReadSettings, readLimitSettings, type Config } from './config.js';
@@ -74,6 +74,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
   // Printed at once, so that it is seen even if the server then fails to start.
   if (admin.generated) log(`Admin token (shown once; kept in ${admin.file}): ${admin.token}`);
   const handle = await openConfiguredDatabase(config, { cacheKiB: API_CACHE_KIB });
+  const changes = await configuredChangeSignal(config, log);
   const settings = connectionSettings(config);
   // The broker connection starts once the port is ours: a second `souffle api` on a taken port
   // fails at once without touching the broker.
@@ -104,6 +105,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
     ...readLimitSettings(config),
     timeZone: config.SOUFFLE_TIMEZONE,
     alerts: alertApiSettings(config),
+    changes,
     onDevicesChanged: mosquittoRefresher(handle.db, config, log),
     diskPath: dataFolder(config),
     archiveDir: config.SOUFFLE_ARCHIVE_DIR,
@@ -111,6 +113,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
   });
   const server = await startApiServer({ app, port: config.PORT, host: config.HOST }).catch(
     async (e: unknown) => {
+      await changes?.close();
       await handle.close();
       throw e;
     },
@@ -128,6 +131,7 @@ export async function run(argv: string[], config: Config): Promise<void> {
       await server.close().catch(() => {});
       pushOutbox.close();
       await publisher.close().catch(() => {});
+      await changes?.close();
       await handle.close().catch(() => {});
     },
   });

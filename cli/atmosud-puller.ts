@@ -29,6 +29,7 @@ export function startAtmosudPuller(
     timeoutMs: config.ATMOSUD_TIMEOUT,
     concurrency: config.ATMOSUD_CONCURRENCY,
     intervalMs: config.ATMOSUD_INTERVAL,
+    timeZone: config.SOUFFLE_TIMEZONE,
     logger,
     ...overrides,
   });

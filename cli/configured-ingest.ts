@@ -89,6 +89,7 @@ export function startConfiguredIngest(options: {
             },
           }
         : {}),
+      timeZone: config.SOUFFLE_TIMEZONE,
       // Each child is `souffle ingest --slot K`, and never runs the AtmoSud puller, the network
       // importers or the alerts: the caller does, once.
       children: {

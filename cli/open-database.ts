@@ -3,7 +3,7 @@
 // database opens it here, so that none of them silently uses the SQLite file while the
 // platform runs on PostgreSQL.
 import { dirname } from 'node:path';
-import { openDatabase, type Db } from '../data/index.js';
+import { openDatabase, type ChangeSignal, type Db } from '../data/index.js';
 import type { Config } from './config.js';
 
 export type ConfiguredDatabase = {
@@ -39,6 +39,22 @@ export async function openConfiguredDatabase(
     ...(options.cacheKiB ? { cacheKiB: options.cacheKiB } : {}),
   });
   return { ...handle, label: databaseLabel(config), migrateOptions: async () => ({}) };
+}
+
+/**
+ * What tells the API's caches that the database changed: on PostgreSQL a LISTEN connection
+ * (data/change-signal-postgres.ts); on SQLite undefined, and createApp reads data_version itself.
+ */
+export async function configuredChangeSignal(
+  config: Pick<Config, 'SOUFFLE_DATABASE_URL'>,
+  warn: (line: string) => void,
+): Promise<ChangeSignal | undefined> {
+  if (!config.SOUFFLE_DATABASE_URL) return undefined;
+  const { postgresChangeSignal } = await import('../data/db-postgres.js');
+  return postgresChangeSignal(config.SOUFFLE_DATABASE_URL, {
+    onLost: (e) =>
+      warn(`change notifications lost (${e.message}): current values uncached until reconnected`),
+  });
 }
 
 /** The configured database for messages and logs: the SQLite path, or the URL without its password. */

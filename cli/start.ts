@@ -8,7 +8,7 @@ import { packagePath } from '../data/index.js';
 import { createLogger, type AlertService } from '../ingest/index.js';
 import { resolveAdminToken, serviceUsername } from './admin-token.js';
 import { alertApiSettings, connectionSettings, createApiPublisher } from './api.js';
-import { dataFolder, openConfiguredDatabase } from './open-database.js';
+import { configuredChangeSignal, dataFolder, openConfiguredDatabase } from './open-database.js';
 import { parseCommandArgs } from './args.js';
 import { startAtmosudPuller, type AtmosudPullerOverrides } from './atmosud-puller.js';
 import { startNetworkImporters } from './network-importers.js';
@@ -83,6 +83,8 @@ export async function runPlatform(config: Config, options: PlatformOptions = {})
     const publisher = createApiPublisher(config, (line) => logger.info(line));
     stops.push(publisher.close);
     // Accepted airrohr pushes wait here until the broker acknowledged them, across restarts.
+    const changes = await configuredChangeSignal(config, (line) => logger.warn(line));
+    if (changes) stops.push(() => changes.close());
     const pushOutbox = createPushOutbox({
       db: handle.db,
       publish: publisher.publish,
@@ -111,6 +113,7 @@ export async function runPlatform(config: Config, options: PlatformOptions = {})
       ...readLimitSettings(config),
       timeZone: config.SOUFFLE_TIMEZONE,
       alerts: alertApiSettings(config),
+      changes,
       onDevicesChanged: mosquittoRefresher(handle.db, config, (line) => logger.info(line)),
       diskPath: dataFolder(config),
       demo: options.demo,

@@ -88,3 +88,5 @@ export async function dropPostgresSchema(url: string, schema: string): Promise<v
 
 // Its backup and restore (pg_dump, pg_restore), behind this door so the driver loads only when used.
 export { backupPostgres, restorePostgres } from './backup/backup-postgres.js';
+// The LISTEN connection that tells the API's caches of changes (data/change-signal-postgres.ts).
+export { postgresChangeSignal } from './change-signal-postgres.js';

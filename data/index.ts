@@ -61,3 +61,4 @@ export * from './location-privacy.js';
 export type * from './api-types.js';
 export * from './data-licence.js';
 export * from './archive-manifest.js';
+export type { ChangeSignal } from './change-signal.js';

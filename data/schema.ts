@@ -172,6 +172,29 @@ export interface HourlyRollupsTable {
   n_humid: number;
 }
 
+/** Each series' newest reading, kept by the write path (data/store/current-values.ts). */
+export interface CurrentValuesTable {
+  series_id: number;
+  time: number;
+  value: number;
+  flags: Defaulted<number>;
+  validation: string | null;
+}
+
+/** Each station's current indices for one hour in progress (data/store/current-indices.ts). */
+export interface CurrentIndicesTable {
+  station_id: string;
+  /** Start of the hour in progress they were computed in (epoch ms). */
+  hour: number;
+  time_zone: string;
+  /** JSON array of the phenomena the station measured, sorted. */
+  measured: string;
+  /** JSON of each scheme's CurrentIndex as /latest answers it. */
+  atmo: string;
+  eaqi: string;
+  usaqi: string;
+}
+
 /** Series whose hourly rollups migration 0004 still has to recompute (data/store/rollup-rebuild.ts). */
 export interface RollupRebuildQueueTable {
   series_id: number;
@@ -326,6 +349,8 @@ export interface Database {
   station_locations: StationLocationsTable;
   alert_rules: AlertRulesTable;
   alert_deliveries: AlertDeliveriesTable;
+  current_values: CurrentValuesTable;
+  current_indices: CurrentIndicesTable;
 }
 
 export type Station = Selectable<StationsTable>;

@@ -22,6 +22,8 @@ export type BatchWriterOptions = {
   log: Logger;
   /** True once the worker is stopping: an unavailable database is then not waited for. */
   stopping: () => boolean;
+  /** Zone of local days: with it, each batch refreshes outdated current indices (IngestWorkerOptions). */
+  timeZone?: string;
 };
 
 export class BatchWriter {
@@ -50,7 +52,9 @@ export class BatchWriter {
   ): Promise<readonly DecodedMessage[] | undefined> {
     const { db, metrics, log, stopping } = this.options;
     try {
-      const outcome = await storeMessages(db, batch, this.series, this.ignoredSeen);
+      const outcome = await storeMessages(db, batch, this.series, this.ignoredSeen, {
+        timeZone: this.options.timeZone,
+      });
       metrics.committed(batch, outcome, Date.now());
       this.transactions += 1;
       if (this.unavailableSince !== undefined) {

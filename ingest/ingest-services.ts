@@ -43,6 +43,8 @@ export type StartIngestOptions = {
   quality?: Partial<QualityOptions>;
   /** Told the stations of each committed batch (the alerts), by a worker in this process. */
   onStored?: (stations: ReadonlySet<string>) => void;
+  /** Zone of local days, for the current indices each batch stores (IngestWorkerOptions). */
+  timeZone?: string;
 };
 
 /**
@@ -74,6 +76,7 @@ export async function startIngest(options: StartIngestOptions): Promise<IngestSe
     ...(slot === undefined ? {} : { shareGroup: SHARE_GROUP, reconnectPeriodMs: SHARED_RECONNECT_MS }),
     ...(options.quality ? { quality: options.quality } : {}),
     ...(options.onStored ? { onStored: options.onStored } : {}),
+    timeZone: options.timeZone,
     logger,
   });
   await worker.start();
@@ -98,11 +101,12 @@ async function startHomeAssistant(options: StartIngestOptions): Promise<HomeAssi
  * the process loses no acknowledged reading (docs/ingest.md, Delivery).
  */
 async function startEmbedded(options: StartIngestOptions): Promise<IngestServices> {
-  const { db, logger, broker: settings, onStored } = options;
+  const { db, logger, broker: settings, onStored, timeZone } = options;
   const ha = await startHomeAssistant(options);
   const worker = new IngestWorker({
     db,
     logger,
+    timeZone,
     ...(onStored ? { onStored } : {}),
     ...(ha ? { onCommitted: (batch) => ha.onStored(batch) } : {}),
   });

@@ -4,6 +4,7 @@
 // committed. Rejections are not written here: the worker records them once the batch is stored.
 import type { Db } from '../data/db.js';
 import { addIgnoredTypes, insertTrackPoints, type TrackPoint } from '../data/store/device-extras.js';
+import { refreshCurrentIndices } from '../data/store/current-indices.js';
 import { addReadingFlags } from '../data/store/reading-flags.js';
 import { insertReadings, type NewReading } from '../data/store/readings.js';
 import { ensureSeries, seriesCacheKey, type SeriesCache } from '../data/store/series.js';
@@ -26,6 +27,7 @@ export async function storeMessages(
   messages: readonly DecodedMessage[],
   series: SeriesCache,
   ignoredSeen: IgnoredTypesCache = new Map(),
+  options: { timeZone?: string } = {},
 ): Promise<StoredOutcome> {
   const ignoredNow = new Map<string, string[]>();
   const outcome = await db.transaction().execute(async (trx) => {
@@ -83,6 +85,9 @@ export async function storeMessages(
       // Types beyond the bound are remembered as seen too, so that they cost no read each time.
       ignoredNow.set(deviceId, [...(await addIgnoredTypes(trx, deviceId, [...types])), ...types]);
     }
+    // Last: the stations' indices of this hour that are missing or outdated (data/store/current-indices.ts),
+    // computed after this batch's rows and committed with them.
+    if (options.timeZone) await refreshCurrentIndices(trx, { now: Date.now(), timeZone: options.timeZone });
     return { inserted, duplicates: unchanged, replaced };
   });
   // Only once committed: a rolled-back batch must write them again.

@@ -41,6 +41,12 @@ export type IngestWorkerOptions = {
   onStored?: (stations: ReadonlySet<string>) => void;
   /** Told each committed batch, after its acknowledgement (Home Assistant states); must not block. */
   onCommitted?: (batch: readonly DecodedMessage[]) => void;
+  /**
+   * Zone of local days (SOUFFLE_TIMEZONE): each batch also stores the current indices of stations
+   * whose stored ones are missing or outdated (data/store/current-indices.ts). Without it, none are
+   * stored and the API computes them.
+   */
+  timeZone?: string;
 };
 
 export type IngestWorkerStatus = Readonly<

@@ -40,7 +40,15 @@ export class IngestWorker {
   private readonly options: Required<
     Omit<
       IngestWorkerOptions,
-      'username' | 'password' | 'shareGroup' | 'mqttUrl' | 'clientId' | 'quality' | 'onStored' | 'onCommitted'
+      | 'username'
+      | 'password'
+      | 'shareGroup'
+      | 'mqttUrl'
+      | 'clientId'
+      | 'quality'
+      | 'onStored'
+      | 'onCommitted'
+      | 'timeZone'
     >
   > &
     IngestWorkerOptions;
@@ -74,7 +82,7 @@ export class IngestWorker {
     this.devices = new DeviceCache(options.db);
     this.retry = { log: this.log, stopping: () => this.stopping };
     const common = { ...this.retry, db: options.db, metrics: this.metrics };
-    this.writer = new BatchWriter({ ...common, devices: this.devices });
+    this.writer = new BatchWriter({ ...common, devices: this.devices, timeZone: options.timeZone });
     this.rejections = new RejectionLog(common);
     this.quality = new QualityChecker(options.quality);
   }

@@ -12,6 +12,7 @@ import * as m0008 from './0008-citizen-enrolment.js';
 import * as m0009 from './0009-imported-sources.js';
 import * as m0010 from './0010-device-kinds-and-locations.js';
 import * as m0011 from './0011-alerts.js';
+import * as m0012 from './0012-current-values.js';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0009-imported-sources': m0009,
   '0010-device-kinds-and-locations': m0010,
   '0011-alerts': m0011,
+  '0012-current-values': m0012,
 };
 
 /** Every migration this version knows, in order (a restore refuses a backup with others). */

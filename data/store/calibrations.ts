@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Coefficients, Model } from '../calibration/fit.js';
 import type { Evaluation } from '../calibration/evaluate.js';
 import type { Database } from '../schema.js';
+import { forgetStationIndices } from './current-indices.js';
 
 export type NewCalibration = {
   stationId: string;
@@ -75,6 +76,8 @@ export async function saveCalibration(
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    // The station's indices are computed from corrected hourly means: its stored ones are outdated.
+    await forgetStationIndices(trx, c.stationId);
     return Number(row.id);
   });
 }

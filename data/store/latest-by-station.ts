@@ -1,6 +1,6 @@
 // Every station's newest value of one phenomenon (GET /api/v1/latest, OpenAQ's most used request):
-// one query over the series of that phenomenon, each series' newest reading found through the
-// readings primary key (series, time) in O(log n), as seriesWithLatest does for one station.
+// one query over the series of that phenomenon and their materialised current values (migration
+// 0012), as seriesWithLatest does for one station.
 import type { Kysely } from 'kysely';
 import type { Database, StationSource } from '../schema.js';
 
@@ -35,14 +35,7 @@ export async function latestByStation(db: Kysely<Database>, f: LatestFilter): Pr
   let q = db
     .selectFrom('series as s')
     .innerJoin('stations as st', 'st.id', 's.station_id')
-    .innerJoin('readings as r', (join) =>
-      join.onRef('r.series_id', '=', 's.id').on('r.time', '=', (eb) =>
-        eb
-          .selectFrom('readings as m')
-          .select((m) => m.fn.max('m.time').as('t'))
-          .whereRef('m.series_id', '=', 's.id'),
-      ),
-    )
+    .innerJoin('current_values as r', 'r.series_id', 's.id')
     .select([
       's.station_id as station',
       'st.source',

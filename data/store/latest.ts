@@ -1,6 +1,6 @@
-// The latest reading of each series, and when each station was last heard from. Both use the
-// readings primary key (series, time) to find a series' newest row in O(log n), never a scan.
-import { sql, type Kysely } from 'kysely';
+// The latest reading of each series, and when each station was last heard from, read from the
+// materialised current values (migration 0012, data/store/current-values.ts): one row per series.
+import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { executeCompiled } from './compiled.js';
 
@@ -21,18 +21,11 @@ export type SeriesLatest = {
 export async function seriesWithLatest(db: Kysely<Database>, stationId: string): Promise<SeriesLatest[]> {
   return executeCompiled<SeriesLatest>(
     db,
-    'series-with-latest',
+    'series-with-current-values',
     () =>
       db
         .selectFrom('series as s')
-        .leftJoin('readings as r', (join) =>
-          join.onRef('r.series_id', '=', 's.id').on('r.time', '=', (eb) =>
-            eb
-              .selectFrom('readings as m')
-              .select((m) => m.fn.max('m.time').as('t'))
-              .whereRef('m.series_id', '=', 's.id'),
-          ),
-        )
+        .leftJoin('current_values as r', 'r.series_id', 's.id')
         .select(['s.phenomenon', 's.sensor', 's.unit', 'r.time', 'r.value', 'r.flags', 'r.validation'])
         .where('s.station_id', '=', '')
         .orderBy('s.phenomenon')
@@ -48,10 +41,8 @@ export async function lastReadingTimes(
 ): Promise<Map<string, number>> {
   let q = db
     .selectFrom('series as s')
-    .select([
-      's.station_id',
-      sql<number | null>`max((select max(m.time) from readings m where m.series_id = s.id))`.as('last'),
-    ])
+    .innerJoin('current_values as c', 'c.series_id', 's.id')
+    .select(['s.station_id', (eb) => eb.fn.max('c.time').as('last')])
     .groupBy('s.station_id');
   if (stationIds) {
     if (stationIds.length === 0) return new Map();

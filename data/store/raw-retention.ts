@@ -7,6 +7,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { timescaleStatus } from '../timescale.js';
+import { dropOrphanCurrentValues } from './current-values.js';
 
 export const RETENTION_BATCH = 5000;
 
@@ -73,5 +74,7 @@ export async function pruneRawReadings(
       if (!last) break;
     }
   }
+  // A series whose every reading was before the cut-off has no current value any more either.
+  if (series.length > 0 || droppedChunks > 0) await dropOrphanCurrentValues(db, before);
   return { deleted, batches, droppedChunks };
 }

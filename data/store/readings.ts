@@ -6,6 +6,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../schema.js';
 import { executeCompiled, executeCompiledCount } from './compiled.js';
+import { forgetCurrentIndices } from './current-indices.js';
+import { advanceCurrentValues, type CurrentValue } from './current-values.js';
 import { fixedChunks } from './fixed-chunks.js';
 import { replaceReadings, storedValues } from './replace-readings.js';
 import { addToRollups, type RollupValue } from './rollups.js';
@@ -64,6 +66,9 @@ export async function insertReadings(
   const fresh = await insertFresh(db, rows);
   // One upsert per (series, hour) of the whole batch, in a few statements of bounded shapes.
   await addToRollups(db, fresh);
+  // The materialised current values and indices (migration 0012) in the same transaction.
+  await advanceCurrentValues(db, withValidation(fresh, rows));
+  await forgetCurrentIndices(db, fresh);
   // Corrections last: their buckets are recomputed from the rows, fresh ones included, so the
   // recomputation must follow addToRollups or it would count the fresh rows twice.
   const replaced = fresh.length < rows.length ? await replaceCorrected(db, rows, fresh) : 0;
@@ -168,6 +173,23 @@ async function insertRows(trx: Executor, readings: readonly NewReading[]): Promi
     value: r.value,
     flags: r.flags,
     covers: covers(r.series_id, r.time),
+  }));
+}
+
+/** The fresh rows as current values, with the validation they were sent with. */
+function withValidation(fresh: readonly Stored[], rows: readonly NewReading[]): CurrentValue[] {
+  const validated = rows.some((r) => r.validation);
+  // The first of a key is the one inserted (later ones conflicted, and replace it afterwards).
+  const byKey = new Map<string, string | null>();
+  if (validated)
+    for (const r of rows)
+      if (!byKey.has(`${r.seriesId}:${r.time}`)) byKey.set(`${r.seriesId}:${r.time}`, r.validation ?? null);
+  return fresh.map((r) => ({
+    seriesId: r.seriesId,
+    time: r.time,
+    value: r.value,
+    flags: r.flags,
+    validation: validated ? (byKey.get(`${r.seriesId}:${r.time}`) ?? null) : null,
   }));
 }
 

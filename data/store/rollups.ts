@@ -11,6 +11,8 @@ import { scalarMinMax } from '../dialect.js';
 import { EXCLUDED_FROM_MEANS, FLAGS } from '../flags.js';
 import { HOUR_MS, slotsOf } from '../hourly-validity.js';
 import { executeCompiled } from './compiled.js';
+import { forgetCurrentIndices } from './current-indices.js';
+import { refreshCurrentValue } from './current-values.js';
 import { fixedChunks } from './fixed-chunks.js';
 
 export { HOUR_MS };
@@ -199,4 +201,7 @@ export async function recomputeRollups(
       .values(aggregates.slice(i, i + 1000).map(toRow))
       .execute();
   }
+  // Rows of the series were rewritten: its current value and its station's indices follow.
+  await refreshCurrentValue(trx, seriesId);
+  await forgetCurrentIndices(trx, [{ seriesId, time: start }]);
 }

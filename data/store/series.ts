@@ -3,6 +3,7 @@
 // key error says a series was deleted under it (device removed with --purge).
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../schema.js';
+import { forgetStationIndices } from './current-indices.js';
 
 export type SeriesKey = {
   stationId: string;
@@ -30,7 +31,7 @@ export async function ensureSeries(
   const k = seriesCacheKey(key.stationId, key.phenomenon, key.sensor);
   const cached = cache.get(k);
   if (cached !== undefined) return cached;
-  await db
+  const created = await db
     .insertInto('series')
     .values({
       station_id: key.stationId,
@@ -40,7 +41,9 @@ export async function ensureSeries(
       covers: key.covers ?? 0,
     })
     .onConflict((oc) => oc.columns(['station_id', 'phenomenon', 'sensor']).doNothing())
-    .execute();
+    .executeTakeFirst();
+  // A new series changes what the station measures, which its stored indices state.
+  if (Number(created.numInsertedOrUpdatedRows ?? 0) > 0) await forgetStationIndices(db, key.stationId);
   const row = await db
     .selectFrom('series')
     .select('id')

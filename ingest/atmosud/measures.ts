@@ -7,6 +7,7 @@ import type { Transaction } from 'kysely';
 import { toCanonical } from '../../data/phenomena.js';
 import type { Database } from '../../data/schema.js';
 import { getCursor, setCursor } from '../../data/store/cursors.js';
+import { refreshCurrentIndices } from '../../data/store/current-indices.js';
 import { upsertReadings, type NewReading } from '../../data/store/readings.js';
 import { removeProvisionalReadings } from '../../data/store/remove-readings.js';
 import { ensureSeries } from '../../data/store/series.js';
@@ -278,6 +279,8 @@ async function storeWindow(
       stats.replaced += result.replaced;
       stats.unchanged += result.unchanged;
       stats.removed += await removeWithdrawn(trx, station, window, answers, hours);
+      // The station's hourly means changed completed hours: its stored indices were forgotten.
+      if (ctx.timeZone) await refreshCurrentIndices(trx, { now: ctx.now(), timeZone: ctx.timeZone });
       if (options.advanceCursors) {
         const cursor = Math.min(window.to, ctx.now());
         for (const p of new Set([...(station.pollutants ?? ATMOSUD_PHENOMENA), ...seen])) {

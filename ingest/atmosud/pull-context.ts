@@ -22,6 +22,8 @@ export type PullContext = {
   /** Series ids resolved so far; owned by the puller, kept across cycles. */
   seriesCache: SeriesCache;
   signal?: AbortSignal;
+  /** Zone of local days: with it, writes also store outdated current indices (AtmosudPullerOptions). */
+  timeZone?: string;
 };
 
 /** Prefixes every line with "atmosud:" and drops debug lines unless asked. */

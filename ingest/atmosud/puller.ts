@@ -47,6 +47,11 @@ export type AtmosudPullerOptions = {
   logger?: AtmosudLogger;
   /** The clock used for data (cursors, J-1/J/J+1); scheduling always uses real time. */
   now?: () => number;
+  /**
+   * Zone of local days (SOUFFLE_TIMEZONE): each station's transaction also stores the outdated
+   * current indices (data/store/current-indices.ts), its own among them. Without it, none.
+   */
+  timeZone?: string;
   fetch?: typeof fetch;
   /** How far back a station × pollutant without a cursor starts (default: overlapMs). */
   initialLookbackMs?: number;
@@ -106,7 +111,16 @@ export function createAtmosudPuller(options: AtmosudPullerOptions): AtmosudPulle
   const realStart = new WeakMap<PullSummary, number>();
 
   async function cycle(signal: AbortSignal, s: PullSummary): Promise<PullSummary> {
-    const ctx: PullContext = { db: options.db, client, errors, logger, now, seriesCache, signal };
+    const ctx: PullContext = {
+      db: options.db,
+      client,
+      errors,
+      logger,
+      now,
+      seriesCache,
+      signal,
+      timeZone: options.timeZone,
+    };
     const failures: string[] = [];
     let stations: ReferenceStation[] = [];
     let listed = new Set<string>();

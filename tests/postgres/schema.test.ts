@@ -12,6 +12,8 @@ const TABLES = [
   'calibrations',
   'commune_indices',
   'counters',
+  'current_indices',
+  'current_values',
   'device_locations',
   'devices',
   'enrolment_codes',

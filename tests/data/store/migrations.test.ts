@@ -28,6 +28,8 @@ describe('opening a database', () => {
       'calibrations',
       'commune_indices',
       'counters',
+      'current_indices',
+      'current_values',
       'device_locations',
       'devices',
       'enrolment_codes',
