@@ -195,7 +195,8 @@ describe('current values and indices, stored and recomputed', () => {
           expect(stored).toEqual(await answers());
         },
       ),
-      { numRuns: 25 },
+      // PostgreSQL's round trips make a run ~10× slower: fewer runs there keep the file in seconds.
+      { numRuns: f.handle.dialect === 'postgres' ? 6 : 25 },
     );
     expect(storedRuns).toBeGreaterThan(0);
     // The indices compared were computed, not all unavailable for want of hours.
