@@ -254,6 +254,7 @@ describe('GET /api/v1/devices/{id}/status', () => {
       flagged24h: { humid: 1, channel_disagreement: 0, stuck: 2, spike: 1 },
       ignored: [],
       mobile: false,
+      homeAssistant: false,
       errors: [
         {
           time: new Date(NOW - 120_000).toISOString(),
