@@ -14,6 +14,7 @@ import { applyLang, initialLang, pt } from './page-i18n.js';
 import { filterLabel, sourceFilters, sourceTag } from './source-labels.js';
 import { searchStations, type SourceFilter } from './station-search.js';
 import { StationsController } from './stations-controller.js';
+import './souffle-download.js';
 
 /** Pollutants AtmoSud measures that a citizen sensor may too, in the order the panel prefers. */
 const COMPARED = ['pm25', 'pm10', 'no2', 'o3'] as const;
@@ -267,6 +268,7 @@ export class SouffleDashboard extends LitElement {
               >${pt(lang, 'embedThis')}</a
             >
           </p>
+          <souffle-download station=${station.id} lang=${lang}></souffle-download>
         </section>
       </div>
       ${

@@ -18,6 +18,7 @@ import {
 } from './snippet.js';
 import { searchStations } from './station-search.js';
 import { StationsController } from './stations-controller.js';
+import './souffle-download.js';
 
 const TAGS: readonly WidgetTag[] = ['souffle-card', 'souffle-index', 'souffle-chart', 'souffle-map'];
 
@@ -158,6 +159,11 @@ export class SouffleEmbedBuilder extends LitElement {
               <p class="muted small">${pt(lang, 'themeHelp')}</p>
               ${this.#renderNoScript()}
             </section>
+            ${
+              this._options.station && this._options.tag !== 'souffle-map'
+                ? html`<souffle-download station=${this._options.station} lang=${lang}></souffle-download>`
+                : nothing
+            }
           </div>
         </div>
       </main>
