@@ -77,6 +77,12 @@ JavaScript:
 \`\`\`js
 const r = await fetch('https://souffle.example.org/api/v1/stations/FR24038/series?phenomenon=pm25&step=1h');
 const { points } = await r.json();
+\`\`\`
+
+Live updates in the browser (Server-Sent Events, \`GET /api/v1/stream\`):
+\`\`\`js
+const live = new EventSource('https://souffle.example.org/api/v1/stream?stations=FR24038');
+live.addEventListener('reading', (e) => console.log(JSON.parse(e.data))); // then read /latest
 \`\`\``;
 
 export function registerDocsRoutes(app: ApiApp, version: string): void {
