@@ -41,7 +41,8 @@ export const usage = `souffle ingest [--no-mqtt] [--slot <k>] [--retire <k,...|s
   dies is restarted (with back-off), SIGTERM is passed on, and the AtmoSud puller runs once, here.
 
 Options:
-  --no-mqtt     run the AtmoSud puller only (no broker, no subscription)
+  --no-mqtt     run the AtmoSud puller and the enabled network importers only (no broker, no
+                subscription)
   --slot <k>    run one of several workers sharing the load on Mosquitto (1 to 64): fixed client
                 id SOUFFLE_MQTT_CLIENT_ID-<k>, persistent session subscribed through
                 $share/souffle/…; slot 1 also runs the AtmoSud puller. Give each running worker

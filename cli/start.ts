@@ -23,7 +23,8 @@ import { deviceAddCommand, simCommand } from './start-hints.js';
 export const usage = `souffle start
   Migrates the database (SOUFFLE_DB, or SOUFFLE_DATABASE_URL) and runs, in one process: the
   embedded MQTT broker on SOUFFLE_MQTT_PORT (unless MQTT_URL points at a broker), the ingest
-  worker, the AtmoSud puller (unless ATMOSUD_ENABLED=false), and the API with the dashboard,
+  worker, the AtmoSud puller (unless ATMOSUD_ENABLED=false), the Sensor.Community and openSenseMap
+  importers (when SENSOR_COMMUNITY_ENABLED, OPENSENSEMAP_ENABLED), and the API with the dashboard,
   the embed builder and the widgets on http://localhost:PORT. Stops cleanly on SIGTERM/SIGINT.
   With SOUFFLE_INGEST_WORKERS=N > 1 (MQTT_URL required), the ingest workers run as N child
   processes sharing the subscription, as with \`souffle ingest\`; the rest stays in this process.`;
