@@ -101,21 +101,6 @@ export function translator<K extends string>(messages: Record<Lang, Record<K, st
 /** The words of the entry's elements (index, card) and of every widget's states. */
 export const t = translator<MessageKey>({ fr, en });
 
-/** Networks Souffle imports kits from (ingest/networks/): proper names, the same in every language. */
-export const NETWORK_NAMES: Readonly<Record<string, string>> = {
-  'sensor.community': 'Sensor.Community',
-  opensensemap: 'openSenseMap',
-};
-
-/** What a station is, by its source: official, citizen, or the network it was imported from. */
-export function sourceLabel(lang: Lang, source: string): string {
-  if (source === 'atmosud') return t(lang, 'official');
-  return NETWORK_NAMES[source] ?? t(lang, 'citizen');
-}
-
-/** A station's source as a CSS class name ("sensor.community" → "sensor-community"). */
-export const sourceClass = (source: string): string => source.replace(/[^a-z0-9-]/gi, '-');
-
 /** `fr` or `en` from a language tag such as "en-GB"; undefined for any other language. */
 export function toLang(tag: string | null | undefined): Lang | undefined {
   const base = tag?.trim().toLowerCase().split('-')[0];

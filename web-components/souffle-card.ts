@@ -7,7 +7,7 @@ import { api, apiBaseFor } from './api-client.js';
 import { cardStyles } from './card-styles.js';
 import { DataController } from './data-controller.js';
 import { formatReading, formatRelative, formatTime, parseRefresh, unitLabel } from './format.js';
-import { longLabel, resolveLang, shortLabel, sourceClass, sourceLabel, t, type Lang } from './i18n.js';
+import { longLabel, resolveLang, shortLabel, t, type Lang } from './i18n.js';
 import { badgeStyles, renderIndexBadge } from './index-badge.js';
 import { displayRank, isStationChart } from './phenomenon-order.js';
 import { toScheme } from './souffle-index.js';
@@ -106,8 +106,8 @@ export class SouffleCard extends LitElement {
             }<span class="status ${station.status}">${t(lang, `status.${station.status}`)}</span>
           </p>
         </div>
-        <span class="source ${sourceClass(station.source)}" part="source"
-          >${sourceLabel(lang, station.source)}</span
+        <span class="source ${station.source}" part="source"
+          >${t(lang, station.source === 'atmosud' ? 'official' : 'citizen')}</span
         >
       </header>
       ${this.#renderFreshness(latest, lang)}

@@ -1,7 +1,8 @@
 // How the pages name a station's source: the filter of the dashboard's list and the tag of each
 // station. Official and citizen are Souffle's words; an imported kit is named by its network
 // (Sensor.Community, openSenseMap), and that network's filter shows only when it has stations.
-import { NETWORK_NAMES, type Lang } from '../i18n.js';
+import type { Lang } from '../i18n.js';
+import { NETWORK_NAMES } from '../source-names.js';
 import { pt } from './page-i18n.js';
 import type { SourceFilter } from './station-search.js';
 
