@@ -4,7 +4,7 @@
 // past readings keep their place.
 import type { Kysely } from 'kysely';
 import type { Database, Exposure, Station } from '../schema.js';
-import { findStation, upsertStation } from './stations.js';
+import { findStation, stationInput, upsertStation } from './stations.js';
 
 export type OwnerSettings = { name?: string; exactLocation?: boolean; exposure?: Exposure };
 
@@ -20,19 +20,10 @@ export async function updateOwnerSettings(
   await upsertStation(
     db,
     {
-      id: station.id,
-      source: station.source,
+      ...stationInput(station),
       name: settings.name ?? station.name,
-      lat: station.lat,
-      lon: station.lon,
       exactLocation: settings.exactLocation ?? station.exact_location === 1,
       exposure: settings.exposure ?? station.exposure,
-      address: station.address,
-      commune: station.commune,
-      pollutants: station.pollutants ? (JSON.parse(station.pollutants) as string[]) : null,
-      attribution: station.attribution,
-      licence: station.licence,
-      inService: station.in_service === 1,
     },
     now,
   );

@@ -8,7 +8,7 @@
 import type { Kysely } from 'kysely';
 import { publicLocation } from '../location-privacy.js';
 import type { Database, Station } from '../schema.js';
-import { findStation, upsertStation } from './stations.js';
+import { findStation, stationInput, upsertStation } from './stations.js';
 
 export type PlacedPeriod = { from: number; lat: number; lon: number };
 
@@ -46,25 +46,7 @@ export async function moveStation(
       .values(row(now, to))
       .onConflict((oc) => oc.columns(['station_id', 'valid_from']).doUpdateSet({ lat: to.lat, lon: to.lon }))
       .execute();
-    await upsertStation(
-      trx,
-      {
-        id: station.id,
-        source: station.source,
-        name: station.name,
-        lat: to.lat,
-        lon: to.lon,
-        exactLocation: exact,
-        exposure: station.exposure,
-        address: station.address,
-        commune: station.commune,
-        pollutants: station.pollutants ? (JSON.parse(station.pollutants) as string[]) : null,
-        attribution: station.attribution,
-        licence: station.licence,
-        inService: station.in_service === 1,
-      },
-      now,
-    );
+    await upsertStation(trx, { ...stationInput(station), lat: to.lat, lon: to.lon }, now);
     return findStation(trx, stationId);
   });
 }

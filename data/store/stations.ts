@@ -24,6 +24,25 @@ export type StationInput = {
   stationType?: StationType | null;
 };
 
+/** A stored station as upsertStation takes it, to write it back with a few fields changed. */
+export function stationInput(station: Station): StationInput {
+  return {
+    id: station.id,
+    source: station.source,
+    name: station.name,
+    lat: station.lat,
+    lon: station.lon,
+    exactLocation: station.exact_location === 1,
+    exposure: station.exposure,
+    address: station.address,
+    commune: station.commune,
+    pollutants: station.pollutants ? (JSON.parse(station.pollutants) as string[]) : null,
+    attribution: station.attribution,
+    licence: station.licence,
+    inService: station.in_service === 1,
+  };
+}
+
 /** Inserts or updates a station; the public location is derived here and nowhere else. */
 export async function upsertStation(
   db: Kysely<Database>,
