@@ -105,6 +105,31 @@ async function populate(db: Db): Promise<void> {
       received_at: T0,
     })
     .execute();
+  // A push the outbox gave up on, kept with its reason (migration 0010).
+  await db
+    .insertInto('push_dead_letters')
+    .values({
+      device_id: 'parti',
+      topic: 'souffle/v1/parti/airrohr',
+      payload: '{"sensordatavalues":[]}',
+      received_at: T0,
+      attempts: 20,
+      reason: 'the broker refused it 20 times',
+      dead_at: T0 + 60_000,
+    })
+    .execute();
+  // The place a moved sensor held before (migration 0010).
+  await db
+    .insertInto('station_locations')
+    .values({
+      station_id: 'toit',
+      valid_from: T0,
+      lat: 43.29,
+      lon: 5.37,
+      public_lat: 43.29,
+      public_lon: 5.37,
+    })
+    .execute();
   // An owner's alert rule with its queued confirmation mail (migration 0011).
   await createAlertRule(
     db,
