@@ -143,6 +143,7 @@ export const envSchema = z.object({
   SOUFFLE_MQTT_HOST: z.string().default('0.0.0.0'),
   /** MQTT over TLS on the embedded broker: its port, and the PEM certificate and key (docs/operations.md, TLS). */
   SOUFFLE_MQTT_TLS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  SOUFFLE_MQTT_WS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   SOUFFLE_MQTT_TLS_CERT: emptyAsUndefined,
   SOUFFLE_MQTT_TLS_KEY: emptyAsUndefined,
   SOUFFLE_MQTT_USERNAME: emptyAsUndefined,

@@ -33,6 +33,7 @@ export function ingestBroker(config: Config): IngestBroker {
     revocationCheckMs: config.SOUFFLE_DEVICE_CHECK_INTERVAL,
     rateLimit: deviceRateSettings(config),
     ...(mqttTlsSettings(config) ? { tls: mqttTlsSettings(config) } : {}),
+    ...(config.SOUFFLE_MQTT_WS_PORT !== undefined ? { websocketPort: config.SOUFFLE_MQTT_WS_PORT } : {}),
   };
 }
 

@@ -6,9 +6,11 @@
 // sessions live in memory; devices' subscriptions are QoS 0, so nothing queues for them offline.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { createWebSocketStream, WebSocketServer } from 'ws';
 import { createAuthThrottle, type AuthThrottleOptions } from '../data/auth-throttle.js';
 import type { Db } from '../data/db.js';
 import type { Device } from '../data/schema.js';
@@ -57,6 +59,12 @@ export type EmbeddedBrokerOptions = {
    * broker, logins and limits, behind the certificate and key in these PEM files.
    */
   tls?: EmbeddedBrokerTls;
+  /**
+   * MQTT over WebSockets as well, on its own port (SOUFFLE_MQTT_WS_PORT; 0 picks a free one), for
+   * browser clients and networks that only let HTTP through: the same broker, logins and limits.
+   * Plain ws://; put it behind the HTTPS proxy for wss:// (docs/operations.md).
+   */
+  websocketPort?: number;
 };
 
 export type EmbeddedBrokerTls = { port: number; certFile: string; keyFile: string };
@@ -65,6 +73,8 @@ export type EmbeddedBroker = {
   port: number;
   /** The TLS listener's port, when there is one. */
   tlsPort?: number;
+  /** The WebSocket listener's port, when there is one. */
+  websocketPort?: number;
   /**
    * Reads the certificate and key files again (`souffle` does on SIGHUP, after a renewal): new
    * connections get them, connected devices stay. Throws, keeping the old ones, if they are unusable.
@@ -264,8 +274,18 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     );
   const server = createServer(handle);
   let tlsServer: TlsServer | undefined;
+  let wsServer: HttpServer | undefined;
   try {
     await listen(server, port, host);
+    if (options.websocketPort !== undefined) {
+      wsServer = await listenWebSocket(options.websocketPort, host, (stream, address) =>
+        broker.handle(
+          limitPacketSize(stream, maxPacketSize, (e) =>
+            logger.warn(`dropped WebSocket connection from ${address}: ${e.message}`),
+          ),
+        ),
+      );
+    }
     if (options.tls) {
       tlsServer = createTlsServer(readTlsFiles(options.tls), handle);
       // A failed handshake (a client without the CA, a port scanner) is the client's problem.
@@ -277,6 +297,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   } catch (e) {
     clearInterval(sweeper);
     if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (wsServer?.listening) await new Promise<void>((resolve) => wsServer!.close(() => resolve()));
     await new Promise<void>((resolve) => broker.close(() => resolve()));
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new Error(`port ${port} is in use: set SOUFFLE_MQTT_PORT or MQTT_URL`, { cause: e });
@@ -289,9 +310,15 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   const tlsAddress = tlsServer?.address();
   const tlsPort = typeof tlsAddress === 'object' && tlsAddress ? tlsAddress.port : undefined;
   if (tlsPort !== undefined) logger.info(`embedded MQTT broker listening with TLS on ${host}:${tlsPort}`);
+  const wsAddress = wsServer?.address();
+  const websocketPort = typeof wsAddress === 'object' && wsAddress ? wsAddress.port : undefined;
+  if (websocketPort !== undefined) {
+    logger.info(`embedded MQTT broker listening for WebSockets on ws://${host}:${websocketPort}/mqtt`);
+  }
   return {
     port: actualPort,
     ...(tlsPort !== undefined ? { tlsPort } : {}),
+    ...(websocketPort !== undefined ? { websocketPort } : {}),
     reloadTls: () => {
       if (!tlsServer || !options.tls) return;
       tlsServer.setSecureContext(readTlsFiles(options.tls));
@@ -303,11 +330,43 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       await new Promise<void>((resolve) => broker.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (tlsServer) await new Promise<void>((resolve) => tlsServer.close(() => resolve()));
+      if (wsServer) await new Promise<void>((resolve) => wsServer.close(() => resolve()));
     },
   };
 }
 
-function listen(server: Server | TlsServer, port: number, host: string): Promise<void> {
+/**
+ * An HTTP server that upgrades every request to a WebSocket carrying MQTT (any path, as Mosquitto's
+ * websockets listener; clients use /mqtt by convention) and hands each as a stream to `onStream`.
+ */
+async function listenWebSocket(
+  port: number,
+  host: string,
+  onStream: (stream: Socket, address: string) => void,
+): Promise<HttpServer> {
+  const http = createHttpServer((_req, res) => {
+    res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' });
+    res.end('MQTT over WebSockets: connect with a WebSocket client (subprotocol mqtt)\n');
+  });
+  const wss = new WebSocketServer({
+    server: http,
+    // MQTT packets are bounded by the packet size limit on the stream; this bounds one frame.
+    maxPayload: 1024 * 1024,
+    handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : false),
+  });
+  wss.on('connection', (ws, req) => {
+    // The stream is a Duplex, not a net.Socket; Aedes and the packet size limit use only the
+    // stream side of it.
+    const stream = createWebSocketStream(ws) as unknown as Socket;
+    stream.on('error', () => stream.destroy());
+    onStream(stream, req.socket.remoteAddress ?? 'unknown');
+  });
+  http.on('close', () => wss.close());
+  await listen(http, port, host);
+  return http;
+}
+
+function listen(server: Server | TlsServer | HttpServer, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

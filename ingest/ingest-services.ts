@@ -122,6 +122,7 @@ async function startEmbedded(options: StartIngestOptions): Promise<IngestService
       ...(settings.revocationCheckMs ? { revocationCheckMs: settings.revocationCheckMs } : {}),
       ...(settings.rateLimit ? { rateLimit: settings.rateLimit } : {}),
       ...(settings.tls ? { tls: settings.tls } : {}),
+      ...(settings.websocketPort !== undefined ? { websocketPort: settings.websocketPort } : {}),
       ingest: worker,
       logger,
     });

@@ -21,6 +21,8 @@ export type IngestBroker = {
   rateLimit?: { perMinute: number; burst: number };
   /** MQTT over TLS on the embedded broker, on its own port (SOUFFLE_MQTT_TLS_*). */
   tls?: { port: number; certFile: string; keyFile: string };
+  /** MQTT over WebSockets on the embedded broker, on its own port (SOUFFLE_MQTT_WS_PORT). */
+  websocketPort?: number;
 };
 
 export type WorkerConnection = { mqttUrl: string; username?: string; password?: string };
