@@ -14,6 +14,7 @@ import { parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildArchive } from '../../cli/archive/build-archive.js';
 import { retentionCutoff } from '../../cli/raw-retention.js';
+import { pruneRawReadings } from '../../data/index.js';
 import { loadConfig } from '../../cli/config.js';
 import { replaceReadings } from '../../data/store/replace-readings.js';
 import { citizen, fixture, HOUR, hourly, readings, reference, type Fixture } from '../api/fixtures.js';
@@ -256,5 +257,34 @@ describe('souffle archive build', () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
+  });
+  it('keeps in the archive and the rollups what retention deletes from the raw readings', async () => {
+    // Runs after the command-line build, which wrote into another folder: `dir` holds all of 2025.
+    const config = loadConfig({ SOUFFLE_ARCHIVE_DIR: dir, SOUFFLE_RAW_RETENTION: '30d' });
+    const cutoff = retentionCutoff(config, config.SOUFFLE_RAW_RETENTION!, Date.UTC(2026, 2, 15))!;
+    expect(cutoff).toBe(Date.UTC(2026, 0, 1));
+    const count = async (table: 'readings' | 'rollups_hourly', column: 'time' | 'bucket') =>
+      Number(
+        (
+          await f.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('series_id', '=', no2)
+            .where(column, '<', cutoff)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const hours = await count('rollups_hourly', 'bucket');
+    expect(await count('readings', 'time')).toBe(365 * 24);
+    const pruned = await pruneRawReadings(f.db, cutoff);
+    expect(pruned.deleted).toBeGreaterThanOrEqual(365 * 24);
+    expect(await count('readings', 'time')).toBe(0);
+    // The rollups keep every hour, and the archive every reading, of the deleted year.
+    expect(await count('rollups_hourly', 'bucket')).toBe(hours);
+    expect(hours).toBe(365 * 24);
+    const march = (await parquetReadObjects({
+      file: new Uint8Array(readFileSync(join(dir, MARCH_PATH, 'readings.parquet'))).buffer,
+    })) as Record<string, unknown>[];
+    expect(march).toHaveLength(31 * 24);
   });
 });
