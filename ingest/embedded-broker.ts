@@ -6,11 +6,10 @@
 // sessions live in memory; devices' subscriptions are QoS 0, so nothing queues for them offline.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
+import { createServer, type Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
-import { createWebSocketStream, WebSocketServer } from 'ws';
 import { createAuthThrottle, type AuthThrottleOptions } from '../data/auth-throttle.js';
 import type { Db } from '../data/db.js';
 import type { Device } from '../data/schema.js';
@@ -19,6 +18,7 @@ import { deviceMayPublish, deviceMaySubscribe } from '../data/topics.js';
 import { DeviceRateLimit, type RateLimitOptions } from './device-rate-limit.js';
 import { publishGate, type IngestSink } from './embedded-publish.js';
 import { silentLogger, type Logger } from './logger.js';
+import { listen, listenWebSocket } from './broker-listeners.js';
 import { limitPacketSize } from './packet-size-limit.js';
 import { createRefusedPublishLog } from './refused-publish-log.js';
 
@@ -333,47 +333,6 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       if (wsServer) await new Promise<void>((resolve) => wsServer.close(() => resolve()));
     },
   };
-}
-
-/**
- * An HTTP server that upgrades every request to a WebSocket carrying MQTT (any path, as Mosquitto's
- * websockets listener; clients use /mqtt by convention) and hands each as a stream to `onStream`.
- */
-async function listenWebSocket(
-  port: number,
-  host: string,
-  onStream: (stream: Socket, address: string) => void,
-): Promise<HttpServer> {
-  const http = createHttpServer((_req, res) => {
-    res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' });
-    res.end('MQTT over WebSockets: connect with a WebSocket client (subprotocol mqtt)\n');
-  });
-  const wss = new WebSocketServer({
-    server: http,
-    // MQTT packets are bounded by the packet size limit on the stream; this bounds one frame.
-    maxPayload: 1024 * 1024,
-    handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : false),
-  });
-  wss.on('connection', (ws, req) => {
-    // The stream is a Duplex, not a net.Socket; Aedes and the packet size limit use only the
-    // stream side of it.
-    const stream = createWebSocketStream(ws) as unknown as Socket;
-    stream.on('error', () => stream.destroy());
-    onStream(stream, req.socket.remoteAddress ?? 'unknown');
-  });
-  http.on('close', () => wss.close());
-  await listen(http, port, host);
-  return http;
-}
-
-function listen(server: Server | TlsServer | HttpServer, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }
 
 /**
